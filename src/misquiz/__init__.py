@@ -1,0 +1,1 @@
+"""misquiz: a self-assessment on nine misconceptions about social media in business."""

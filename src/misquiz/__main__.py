@@ -1,0 +1,3 @@
+from misquiz.cli import main
+
+main()

@@ -1,0 +1,53 @@
+"""Located problems: what went wrong, and where, in a file someone wrote."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# C0/C1 controls, DEL, and bidi overrides: nothing a file says may steer the terminal.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def plain(text: str) -> str:
+    """Text from outside, made harmless for a terminal: control characters shown as escapes."""
+    return _CONTROL.sub(
+        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text
+    )
+
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int | None
+    column: int | None
+    path: str
+    message: str
+    severity: str = ERROR
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}:{self.column}"
+        what = f"{self.path}: {self.message}" if self.path else self.message
+        prefix = "warning: " if self.severity == WARNING else ""
+        return plain(f"{where}: {prefix}{what}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "message": self.message,
+        }
+
+
+class ProblemsError(Exception):
+    """Raised when a file cannot be used; carries every problem found in it."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
