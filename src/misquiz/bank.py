@@ -8,12 +8,13 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 from pathlib import Path as FsPath
 
 from misquiz import schema
 from misquiz.model import Band, Bank, Myth, Profile, ScaleOption, Statement
 from misquiz.problems import ERROR, WARNING, Problem, ProblemsError
-from misquiz.source import BANK_LIMITS, Document, Path, read_document
+from misquiz.source import BANK_LIMITS, Document, Path, no_gc, read_document
 
 MAX_STATEMENT_CHARS = 160
 EXPLANATION_WORDS = (60, 150)
@@ -61,6 +62,11 @@ class BankCheck:
 
 def check_bank(path: str | os.PathLike[str] | None = None, *, strict: bool = False) -> BankCheck:
     """Check a bank file; never raises for anything wrong with the file itself."""
+    with no_gc():
+        return _check_bank(path, strict)
+
+
+def _check_bank(path: str | os.PathLike[str] | None, strict: bool) -> BankCheck:
     path = shipped_bank_path() if path is None else path
     result = BankCheck(os.fspath(path))
     try:
@@ -173,7 +179,7 @@ class _Checker:
             self.error((key, first[0], "min"), f"the lowest range must start at 0, not {first[1]:g}")
         if last[2] != 100:
             self.error((key, last[0], "max"), f"the highest range must end at 100, not {last[2]:g}")
-        for (_, _, prev_high), (i, low, _) in zip(bounds, bounds[1:], strict=False):
+        for (_, _, prev_high), (i, low, _) in pairwise(bounds):
             if low > prev_high:
                 self.error((key, i, "min"), f"gap: no range holds a {what} between {prev_high:g} and {low:g}")
             elif low < prev_high:
@@ -215,7 +221,7 @@ class _Checker:
                 if st.get("keyed") in ("myth", "fact"):
                     keyings[st["keyed"]] += 1
                 self._lint_statement(st, path)
-            if statements and len(keyings) == 1:
+            if len(keyings) == 1 and sum(keyings.values()) == len(statements):
                 missing = "fact" if "myth" in keyings else "myth"
                 self.error(("myths", i, "statements"), f"needs at least one statement with keyed: {missing}")
             elif len(keyings) == 2:

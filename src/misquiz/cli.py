@@ -55,7 +55,7 @@ class _DefaultToTake(click.Group):
 
 
 @click.group(cls=_DefaultToTake, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(version=None, package_name="misquiz", message="%(prog)s %(version)s")
+@click.version_option(version=None, package_name="misquiz", message="misquiz %(version)s")
 def main() -> None:
     """A self-assessment on nine misconceptions about social media in business.
 

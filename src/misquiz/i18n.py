@@ -21,7 +21,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "results_for": "Results for {name}",
         "overall": "Overall",
         "per_myth": "Per misconception",
-        "per_myth_hint": "Higher means the misconception has a stronger hold. Select one to read why it is a misconception.",
+        "per_myth_hint": "Higher means the misconception has a stronger hold. "
+        "Select one to read why it is a misconception.",
         "priorities": "Your priorities",
         "second_look": "Worth a second look",
         "clear": "You already see this clearly",
@@ -81,7 +82,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "results_for": "Resultaten van {name}",
         "overall": "Algemeen beeld",
         "per_myth": "Per misverstand",
-        "per_myth_hint": "Hoe hoger, hoe sterker het misverstand bij u leeft. Kies er een om te lezen waarom het een misverstand is.",
+        "per_myth_hint": "Hoe hoger, hoe sterker het misverstand bij u leeft. "
+        "Kies er een om te lezen waarom het een misverstand is.",
         "priorities": "Uw prioriteiten",
         "second_look": "Verdient een tweede blik",
         "clear": "Dit ziet u al helder",

@@ -31,9 +31,8 @@ class Problem:
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}:{self.column}"
-        what = f"{self.path}: {self.message}" if self.path else self.message
-        prefix = "warning: " if self.severity == WARNING else ""
-        return plain(f"{where}: {prefix}{what}")
+        message = f"warning: {self.message}" if self.severity == WARNING else self.message
+        return plain(f"{where}: {self.path}: {message}" if self.path else f"{where}: {message}")
 
     def as_dict(self) -> dict[str, object]:
         return {

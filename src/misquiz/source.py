@@ -7,7 +7,10 @@ line and column, so later checks can say exactly where a problem is.
 
 from __future__ import annotations
 
+import gc
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import yaml
@@ -114,12 +117,31 @@ def read_document(path: str | os.PathLike[str], limits: Limits = BANK_LIMITS, *,
 def parse_document(text: str, name: str, limits: Limits = BANK_LIMITS, *, partial: bool = False) -> Document:
     if text.count("\n") + text.count(",") > limits.max_nodes:
         _count_events(text, name, limits)
+    with no_gc():
+        return _parse(text, name, partial)
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Building many small objects triggers the cyclic GC again and again, for nothing: none are garbage yet."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse(text: str, name: str, partial: bool) -> Document:
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
         message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and message.startswith("but "):
+            message = f"{exc.context}, {message}"
         raise ProblemsError([Problem(name, line, column, "", f"not valid YAML: {message}")]) from None
     except yaml.YAMLError as exc:
         raise ProblemsError([Problem(name, None, None, "", f"not valid YAML: {exc}")]) from None

@@ -1,0 +1,185 @@
+"""The shipped bank, strict loading, and every bad-bank fixture with its exact message."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import jsonschema
+import pytest
+import yaml
+
+from misquiz.bank import NEGATIONS, check_bank, load_bank, shipped_bank_path
+from misquiz.problems import ProblemsError
+from misquiz.schema import json_schema
+
+DATA = Path(__file__).parent / "data"
+ROOT = Path(__file__).parent.parent
+
+ARTICLE_ORDER = [
+    "side-issue",
+    "no-plan",
+    "sales-goal",
+    "every-platform",
+    "marketing-job",
+    "more-posts",
+    "no-interest",
+    "costs-too-much",
+    "just-a-fad",
+]
+
+
+def test_shipped_bank_is_valid_without_warnings():
+    result = check_bank(strict=True)
+    assert result.ok, [str(p) for p in result.errors]
+    assert (result.myths, result.statements, result.languages) == (9, 27, ["nl", "en"])
+
+
+def test_shipped_bank_follows_the_article(bank):
+    assert [m.id for m in bank.myths] == ARTICLE_ORDER
+    for myth in bank.myths:
+        assert len(myth.statements) >= 3
+        assert {s.keyed for s in myth.statements} == {"myth", "fact"}
+        assert 2 <= len(myth.actions) <= 3
+        assert set(myth.advice) == {b.id for b in bank.bands}
+        for lang in ("nl", "en"):
+            assert 60 <= len(myth.explanation[lang].split()) <= 150, (myth.id, lang)
+        for st in myth.statements:
+            if st.keyed == "fact":
+                for lang, pattern in NEGATIONS.items():
+                    assert not pattern.search(st.text[lang]), (st.id, lang)
+    assert len(bank.profiles) >= 3
+    assert len(bank.scale) == 5 and bank.no_opinion["nl"] and bank.no_opinion["en"]
+
+
+def test_shipped_bank_points_editors_at_the_schema():
+    first = shipped_bank_path().read_text(encoding="utf-8").splitlines()[0]
+    assert first == "# yaml-language-server: $schema=misconceptions.schema.json"
+
+
+def test_shipped_schema_is_generated_from_the_code_and_accepts_the_bank():
+    shipped = json.loads((ROOT / "data" / "misconceptions.schema.json").read_text(encoding="utf-8"))
+    assert shipped == json_schema(), "run `misquiz schema > data/misconceptions.schema.json`"
+    data = yaml.safe_load(shipped_bank_path().read_text(encoding="utf-8"))
+    jsonschema.validate(data, shipped)
+
+
+def test_schema_rejects_what_the_loader_rejects():
+    data = yaml.safe_load((DATA / "bad-unknown-key.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, json_schema())
+
+
+BAD = {
+    "unknown-key": ["48:5: myths[0].titel: unknown key 'titel' (did you mean 'title'?)"],
+    "missing-key": ["3:3: bank: missing key 'version'"],
+    "wrong-type": ["25:10: bands[1].min: expected a number, found text"],
+    "duplicate-id": ["92:13: myths[1].statements[2].id: duplicate statement id 'a2' (first at line 61)"],
+    "duplicate-key": ["4:3: bank.id: duplicate key 'id' (first at line 3)"],
+    "missing-language": ["94:15: myths[1].statements[2].text: missing the 'nl' text"],
+    "empty-text": ["94:37: myths[1].statements[2].text.nl: empty text"],
+    "band-gap": ["30:10: bands[2].min: gap: no range holds a myth score between 66 and 70"],
+    "band-overlap": ["25:10: bands[1].min: overlap: myth scores from 30 to 33 fall in two ranges"],
+    "one-keying": ["58:7: myths[0].statements: needs at least one statement with keyed: fact"],
+    "profile-gap": ["41:10: profiles[1].min: gap: no range holds a mean score between 50 and 60"],
+    "bad-keyed": ["65:16: myths[0].statements[2].keyed: expected one of myth, fact, found true/false"],
+    "unknown-language": ["94:50: myths[1].statements[2].text.de: unknown language 'de' (the bank declares en, nl)"],
+    "python-tag": ["4:12: bank.version: the tag !!python/object/apply:os.system is not allowed"],
+    "advice-band": [
+        "68:7: myths[0].advice: missing advice for the band 'clear'",
+        "68:7: myths[0].advice.clean: 'clean' is not a band id",
+    ],
+    "syntax": ["6:19: not valid YAML: did not find expected ',' or ']'"],
+    "not-utf8": ["75:28: is not UTF-8 text (byte 0xe8 cannot be decoded)"],
+}
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_bank_reports_exact_message_and_place(name):
+    path = DATA / f"bad-{name}.yaml"
+    result = check_bank(path)
+    assert not result.ok
+    assert [str(p) for p in result.errors] == [f"{path}:{line}" for line in BAD[name]]
+    with pytest.raises(ProblemsError):
+        load_bank(path)
+
+
+def test_every_bad_bank_fixture_is_covered():
+    fixtures = {p.stem.removeprefix("bad-") for p in DATA.glob("bad-*.yaml")}
+    assert fixtures - {"lint"} == set(BAD)
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    text = text.replace('  version: "1"\n', "").replace("    min: 66\n", "    min: 70\n")
+    text = text.replace("keyed: fact", "keyed: fakt", 1).replace("  id: tiny\n", "  id: tiny\n  id: x\n")
+    path = tmp_path / "many.yaml"
+    path.write_text(text, encoding="utf-8")
+    messages = [p.message for p in check_bank(path).errors]
+    assert len(messages) == 4, messages
+    assert any("duplicate key" in m for m in messages)
+    assert any("missing key 'version'" in m for m in messages)
+    assert any(m.startswith("gap:") for m in messages)
+    assert any("found 'fakt'" in m for m in messages)
+
+
+def test_lint_warnings_become_errors_only_when_strict():
+    path = DATA / "bad-lint.yaml"
+    relaxed = check_bank(path)
+    assert relaxed.ok and len(relaxed.warnings) == 2
+    assert "negation 'not'" in relaxed.warnings[0].message
+    assert "negation 'niet'" in relaxed.warnings[1].message
+    strict = check_bank(path, strict=True)
+    assert not strict.ok and len(strict.errors) == 2 and not strict.warnings
+
+
+def test_lint_long_statement_and_lopsided_keying(tmp_path):
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    long = "word " * 40
+    text = text.replace("text: {en: Alpha holds., nl: Alfa geldt.}", f"text: {{en: {long.strip()}, nl: Alfa geldt.}}")
+    extra = "\n".join(
+        f"      - id: a{n}\n        keyed: myth\n        text: {{en: More {n}., nl: Meer {n}.}}" for n in (4, 5)
+    )
+    text = text.replace("    advice:\n", extra + "\n    advice:\n", 1)
+    path = tmp_path / "lint.yaml"
+    path.write_text(text, encoding="utf-8")
+    messages = [p.message for p in check_bank(path).warnings]
+    assert any(re.match(r"199 characters; keep statements under 160", m) for m in messages), messages
+    assert "keying is lopsided (4:1); keep it within 2:1" in messages
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "file is empty"),
+        (b"   \n\n", "file is empty"),
+        (b"- just\n- a list\n", "expected a mapping, found a list"),
+        (b"a: 1\n---\nb: 2\n", "not valid YAML: expected a single document in the stream, but found another document"),
+    ],
+)
+def test_unusable_files_give_one_clear_message(tmp_path, content, message):
+    path = tmp_path / "bank.yaml"
+    path.write_bytes(content)
+    errors = check_bank(path).errors
+    assert errors[0].message == message
+
+
+def test_missing_file_directory_and_huge_file(tmp_path):
+    assert [p.message for p in check_bank(tmp_path / "nope.yaml").errors] == ["no such file"]
+    assert [p.message for p in check_bank(tmp_path).errors] == ["is a directory, not a file"]
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    [problem] = check_bank(huge).errors
+    assert problem.message.startswith("file is too large (50.0 MB")
+
+
+def test_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    path = tmp_path / "bomb.yaml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    messages = [p.message for p in check_bank(path).errors]
+    assert "anchors and aliases (&name / *name) are not allowed here" in messages
+    assert len(messages) < 20

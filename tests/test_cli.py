@@ -1,0 +1,134 @@
+"""The command line, driven with click's CliRunner: output shapes and exit codes."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from misquiz.cli import main
+from misquiz.schema import json_schema
+
+DATA = Path(__file__).parent / "data"
+ANSWERS = str(DATA / "answers-two-held.yaml")
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_version():
+    code, out, _ = run("--version")
+    assert code == 0 and out.startswith("misquiz ")
+
+
+def test_validate_shipped_bank_ends_with_a_summary():
+    code, out, _ = run("validate")
+    assert code == 0
+    assert out.strip().splitlines()[-1].endswith("valid · 9 myths, 27 statements, languages: nl, en")
+
+
+def test_validate_json_is_one_object():
+    code, out, _ = run("validate", "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert data == {"ok": True, "myths": 9, "statements": 27, "languages": ["nl", "en"], "errors": [], "warnings": []}
+
+
+def test_validate_bad_bank_text_and_json():
+    path = str(DATA / "bad-band-gap.yaml")
+    code, out, _ = run("validate", path)
+    assert code == 1
+    assert out.splitlines()[0] == f"{path}:30:10: bands[2].min: gap: no range holds a myth score between 66 and 70"
+    code, out, _ = run("validate", path, "--json")
+    data = json.loads(out)
+    assert code == 1 and data["ok"] is False
+    assert data["errors"] == [
+        {
+            "file": path,
+            "line": 30,
+            "column": 10,
+            "path": "bands[2].min",
+            "message": "gap: no range holds a myth score between 66 and 70",
+        }
+    ]
+
+
+def test_validate_strict_turns_warnings_into_errors():
+    path = str(DATA / "bad-lint.yaml")
+    assert run("validate", path)[0] == 0
+    code, out, _ = run("validate", path, "--strict", "--json")
+    assert code == 1 and len(json.loads(out)["errors"]) == 2
+
+
+def test_usage_errors_exit_2():
+    assert run("validate", "--nope")[0] == 2
+    assert run("score")[0] == 2
+    assert run("score", ANSWERS, "--lang", "fr")[0] == 2
+
+
+def test_schema_prints_the_schema():
+    code, out, _ = run("schema")
+    assert code == 0 and json.loads(out) == json_schema()
+
+
+def test_score_json_shape():
+    code, out, _ = run("score", ANSWERS, "--json")
+    data = json.loads(out)
+    assert code == 0
+    assert set(data) == {"overall", "myths", "priorities"}
+    assert data["overall"] == {"score": 31.2, "profile": "on-track"}
+    assert data["priorities"] == ["sales-goal", "more-posts"]
+    fad = next(m for m in data["myths"] if m["id"] == "just-a-fad")
+    assert fad == {"id": "just-a-fad", "score": None, "band": None, "mixed_signals": False, "answered": 0}
+    assert all(set(m) == {"id", "score", "band", "mixed_signals", "answered"} for m in data["myths"])
+
+
+@pytest.mark.parametrize(
+    ("lang", "heading", "first"),
+    [("en", "Your priorities", "1. Our goal on social media is more sales"), ("nl", "Uw prioriteiten", "1. Ons doel")],
+)
+def test_score_text_is_the_advice_summary(lang, heading, first):
+    code, out, _ = run("score", ANSWERS, "--lang", lang)
+    assert code == 0
+    lines = [line.strip() for line in out.splitlines()]
+    assert heading in lines
+    assert lines[lines.index(heading) + 1].startswith(first)
+
+
+def test_score_json_answers_file(tmp_path):
+    path = tmp_path / "answers.json"
+    path.write_text(json.dumps({"sales-goal-1": 5, "sales-goal-2": None}), encoding="utf-8")
+    code, out, _ = run("score", str(path), "--json")
+    assert code == 0
+    sales = next(m for m in json.loads(out)["myths"] if m["id"] == "sales-goal")
+    assert sales["score"] == 100.0 and sales["answered"] == 1
+
+
+def test_score_reports_bad_answers_with_their_place(tmp_path):
+    path = tmp_path / "answers.yaml"
+    path.write_text("side-issue-1: 5\nside-isue-2: 3\nno-plan-1: 7\nno-plan-2: yes\n", encoding="utf-8")
+    code, out, err = run("score", str(path))
+    assert code == 1 and out == ""
+    assert err.splitlines() == [
+        f"{path}:2:1: side-isue-2: unknown statement id 'side-isue-2'",
+        f"{path}:3:12: no-plan-1: expected 1 to 5, or null for no opinion; found 7",
+        f"{path}:4:12: no-plan-2: expected 1 to 5, or null for no opinion; found True",
+    ]
+
+
+@pytest.mark.parametrize("content", [b"", b"\xff\xfe", b"[1, 2]", b"a: [unclosed\n"])
+def test_score_unusable_answers_files(tmp_path, content):
+    path = tmp_path / "answers.yaml"
+    path.write_bytes(content)
+    code, _, err = run("score", str(path))
+    assert code == 1 and err.startswith(str(path)) and "Traceback" not in err
+
+
+def test_score_with_a_bad_bank_reports_the_bank():
+    code, _, err = run("score", ANSWERS, "--bank", str(DATA / "bad-missing-key.yaml"))
+    assert code == 1 and "bank: missing key 'version'" in err

@@ -1,0 +1,120 @@
+"""Scoring rules from PRODUCT.md, by example and as properties over every input."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from misquiz.bank import load_bank, shipped_bank_path
+from misquiz.scoring import score_attempt
+
+BANK = load_bank(shipped_bank_path())
+IDS = [s.id for s in BANK.statements]
+KEYED = {s.id: s.keyed for s in BANK.statements}
+
+answer = st.one_of(st.none(), st.integers(1, 5))
+answer_sets = st.dictionaries(st.sampled_from(IDS), answer)
+full_answer_sets = st.fixed_dictionaries({i: answer for i in IDS})
+
+
+def test_points_per_keying(tiny):
+    # alpha: a1 myth, a2 fact, a3 myth. Strong agreement with every myth item, disagreement with the fact.
+    result = score_attempt(tiny, {"a1": 5, "a2": 1, "a3": 5})
+    assert result.by_id["alpha"].score == 100
+    result = score_attempt(tiny, {"a1": 1, "a2": 5, "a3": 1})
+    assert result.by_id["alpha"].score == 0
+    # a1=4 -> 3 points, a2=4 -> 1 point, a3 unanswered: 100 * 4 / 8
+    result = score_attempt(tiny, {"a1": 4, "a2": 4})
+    assert result.by_id["alpha"].score == 50
+    assert result.by_id["alpha"].answered == 2
+
+
+def test_bands_follow_the_bank(tiny):
+    by_id = score_attempt(tiny, {"a1": 3, "a2": 3, "a3": 3, "b1": 2, "b2": 4, "b3": 4}).by_id
+    assert by_id["alpha"].score == 50 and by_id["alpha"].band.id == "doubt"
+    assert by_id["beta"].score == 25 and by_id["beta"].band.id == "clear"
+    # "clear" holds up to and including 33; 33.3 (4 of 12 points) is already "doubt".
+    third = score_attempt(tiny, {"a1": 1, "a2": 1, "a3": 1}).by_id["alpha"]
+    assert third.score == pytest.approx(33.33, abs=0.01) and third.band.id == "doubt"
+
+
+def test_no_opinion_and_unanswered_mean_not_assessed(tiny):
+    result = score_attempt(tiny, {"a1": None, "a2": None, "b1": 5, "b2": 1, "b3": 1})
+    alpha = result.by_id["alpha"]
+    assert (alpha.score, alpha.band, alpha.answered) == (None, None, 0)
+    assert result.overall == 100
+    assert [m.myth.id for m in result.priorities] == ["beta"]
+
+
+def test_nothing_answered_has_no_overall(tiny):
+    result = score_attempt(tiny, {})
+    assert result.overall is None and result.profile is None and not result.priorities
+
+
+def test_mixed_signals(tiny):
+    assert score_attempt(tiny, {"a1": 4, "a2": 5}).by_id["alpha"].mixed_signals
+    assert not score_attempt(tiny, {"a1": 4, "a3": 5}).by_id["alpha"].mixed_signals
+    assert not score_attempt(tiny, {"a1": 3, "a2": 5}).by_id["alpha"].mixed_signals
+
+
+def test_priorities_highest_first_and_bank_order_breaks_ties(bank):
+    held = {"sales-goal": 5, "more-posts": 4, "no-interest": 5}
+    answers = {}
+    for myth in bank.myths:
+        for s in myth.statements:
+            level = held.get(myth.id, 1)
+            answers[s.id] = level if s.keyed == "myth" else 6 - level
+    result = score_attempt(bank, answers)
+    # sales-goal and no-interest tie at 100; the bank's order puts sales-goal first.
+    assert [m.myth.id for m in result.priorities] == ["sales-goal", "no-interest", "more-posts"]
+    assert not result.second_look
+    assert len(result.clear) == 6
+    assert result.as_dict()["priorities"] == ["sales-goal", "no-interest", "more-posts"]
+
+
+@given(answer_sets)
+def test_every_score_lies_in_0_100(answers):
+    result = score_attempt(BANK, answers)
+    for m in result.myths:
+        assert m.score is None or 0 <= m.score <= 100
+    assert result.overall is None or 0 <= result.overall <= 100
+
+
+@given(answer_sets)
+def test_reversing_every_answer_mirrors_every_score(answers):
+    mirrored = {k: None if v is None else 6 - v for k, v in answers.items()}
+    before, after = score_attempt(BANK, answers), score_attempt(BANK, mirrored)
+    for a, b in zip(before.myths, after.myths, strict=True):
+        if a.score is None:
+            assert b.score is None
+        else:
+            assert b.score == pytest.approx(100 - a.score)
+
+
+@given(answer_sets, st.sampled_from(IDS))
+def test_no_opinion_never_counts(answers, statement_id):
+    with_no_opinion = {**answers, statement_id: None}
+    without = {k: v for k, v in answers.items() if k != statement_id}
+    assert score_attempt(BANK, with_no_opinion).as_dict() == score_attempt(BANK, without).as_dict()
+
+
+@given(answer_sets)
+def test_not_assessed_myths_are_left_out_of_the_overall(answers):
+    result = score_attempt(BANK, answers)
+    assessed = [m.score for m in result.myths if m.score is not None]
+    if assessed:
+        assert result.overall == pytest.approx(sum(assessed) / len(assessed))
+    else:
+        assert result.overall is None
+    listed = {m.myth.id for m in result.priorities + result.second_look + result.clear}
+    assert listed == {m.myth.id for m in result.myths if m.score is not None}
+
+
+@settings(max_examples=300)
+@given(full_answer_sets)
+def test_mixed_signals_exactly_when_the_rule_says(answers):
+    result = score_attempt(BANK, answers)
+    for m in result.myths:
+        agree = {KEYED[s.id] for s in m.myth.statements if (answers[s.id] or 0) >= 4}
+        assert m.mixed_signals == ({"myth", "fact"} <= agree)
