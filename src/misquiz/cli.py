@@ -8,7 +8,8 @@ import sys
 
 import click
 
-from misquiz.problems import Problem, ProblemsError, plain
+from misquiz.problems import Problem, ProblemsError
+from misquiz.safe import plain
 
 LANGS = ("nl", "en")
 

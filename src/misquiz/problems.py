@@ -2,19 +2,9 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
-# C0/C1 controls, DEL, and bidi overrides: nothing a file says may steer the terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def plain(text: str) -> str:
-    """Text from outside, made harmless for a terminal: control characters shown as escapes."""
-    return _CONTROL.sub(
-        lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}", text
-    )
-
+from misquiz.safe import plain
 
 ERROR = "error"
 WARNING = "warning"

@@ -1,0 +1,120 @@
+"""Results: the overall profile, a bar per misconception, and the advice summary."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Static
+
+from misquiz.i18n import t
+from misquiz.scoring import MythScore, Result
+from misquiz.session import QuizSession
+from misquiz.widgets.key_bar import KeyBar
+from misquiz.widgets.myth_row import MythRow
+
+
+def by_hold(result: Result) -> list[MythScore]:
+    """Most held first; not-assessed myths last, in bank order."""
+    assessed = sorted((m for m in result.myths if m.score is not None), key=lambda m: -(m.score or 0))
+    return assessed + [m for m in result.myths if m.score is None]
+
+
+class ResultsScreen(Screen[None]):
+    BINDINGS = [
+        Binding("left,backspace", "back", show=False),
+        Binding("down,j", "app.focus_next", show=False),
+        Binding("up,k", "app.focus_previous", show=False),
+    ]
+
+    def __init__(self, session: QuizSession) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        s, lang = self.session, self.session.lang
+        result = s.result()
+        labels = {"mixed": t(lang, "mixed"), "not_assessed": t(lang, "not_assessed")}
+        with VerticalScroll(id="results"):
+            heading = t(lang, "results_for", name=s.name) if s.name else t(lang, "results_title")
+            yield Static(Text(heading, style="bold"), id="results-title", classes="title")
+            if result.profile is None or result.overall is None:
+                yield Static(t(lang, "summary_nothing"), classes="text")
+            else:
+                yield Static(Text(t(lang, "overall"), style="bold"), classes="heading")
+                yield Static(
+                    Text.assemble(
+                        (result.profile.title[lang], "bold"), f" — {t(lang, 'score_of', score=round(result.overall))}"
+                    ),
+                    id="profile-title",
+                )
+                yield Static(" ".join(result.profile.text[lang].split()), id="profile-text", classes="text")
+            yield Static(Text(t(lang, "per_myth"), style="bold"), classes="heading")
+            yield Static(Text(t(lang, "per_myth_hint"), style="italic"), classes="hint")
+            for score in by_hold(result):
+                yield MythRow(score, lang, labels)
+            if any(m.mixed_signals for m in result.myths):
+                yield Static(t(lang, "mixed_note"), id="mixed-note", classes="text note")
+            yield from self._advice(result)
+        yield KeyBar(id="keys")
+
+    def _advice(self, result: Result) -> ComposeResult:
+        lang = self.session.lang
+        yield Static(Text(t(lang, "priorities"), style="bold"), classes="heading", id="priorities")
+        if not result.priorities:
+            yield Static(t(lang, "no_priorities"), classes="text")
+        for n, m in enumerate(result.priorities, 1):
+            assert m.band is not None and m.score is not None
+            head = Text.assemble((f"{n}. {m.myth.title[lang]}", f"bold {m.band.color}"), f"  ({round(m.score)})")
+            yield Static(head, classes="advice-title")
+            yield Static(m.myth.advice[m.band.id][lang], classes="text advice")
+            actions = Text(f"{t(lang, 'actions')}:\n", style="italic")
+            for action in m.myth.actions:
+                actions.append(f"  ☐ {action[lang]}\n", style="not italic")
+            actions.rstrip()
+            yield Static(actions, classes="text actions")
+        if result.second_look:
+            yield Static(Text(t(lang, "second_look"), style="bold"), classes="heading", id="second-look")
+            for m in result.second_look:
+                assert m.band is not None and m.score is not None
+                yield Static(
+                    Text.assemble((m.myth.title[lang], "bold"), f"  ({round(m.score)})"), classes="advice-title"
+                )
+                yield Static(m.myth.advice[m.band.id][lang], classes="text advice")
+        if result.clear:
+            yield Static(Text(t(lang, "clear"), style="bold"), classes="heading", id="clear")
+            yield Static("\n".join(f"✓ {m.myth.title[lang]}" for m in result.clear), classes="text")
+
+    def on_mount(self) -> None:
+        self._keys()
+        self.query_one(MythRow).focus()
+        self.query_one("#results").scroll_home(animate=False)
+
+    def _keys(self) -> None:
+        lang = self.session.lang
+        self.query_one(KeyBar).show(
+            [
+                ("↑↓", "⇅"),
+                ("Enter", t(lang, "why")),
+                ("←", t(lang, "back")),
+                ("?", t(lang, "help_title")),
+                ("q", t(lang, "quit_yes")),
+            ]
+        )
+
+    def relabel(self) -> None:
+        self.refresh(recompose=True)
+        self.call_after_refresh(self.on_mount)
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    @on(MythRow.Opened)
+    def _open(self, event: MythRow.Opened) -> None:
+        from misquiz.screens.myth import MythScreen
+
+        score = self.session.result().by_id[event.myth_id]
+        self.app.push_screen(MythScreen(score, self.session.lang))

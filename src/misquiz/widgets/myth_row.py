@@ -1,0 +1,57 @@
+"""One misconception on the results screen: its title, a bar, its score and its band."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.message import Message
+from textual.widget import Widget
+
+from misquiz.scoring import MythScore
+
+BAR = 16
+
+
+class MythRow(Widget, can_focus=True):
+    BINDINGS = [Binding("enter", "open", "Open", show=False)]
+
+    @dataclass
+    class Opened(Message):
+        myth_id: str
+
+    def __init__(self, score: MythScore, lang: str, labels: dict[str, str]) -> None:
+        super().__init__(classes="myth-row")
+        self.score = score
+        self.lang = lang
+        self.labels = labels  # "mixed", "not_assessed"
+
+    def render(self) -> Text:
+        s = self.score
+        title_width = max(12, self.size.width - BAR - 22)
+        title = s.myth.title[self.lang]
+        if len(title) > title_width:
+            title = title[: title_width - 1] + "…"
+        text = Text(no_wrap=True)
+        text.append(f"{title:<{title_width}} ")
+        if s.score is None or s.band is None:
+            text.append("·" * BAR, style="dim")
+            text.append(f"   –  {self.labels['not_assessed']}", style="dim")
+            return text
+        filled = round(s.score / 100 * BAR)
+        color = s.band.color
+        text.append("█" * filled, style=color)
+        text.append("░" * (BAR - filled), style="dim")
+        text.append(f" {round(s.score):>3}  ")
+        text.append(s.band.label[self.lang], style=f"bold {color}")
+        if s.mixed_signals:
+            text.append(" ⚑", style="bold")
+        return text
+
+    def action_open(self) -> None:
+        self.post_message(self.Opened(self.score.myth.id))
+
+    def on_click(self, event: events.Click) -> None:
+        self.action_open()

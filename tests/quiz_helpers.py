@@ -1,0 +1,30 @@
+"""Shared helpers for driving the quiz in tests."""
+
+from __future__ import annotations
+
+from misquiz.model import Bank
+
+
+def answers_holding(bank: Bank, held: dict[str, tuple[int, int]]) -> dict[str, int]:
+    """Answers that hold the given myths: myth id -> (answer to myth items, answer to fact items).
+
+    Every other myth is answered as clearly seen (1 to myth items, 5 to fact items).
+    """
+    answers = {}
+    for myth in bank.myths:
+        on_myth, on_fact = held.get(myth.id, (1, 5))
+        for st in myth.statements:
+            answers[st.id] = on_myth if st.keyed == "myth" else on_fact
+    return answers
+
+
+async def answer_all(pilot, answers: dict[str, int | None]) -> None:
+    """Answer each statement as it is shown, by pressing its key."""
+    session = pilot.app.session
+    while True:
+        value = answers[session.current.id]
+        last = session.position == session.total - 1
+        await pilot.press("0" if value is None else str(value))
+        if last:
+            break
+    await pilot.pause()

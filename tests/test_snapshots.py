@@ -1,0 +1,48 @@
+"""Snapshots of the screens people look at, at 80x24, in both languages.
+
+Update only after looking at the report: `pytest tests/test_snapshots.py --snapshot-update`.
+"""
+
+from __future__ import annotations
+
+import pytest
+from quiz_helpers import answer_all, answers_holding
+
+from misquiz.app import build_app
+from misquiz.bank import load_bank
+
+BANK = load_bank()
+SIZE = (80, 24)
+# sales-goal held, more-posts held with mixed signals, no-plan in doubt, just-a-fad skipped
+ANSWERS = answers_holding(BANK, {"sales-goal": (5, 1), "more-posts": (5, 4), "no-plan": (3, 3)})
+ANSWERS.update({s.id: None for s in BANK.myths[8].statements})
+
+
+async def _still(pilot) -> None:
+    for cursor in pilot.app.screen.query("Input"):
+        cursor.cursor_blink = False
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_welcome(snap_compare, lang):
+    assert snap_compare(build_app(BANK, lang=lang, seed=1, name="Anna"), terminal_size=SIZE, run_before=_still)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_statement(snap_compare, lang):
+    async def run_before(pilot):
+        await pilot.press("enter", "4", "2", "left")
+        await _still(pilot)
+
+    assert snap_compare(build_app(BANK, lang=lang, seed=1), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_results(snap_compare, lang):
+    async def run_before(pilot):
+        await pilot.press("enter")
+        await answer_all(pilot, ANSWERS)
+        await _still(pilot)
+
+    assert snap_compare(build_app(BANK, lang=lang, seed=1, name="Anna"), terminal_size=SIZE, run_before=run_before)
