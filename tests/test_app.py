@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import re
 
-from quiz_helpers import answer_all, answers_holding
-
 from misquiz.app import build_app
 from misquiz.screens.confirm import ConfirmScreen
 from misquiz.screens.help import HelpScreen
@@ -16,6 +14,7 @@ from misquiz.screens.welcome import WelcomeScreen
 from misquiz.session import shuffled_order
 from misquiz.widgets.answer_options import AnswerOptions
 from misquiz.widgets.myth_row import MythRow
+from quiz_helpers import answer_all, answers_holding
 
 SIZE = (80, 24)
 

@@ -6,10 +6,10 @@ Update only after looking at the report: `pytest tests/test_snapshots.py --snaps
 from __future__ import annotations
 
 import pytest
-from quiz_helpers import answer_all, answers_holding
 
 from misquiz.app import build_app
 from misquiz.bank import load_bank
+from quiz_helpers import answer_all, answers_holding
 
 BANK = load_bank()
 SIZE = (80, 24)
