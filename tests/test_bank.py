@@ -183,3 +183,37 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
     messages = [p.message for p in check_bank(path).errors]
     assert "anchors and aliases (&name / *name) are not allowed here" in messages
     assert len(messages) < 20
+
+
+def test_the_quiz_reuses_a_checked_bank_until_the_file_changes(tmp_path, monkeypatch):
+    import os
+
+    from misquiz import bank_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = tmp_path / "bank.yaml"
+    path.write_text((DATA / "minimal.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    first = bank_cache.load_bank_for_quiz(path)
+    assert list((tmp_path / "cache" / "misquiz").glob("bank-*.json"))
+    calls = []
+    monkeypatch.setattr("misquiz.bank.check_bank", lambda *a, **k: calls.append(a) or pytest.fail("not cached"))
+    assert bank_cache.load_bank_for_quiz(path) == first
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    # An edit (new size and time) is checked again, and a broken edit is refused.
+    path.write_text(path.read_text(encoding="utf-8").replace('  version: "1"\n', ""), encoding="utf-8")
+    os.utime(path, ns=(1, 1))
+    with pytest.raises(ProblemsError) as caught:
+        bank_cache.load_bank_for_quiz(path)
+    assert "missing key 'version'" in str(caught.value)
+
+
+def test_a_damaged_cache_is_ignored(tmp_path, monkeypatch):
+    from misquiz import bank_cache
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = DATA / "minimal.yaml"
+    bank_cache.load_bank_for_quiz(path)
+    for cached in (tmp_path / "cache" / "misquiz").glob("bank-*.json"):
+        cached.write_text('{"key": "nonsense", "data": [', encoding="utf-8")
+    assert bank_cache.load_bank_for_quiz(path).id == "tiny"

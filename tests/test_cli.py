@@ -132,3 +132,28 @@ def test_score_unusable_answers_files(tmp_path, content):
 def test_score_with_a_bad_bank_reports_the_bank():
     code, _, err = run("score", ANSWERS, "--bank", str(DATA / "bad-missing-key.yaml"))
     assert code == 1 and "bank: missing key 'version'" in err
+
+
+def test_take_with_a_bad_bank_stops_before_the_screen_opens():
+    code, out, err = run("take", "--bank", str(DATA / "bad-band-gap.yaml"))
+    assert code == 1 and out == ""
+    assert err.strip().endswith("bands[2].min: gap: no range holds a myth score between 66 and 70")
+    # `misquiz --bank ...` means the same
+    assert run("--bank", str(DATA / "bad-band-gap.yaml"))[0] == 1
+
+
+def test_take_rejects_a_bad_flag_with_usage():
+    assert run("take", "--lang", "de")[0] == 2
+    assert run("--seed", "x")[0] == 2
+
+
+def test_language_follows_the_locale(monkeypatch):
+    from misquiz.cli import default_language
+
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        monkeypatch.delenv(var, raising=False)
+    assert default_language() == "en"
+    monkeypatch.setenv("LANG", "nl_BE.UTF-8")
+    assert default_language() == "nl"
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")
+    assert default_language() == "en"

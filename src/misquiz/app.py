@@ -13,10 +13,7 @@ from textual.screen import Screen
 from misquiz.i18n import t
 from misquiz.model import Bank
 from misquiz.safe import clean_name
-from misquiz.screens.confirm import ConfirmScreen
-from misquiz.screens.help import HelpScreen
 from misquiz.screens.question import QuestionScreen
-from misquiz.screens.results import ResultsScreen
 from misquiz.screens.welcome import WelcomeScreen
 from misquiz.session import QuizSession
 
@@ -38,8 +35,8 @@ class MisquizApp(App[None]):
     def lang(self) -> str:
         return self.session.lang
 
-    def on_mount(self) -> None:
-        self.push_screen(WelcomeScreen(self.session))
+    def get_default_screen(self) -> Screen:
+        return WelcomeScreen(self.session)
 
     @on(WelcomeScreen.Started)
     def _started(self, event: WelcomeScreen.Started) -> None:
@@ -48,9 +45,13 @@ class MisquizApp(App[None]):
 
     @on(QuestionScreen.Finished)
     def _finished(self) -> None:
+        from misquiz.screens.results import ResultsScreen
+
         self.push_screen(ResultsScreen(self.session))
 
     def action_help(self) -> None:
+        from misquiz.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.lang))
 
@@ -62,6 +63,9 @@ class MisquizApp(App[None]):
                 relabel()
 
     def action_request_quit(self) -> None:
+        from misquiz.screens.confirm import ConfirmScreen
+        from misquiz.screens.results import ResultsScreen
+
         if isinstance(self.screen, ConfirmScreen):
             return
         finished = isinstance(self.screen, ResultsScreen)
@@ -77,6 +81,8 @@ class MisquizApp(App[None]):
         )
 
     def action_show_results(self) -> None:
+        from misquiz.screens.results import ResultsScreen
+
         if self.session.answers and not isinstance(self.screen, ResultsScreen):
             self.push_screen(ResultsScreen(self.session))
 

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
-from pathlib import Path as FsPath
 
 from misquiz import schema
-from misquiz.model import Band, Bank, Myth, Profile, ScaleOption, Statement
+from misquiz.model import Bank, bank_from_data, shipped_bank_path
 from misquiz.problems import ERROR, WARNING, Problem, ProblemsError
 from misquiz.source import BANK_LIMITS, Document, Path, no_gc, read_document
 
@@ -23,14 +20,6 @@ NEGATIONS = {
     "en": re.compile(r"\b(not|no|never|none|nobody|nothing|nowhere|neither|nor)\b|n't\b", re.IGNORECASE),
     "nl": re.compile(r"\b(niet|geen|nooit|niemand|niets|nergens|noch)\b", re.IGNORECASE),
 }
-
-
-def shipped_bank_path() -> FsPath:
-    here = FsPath(__file__).resolve().parent
-    installed = here / "data" / "misconceptions.yaml"
-    if installed.is_file():
-        return installed
-    return here.parent.parent / "data" / "misconceptions.yaml"  # a source checkout or editable install
 
 
 @dataclass
@@ -44,6 +33,7 @@ class BankCheck:
     myths: int = 0
     statements: int = 0
     languages: list[str] = field(default_factory=list)
+    data: object = None  # the checked data, for the quiz's cache
 
     @property
     def ok(self) -> bool:
@@ -91,7 +81,8 @@ def _check_bank(path: str | os.PathLike[str] | None, strict: bool) -> BankCheck:
     )
     result.languages = list(checker.languages or ())
     if result.ok:
-        result.bank = _build(doc)
+        result.bank = bank_from_data(doc.data, doc.file)  # type: ignore[arg-type]
+        result.data = doc.data
     return result
 
 
@@ -272,40 +263,3 @@ def _duplicates(values: list[object]) -> list[tuple[int, object]]:
                 found.append((i, value))
             seen.add(value)
     return found
-
-
-def _build(doc: Document) -> Bank:
-    data = doc.data
-    assert isinstance(data, dict)
-    head = data["bank"]
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
-    return Bank(
-        id=head["id"],
-        version=str(head["version"]),
-        languages=tuple(head["languages"]),
-        default_language=head["default_language"],
-        minutes=head.get("minutes", 5),
-        title=head["title"],
-        intro=head["intro"],
-        scale=tuple(
-            ScaleOption(o["value"], o["label"]) for o in sorted(data["scale"]["options"], key=lambda o: o["value"])
-        ),
-        no_opinion=data["scale"]["no_opinion"]["label"],
-        bands=tuple(
-            Band(b["id"], b["min"], b["max"], b["label"], b["summary"], b.get("color", "blue")) for b in data["bands"]
-        ),
-        profiles=tuple(Profile(p["id"], p["min"], p["max"], p["title"], p["text"]) for p in data["profiles"]),
-        myths=tuple(
-            Myth(
-                id=m["id"],
-                title=m["title"],
-                explanation=m["explanation"],
-                statements=tuple(Statement(s["id"], s["keyed"], s["text"]) for s in m["statements"]),
-                advice=m["advice"],
-                actions=tuple(m["actions"]),
-            )
-            for m in data["myths"]
-        ),
-        content_hash="sha256:" + digest,
-        source=doc.file,
-    )

@@ -71,7 +71,12 @@ def main() -> None:
 @click.option("--name", default="", help="Your name, shown on your results.")
 def take(bank_path: str | None, lang: str | None, seed: int | None, name: str) -> None:
     """Take the quiz in the terminal."""
-    bank = _load(bank_path)
+    from misquiz.bank_cache import load_bank_for_quiz
+
+    try:
+        bank = load_bank_for_quiz(bank_path)
+    except ProblemsError as exc:
+        _fail(exc.problems)
     from misquiz.app import build_app
 
     app = build_app(bank, lang=lang or default_language(), seed=seed, name=name)

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
 
 Keyed = Literal["myth", "fact"]
 Text = dict[str, str]  # language code -> text
@@ -88,3 +91,47 @@ def find_range(ranges: tuple[Range, ...], value: float) -> Range:
         if value <= rng.max:
             return rng
     return ranges[-1]
+
+
+def shipped_bank_path() -> Path:
+    here = Path(__file__).resolve().parent
+    installed = here / "data" / "misconceptions.yaml"
+    if installed.is_file():
+        return installed
+    return here.parent.parent / "data" / "misconceptions.yaml"  # a source checkout or editable install
+
+
+def bank_from_data(data: dict[str, Any], source: str) -> Bank:
+    """Build a Bank from data that has passed the checks in misquiz.bank."""
+    head = data["bank"]
+    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    return Bank(
+        id=head["id"],
+        version=str(head["version"]),
+        languages=tuple(head["languages"]),
+        default_language=head["default_language"],
+        minutes=head.get("minutes", 5),
+        title=head["title"],
+        intro=head["intro"],
+        scale=tuple(
+            ScaleOption(o["value"], o["label"]) for o in sorted(data["scale"]["options"], key=lambda o: o["value"])
+        ),
+        no_opinion=data["scale"]["no_opinion"]["label"],
+        bands=tuple(
+            Band(b["id"], b["min"], b["max"], b["label"], b["summary"], b.get("color", "blue")) for b in data["bands"]
+        ),
+        profiles=tuple(Profile(p["id"], p["min"], p["max"], p["title"], p["text"]) for p in data["profiles"]),
+        myths=tuple(
+            Myth(
+                id=m["id"],
+                title=m["title"],
+                explanation=m["explanation"],
+                statements=tuple(Statement(s["id"], s["keyed"], s["text"]) for s in m["statements"]),
+                advice=m["advice"],
+                actions=tuple(m["actions"]),
+            )
+            for m in data["myths"]
+        ),
+        content_hash="sha256:" + digest,
+        source=source,
+    )

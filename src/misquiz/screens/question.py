@@ -20,6 +20,7 @@ from misquiz.widgets.key_bar import KeyBar
 
 
 class QuestionScreen(Screen[None]):
+    AUTO_FOCUS = ""  # a focused first option would look chosen
     BINDINGS = [
         *(Binding(str(n), f"answer({n})", show=False) for n in range(6)),
         Binding("left,backspace", "back", show=False),

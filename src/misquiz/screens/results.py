@@ -55,7 +55,7 @@ class ResultsScreen(Screen[None]):
             yield Static(Text(t(lang, "per_myth"), style="bold"), classes="heading")
             yield Static(Text(t(lang, "per_myth_hint"), style="italic"), classes="hint")
             for score in by_hold(result):
-                yield MythRow(score, lang, labels)
+                yield MythRow(score, s.bank.bands, lang, labels)
             if any(m.mixed_signals for m in result.myths):
                 yield Static(t(lang, "mixed_note"), id="mixed-note", classes="text note")
             yield from self._advice(result)
@@ -97,7 +97,6 @@ class ResultsScreen(Screen[None]):
         lang = self.session.lang
         self.query_one(KeyBar).show(
             [
-                ("↑↓", "⇅"),
                 ("Enter", t(lang, "why")),
                 ("←", t(lang, "back")),
                 ("?", t(lang, "help_title")),

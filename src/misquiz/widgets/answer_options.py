@@ -27,7 +27,8 @@ class AnswerOptions(Vertical):
     def show(self, labels: dict[int, str], selected: int | None) -> None:
         for key in KEYS:
             button = self.query_one(f"#answer-{key}", Button)
-            button.label = f" {key}  {labels[key]}"
+            # The tick keeps the choice visible without colour (NO_COLOR, monochrome terminals).
+            button.label = f"{key}  {labels[key]}" + ("  ✓" if key == selected else "")
             button.set_class(key == selected, "-selected")
 
     @on(Button.Pressed, ".answer")

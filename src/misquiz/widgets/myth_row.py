@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
+from misquiz.model import Band
 from misquiz.scoring import MythScore
 
-BAR = 16
+NARROW, WIDE = 12, 20
 
 
 class MythRow(Widget, can_focus=True):
@@ -22,28 +23,32 @@ class MythRow(Widget, can_focus=True):
     class Opened(Message):
         myth_id: str
 
-    def __init__(self, score: MythScore, lang: str, labels: dict[str, str]) -> None:
+    def __init__(self, score: MythScore, bands: tuple[Band, ...], lang: str, labels: dict[str, str]) -> None:
         super().__init__(classes="myth-row")
         self.score = score
+        self.bands = bands
         self.lang = lang
         self.labels = labels  # "mixed", "not_assessed"
 
     def render(self) -> Text:
         s = self.score
-        title_width = max(12, self.size.width - BAR - 22)
+        bar = NARROW if self.size.width < 90 else WIDE
+        verdicts = [b.label[self.lang] for b in self.bands] + [self.labels["not_assessed"]]
+        verdict_width = max(map(len, verdicts)) + 2  # room for the mixed-signals flag
+        title_width = max(12, self.size.width - bar - 7 - verdict_width)
         title = s.myth.title[self.lang]
         if len(title) > title_width:
             title = title[: title_width - 1] + "…"
         text = Text(no_wrap=True)
         text.append(f"{title:<{title_width}} ")
         if s.score is None or s.band is None:
-            text.append("·" * BAR, style="dim")
-            text.append(f"   –  {self.labels['not_assessed']}", style="dim")
+            text.append("·" * bar, style="dim")
+            text.append(f"    –  {self.labels['not_assessed']}", style="dim")
             return text
-        filled = round(s.score / 100 * BAR)
+        filled = round(s.score / 100 * bar)
         color = s.band.color
         text.append("█" * filled, style=color)
-        text.append("░" * (BAR - filled), style="dim")
+        text.append("░" * (bar - filled), style="dim")
         text.append(f" {round(s.score):>3}  ")
         text.append(s.band.label[self.lang], style=f"bold {color}")
         if s.mixed_signals:

@@ -1,0 +1,132 @@
+"""Speed of the quiz as a person feels it; prints figures and ratios measured in this run.
+
+    python benchmarks/bench_tui.py
+
+1. Start-up: from process start until the welcome screen is on the terminal, against a
+   minimal Textual app (one Static, five Buttons), both run in tmux at 80x24 and polled
+   with capture-pane (target: ratio <= 1.25). Peak memory of each (target: ratio <= 1.3).
+2. A keypress: the app's work from an answer until the next statement is on screen,
+   headless, median over the whole quiz (target: <= 16 ms, one frame).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RUNS = 7
+
+# Runs the program, then prints its peak memory (KiB) to a file once it has exited.
+WRAPPER = """
+import resource, subprocess, sys
+subprocess.run(sys.argv[2:])
+open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+"""
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def start_up(command: list[str], marker: str) -> tuple[float, int]:
+    """Seconds until marker is on the screen, and the peak memory in KiB."""
+    with tempfile.TemporaryDirectory() as tmp:
+        rss_file = Path(tmp) / "rss"
+        wrapper = Path(tmp) / "wrap.py"
+        wrapper.write_text(WRAPPER)
+        session = f"bench{os.getpid()}"
+        argv = [sys.executable, str(wrapper), str(rss_file), *command]
+        start = time.perf_counter()
+        tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", subprocess.list2cmdline(argv))
+        seen = None
+        while time.perf_counter() - start < 20:
+            if marker in tmux("capture-pane", "-p", "-t", session):
+                seen = time.perf_counter() - start
+                break
+            time.sleep(0.005)
+        tmux("send-keys", "-t", session, "C-q")
+        for _ in range(400):
+            if rss_file.exists() and rss_file.read_text():
+                break
+            time.sleep(0.01)
+        tmux("kill-session", "-t", session)
+        if seen is None:
+            raise RuntimeError(f"{marker!r} never appeared for {command}")
+        return seen, int(rss_file.read_text() or 0)
+
+
+def bench_start_up() -> None:
+    quiz = [sys.executable, "-m", "misquiz", "--seed", "1"]
+    minimal = [sys.executable, str(HERE / "minimal_app.py")]
+    marker = "Nine misconceptions about social media"
+    start_up(quiz, marker)  # warm the file cache for both
+    start_up(minimal, marker)
+    quiz_runs, minimal_runs = [], []
+    for _ in range(RUNS):  # interleaved, so drift hits both alike
+        quiz_runs.append(start_up(quiz, marker))
+        minimal_runs.append(start_up(minimal, marker))
+    q_time = statistics.median(t for t, _ in quiz_runs)
+    m_time = statistics.median(t for t, _ in minimal_runs)
+    q_mem = statistics.median(m for _, m in quiz_runs)
+    m_mem = statistics.median(m for _, m in minimal_runs)
+    print(
+        f"start-up to welcome (median of {RUNS}): misquiz {q_time * 1000:.0f} ms, minimal app {m_time * 1000:.0f} ms, "
+        f"ratio {q_time / m_time:.2f}  (target <= 1.25)"
+    )
+    print(
+        f"peak memory: misquiz {q_mem / 1024:.1f} MiB, minimal app {m_mem / 1024:.1f} MiB, "
+        f"ratio {q_mem / m_mem:.2f}  (target <= 1.3)"
+    )
+
+
+async def bench_keypress() -> None:
+    from misquiz.app import build_app
+    from misquiz.bank import load_bank
+    from misquiz.screens.question import QuestionScreen
+
+    app = build_app(load_bank(), lang="en", seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        idle, work = [], []
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        while app.session.position < app.session.total - 1:
+            start = time.perf_counter()
+            await pilot.pause()  # the same round trip with nothing to do
+            idle.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            screen.action_answer(4)
+            await pilot.pause()
+            work.append(time.perf_counter() - start)
+    diff = statistics.median(work) - statistics.median(idle)
+    print(
+        f"keypress to next statement, app work (median of {len(work)}): {diff * 1000:.2f} ms "
+        f"(answer + refresh {statistics.median(work) * 1000:.2f} ms, idle round trip "
+        f"{statistics.median(idle) * 1000:.2f} ms)  (target <= 16 ms)"
+    )
+
+
+def main() -> None:
+    import compileall
+
+    import misquiz
+
+    compileall.compile_dir(Path(misquiz.__file__).parent, quiet=1)  # as pip does for a wheel
+    if shutil.which("tmux"):
+        bench_start_up()
+    else:
+        print("start-up: skipped, tmux is not installed (apt-get install tmux)")
+    asyncio.run(bench_keypress())
+
+
+if __name__ == "__main__":
+    main()
