@@ -1,8 +1,9 @@
-"""The quiz as a Textual app: welcome, one statement at a time, results."""
+"""The quiz as a Textual app: welcome (or resume), one statement at a time, results."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -16,6 +17,7 @@ from misquiz.safe import clean_name
 from misquiz.screens.question import QuestionScreen
 from misquiz.screens.welcome import WelcomeScreen
 from misquiz.session import QuizSession
+from misquiz.store import Store, StoredAttempt, StoreError
 
 
 class MisquizApp(App[None]):
@@ -27,27 +29,83 @@ class MisquizApp(App[None]):
         Binding("l", "toggle_language", show=False),
     ]
 
-    def __init__(self, session: QuizSession) -> None:
+    def __init__(
+        self,
+        session: QuizSession,
+        store: Store | None = None,
+        resume: StoredAttempt | None = None,
+        export_dir: Path | None = None,
+    ) -> None:
         super().__init__()
         self.session = session
+        self.store = store
+        self.resume = resume
+        self.export_dir = export_dir or Path.cwd()
+        self.recorder = None
+        if store is not None:
+            from misquiz.recording import StoreRecorder
+
+            self.recorder = StoreRecorder(store, self._store_failed)
+            session.recorder = self.recorder
 
     @property
     def lang(self) -> str:
         return self.session.lang
 
     def get_default_screen(self) -> Screen:
+        if self.resume is not None:
+            from misquiz.screens.resume import ResumeScreen
+
+            return ResumeScreen(self.resume, self.lang, self.session.bank.title[self.lang])
         return WelcomeScreen(self.session)
+
+    def _store_failed(self, message: str) -> None:
+        self.notify(t(self.lang, "db_error", error=message), severity="error", timeout=15)
 
     @on(WelcomeScreen.Started)
     def _started(self, event: WelcomeScreen.Started) -> None:
         self.session.name = clean_name(event.name)
+        if self.recorder is not None:
+            self.recorder.begin(self.session)
         self.push_screen(QuestionScreen(self.session))
+
+    def on_resume_screen_chosen(self, event) -> None:
+        attempt, self.resume = self.resume, None
+        assert attempt is not None and self.store is not None
+        if not event.resume:
+            try:
+                self.store.abandon_attempt(attempt.id)
+            except StoreError as exc:
+                self._store_failed(str(exc))
+            self.push_screen(WelcomeScreen(self.session))  # over the resume screen, which is never seen again
+            return
+        s = self.session
+        s.lang = attempt.language if attempt.language in s.bank.languages else s.lang
+        s.seed, s.order, s.answers, s.name = attempt.seed, attempt.order, dict(attempt.answers), attempt.name
+        s.attempt_id, s.workshop, s.round = attempt.id, attempt.workshop, attempt.round
+        s.position = s.resume_position()
+        self.push_screen(QuestionScreen(s))
+        if s.finished:
+            self._finished()
 
     @on(QuestionScreen.Finished)
     def _finished(self) -> None:
         from misquiz.screens.results import ResultsScreen
 
-        self.push_screen(ResultsScreen(self.session))
+        self.push_screen(ResultsScreen(self.session, self._previous()))
+
+    def _previous(self) -> tuple[str, dict[str, float | None]] | None:
+        """The date and myth scores of this person's previous finished attempt on this bank."""
+        s = self.session
+        if self.store is None or s.attempt_id is None:
+            return None
+        try:
+            before = self.store.previous_finished(s.name, s.bank.id, s.attempt_id)
+        except Exception:
+            return None
+        if before is None or before.result is None or before.finished_at is None:
+            return None
+        return before.finished_at, {m["id"]: m["score"] for m in before.result["myths"]}  # type: ignore[index,union-attr]
 
     def action_help(self) -> None:
         from misquiz.screens.help import HelpScreen
@@ -69,7 +127,8 @@ class MisquizApp(App[None]):
         if isinstance(self.screen, ConfirmScreen):
             return
         finished = isinstance(self.screen, ResultsScreen)
-        detail = "" if finished or not self.session.answers else t(self.lang, "quit_unsaved")
+        lost = not finished and self.session.answers and self.store is None
+        detail = t(self.lang, "quit_unsaved") if lost else ""
 
         def answered(quit_now: bool | None) -> None:
             if quit_now:
@@ -84,7 +143,22 @@ class MisquizApp(App[None]):
         from misquiz.screens.results import ResultsScreen
 
         if self.session.answers and not isinstance(self.screen, ResultsScreen):
-            self.push_screen(ResultsScreen(self.session))
+            self.push_screen(ResultsScreen(self.session, self._previous()))
+
+    def action_export(self, kind: str) -> None:
+        from misquiz.reports import write_report
+
+        try:
+            path = write_report(self.session, kind, self.export_dir, self.clock_now())
+        except OSError as exc:
+            self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error")
+            return
+        self.notify(t(self.lang, "saved_to", path=path), timeout=12)
+
+    def clock_now(self):
+        from misquiz.store import utc_now
+
+        return self.store.clock() if self.store is not None else utc_now()
 
     def action_command_palette(self) -> None:
         if self.use_command_palette and not CommandPalette.is_open(self):
@@ -96,6 +170,8 @@ class MisquizApp(App[None]):
         yield SystemCommand(t(lang, "cmd_help"), t(lang, "cmd_help_help"), self.action_help)
         if self.session.answers:
             yield SystemCommand(t(lang, "cmd_results"), t(lang, "cmd_results_help"), self.action_show_results)
+            yield SystemCommand(t(lang, "export_md"), t(lang, "export_md_help"), lambda: self.action_export("md"))
+            yield SystemCommand(t(lang, "export_html"), t(lang, "export_html_help"), lambda: self.action_export("html"))
         yield SystemCommand(t(lang, "cmd_theme"), t(lang, "cmd_theme_help"), self.action_toggle_dark)
         yield SystemCommand(t(lang, "cmd_quit"), t(lang, "cmd_quit_help"), self.action_request_quit)
 
@@ -103,6 +179,20 @@ class MisquizApp(App[None]):
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
 
 
-def build_app(bank: Bank, *, lang: str, seed: int | None = None, name: str = "") -> MisquizApp:
+def build_app(
+    bank: Bank,
+    *,
+    lang: str,
+    seed: int | None = None,
+    name: str = "",
+    store: Store | None = None,
+    workshop: str | None = None,
+    round: str | None = None,
+    offer_resume: bool = True,
+    export_dir: Path | None = None,
+) -> MisquizApp:
     """The one factory for the CLI and the tests alike."""
-    return MisquizApp(QuizSession.start(bank, lang, seed, name))
+    session = QuizSession.start(bank, lang, seed, name)
+    session.workshop, session.round = workshop, round
+    resume = store.unfinished(bank.content_hash, workshop) if store is not None and offer_resume else None
+    return MisquizApp(session, store=store, resume=resume, export_dir=export_dir)

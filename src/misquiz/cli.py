@@ -64,23 +64,70 @@ def main() -> None:
     """
 
 
-@main.command()
-@click.option("--bank", "bank_path", type=click.Path(dir_okay=False), help="A bank file (default: the shipped bank).")
-@click.option("--lang", type=click.Choice(LANGS), help="Language of the quiz (default: from your locale).")
-@click.option("--seed", type=int, help="Seed for the order of the statements (default: random).")
-@click.option("--name", default="", help="Your name, shown on your results.")
-def take(bank_path: str | None, lang: str | None, seed: int | None, name: str) -> None:
-    """Take the quiz in the terminal."""
+def _quiz_bank(bank_path: str | None):
     from misquiz.bank_cache import load_bank_for_quiz
 
     try:
-        bank = load_bank_for_quiz(bank_path)
+        return load_bank_for_quiz(bank_path)
     except ProblemsError as exc:
         _fail(exc.problems)
+
+
+def _store(db: str | None):
+    from misquiz.store import Store, StoreError, default_db_path
+
+    try:
+        return Store(db or default_db_path())
+    except StoreError as exc:
+        click.echo(f"misquiz: {plain(str(exc))}", err=True)
+        sys.exit(1)
+
+
+def _workshop_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from misquiz.transfer import valid_code
+
+    if value is not None and not valid_code(value):
+        raise click.BadParameter("use 1-40 letters, digits, - or _")
+    return value
+
+
+DB_OPTION = click.option(
+    "--db", type=click.Path(), envvar="MISQUIZ_DB", help="The database (default: in your data folder; or $MISQUIZ_DB)."
+)
+BANK_OPTION = click.option(
+    "--bank", "bank_path", type=click.Path(dir_okay=False), help="A bank file (default: the shipped bank)."
+)
+WORKSHOP_OPTION = click.option("--workshop", callback=_workshop_code, help="Tag results with a workshop code.")
+ROUND_OPTION = click.option("--round", "round_", type=click.Choice(["before", "after"]), help="The workshop round.")
+
+
+@main.command()
+@BANK_OPTION
+@click.option("--lang", type=click.Choice(LANGS), help="Language of the quiz (default: from your locale).")
+@click.option("--seed", type=int, help="Seed for the order of the statements (default: random).")
+@click.option("--name", default="", help="Your name, shown on your results.")
+@DB_OPTION
+@WORKSHOP_OPTION
+@ROUND_OPTION
+def take(
+    bank_path: str | None,
+    lang: str | None,
+    seed: int | None,
+    name: str,
+    db: str | None,
+    workshop: str | None,
+    round_: str | None,
+) -> None:
+    """Take the quiz in the terminal."""
+    bank = _quiz_bank(bank_path)
+    store = _store(db)
     from misquiz.app import build_app
 
-    app = build_app(bank, lang=lang or default_language(), seed=seed, name=name)
+    app = build_app(
+        bank, lang=lang or default_language(), seed=seed, name=name, store=store, workshop=workshop, round=round_
+    )
     app.run()
+    store.close()
     sys.exit(app.return_code or 0)
 
 
@@ -133,6 +180,121 @@ def score(answers_file: str, bank_path: str | None, lang: str | None, as_json: b
     else:
         language = lang or default_language()
         click.echo(advice_summary(bank, result, language if language in bank.languages else bank.default_language))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
+@DB_OPTION
+def history(as_json: bool, db: str | None) -> None:
+    """List every stored attempt, newest first."""
+    from misquiz.store import StoreError
+
+    store = _store(db)
+    try:
+        rows = store.history()
+    except StoreError as exc:
+        click.echo(f"misquiz: {plain(str(exc))}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    if not rows:
+        click.echo("No attempts yet. Take the quiz with: misquiz")
+        return
+    click.echo(f"{'id':>5}  {'started':<16}  {'name':<20}  {'workshop':<12}  {'answered':>8}  overall")
+    for row in rows:
+        overall = row["overall"]
+        verdict = f"{overall['score']:.0f} {overall['profile']}" if overall else "unfinished"  # type: ignore[index]
+        where = str(row["workshop"] or "") + (f"/{row['round']}" if row["round"] else "")
+        click.echo(
+            f"{row['id']:>5}  {str(row['started_at'])[:16].replace('T', ' '):<16}  "
+            f"{plain(str(row['name']))[:20]:<20}  {plain(where)[:12]:<12}  "
+            f"{str(row['answered']) + '/' + str(row['total']):>8}  {verdict}"
+        )
+
+
+@main.command()
+@click.argument("attempt", default="latest", metavar="[ID|latest]")
+@click.option(
+    "--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True, help="What to write."
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
+@DB_OPTION
+@BANK_OPTION
+def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path: str | None) -> None:
+    """Write one attempt as an action plan (md), a web page (html) or a result file (json)."""
+    bank = _load(bank_path)
+    store = _store(db)
+    if attempt == "latest":
+        attempt_id = store.latest_id()
+    elif attempt.isdigit():
+        attempt_id = int(attempt)
+    else:
+        raise click.BadParameter("give an attempt id (see misquiz history) or 'latest'", param_hint="ATTEMPT")
+    stored = store.attempt(attempt_id) if attempt_id is not None else None
+    if stored is None:
+        click.echo("misquiz: no such attempt (see misquiz history)", err=True)
+        sys.exit(1)
+    if stored.bank_id != bank.id:
+        click.echo(
+            f"misquiz: attempt {stored.id} was taken with the bank '{plain(stored.bank_id)}'; "
+            "give that bank with --bank",
+            err=True,
+        )
+        sys.exit(1)
+    if fmt == "json":
+        from misquiz.transfer import result_json
+
+        text = json.dumps(result_json(stored, bank), ensure_ascii=False, indent=2)
+    else:
+        from misquiz.reports import RENDERERS, report_of
+
+        report = report_of(bank, stored.answers, stored.language, stored.name, stored.finished_at or stored.started_at)
+        text = RENDERERS[fmt](report)
+    if output is None:
+        click.echo(text)
+        return
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    except OSError as exc:
+        click.echo(f"misquiz: {plain(output)}: cannot write ({exc.strerror})", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {plain(output)}", err=True)
+
+
+@main.command(name="import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=True))
+@WORKSHOP_OPTION
+@DB_OPTION
+@BANK_OPTION
+def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_path: str | None) -> None:
+    """Read result files (from misquiz export --format json) into the database."""
+    from misquiz.store import StoreError
+    from misquiz.transfer import read_result_file
+
+    bank = _load(bank_path)
+    store = _store(db)
+    added = already = failed = 0
+    for name in files:
+        try:
+            attempt = read_result_file(name, bank)
+            if workshop is not None:
+                attempt.workshop = workshop
+            if store.import_attempt(attempt):
+                added += 1
+            else:
+                already += 1
+                click.echo(f"{plain(name)}: already imported", err=True)
+        except ProblemsError as exc:
+            failed += 1
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+        except StoreError as exc:
+            click.echo(f"misquiz: {plain(str(exc))}", err=True)
+            sys.exit(1)
+    click.echo(f"Imported {added}, already there {already}, refused {failed}.")
+    sys.exit(1 if failed else 0)
 
 
 @main.command()

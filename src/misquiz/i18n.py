@@ -58,6 +58,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "cmd_theme": "Light or dark",
         "cmd_theme_help": "Switch between the light and the dark theme",
         "answer": "answer",
+        "resume_title": "Welcome back",
+        "resume_text": "You started the quiz on {date} and answered {n} of {total} statements. "
+        "Go on where you stopped, or start again from the beginning?",
+        "resume_go": "Go on",
+        "resume_fresh": "Start fresh",
+        "change_since": "▲▼ change since your result of {date}",
+        "export_md": "Save as Markdown",
+        "export_html": "Save as a web page",
+        "export_md_help": "An action plan to keep, as a Markdown file",
+        "export_html_help": "Your results as one web page that prints on A4",
+        "saved_to": "Saved to {path}",
+        "save_failed": "Could not save: {error}",
+        "db_error": "Your answers could not be saved: {error}",
+        "plan_title": "My social media action plan",
+        "check_back_title": "Check back",
+        "check_back": "Take the quiz again around {date} (type misquiz) to see what has changed.",
         "cmd_quit": "Quit",
         "cmd_quit_help": "Leave misquiz (asks first)",
         "cmd_results": "Show results",
@@ -123,6 +139,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "cmd_theme": "Licht of donker",
         "cmd_theme_help": "Wissel tussen het lichte en het donkere thema",
         "answer": "antwoorden",
+        "resume_title": "Welkom terug",
+        "resume_text": "U begon op {date} aan de vragenlijst en beantwoordde {n} van de {total} uitspraken. "
+        "Gaat u verder waar u stopte, of begint u opnieuw?",
+        "resume_go": "Verder",
+        "resume_fresh": "Opnieuw beginnen",
+        "change_since": "▲▼ verschil met uw resultaat van {date}",
+        "export_md": "Bewaren als Markdown",
+        "export_html": "Bewaren als webpagina",
+        "export_md_help": "Een actieplan om te bewaren, als Markdown-bestand",
+        "export_html_help": "Uw resultaten als één webpagina die op A4 afdrukt",
+        "saved_to": "Bewaard in {path}",
+        "save_failed": "Bewaren mislukt: {error}",
+        "db_error": "Uw antwoorden konden niet worden bewaard: {error}",
+        "plan_title": "Mijn actieplan voor sociale media",
+        "check_back_title": "Later opnieuw",
+        "check_back": "Vul de vragenlijst rond {date} opnieuw in (typ misquiz) om te zien wat er veranderd is.",
         "cmd_quit": "Afsluiten",
         "cmd_quit_help": "misquiz verlaten (vraagt eerst)",
         "cmd_results": "Resultaten tonen",
@@ -140,3 +172,41 @@ def t(lang: str, key: str, **values: object) -> str:
     table = STRINGS.get(lang, STRINGS["en"])
     text = table.get(key) or STRINGS["en"][key]
     return text.format(**values) if values else text
+
+
+MONTHS = {
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
+    "nl": (
+        "januari",
+        "februari",
+        "maart",
+        "april",
+        "mei",
+        "juni",
+        "juli",
+        "augustus",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+}
+
+
+def format_date(iso: str, lang: str) -> str:
+    """'2026-03-03T...' -> '3 March 2026' / '3 maart 2026'."""
+    year, month, day = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
+    return f"{day} {MONTHS.get(lang, MONTHS['en'])[month - 1]} {year}"

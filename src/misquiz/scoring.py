@@ -37,6 +37,11 @@ class Result:
     def by_id(self) -> dict[str, MythScore]:
         return {m.myth.id: m for m in self.myths}
 
+    def by_hold(self) -> list[MythScore]:
+        """Most held first; not-assessed myths last, in bank order."""
+        assessed = sorted((m for m in self.myths if m.score is not None), key=lambda m: -(m.score or 0))
+        return assessed + [m for m in self.myths if m.score is None]
+
     def as_dict(self) -> dict[str, object]:
         """The shape `misquiz score --json` prints."""
         return {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from misquiz.model import Bank, Statement
 from misquiz.safe import clean_name
@@ -22,6 +23,16 @@ def shuffled_order(bank: Bank, seed: int) -> list[str]:
     return order
 
 
+class Recorder(Protocol):
+    """Told of every change as it happens, before the quiz shows its effect."""
+
+    def answered(self, session: QuizSession, statement_id: str) -> None: ...
+
+    def finished(self, session: QuizSession) -> None: ...
+
+    def language_changed(self, session: QuizSession) -> None: ...
+
+
 @dataclass
 class QuizSession:
     bank: Bank
@@ -31,6 +42,10 @@ class QuizSession:
     order: list[str] = field(default_factory=list)
     answers: dict[str, int | None] = field(default_factory=dict)
     position: int = 0
+    attempt_id: int | None = None
+    workshop: str | None = None
+    round: str | None = None
+    recorder: Recorder | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         self.name = clean_name(self.name)
@@ -77,8 +92,13 @@ class QuizSession:
         """
         if not 0 <= value <= 5:
             raise ValueError(value)
-        self.answers[self.order[self.position]] = None if value == NO_OPINION else value
+        statement_id = self.order[self.position]
+        self.answers[statement_id] = None if value == NO_OPINION else value
+        if self.recorder is not None:
+            self.recorder.answered(self, statement_id)
         if self.position == self.total - 1:
+            if self.recorder is not None:
+                self.recorder.finished(self)
             return True
         self.position += 1
         return False
@@ -99,7 +119,16 @@ class QuizSession:
     def toggle_language(self) -> str:
         langs = self.bank.languages
         self.lang = langs[(langs.index(self.lang) + 1) % len(langs)]
+        if self.recorder is not None:
+            self.recorder.language_changed(self)
         return self.lang
+
+    def resume_position(self) -> int:
+        """Where an interrupted attempt goes on: the first statement without an answer."""
+        for i, sid in enumerate(self.order):
+            if sid not in self.answers:
+                return i
+        return self.total - 1
 
     def result(self) -> Result:
         return score_attempt(self.bank, self.answers)

@@ -10,29 +10,26 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from misquiz.i18n import t
-from misquiz.scoring import MythScore, Result
+from misquiz.i18n import format_date, t
+from misquiz.scoring import Result
 from misquiz.session import QuizSession
 from misquiz.widgets.key_bar import KeyBar
 from misquiz.widgets.myth_row import MythRow
 
 
-def by_hold(result: Result) -> list[MythScore]:
-    """Most held first; not-assessed myths last, in bank order."""
-    assessed = sorted((m for m in result.myths if m.score is not None), key=lambda m: -(m.score or 0))
-    return assessed + [m for m in result.myths if m.score is None]
-
-
 class ResultsScreen(Screen[None]):
     BINDINGS = [
         Binding("left,backspace", "back", show=False),
+        Binding("m", "app.export('md')", show=False),
+        Binding("h", "app.export('html')", show=False),
         Binding("down,j", "app.focus_next", show=False),
         Binding("up,k", "app.focus_previous", show=False),
     ]
 
-    def __init__(self, session: QuizSession) -> None:
+    def __init__(self, session: QuizSession, previous: tuple[str, dict[str, float | None]] | None = None) -> None:
         super().__init__()
         self.session = session
+        self.previous = previous  # (finished at, myth id -> score) of this person's last result
 
     def compose(self) -> ComposeResult:
         s, lang = self.session, self.session.lang
@@ -53,9 +50,15 @@ class ResultsScreen(Screen[None]):
                 )
                 yield Static(" ".join(result.profile.text[lang].split()), id="profile-text", classes="text")
             yield Static(Text(t(lang, "per_myth"), style="bold"), classes="heading")
-            yield Static(Text(t(lang, "per_myth_hint"), style="italic"), classes="hint")
-            for score in by_hold(result):
-                yield MythRow(score, s.bank.bands, lang, labels)
+            hint = t(lang, "per_myth_hint")
+            if self.previous:
+                hint += "\n" + t(lang, "change_since", date=format_date(self.previous[0], lang))
+            yield Static(Text(hint, style="italic"), classes="hint")
+            before = self.previous[1] if self.previous else {}
+            for score in result.by_hold():
+                then = before.get(score.myth.id)
+                change = None if then is None or score.score is None else score.score - then
+                yield MythRow(score, s.bank.bands, lang, labels, change)
             if any(m.mixed_signals for m in result.myths):
                 yield Static(t(lang, "mixed_note"), id="mixed-note", classes="text note")
             yield from self._advice(result)
@@ -98,6 +101,8 @@ class ResultsScreen(Screen[None]):
         self.query_one(KeyBar).show(
             [
                 ("Enter", t(lang, "why")),
+                ("m", "Markdown"),
+                ("h", "HTML"),
                 ("←", t(lang, "back")),
                 ("?", t(lang, "help_title")),
                 ("q", t(lang, "quit_yes")),

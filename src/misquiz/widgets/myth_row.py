@@ -23,9 +23,17 @@ class MythRow(Widget, can_focus=True):
     class Opened(Message):
         myth_id: str
 
-    def __init__(self, score: MythScore, bands: tuple[Band, ...], lang: str, labels: dict[str, str]) -> None:
+    def __init__(
+        self,
+        score: MythScore,
+        bands: tuple[Band, ...],
+        lang: str,
+        labels: dict[str, str],
+        change: float | None = None,
+    ) -> None:
         super().__init__(classes="myth-row")
         self.score = score
+        self.change = change  # since this person's previous result
         self.bands = bands
         self.lang = lang
         self.labels = labels  # "mixed", "not_assessed"
@@ -35,7 +43,8 @@ class MythRow(Widget, can_focus=True):
         bar = NARROW if self.size.width < 90 else WIDE
         verdicts = [b.label[self.lang] for b in self.bands] + [self.labels["not_assessed"]]
         verdict_width = max(map(len, verdicts)) + 2  # room for the mixed-signals flag
-        title_width = max(12, self.size.width - bar - 7 - verdict_width)
+        change_width = 0 if self.change is None else 6
+        title_width = max(12, self.size.width - bar - 7 - verdict_width - change_width)
         title = s.myth.title[self.lang]
         if len(title) > title_width:
             title = title[: title_width - 1] + "…"
@@ -50,6 +59,10 @@ class MythRow(Widget, can_focus=True):
         text.append("█" * filled, style=color)
         text.append("░" * (bar - filled), style="dim")
         text.append(f" {round(s.score):>3}  ")
+        if self.change is not None:
+            delta = round(self.change)
+            arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
+            text.append(f"{arrow}{abs(delta):>3}  " if delta else "  =   ", style="bold" if delta else "dim")
         text.append(s.band.label[self.lang], style=f"bold {color}")
         if s.mixed_signals:
             text.append(" ⚑", style="bold")

@@ -1,0 +1,393 @@
+"""Results that last: attempts and answers in SQLite, written as they are given.
+
+Every answer is committed before the quiz shows the next statement, so a crash or a
+SIGKILL loses nothing that was shown as given. WAL mode lets a trainer read while
+participants write. A file that is not a misquiz database is never changed.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+BUSY_TIMEOUT_MS = 5000
+
+# Forward migrations: MIGRATIONS[n] takes a database from user_version n to n + 1.
+MIGRATIONS: list[str] = [
+    """
+    CREATE TABLE attempts (
+        id INTEGER PRIMARY KEY,
+        uid TEXT NOT NULL UNIQUE,
+        bank_id TEXT NOT NULL,
+        bank_version TEXT NOT NULL,
+        bank_hash TEXT NOT NULL,
+        language TEXT NOT NULL,
+        seed INTEGER NOT NULL,
+        statement_order TEXT NOT NULL,
+        name TEXT NOT NULL DEFAULT '',
+        workshop TEXT,
+        round TEXT,
+        started_at TEXT NOT NULL,
+        finished_at TEXT,
+        abandoned_at TEXT,
+        result TEXT
+    );
+    CREATE TABLE answers (
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        statement_id TEXT NOT NULL,
+        value INTEGER CHECK (value IS NULL OR value BETWEEN 1 AND 5),
+        answered_at TEXT NOT NULL,
+        PRIMARY KEY (attempt_id, statement_id)
+    ) WITHOUT ROWID;
+    """,
+    """
+    CREATE INDEX attempts_started ON attempts (started_at);
+    CREATE INDEX attempts_workshop ON attempts (workshop, round);
+    CREATE INDEX attempts_name_bank ON attempts (name, bank_id, finished_at);
+    """,
+]
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+class StoreError(Exception):
+    """A database that cannot be used; the message says where and why."""
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("MISQUIZ_DB")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("misquiz", appauthor=False)) / "misquiz.db"
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class StoredAttempt:
+    id: int
+    uid: str
+    bank_id: str
+    bank_version: str
+    bank_hash: str
+    language: str
+    seed: int
+    order: list[str]
+    name: str
+    workshop: str | None
+    round: str | None
+    started_at: str
+    finished_at: str | None
+    result: dict[str, object] | None
+    answers: dict[str, int | None] = field(default_factory=dict)
+
+
+_ATTEMPT_COLUMNS = (
+    "id, uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, workshop, round, "
+    "started_at, finished_at, result"
+)
+
+
+def _attempt(row: sqlite3.Row | tuple) -> StoredAttempt:
+    (id_, uid, bank_id, version, bank_hash, lang, seed, order, name, workshop, round_, started, finished, result) = row
+    return StoredAttempt(
+        id_,
+        uid,
+        bank_id,
+        version,
+        bank_hash,
+        lang,
+        seed,
+        json.loads(order),
+        name,
+        workshop,
+        round_,
+        started,
+        finished,
+        json.loads(result) if result else None,
+    )
+
+
+class Store:
+    def __init__(
+        self,
+        path: str | os.PathLike[str],
+        clock: Callable[[], datetime] = utc_now,
+        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+    ) -> None:
+        self.path = Path(path)
+        self.clock = clock
+        self.busy_timeout_ms = busy_timeout_ms
+        self.conn = self._open()
+
+    # -- opening -------------------------------------------------------------------
+
+    def _open(self) -> sqlite3.Connection:
+        where = str(self.path)
+        if self.path.is_dir():
+            raise StoreError(f"{where}: is a directory, not a database file")
+        if not self.path.exists():
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+            except FileExistsError:
+                pass  # another process made it just now
+            except OSError as exc:
+                raise StoreError(f"{where}: cannot create the database here ({exc.strerror})") from None
+        try:
+            conn = sqlite3.connect(where, timeout=self.busy_timeout_ms / 1000, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise StoreError(f"{where}: cannot open the database ({exc})") from None
+        try:
+            # Reading comes first: a file that is not a database fails here, untouched.
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"{where}: made by a newer misquiz (schema {version}; this one knows up to {SCHEMA_VERSION})"
+                )
+            conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
+            conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            self._migrate(conn, version)
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise StoreError(_explain(where, exc, self.busy_timeout_ms)) from None
+        except StoreError:
+            conn.close()
+            raise
+        return conn
+
+    @staticmethod
+    def _migrate(conn: sqlite3.Connection, version: int) -> None:
+        while version < SCHEMA_VERSION:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                current = conn.execute("PRAGMA user_version").fetchone()[0]
+                if current == version:  # another process may have migrated meanwhile
+                    for statement in MIGRATIONS[version].split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(f"PRAGMA user_version = {version + 1}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+
+    def close(self) -> None:
+        self.conn.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self.conn
+            except BaseException:
+                self.conn.execute("ROLLBACK")
+                raise
+            self.conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
+
+    def _now(self) -> str:
+        return self.clock().astimezone(UTC).isoformat(timespec="seconds")
+
+    # -- attempts --------------------------------------------------------------------
+
+    def start_attempt(
+        self,
+        *,
+        bank_id: str,
+        bank_version: str,
+        bank_hash: str,
+        language: str,
+        seed: int,
+        order: list[str],
+        name: str = "",
+        workshop: str | None = None,
+        round: str | None = None,
+        uid: str | None = None,
+        started_at: str | None = None,
+    ) -> int:
+        with self._write() as conn:
+            cursor = conn.execute(
+                "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
+                "workshop, round, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    uid or uuid.uuid4().hex,
+                    bank_id,
+                    bank_version,
+                    bank_hash,
+                    language,
+                    seed,
+                    json.dumps(order),
+                    name,
+                    workshop,
+                    round,
+                    started_at or self._now(),
+                ),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def save_answer(self, attempt_id: int, statement_id: str, value: int | None) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
+                "answered_at = excluded.answered_at",
+                (attempt_id, statement_id, value, self._now()),
+            )
+
+    def set_language(self, attempt_id: int, language: str) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE attempts SET language = ? WHERE id = ?", (language, attempt_id))
+
+    def set_name(self, attempt_id: int, name: str) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE attempts SET name = ? WHERE id = ?", (name, attempt_id))
+
+    def finish_attempt(self, attempt_id: int, result: dict[str, object], finished_at: str | None = None) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "UPDATE attempts SET finished_at = COALESCE(finished_at, ?), result = ? WHERE id = ?",
+                (finished_at or self._now(), json.dumps(result), attempt_id),
+            )
+
+    def abandon_attempt(self, attempt_id: int) -> None:
+        with self._write() as conn:
+            conn.execute("UPDATE attempts SET abandoned_at = ? WHERE id = ?", (self._now(), attempt_id))
+
+    # -- reading ---------------------------------------------------------------------
+
+    def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
+        try:
+            return self.conn.execute(sql, args).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
+
+    def attempt(self, attempt_id: int) -> StoredAttempt | None:
+        rows = self._read(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,))
+        if not rows:
+            return None
+        attempt = _attempt(rows[0])
+        attempt.answers = self.answers(attempt_id)
+        return attempt
+
+    def latest_id(self) -> int | None:
+        rows = self._read("SELECT id FROM attempts ORDER BY started_at DESC, id DESC LIMIT 1")
+        return rows[0][0] if rows else None
+
+    def answers(self, attempt_id: int) -> dict[str, int | None]:
+        return dict(self._read("SELECT statement_id, value FROM answers WHERE attempt_id = ?", (attempt_id,)))
+
+    def unfinished(self, bank_hash: str, workshop: str | None = None) -> StoredAttempt | None:
+        """The most recent attempt on this bank that was neither finished nor set aside."""
+        rows = self._read(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE bank_hash = ? AND finished_at IS NULL "
+            "AND abandoned_at IS NULL AND workshop IS ? ORDER BY started_at DESC, id DESC LIMIT 1",
+            (bank_hash, workshop),
+        )
+        if not rows:
+            return None
+        attempt = _attempt(rows[0])
+        attempt.answers = self.answers(attempt.id)
+        return attempt
+
+    def previous_finished(self, name: str, bank_id: str, before_id: int) -> StoredAttempt | None:
+        """The last finished attempt of the same name on the same bank, before this one."""
+        rows = self._read(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE name = ? AND bank_id = ? AND finished_at IS NOT NULL "
+            "AND id != ? AND started_at <= (SELECT started_at FROM attempts WHERE id = ?) "
+            "ORDER BY finished_at DESC, id DESC LIMIT 1",
+            (name, bank_id, before_id, before_id),
+        )
+        return _attempt(rows[0]) if rows else None
+
+    def history(self) -> list[dict[str, object]]:
+        """Every attempt, newest first, in the shape `misquiz history --json` prints."""
+        rows = self._read(
+            "SELECT a.id, a.started_at, a.finished_at, a.name, a.workshop, a.round, a.language, "
+            "(SELECT COUNT(*) FROM answers WHERE attempt_id = a.id), a.statement_order, a.result "
+            "FROM attempts AS a ORDER BY a.started_at DESC, a.id DESC"
+        )
+        out = []
+        for id_, started, finished, name, workshop, round_, lang, answered, order, result in rows:
+            scores = json.loads(result) if result else None
+            out.append(
+                {
+                    "id": id_,
+                    "started_at": started,
+                    "finished_at": finished,
+                    "name": name,
+                    "workshop": workshop,
+                    "round": round_,
+                    "language": lang,
+                    "answered": answered,
+                    "total": len(json.loads(order)),
+                    "overall": scores["overall"] if scores else None,
+                    "myths": scores["myths"] if scores else None,
+                }
+            )
+        return out
+
+    def has_uid(self, uid: str) -> bool:
+        return bool(self._read("SELECT 1 FROM attempts WHERE uid = ?", (uid,)))
+
+    def import_attempt(self, attempt: StoredAttempt) -> bool:
+        """Store a whole attempt from elsewhere, once; False if it was already here."""
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM attempts WHERE uid = ?", (attempt.uid,)).fetchone():
+                return False
+            cursor = conn.execute(
+                "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
+                "workshop, round, started_at, finished_at, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    attempt.uid,
+                    attempt.bank_id,
+                    attempt.bank_version,
+                    attempt.bank_hash,
+                    attempt.language,
+                    attempt.seed,
+                    json.dumps(attempt.order),
+                    attempt.name,
+                    attempt.workshop,
+                    attempt.round,
+                    attempt.started_at,
+                    attempt.finished_at,
+                    json.dumps(attempt.result) if attempt.result is not None else None,
+                ),
+            )
+            conn.executemany(
+                "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (?, ?, ?, ?)",
+                [
+                    (cursor.lastrowid, sid, value, attempt.finished_at or attempt.started_at)
+                    for sid, value in attempt.answers.items()
+                ],
+            )
+            return True
+
+
+def _explain(where: str, exc: sqlite3.Error, waited_ms: int = BUSY_TIMEOUT_MS) -> str:
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return (
+            f"{where}: the database is locked by another program and stayed locked for "
+            f"{waited_ms / 1000:g} seconds; close the other program and try again"
+        )
+    if "not a database" in text or "malformed" in text or "encrypted" in text:
+        return f"{where}: this file is not a misquiz database (or it is damaged); it was left as it is"
+    if "readonly" in text or "read-only" in text or "unable to open" in text:
+        return f"{where}: cannot write to the database here ({text}); check the folder's permissions"
+    return f"{where}: database error: {text}"

@@ -1,0 +1,195 @@
+"""The database: migrations, permissions, bad states, concurrency, and results that last."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime
+
+import pytest
+
+from misquiz.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+
+
+def make(store: Store, **extra) -> int:
+    fields = dict(bank_id="b", bank_version="1", bank_hash="h", language="en", seed=1, order=["a", "b"])
+    return store.start_attempt(**(fields | extra))
+
+
+def test_a_new_database_is_private_in_wal_mode_and_current(tmp_path):
+    path = tmp_path / "sub" / "misquiz.db"
+    store = Store(path)
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert store.conn.execute("PRAGMA busy_timeout").fetchone()[0] == 5000
+
+
+@pytest.mark.parametrize("start", range(SCHEMA_VERSION))
+def test_each_migration_runs_from_the_version_before(tmp_path, start):
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    for n in range(start):
+        conn.executescript(MIGRATIONS[n])
+    conn.execute(f"PRAGMA user_version = {start}")
+    if start >= 1:
+        conn.execute(
+            "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, "
+            "started_at) VALUES ('u1', 'b', '1', 'h', 'en', 1, '[\"a\"]', '2026-01-01T00:00:00+00:00')"
+        )
+    conn.commit()
+    conn.close()
+    store = Store(path)
+    assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"attempts_started", "attempts_workshop", "attempts_name_bank"} <= indexes
+    assert store.has_uid("u1") == (start >= 1)
+
+
+def test_a_database_from_a_newer_misquiz_is_refused(tmp_path):
+    path = tmp_path / "new.db"
+    sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}").connection.commit()
+    with pytest.raises(StoreError, match="made by a newer misquiz"):
+        Store(path)
+
+
+@pytest.mark.parametrize("content", [b"this is not a database at all\n" * 100, b"SQLite format 3\x00" + b"\xff" * 4000])
+def test_a_file_that_is_not_a_database_is_left_untouched(tmp_path, content):
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    before = path.stat().st_mtime_ns
+    with pytest.raises(StoreError, match="not a misquiz database"):
+        Store(path)
+    assert path.read_bytes() == content and path.stat().st_mtime_ns == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
+
+
+def test_a_folder_that_cannot_be_written(tmp_path):
+    if os.geteuid() == 0:
+        path = "/proc/misquiz/misquiz.db"  # root may write anywhere else
+    else:
+        locked = tmp_path / "locked"
+        locked.mkdir(mode=0o500)
+        path = locked / "misquiz.db"
+    with pytest.raises(StoreError, match="cannot create the database here"):
+        Store(path)
+
+
+def test_a_directory_as_the_database(tmp_path):
+    with pytest.raises(StoreError, match="is a directory"):
+        Store(tmp_path)
+
+
+def test_a_locked_database_waits_then_says_so(tmp_path):
+    path = tmp_path / "busy.db"
+    Store(path).close()
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    store = Store(path, busy_timeout_ms=300)
+    started = datetime.now()
+    with pytest.raises(StoreError, match=r"locked by another program and stayed locked for 0\.3 seconds"):
+        make(store)
+    assert (datetime.now() - started).total_seconds() >= 0.25
+    holder.execute("ROLLBACK")
+    assert make(store) == 1  # once free, it works
+
+
+def test_answers_are_stored_as_given_and_replaced_when_changed(tmp_path):
+    store = Store(tmp_path / "a.db")
+    attempt = make(store, name="Anna")
+    store.save_answer(attempt, "a", 4)
+    store.save_answer(attempt, "b", None)
+    store.save_answer(attempt, "a", 2)
+    assert store.answers(attempt) == {"a": 2, "b": None}
+    assert store.unfinished("h").id == attempt
+    store.finish_attempt(attempt, {"overall": {"score": 10.0, "profile": "p"}, "myths": []})
+    assert store.unfinished("h") is None
+
+
+def test_history_is_newest_first_in_the_documented_shape(tmp_path):
+    clock = iter(datetime(2026, 1, d, tzinfo=UTC) for d in range(1, 20))
+    store = Store(tmp_path / "h.db", clock=lambda: next(clock))
+    first = make(store, name="A")
+    store.save_answer(first, "a", 5)
+    store.finish_attempt(first, {"overall": {"score": 50.0, "profile": "p"}, "myths": [{"id": "m"}]})
+    second = make(store, name="B", workshop="ws1", round="before")
+    rows = store.history()
+    assert [r["id"] for r in rows] == [second, first]
+    assert set(rows[0]) == {
+        "id",
+        "started_at",
+        "finished_at",
+        "name",
+        "workshop",
+        "round",
+        "language",
+        "answered",
+        "total",
+        "overall",
+        "myths",
+    }
+    assert rows[0]["finished_at"] is None and rows[0]["overall"] is None and rows[0]["total"] == 2
+    assert rows[1]["overall"] == {"score": 50.0, "profile": "p"} and rows[1]["answered"] == 1
+
+
+WRITER = textwrap.dedent(
+    """
+    import sys
+    from misquiz.store import Store
+    store = Store(sys.argv[1])
+    for n in range(5):
+        attempt = store.start_attempt(bank_id="b", bank_version="1", bank_hash="h", language="en", seed=n,
+                                      order=["a", "b"], name=sys.argv[2])
+        store.save_answer(attempt, "a", 3)
+        store.save_answer(attempt, "b", None)
+    """
+)
+
+
+def test_twenty_processes_store_at_the_same_time(tmp_path):
+    path = tmp_path / "many.db"
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"p{n}"], stderr=subprocess.PIPE, text=True)
+        for n in range(20)
+    ]
+    errors = [p.communicate(timeout=120)[1] for p in procs]
+    assert all(p.returncode == 0 for p in procs), errors
+    assert not any("locked" in e for e in errors)
+    store = Store(path)
+    assert store.conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 100
+    assert store.conn.execute("SELECT COUNT(DISTINCT name) FROM attempts").fetchone()[0] == 20
+    assert store.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 200
+
+
+def test_history_json_from_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from misquiz.cli import main
+
+    db = tmp_path / "cli.db"
+    store = Store(db)
+    make(store, name="<b>x</b>")
+    result = CliRunner().invoke(main, ["history", "--json", "--db", str(db)])
+    assert result.exit_code == 0
+    [row] = json.loads(result.stdout)
+    assert row["name"] == "<b>x</b>" and row["answered"] == 0
+    text = CliRunner().invoke(main, ["history", "--db", str(db)])
+    assert "unfinished" in text.stdout and "0/2" in text.stdout
+
+
+def test_a_bad_database_path_from_the_command_line(tmp_path):
+    from click.testing import CliRunner
+
+    from misquiz.cli import main
+
+    path = tmp_path / "notes.txt"
+    path.write_text("hello\n" * 1000)
+    result = CliRunner().invoke(main, ["history", "--db", str(path)])
+    assert result.exit_code == 1
+    assert "not a misquiz database" in result.stderr and "Traceback" not in result.output
+    assert path.read_text() == "hello\n" * 1000
