@@ -7,7 +7,19 @@ import sys
 
 import pytest
 
-CORE = ["misquiz.bank", "misquiz.model", "misquiz.scoring", "misquiz.source", "misquiz.answers", "misquiz.summary"]
+CORE = [
+    "misquiz.bank",
+    "misquiz.model",
+    "misquiz.scoring",
+    "misquiz.source",
+    "misquiz.answers",
+    "misquiz.summary",
+    "misquiz.session",
+    "misquiz.store",
+    "misquiz.reports",
+    "misquiz.transfer",
+    "misquiz.recording",
+]
 
 
 @pytest.mark.parametrize("module", [*CORE, "misquiz.cli"])

@@ -191,13 +191,13 @@ def history(as_json: bool, db: str | None) -> None:
 
     store = _store(db)
     try:
+        if as_json:
+            click.echo(store.history_json())
+            return
         rows = store.history()
     except StoreError as exc:
         click.echo(f"misquiz: {plain(str(exc))}", err=True)
         sys.exit(1)
-    if as_json:
-        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
-        return
     if not rows:
         click.echo("No attempts yet. Take the quiz with: misquiz")
         return

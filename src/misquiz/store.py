@@ -315,32 +315,23 @@ class Store:
         )
         return _attempt(rows[0]) if rows else None
 
+    # SQLite builds each history row as JSON itself: the stored scores are copied, never re-parsed.
+    _HISTORY_SQL = (
+        "SELECT json_object('id', a.id, 'started_at', a.started_at, 'finished_at', a.finished_at, "
+        "'name', a.name, 'workshop', a.workshop, 'round', a.round, 'language', a.language, "
+        "'answered', (SELECT COUNT(*) FROM answers WHERE attempt_id = a.id), "
+        "'total', json_array_length(a.statement_order), "
+        "'overall', json_extract(a.result, '$.overall'), 'myths', json_extract(a.result, '$.myths')) "
+        "FROM attempts AS a ORDER BY a.started_at DESC, a.id DESC"
+    )
+
+    def history_json(self) -> str:
+        """Every attempt, newest first, as the JSON list `misquiz history --json` prints."""
+        rows = self._read(self._HISTORY_SQL)
+        return "[\n" + ",\n".join(row[0] for row in rows) + "\n]" if rows else "[]"
+
     def history(self) -> list[dict[str, object]]:
-        """Every attempt, newest first, in the shape `misquiz history --json` prints."""
-        rows = self._read(
-            "SELECT a.id, a.started_at, a.finished_at, a.name, a.workshop, a.round, a.language, "
-            "(SELECT COUNT(*) FROM answers WHERE attempt_id = a.id), a.statement_order, a.result "
-            "FROM attempts AS a ORDER BY a.started_at DESC, a.id DESC"
-        )
-        out = []
-        for id_, started, finished, name, workshop, round_, lang, answered, order, result in rows:
-            scores = json.loads(result) if result else None
-            out.append(
-                {
-                    "id": id_,
-                    "started_at": started,
-                    "finished_at": finished,
-                    "name": name,
-                    "workshop": workshop,
-                    "round": round_,
-                    "language": lang,
-                    "answered": answered,
-                    "total": len(json.loads(order)),
-                    "overall": scores["overall"] if scores else None,
-                    "myths": scores["myths"] if scores else None,
-                }
-            )
-        return out
+        return [json.loads(row[0]) for row in self._read(self._HISTORY_SQL)]
 
     def has_uid(self, uid: str) -> bool:
         return bool(self._read("SELECT 1 FROM attempts WHERE uid = ?", (uid,)))
