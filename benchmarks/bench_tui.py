@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-RUNS = 7
+RUNS = 15
 
 # Runs the program, then prints its peak memory (KiB) to a file once it has exited.
 WRAPPER = """
@@ -77,9 +77,12 @@ def bench_start_up() -> None:
     m_time = statistics.median(t for t, _ in minimal_runs)
     q_mem = statistics.median(m for _, m in quiz_runs)
     m_mem = statistics.median(m for _, m in minimal_runs)
+    q_best = min(t for t, _ in quiz_runs)
+    m_best = min(t for t, _ in minimal_runs)
     print(
         f"start-up to welcome (median of {RUNS}): misquiz {q_time * 1000:.0f} ms, minimal app {m_time * 1000:.0f} ms, "
-        f"ratio {q_time / m_time:.2f}  (target <= 1.25)"
+        f"ratio {q_time / m_time:.2f}  (target <= 1.25); fastest runs: {q_best * 1000:.0f} / {m_best * 1000:.0f} ms, "
+        f"ratio {q_best / m_best:.2f}"
     )
     print(
         f"peak memory: misquiz {q_mem / 1024:.1f} MiB, minimal app {m_mem / 1024:.1f} MiB, "

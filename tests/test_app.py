@@ -23,7 +23,7 @@ def shown(screen) -> str:
     """Every text the screen shows, joined."""
     from textual.widgets import Button, Static
 
-    parts = [str(w.render()) for w in screen.query(Static)]
+    parts = [str(w.content) for w in screen.query(Static)]
     parts += [str(b.label) for b in screen.query(Button)]
     parts += [str(r.render()) for r in screen.query(MythRow)]
     return "\n".join(parts)
@@ -156,7 +156,7 @@ async def test_help_shows_every_key(bank):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "question_mark")
         assert isinstance(app.screen, HelpScreen)
-        text = str(app.screen.query_one("#help-dialog").query("Static").last().render())
+        text = str(app.screen.query_one("#help-dialog").query("Static").last().content)
         for key in ("1 – 5", "← / Backspace", "Ctrl+P", "Previous statement", "Switch language"):
             assert key in text
         await pilot.press("escape")
@@ -186,7 +186,7 @@ async def test_a_hostile_name_appears_literally_and_harmlessly(bank):
         app.screen.query_one("#name").value = "[bold]x[/] \x1b]52;c;aGk=\x07\x1b[31m"
         await pilot.press("enter")
         await answer_all(pilot, answers_holding(bank, {}))
-        title = str(app.screen.query_one("#results-title").render())
+        title = str(app.screen.query_one("#results-title").content)
         assert title == "Results for [bold]x[/] \\x1b]52;c;aGk=\\x07\\x1b[31m"
         assert "\x1b" not in title and "\x07" not in title
 

@@ -90,7 +90,7 @@ async def test_resuming_restores_order_answers_and_place(tmp_path, bank):
         order, answers = list(first.session.order), dict(first.session.answers)
     again = build_app(bank, lang="en", seed=1, store=Store(tmp_path / "r.db"))
     async with again.run_test(size=SIZE) as pilot:
-        assert "answered 3 of 27" in str(again.screen.query("Static")[2].render())
+        assert "answered 3 of 27" in str(again.screen.query("Static")[2].content)
         await pilot.press("enter")
         assert isinstance(again.screen, QuestionScreen)
         s = again.session
@@ -128,7 +128,7 @@ async def test_results_show_the_change_since_the_previous_result(tmp_path, bank)
         row = next(r for r in app.screen.query(MythRow) if r.score.myth.id == "sales-goal")
         assert row.change == -25
         assert "▼ 25" in str(row.render())
-        hint = "\n".join(str(w.render()) for w in app.screen.query(".hint"))
+        hint = "\n".join(str(w.content) for w in app.screen.query(".hint"))
         assert "change since your result of 3 March 2026" in hint
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from misquiz.model import Bank, bank_from_data, shipped_bank_path
 from misquiz.problems import ProblemsError
 
-FORMAT = 1
+FORMAT = 2
 
 
 def _cache_file(bank_path: Path) -> Path:
@@ -34,7 +34,7 @@ def load_bank_for_quiz(path: str | os.PathLike[str] | None = None) -> Bank:
         cache = _cache_file(bank_path)
         cached = json.loads(cache.read_text(encoding="utf-8"))
         if cached["key"] == key:
-            return bank_from_data(cached["data"], os.fspath(path or bank_path))
+            return bank_from_data(cached["data"], os.fspath(path or bank_path), cached["hash"])
     except (OSError, ValueError, KeyError, TypeError):
         pass  # no cache, or one that does not fit: check the file itself
     from misquiz.bank import check_bank
@@ -42,17 +42,18 @@ def load_bank_for_quiz(path: str | os.PathLike[str] | None = None) -> Bank:
     result = check_bank(path if path is not None else bank_path)
     if result.bank is None:
         raise ProblemsError(result.errors)
-    _store(bank_path, result.data)
+    _store(bank_path, result.data, result.bank.content_hash)
     return result.bank
 
 
-def _store(bank_path: Path, data: object) -> None:
+def _store(bank_path: Path, data: object, digest: str) -> None:
     try:
         stat = bank_path.stat()
         cache = _cache_file(bank_path)
         cache.parent.mkdir(parents=True, exist_ok=True)
         tmp = cache.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"key": [FORMAT, str(bank_path), stat.st_mtime_ns, stat.st_size], "data": data}))
+        key = [FORMAT, str(bank_path), stat.st_mtime_ns, stat.st_size]
+        tmp.write_text(json.dumps({"key": key, "data": data, "hash": digest}))
         os.replace(tmp, cache)
     except OSError:
         pass  # a read-only home only costs speed

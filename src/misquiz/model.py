@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,14 +11,14 @@ Keyed = Literal["myth", "fact"]
 Text = dict[str, str]  # language code -> text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Statement:
     id: str
     keyed: Keyed
     text: Text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Myth:
     id: str
     title: Text
@@ -29,7 +28,7 @@ class Myth:
     actions: tuple[Text, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Range:
     """Scores above min, up to and including max (the first range also holds min)."""
 
@@ -38,26 +37,26 @@ class Range:
     max: float
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Band(Range):
     label: Text
     summary: Text
     color: str
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Profile(Range):
     title: Text
     text: Text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class ScaleOption:
     value: int
     label: Text
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Bank:
     id: str
     version: str
@@ -101,10 +100,15 @@ def shipped_bank_path() -> Path:
     return here.parent.parent / "data" / "misconceptions.yaml"  # a source checkout or editable install
 
 
-def bank_from_data(data: dict[str, Any], source: str) -> Bank:
+def content_hash(data: object) -> str:
+    import hashlib  # only when a bank is read from its file; the quiz's cache keeps the hash
+
+    return "sha256:" + hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def bank_from_data(data: dict[str, Any], source: str, digest: str | None = None) -> Bank:
     """Build a Bank from data that has passed the checks in misquiz.bank."""
     head = data["bank"]
-    digest = hashlib.sha256(json.dumps(data, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
     return Bank(
         id=head["id"],
         version=str(head["version"]),
@@ -132,6 +136,6 @@ def bank_from_data(data: dict[str, Any], source: str) -> Bank:
             )
             for m in data["myths"]
         ),
-        content_hash="sha256:" + digest,
+        content_hash=digest or content_hash(data),
         source=source,
     )

@@ -15,7 +15,7 @@ Answers = Mapping[str, int | None]
 AGREE = 4
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class MythScore:
     myth: Myth
     score: float | None  # None: not assessed (no statement answered)
@@ -24,7 +24,7 @@ class MythScore:
     answered: int
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Result:
     myths: tuple[MythScore, ...]
     overall: float | None

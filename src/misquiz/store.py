@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -226,7 +225,7 @@ class Store:
                 "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
                 "workshop, round, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
-                    uid or uuid.uuid4().hex,
+                    uid or os.urandom(16).hex(),
                     bank_id,
                     bank_version,
                     bank_hash,

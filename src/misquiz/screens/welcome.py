@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rich.text import Text
+from textual.content import Content
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -19,6 +19,8 @@ from misquiz.widgets.key_bar import KeyBar
 
 
 class WelcomeScreen(Screen[None]):
+    AUTO_FOCUS = "#name"
+
     @dataclass
     class Started(Message):
         name: str
@@ -29,10 +31,7 @@ class WelcomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="welcome"), Vertical(id="welcome-card"):
-            yield Static(id="welcome-title")
-            yield Static(id="welcome-intro")
-            yield Static(id="welcome-time")
-            yield Static(id="welcome-how")
+            yield Static(id="welcome-text")
             yield Label(id="name-label")
             yield Input(value=self.session.name, max_length=MAX_NAME, id="name")
             with Horizontal(id="welcome-actions"):
@@ -42,16 +41,20 @@ class WelcomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.relabel()
-        self.query_one("#name", Input).focus()
 
     def relabel(self) -> None:
         s, lang = self.session, self.session.lang
-        self.query_one("#welcome-title", Static).update(Text(s.bank.title[lang], style="bold"))
-        self.query_one("#welcome-intro", Static).update(Text(" ".join(s.bank.intro[lang].split())))
-        self.query_one("#welcome-time", Static).update(
-            Text(t(lang, "welcome_time", minutes=s.bank.minutes, count=s.total), style="bold")
+        # One widget for all the words: the welcome is the first thing drawn, so it is kept light.
+        text = Content.assemble(
+            (s.bank.title[lang], "bold $accent"),
+            "\n\n",
+            " ".join(s.bank.intro[lang].split()),
+            "\n\n",
+            (t(lang, "welcome_time", minutes=s.bank.minutes, count=s.total), "bold"),
+            "\n\n",
+            t(lang, "welcome_how"),
         )
-        self.query_one("#welcome-how", Static).update(t(lang, "welcome_how"))
+        self.query_one("#welcome-text", Static).update(text)
         self.query_one("#name-label", Label).update(t(lang, "name_label"))
         self.query_one("#name", Input).placeholder = t(lang, "name_placeholder")
         self.query_one("#language", Button).label = f"{t(lang, 'language')}: {t(lang, 'language_name')}"
