@@ -38,9 +38,14 @@ def test_each_migration_runs_from_the_version_before(tmp_path, start):
         conn.executescript(MIGRATIONS[n])
     conn.execute(f"PRAGMA user_version = {start}")
     if start >= 1:
+        result = json.dumps(
+            {"overall": {}, "myths": [{"id": "m1", "score": 75.0, "band": "myth", "mixed_signals": True}]}
+        )
         conn.execute(
             "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, "
-            "started_at) VALUES ('u1', 'b', '1', 'h', 'en', 1, '[\"a\"]', '2026-01-01T00:00:00+00:00')"
+            "started_at, finished_at, result) VALUES ('u1', 'b', '1', 'h', 'en', 1, '[\"a\"]', "
+            "'2026-01-01T00:00:00+00:00', '2026-01-01T00:05:00+00:00', ?)",
+            (result,),
         )
     conn.commit()
     conn.close()
@@ -49,6 +54,9 @@ def test_each_migration_runs_from_the_version_before(tmp_path, start):
     indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"attempts_started", "attempts_workshop", "attempts_name_bank"} <= indexes
     assert store.has_uid("u1") == (start >= 1)
+    # the myth scores of attempts finished before the room existed are filled in
+    rows = store.conn.execute("SELECT myth_id, score, band, mixed FROM myth_scores").fetchall()
+    assert rows == ([("m1", 75.0, "myth", 1)] if start >= 1 else [])
 
 
 def test_a_database_from_a_newer_misquiz_is_refused(tmp_path):
@@ -116,7 +124,8 @@ def test_history_is_newest_first_in_the_documented_shape(tmp_path):
     store = Store(tmp_path / "h.db", clock=lambda: next(clock))
     first = make(store, name="A")
     store.save_answer(first, "a", 5)
-    store.finish_attempt(first, {"overall": {"score": 50.0, "profile": "p"}, "myths": [{"id": "m"}]})
+    myths = [{"id": "m", "score": 50.0, "band": "doubt", "mixed_signals": False, "answered": 1}]
+    store.finish_attempt(first, {"overall": {"score": 50.0, "profile": "p"}, "myths": myths})
     second = make(store, name="B", workshop="ws1", round="before")
     rows = store.history()
     assert [r["id"] for r in rows] == [second, first]

@@ -35,9 +35,11 @@ class MisquizApp(App[None]):
         store: Store | None = None,
         resume: StoredAttempt | None = None,
         export_dir: Path | None = None,
+        participant: bool = False,
     ) -> None:
         super().__init__()
         self.session = session
+        self.participant = participant  # one browser participant of `misquiz serve`
         self.store = store
         self.resume = resume
         self.export_dir = export_dir or Path.cwd()
@@ -51,6 +53,14 @@ class MisquizApp(App[None]):
     @property
     def lang(self) -> str:
         return self.session.lang
+
+    def on_mount(self) -> None:
+        if self.participant:
+            import os
+
+            parent = os.getppid()
+            # If the server is gone (even killed outright), this participant must not linger.
+            self.set_interval(1.0, lambda: os.getppid() != parent and self.exit())
 
     def get_default_screen(self) -> Screen:
         if self.resume is not None:
@@ -146,8 +156,16 @@ class MisquizApp(App[None]):
             self.push_screen(ResultsScreen(self.session, self._previous()))
 
     def action_export(self, kind: str) -> None:
-        from misquiz.reports import write_report
+        from misquiz.reports import RENDERERS, report_of, write_report
 
+        if self.participant:  # in a browser: the file goes to the participant, not the server's disk
+            import io
+
+            now = self.clock_now()
+            s = self.session
+            text = RENDERERS[kind](report_of(s.bank, s.answers, s.lang, s.name, now.isoformat()))
+            self.deliver_text(io.StringIO(text), save_filename=f"misquiz-{now:%Y-%m-%d}.{kind}")
+            return
         try:
             path = write_report(self.session, kind, self.export_dir, self.clock_now())
         except OSError as exc:
@@ -188,11 +206,12 @@ def build_app(
     store: Store | None = None,
     workshop: str | None = None,
     round: str | None = None,
-    offer_resume: bool = True,
     export_dir: Path | None = None,
+    participant: bool = False,
 ) -> MisquizApp:
     """The one factory for the CLI and the tests alike."""
     session = QuizSession.start(bank, lang, seed, name)
     session.workshop, session.round = workshop, round
-    resume = store.unfinished(bank.content_hash, workshop) if store is not None and offer_resume else None
-    return MisquizApp(session, store=store, resume=resume, export_dir=export_dir)
+    # Each browser tab is a new participant: nobody resumes someone else's attempt.
+    resume = store.unfinished(bank.content_hash, workshop) if store is not None and not participant else None
+    return MisquizApp(session, store=store, resume=resume, export_dir=export_dir, participant=participant)

@@ -109,6 +109,7 @@ ROUND_OPTION = click.option("--round", "round_", type=click.Choice(["before", "a
 @DB_OPTION
 @WORKSHOP_OPTION
 @ROUND_OPTION
+@click.option("--participant", is_flag=True, hidden=True, help="Run as one browser participant of `serve`.")
 def take(
     bank_path: str | None,
     lang: str | None,
@@ -117,6 +118,7 @@ def take(
     db: str | None,
     workshop: str | None,
     round_: str | None,
+    participant: bool,
 ) -> None:
     """Take the quiz in the terminal."""
     bank = _quiz_bank(bank_path)
@@ -124,7 +126,14 @@ def take(
     from misquiz.app import build_app
 
     app = build_app(
-        bank, lang=lang or default_language(), seed=seed, name=name, store=store, workshop=workshop, round=round_
+        bank,
+        lang=lang or default_language(),
+        seed=seed,
+        name=name,
+        store=store,
+        workshop=workshop,
+        round=round_,
+        participant=participant,
     )
     app.run()
     store.close()
@@ -295,6 +304,112 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
             sys.exit(1)
     click.echo(f"Imported {added}, already there {already}, refused {failed}.")
     sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("code", callback=_workshop_code)
+@DB_OPTION
+@BANK_OPTION
+@click.option("--round", "round_", type=click.Choice(["before", "after"]), help="Show one round only.")
+@click.option("--json", "as_json", is_flag=True, help="Print the room as JSON instead of showing it.")
+@click.option(
+    "--export", "export_path", type=click.Path(dir_okay=False), help="Write the group report (.csv, .md, .html)."
+)
+@click.option(
+    "--min-group",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Show the distribution only once this many have finished.",
+)
+@click.option("--lang", type=click.Choice(LANGS), help="Language of the view (default: from your locale).")
+def room(
+    code: str,
+    db: str | None,
+    bank_path: str | None,
+    round_: str | None,
+    as_json: bool,
+    export_path: str | None,
+    min_group: int,
+    lang: str | None,
+) -> None:
+    """Watch a workshop room live: per myth, how many are clear, in doubt, or hold it."""
+    from misquiz.room import read_room
+    from misquiz.store import StoreError
+
+    bank = _quiz_bank(bank_path)
+    store = _store(db)
+    language = lang or default_language()
+    try:
+        current = read_room(store, bank, code, round_, min_group)
+    except StoreError as exc:
+        click.echo(f"misquiz: {plain(str(exc))}", err=True)
+        sys.exit(1)
+    if as_json:
+        click.echo(json.dumps(current.as_dict(), ensure_ascii=False, indent=2))
+        return
+    if export_path is not None:
+        from pathlib import Path
+
+        from misquiz.room_report import write_room_report
+
+        try:
+            write_room_report(current, bank, language, Path(export_path))
+        except ValueError as exc:
+            raise click.BadParameter(str(exc), param_hint="--export") from None
+        except OSError as exc:
+            click.echo(f"misquiz: {plain(export_path)}: cannot write ({exc.strerror})", err=True)
+            sys.exit(1)
+        click.echo(f"Wrote {plain(export_path)}", err=True)
+        return
+    from misquiz.room_app import RoomApp
+
+    RoomApp(store, bank, code, lang=language, round=round_, min_group=min_group).run()
+
+
+@main.command()
+@click.option("--workshop", required=True, callback=_workshop_code, help="The workshop code participants join.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every network).")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--public-url", help="The address participants use, if it differs (a proxy, a name).")
+@ROUND_OPTION
+@BANK_OPTION
+@DB_OPTION
+@click.option(
+    "--max-participants",
+    type=click.IntRange(min=1),
+    default=40,
+    show_default=True,
+    help="Participants at once; the next one sees a 'room is full' page.",
+)
+def serve(
+    workshop: str,
+    host: str,
+    port: int,
+    public_url: str | None,
+    round_: str | None,
+    bank_path: str | None,
+    db: str | None,
+    max_participants: int,
+) -> None:
+    """Serve the quiz to a room: each browser tab is one participant."""
+    from misquiz.store import default_db_path
+
+    bank = _quiz_bank(bank_path)
+    database = db or str(default_db_path())
+    _store(database).close()  # a database that cannot be used is reported now, not per participant
+    from misquiz.serve import WorkshopServer
+
+    WorkshopServer(
+        workshop=workshop,
+        host=host,
+        port=port,
+        public_url=public_url,
+        round=round_,
+        bank_path=bank.source,
+        db_path=database,
+        max_participants=max_participants,
+    ).run()
 
 
 @main.command()

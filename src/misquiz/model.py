@@ -74,6 +74,10 @@ class Bank:
     source: str
 
     @property
+    def myths_by_id(self) -> dict[str, Myth]:
+        return {m.id: m for m in self.myths}
+
+    @property
     def statements(self) -> tuple[Statement, ...]:
         return tuple(s for m in self.myths for s in m.statements)
 

@@ -51,6 +51,23 @@ MIGRATIONS: list[str] = [
     CREATE INDEX attempts_workshop ON attempts (workshop, round);
     CREATE INDEX attempts_name_bank ON attempts (name, bank_id, finished_at);
     """,
+    # One row per myth of each finished attempt, so a room of any size is counted in SQL.
+    """
+    CREATE TABLE myth_scores (
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        myth_id TEXT NOT NULL,
+        score REAL,
+        band TEXT,
+        mixed INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (attempt_id, myth_id)
+    ) WITHOUT ROWID;
+    INSERT INTO myth_scores (attempt_id, myth_id, score, band, mixed)
+        SELECT a.id, json_extract(m.value, '$.id'), json_extract(m.value, '$.score'),
+               json_extract(m.value, '$.band'), json_extract(m.value, '$.mixed_signals')
+        FROM attempts AS a, json_each(a.result, '$.myths') AS m
+        WHERE a.result IS NOT NULL;
+    CREATE INDEX myth_scores_band ON myth_scores (myth_id, band);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -263,6 +280,7 @@ class Store:
                 "UPDATE attempts SET finished_at = COALESCE(finished_at, ?), result = ? WHERE id = ?",
                 (finished_at or self._now(), json.dumps(result), attempt_id),
             )
+            _write_myth_scores(conn, attempt_id, result)
 
     def abandon_attempt(self, attempt_id: int) -> None:
         with self._write() as conn:
@@ -366,7 +384,17 @@ class Store:
                     for sid, value in attempt.answers.items()
                 ],
             )
+            if attempt.result is not None:
+                _write_myth_scores(conn, int(cursor.lastrowid or 0), attempt.result)
             return True
+
+
+def _write_myth_scores(conn: sqlite3.Connection, attempt_id: int, result: dict[str, object]) -> None:
+    conn.execute("DELETE FROM myth_scores WHERE attempt_id = ?", (attempt_id,))
+    conn.executemany(
+        "INSERT INTO myth_scores (attempt_id, myth_id, score, band, mixed) VALUES (?, ?, ?, ?, ?)",
+        [(attempt_id, m["id"], m["score"], m["band"], int(m["mixed_signals"])) for m in result["myths"]],  # type: ignore[index,union-attr]
+    )
 
 
 def _explain(where: str, exc: sqlite3.Error, waited_ms: int = BUSY_TIMEOUT_MS) -> str:
