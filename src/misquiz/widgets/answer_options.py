@@ -30,6 +30,8 @@ class AnswerOptions(Vertical):
             # The tick keeps the choice visible without colour (NO_COLOR, monochrome terminals).
             button.label = f"{key}  {labels[key]}" + ("  ✓" if key == selected else "")
             button.set_class(key == selected, "-selected")
+            # A new statement: the press effect of the last one must not swallow a quick next tap.
+            button.remove_class("-active")
 
     @on(Button.Pressed, ".answer")
     def _pressed(self, event: Button.Pressed) -> None:
