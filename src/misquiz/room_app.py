@@ -31,7 +31,7 @@ class RoomApp(App[None]):
         return RoomScreen(self.bank, self.lang)
 
     def on_mount(self) -> None:
-        self.refresh_room()
+        self.call_after_refresh(self.refresh_room)  # once the room screen is composed
         self.set_interval(REFRESH_SECONDS, self.refresh_room)
 
     def refresh_room(self) -> None:

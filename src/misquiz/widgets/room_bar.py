@@ -39,6 +39,6 @@ class RoomBar(Widget):
         title = self.title_text if len(self.title_text) <= title_width else self.title_text[: title_width - 1] + "…"
         text = Text(f"{self.rank:>2}. {title:<{title_width}} ", no_wrap=True)
         text.append_text(stacked(self.m, self.bands, bar))
-        text.append(f"  {counts}")
+        text.append(f"   {counts}")
         text.append(shift, style="bold")
         return text

@@ -1,0 +1,177 @@
+"""The trainer's room: counts in SQL, the anonymity threshold, rounds, reports, and the live view."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from misquiz.cli import main
+from misquiz.room import read_room
+from misquiz.room_app import RoomApp
+from misquiz.room_report import room_csv, room_html, room_markdown
+from misquiz.scoring import score_attempt
+from misquiz.screens.discuss import DiscussScreen
+from misquiz.store import Store
+from misquiz.widgets.room_bar import RoomBar
+from quiz_helpers import answers_holding
+
+HOLD = {
+    "sales-goal": (5, 1),  # held by everyone below
+}
+
+
+def add(store: Store, bank, answers, *, name="", workshop="ws", round=None, finished=True) -> int:
+    attempt = store.start_attempt(
+        bank_id=bank.id,
+        bank_version=bank.version,
+        bank_hash=bank.content_hash,
+        language="en",
+        seed=1,
+        order=[s.id for s in bank.statements],
+        name=name,
+        workshop=workshop,
+        round=round,
+    )
+    for sid, value in answers.items():
+        store.save_answer(attempt, sid, value)
+    if finished:
+        store.finish_attempt(attempt, score_attempt(bank, answers).as_dict())
+    return attempt
+
+
+@pytest.fixture
+def filled(tmp_path, bank):
+    store = Store(tmp_path / "room.db")
+    people = [
+        answers_holding(bank, {"sales-goal": (5, 1), "more-posts": (5, 1)}),
+        answers_holding(bank, {"sales-goal": (5, 1), "more-posts": (1, 5)}),
+        answers_holding(bank, {"sales-goal": (4, 2), "no-plan": (3, 3)}),
+        answers_holding(bank, {"sales-goal": (5, 1)}),
+    ]
+    for n, answers in enumerate(people):
+        add(store, bank, answers, name=f"<b>Person {n}</b>", round="before")
+    add(store, bank, {}, name="Late", round="before", finished=False)
+    return store
+
+
+def test_counts_means_and_discussion_order(filled, bank):
+    room = read_room(filled, bank, "ws")
+    assert (room.all.joined, room.all.finished) == (5, 4)
+    sales = room.all.myth("sales-goal")
+    assert sales.counts == {"clear": 0, "doubt": 0, "myth": 4} and sales.split == 0
+    posts = room.all.myth("more-posts")
+    assert posts.counts == {"clear": 3, "doubt": 0, "myth": 1} and 0 < posts.split < 1
+    # everyone holds sales-goal; more-posts is held by one and splits the room; the rest are clear
+    assert room.all.discussion_order[:2] == ("sales-goal", "more-posts")
+    assert room.all.myth("side-issue").mean == 0
+
+
+def test_json_shape(filled, bank):
+    data = read_room(filled, bank, "ws").as_dict()
+    assert set(data) == {"workshop", "joined", "finished", "myths", "discussion_order", "rounds"}
+    assert data["myths"][0] == {"id": "side-issue", "counts": {"clear": 4, "doubt": 0, "myth": 0}, "mean": 0.0}
+    assert set(data["rounds"]) == {"before"}
+
+
+def test_below_the_minimum_group_only_counts_are_shown(tmp_path, bank):
+    store = Store(tmp_path / "few.db")
+    add(store, bank, answers_holding(bank, {"sales-goal": (5, 1)}))
+    add(store, bank, answers_holding(bank, {}))
+    data = read_room(store, bank, "ws").as_dict()
+    assert data["finished"] == 2 and data["myths"] == [] and data["discussion_order"] == []
+    assert "hidden" in data
+    assert read_room(store, bank, "ws", min_group=2).as_dict()["myths"]
+
+
+def test_before_and_after_shift(filled, bank):
+    for _ in range(3):
+        add(filled, bank, answers_holding(bank, {"sales-goal": (3, 3)}), round="after")
+    room = read_room(filled, bank, "ws")
+    assert room.has_both_rounds
+    # before: three at 100 and one at 75; after: three at 50
+    assert room.rounds["before"].myth("sales-goal").mean == pytest.approx(93.75)
+    assert room.shift("sales-goal") == pytest.approx(50 - 93.75)
+    data = room.as_dict()
+    assert data["rounds"]["after"]["finished"] == 3 and data["finished"] == 7
+
+
+def test_reports_hold_no_name_and_no_live_formula(filled, bank):
+    room = read_room(filled, bank, "ws")
+    text = room_csv(room, bank, "en")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["workshop", "round", "myth", "title"]
+    assert len(rows) == 1 + 9
+    for report in (text, room_markdown(room, bank, "en"), room_html(room, bank, "en")):
+        assert "Person" not in report and "Late" not in report
+    assert "<script" not in room_html(room, bank, "en")
+
+
+def test_csv_cells_never_start_a_formula(tmp_path, bank):
+    from misquiz.room_report import cell
+
+    for hostile in ('=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tx"):
+        assert cell(hostile).startswith("'")
+    assert cell("plain") == "plain"
+
+
+def test_room_cli_json_and_export(filled, bank, tmp_path):
+    db = str(filled.path)
+    result = CliRunner().invoke(main, ["room", "ws", "--json", "--db", db])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["finished"] == 4
+    for suffix in ("csv", "md", "html"):
+        out = tmp_path / f"report.{suffix}"
+        assert CliRunner().invoke(main, ["room", "ws", "--export", str(out), "--db", db]).exit_code == 0
+        assert out.stat().st_size > 100
+    bad = CliRunner().invoke(main, ["room", "ws", "--export", str(tmp_path / "r.pdf"), "--db", db])
+    assert bad.exit_code == 2
+    assert CliRunner().invoke(main, ["room", "bad code!", "--json", "--db", db]).exit_code == 2
+
+
+async def test_the_room_view_refreshes_and_never_shows_a_name(filled, bank):
+    app = RoomApp(filled, bank, "ws", lang="en", round=None, min_group=3)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        bars = list(app.screen.query(RoomBar))
+        assert [b.m.id for b in bars][:2] == ["sales-goal", "more-posts"]
+        head = str(app.screen.query_one("#room-head").content)
+        assert "joined 5 · finished 4" in head
+        everything = "\n".join(str(w.render()) for w in app.screen.query("*") if hasattr(w, "render"))
+        assert "Person" not in everything
+        add(filled, bank, answers_holding(bank, {}), round="before")
+        await pilot.pause(2.0)  # the view refreshes itself
+        assert "joined 6 · finished 5" in str(app.screen.query_one("#room-head").content)
+        await pilot.press("d")
+        assert isinstance(app.screen, DiscussScreen)
+        assert "1 / 9" in str(app.screen.query_one("#discuss-title").content)
+        await pilot.press("right")
+        assert "2 / 9" in str(app.screen.query_one("#discuss-title").content)
+        await pilot.press("escape")
+        assert not isinstance(app.screen, DiscussScreen)
+
+
+async def test_the_room_view_below_the_threshold(tmp_path, bank):
+    store = Store(tmp_path / "few.db")
+    add(store, bank, answers_holding(bank, {"sales-goal": (5, 1)}), name="Solo")
+    app = RoomApp(store, bank, "ws", lang="en", round=None)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert not list(app.screen.query(RoomBar))
+        assert "Waiting for at least three people" in str(app.screen.query_one(".note").content)
+
+
+def test_room_snapshot(snap_compare, tmp_path, bank):
+    store = Store(tmp_path / "snap.db")
+    for answers in (
+        answers_holding(bank, {"sales-goal": (5, 1), "more-posts": (5, 1)}),
+        answers_holding(bank, {"sales-goal": (5, 1), "no-plan": (3, 3)}),
+        answers_holding(bank, {"just-a-fad": (4, 2)}),
+    ):
+        add(store, bank, answers, round="before")
+    for answers in (answers_holding(bank, {"sales-goal": (3, 3)}),) * 3:
+        add(store, bank, answers, round="after")
+    assert snap_compare(RoomApp(store, bank, "ws", lang="en", round=None), terminal_size=(120, 35))
