@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+import json
 import random
 import statistics
 import subprocess
@@ -46,7 +47,7 @@ def bench_save_answer(folder: Path) -> None:
     )
 
 
-def fill(path: Path, count: int) -> None:
+def fill(path: Path, count: int, workshops: int = 40) -> None:
     bank = load_bank()
     ids = [s.id for s in bank.statements]
     store = Store(path)
@@ -57,6 +58,8 @@ def fill(path: Path, count: int) -> None:
         answers = {sid: rng.choice([1, 2, 3, 4, 5, None]) for sid in ids}
         finished = n % 10 != 0
         result = score_attempt(bank, answers).as_dict() if finished else None
+        if result:
+            store_scores = [(m["id"], m["score"], m["band"], int(m["mixed_signals"])) for m in result["myths"]]
         cursor = conn.execute(
             "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
             "workshop, round, started_at, finished_at, result) VALUES (?, ?, ?, ?, 'en', ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -66,19 +69,27 @@ def fill(path: Path, count: int) -> None:
                 bank.version,
                 bank.content_hash,
                 n,
-                __import__("json").dumps(ids),
+                json.dumps(ids),
                 f"person {n % 300}",
-                f"ws{n % 40}",
+                f"ws{n % workshops}",
                 "before" if n % 2 else "after",
                 f"2026-01-01T00:{n // 600 % 60:02d}:{n % 60:02d}+00:00",
                 "2026-01-02T00:00:00+00:00" if finished else None,
-                __import__("json").dumps(result) if result else None,
+                json.dumps(result) if result else None,
             ),
         )
         conn.executemany(
             "INSERT INTO answers VALUES (?, ?, ?, '2026-01-01T00:00:00+00:00')",
             [(cursor.lastrowid, sid, value) for sid, value in answers.items()],
         )
+        if result:
+            conn.executemany(
+                "INSERT INTO myth_scores VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (cursor.lastrowid, *row, f"ws{n % workshops}", "before" if n % 2 else "after")
+                    for row in store_scores
+                ],
+            )
     conn.execute("COMMIT")
     store.close()
 

@@ -202,3 +202,17 @@ async def test_command_palette_offers_the_main_actions(bank):
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.lang == "en"
+
+
+async def test_a_double_enter_starts_one_attempt(bank, tmp_path):
+    from misquiz.store import Store
+
+    store = Store(tmp_path / "d.db")
+    app = build_app(bank, lang="en", seed=1, store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        welcome = app.screen
+        welcome.post_message(WelcomeScreen.Started(""))
+        welcome.post_message(WelcomeScreen.Started(""))
+        await pilot.pause()
+        assert sum(isinstance(s, QuestionScreen) for s in app.screen_stack) == 1
+    assert len(store.history()) == 1

@@ -52,7 +52,7 @@ def test_each_migration_runs_from_the_version_before(tmp_path, start):
     store = Store(path)
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"attempts_started", "attempts_workshop", "attempts_name_bank"} <= indexes
+    assert {"attempts_started", "attempts_workshop", "attempts_name_bank", "myth_scores_room"} <= indexes
     assert store.has_uid("u1") == (start >= 1)
     # the myth scores of attempts finished before the room existed are filled in
     rows = store.conn.execute("SELECT myth_id, score, band, mixed FROM myth_scores").fetchall()

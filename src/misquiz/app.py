@@ -74,6 +74,8 @@ class MisquizApp(App[None]):
 
     @on(WelcomeScreen.Started)
     def _started(self, event: WelcomeScreen.Started) -> None:
+        if any(isinstance(screen, QuestionScreen) for screen in self.screen_stack):
+            return  # a second Enter while the first was on its way: one attempt, not two
         self.session.name = clean_name(event.name)
         if self.recorder is not None:
             self.recorder.begin(self.session)

@@ -95,49 +95,41 @@ def _round(value: float | None) -> float | None:
 
 
 def read_room(store: Store, bank: Bank, workshop: str, round: str | None = None, min_group: int = MIN_GROUP) -> Room:
-    names = [
-        r[0]
-        for r in store.conn.execute(
-            "SELECT DISTINCT round FROM attempts WHERE workshop = ? AND round IS NOT NULL ORDER BY round DESC",
-            (workshop,),
-        )
-    ]
-    rounds = {name: _read_round(store, bank, workshop, name, min_group) for name in names if round in (None, name)}
-    everything = (
-        rounds[round]
-        if round is not None and round in rounds
-        else _read_round(store, bank, workshop, round, min_group, any_round=round is None)
-    )
+    """The room, counted by two grouped queries; Python only adds up their few rows."""
+    people = store.conn.execute(
+        "SELECT round, COUNT(*), COUNT(finished_at) FROM attempts WHERE workshop = ? GROUP BY round", (workshop,)
+    ).fetchall()
+    scores = store.conn.execute(
+        "SELECT round, myth_id, band, COUNT(*), SUM(score) FROM myth_scores "
+        "WHERE workshop = ? AND band IS NOT NULL GROUP BY round, myth_id, band",
+        (workshop,),
+    ).fetchall()
+    named = sorted({r[0] for r in people if r[0] is not None}, reverse=True)  # before, after
+    wanted = [name for name in named if round in (None, name)]
+    rounds = {name: _round_of(bank, [name], people, scores, min_group, name) for name in wanted}
+    if round is not None:
+        everything = rounds.get(round) or _round_of(bank, [round], people, scores, min_group, round)
+    else:
+        everything = _round_of(bank, [r[0] for r in people], people, scores, min_group, None)
     return Room(workshop, everything, rounds)
 
 
-def _read_round(
-    store: Store, bank: Bank, workshop: str, round: str | None, min_group: int, any_round: bool = False
+def _round_of(
+    bank: Bank, names: list[str | None], people: list[tuple], scores: list[tuple], min_group: int, label: str | None
 ) -> RoomRound:
-    where = "a.workshop = ?" + ("" if any_round else " AND a.round IS ?")
-    args: tuple = (workshop,) if any_round else (workshop, round)
-    joined, finished = store.conn.execute(
-        f"SELECT COUNT(*), COUNT(a.finished_at) FROM attempts AS a WHERE {where}", args
-    ).fetchone()
-    rows = store.conn.execute(
-        "SELECT m.myth_id, m.band, COUNT(*), SUM(m.score) FROM myth_scores AS m JOIN attempts AS a "
-        f"ON a.id = m.attempt_id WHERE {where} AND m.band IS NOT NULL GROUP BY m.myth_id, m.band",
-        args,
-    ).fetchall()
+    joined = sum(r[1] for r in people if r[0] in names)
+    finished = sum(r[2] for r in people if r[0] in names)
     band_ids = [b.id for b in bank.bands]
     counts = {m.id: dict.fromkeys(band_ids, 0) for m in bank.myths}
     totals = {m.id: 0.0 for m in bank.myths}
-    for myth_id, band, n, total in rows:
-        if myth_id in counts and band in counts[myth_id]:
-            counts[myth_id][band] = n
+    for round_name, myth_id, band, n, total in scores:
+        if round_name in names and myth_id in counts and band in counts[myth_id]:
+            counts[myth_id][band] += n
             totals[myth_id] += total
     myths = tuple(
         MythRoom(m.id, counts[m.id], totals[m.id] / sum(counts[m.id].values()) if sum(counts[m.id].values()) else None)
         for m in bank.myths
     )
     top = band_ids[-1]
-    order = sorted(
-        (m for m in myths if m.assessed),
-        key=lambda m: (-(m.share(top) + m.split), -(m.mean or 0)),
-    )
-    return RoomRound(round, joined, finished, myths, tuple(m.id for m in order), finished >= min_group)
+    order = sorted((m for m in myths if m.assessed), key=lambda m: (-(m.share(top) + m.split), -(m.mean or 0)))
+    return RoomRound(label, joined, finished, myths, tuple(m.id for m in order), finished >= min_group)

@@ -238,7 +238,7 @@ class WorkshopServer(Server):
 
         try:
             envelope = json.loads(data)
-            kind, payload = envelope[0], envelope[1]
+            kind, payload = envelope[0], (envelope[1] if len(envelope) > 1 else None)
         except (ValueError, TypeError, IndexError, KeyError):
             return
         if kind == "stdin" and isinstance(payload, str):

@@ -51,7 +51,8 @@ MIGRATIONS: list[str] = [
     CREATE INDEX attempts_workshop ON attempts (workshop, round);
     CREATE INDEX attempts_name_bank ON attempts (name, bank_id, finished_at);
     """,
-    # One row per myth of each finished attempt, so a room of any size is counted in SQL.
+    # One row per myth of each finished attempt, with the attempt's workshop and round, so that
+    # a room of any size is counted from one covering index.
     """
     CREATE TABLE myth_scores (
         attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
@@ -59,14 +60,16 @@ MIGRATIONS: list[str] = [
         score REAL,
         band TEXT,
         mixed INTEGER NOT NULL DEFAULT 0,
+        workshop TEXT,
+        round TEXT,
         PRIMARY KEY (attempt_id, myth_id)
     ) WITHOUT ROWID;
-    INSERT INTO myth_scores (attempt_id, myth_id, score, band, mixed)
+    INSERT INTO myth_scores (attempt_id, myth_id, score, band, mixed, workshop, round)
         SELECT a.id, json_extract(m.value, '$.id'), json_extract(m.value, '$.score'),
-               json_extract(m.value, '$.band'), json_extract(m.value, '$.mixed_signals')
+               json_extract(m.value, '$.band'), json_extract(m.value, '$.mixed_signals'), a.workshop, a.round
         FROM attempts AS a, json_each(a.result, '$.myths') AS m
         WHERE a.result IS NOT NULL;
-    CREATE INDEX myth_scores_band ON myth_scores (myth_id, band);
+    CREATE INDEX myth_scores_room ON myth_scores (workshop, round, myth_id, band, score);
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -390,10 +393,15 @@ class Store:
 
 
 def _write_myth_scores(conn: sqlite3.Connection, attempt_id: int, result: dict[str, object]) -> None:
+    workshop, round_ = conn.execute("SELECT workshop, round FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
     conn.execute("DELETE FROM myth_scores WHERE attempt_id = ?", (attempt_id,))
     conn.executemany(
-        "INSERT INTO myth_scores (attempt_id, myth_id, score, band, mixed) VALUES (?, ?, ?, ?, ?)",
-        [(attempt_id, m["id"], m["score"], m["band"], int(m["mixed_signals"])) for m in result["myths"]],  # type: ignore[index,union-attr]
+        "INSERT INTO myth_scores (attempt_id, myth_id, score, band, mixed, workshop, round) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (attempt_id, m["id"], m["score"], m["band"], int(m["mixed_signals"]), workshop, round_)
+            for m in result["myths"]  # type: ignore[union-attr]
+        ],
     )
 
 

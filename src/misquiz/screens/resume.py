@@ -19,7 +19,7 @@ from misquiz.widgets.key_bar import KeyBar
 
 
 class ResumeScreen(Screen[None]):
-    BINDINGS = [Binding("n", "fresh", show=False)]
+    BINDINGS = [Binding("n", "fresh", show=False), Binding("enter", "resume", show=False)]
 
     @dataclass
     class Chosen(Message):
@@ -46,6 +46,9 @@ class ResumeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()
         self.query_one(KeyBar).show([("Enter", t(self.lang, "resume_go")), ("n", t(self.lang, "resume_fresh"))])
+
+    def action_resume(self) -> None:
+        self.post_message(self.Chosen(True))
 
     def action_fresh(self) -> None:
         self.post_message(self.Chosen(False))

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual import on
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
@@ -20,6 +21,8 @@ from misquiz.widgets.key_bar import KeyBar
 
 class WelcomeScreen(Screen[None]):
     AUTO_FOCUS = "#name"
+    # Enter starts even when nothing has focus (a browser page before it is clicked).
+    BINDINGS = [Binding("enter", "start", show=False)]
 
     @dataclass
     class Started(Message):
@@ -63,7 +66,7 @@ class WelcomeScreen(Screen[None]):
 
     @on(Input.Submitted, "#name")
     @on(Button.Pressed, "#start")
-    def _start(self) -> None:
+    def action_start(self) -> None:
         self.post_message(self.Started(self.query_one("#name", Input).value))
 
     @on(Button.Pressed, "#language")
