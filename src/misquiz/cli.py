@@ -46,6 +46,17 @@ def _load(bank_path: str | None):
     return result.bank
 
 
+def _plain_reason() -> str:
+    """Why the full screen cannot be used here, or "" when it can."""
+    if os.environ.get("TERM") == "dumb":
+        return "TERM=dumb"
+    if not sys.stdout.isatty():
+        return "the output is not a terminal"
+    if not sys.stdin.isatty():
+        return "the input is not a terminal"
+    return ""
+
+
 class _DefaultToTake(click.Group):
     """`misquiz` and `misquiz --lang nl` mean `misquiz take ...`."""
 
@@ -110,6 +121,9 @@ ROUND_OPTION = click.option("--round", "round_", type=click.Choice(["before", "a
 @WORKSHOP_OPTION
 @ROUND_OPTION
 @click.option("--participant", is_flag=True, hidden=True, help="Run as one browser participant of `serve`.")
+@click.option(
+    "--plain", "plain_lines", is_flag=True, help="Plain lines instead of the full screen (screen readers, pipes)."
+)
 def take(
     bank_path: str | None,
     lang: str | None,
@@ -119,10 +133,29 @@ def take(
     workshop: str | None,
     round_: str | None,
     participant: bool,
+    plain_lines: bool,
 ) -> None:
     """Take the quiz in the terminal."""
     bank = _quiz_bank(bank_path)
     store = _store(db)
+    reason = _plain_reason() if not (plain_lines or participant) else ""
+    if plain_lines or reason:
+        from misquiz.plain_mode import run_plain
+
+        code = run_plain(
+            bank,
+            lang=lang or default_language(),
+            seed=seed,
+            name=name,
+            store=store,
+            workshop=workshop,
+            round=round_,
+            stdin=sys.stdin,
+            stdout=sys.stdout,
+            reason=reason,
+        )
+        store.close()
+        sys.exit(code)
     from misquiz.app import build_app
 
     app = build_app(

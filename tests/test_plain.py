@@ -1,0 +1,82 @@
+"""The plain mode end to end: answers piped into a real process, as a screen reader user's would be."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from misquiz.scoring import score_attempt
+from misquiz.session import shuffled_order
+from misquiz.store import Store
+
+
+def take(tmp_path, lines: list[str], *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    environment = {**os.environ, "MISQUIZ_DB": str(tmp_path / "plain.db"), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    return subprocess.run(
+        [sys.executable, "-m", "misquiz", "take", "--seed", "3", "--lang", "en", *args],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=environment | (env or {}),
+        timeout=60,
+    )
+
+
+def test_a_whole_quiz_through_a_pipe(tmp_path, bank):
+    order = shuffled_order(bank, 3)
+    keyed = {s.id: s.keyed for s in bank.statements}
+    # hold every myth: agree with myth statements, disagree with fact statements
+    answers = ["5" if keyed[sid] == "myth" else "1" for sid in order]
+    result = take(tmp_path, ["Anna", *answers])
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("Plain mode: the output is not a terminal.")
+    assert "\x1b" not in out  # no full-screen control codes at all
+    assert "27 / 27" in out and "Overall: Held back by misconceptions (100 of 100)" in out
+    assert "Your priorities" in out and "1. Social media are a side issue (100/100)" in out
+    [row] = Store(tmp_path / "plain.db").history()
+    assert row["name"] == "Anna" and row["answered"] == 27 and row["overall"]["score"] == 100.0
+    expected = score_attempt(bank, {sid: int(a) for sid, a in zip(order, answers, strict=True)}).as_dict()
+    assert row["overall"] == expected["overall"]
+
+
+def test_unknown_lines_ask_again_and_b_goes_back(tmp_path, bank):
+    result = take(tmp_path, ["", "4", "", "maybe", "7", "2", "b", "?", "5", "q", "n", "q", "y"])
+    out = result.stdout
+    assert result.returncode == 0
+    assert out.count("Please type a number from 0 to 5") == 3
+    assert "  2  Disagree  (your answer)" in out  # going back shows the earlier answer
+    assert "Type 1 (strongly disagree) to 5" in out
+    assert "Your answers are saved" in out
+    store = Store(tmp_path / "plain.db")
+    [row] = store.history()
+    order = shuffled_order(bank, 3)
+    assert store.answers(row["id"]) == {order[0]: 4, order[1]: 5}
+
+
+def test_resume_after_quitting(tmp_path, bank):
+    take(tmp_path, ["Bo", "3", "0", "q", "y"])
+    result = take(tmp_path, ["", "1"] + ["4"] * 24, "--seed", "99")
+    out = result.stdout
+    assert "answered 2 of 27 statements" in out
+    after = out.split("answered 2 of 27")[1]
+    assert "\n3 / 27 " in after and "\n1 / 27 " not in after  # it goes on at the third statement
+    store = Store(tmp_path / "plain.db")
+    [row] = store.history()
+    assert row["answered"] == 27 and row["finished_at"] is not None and row["name"] == "Bo"
+
+
+def test_term_dumb_chooses_plain_mode_and_input_that_ends_keeps_answers(tmp_path):
+    result = take(tmp_path, ["", "2", "3"], env={"TERM": "dumb"})
+    assert result.returncode == 0
+    assert "Plain mode: TERM=dumb" in result.stdout
+    assert "The input ended; the answers given so far are saved." in result.stdout
+    [row] = Store(tmp_path / "plain.db").history()
+    assert row["answered"] == 2
+
+
+def test_plain_mode_in_dutch(tmp_path):
+    result = take(tmp_path, ["", "q", "j"], "--lang", "nl", "--plain")
+    assert "Uw antwoord (1-5, 0 = geen mening" in result.stdout
+    assert "Helemaal oneens" in result.stdout and "Strongly" not in result.stdout
