@@ -8,6 +8,12 @@ import re
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
+def first_control(text: str) -> str | None:
+    """The first character that could steer a terminal, as U+XXXX, or None."""
+    found = _CONTROL.search(text)
+    return f"U+{ord(found.group()):04X}" if found else None
+
+
 def plain(text: str) -> str:
     """Text from outside, made harmless for a terminal: control characters shown as escapes."""
     return _CONTROL.sub(

@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from misquiz.safe import first_control
 from misquiz.source import Document, Path
 
 Report = Callable[[Path, str], None]
@@ -66,6 +67,8 @@ class Str(Spec):
             ctx.report(path, f"expected text, found {_kind(value)}")
         elif not value.strip():
             ctx.report(path, "must not be empty")
+        elif control := first_control(value):
+            ctx.report(path, f"contains a control character ({control})")
         elif self.pattern and not re.match(self.pattern, value):
             ctx.report(path, f"'{value[:40]}' is not valid: {self.hint}")
 
@@ -127,6 +130,8 @@ class Text(Spec):
                 ctx.report((*path, lang), f"expected text, found {_kind(text)}")
             elif not text.strip():
                 ctx.report((*path, lang), "empty text")
+            elif control := first_control(text):
+                ctx.report((*path, lang), f"contains a control character ({control})")
         for lang in languages or ():
             if lang not in value:
                 ctx.report(path, f"missing the '{lang}' text")

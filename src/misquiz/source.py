@@ -74,7 +74,7 @@ class Limits:
     max_nodes: int
 
 
-BANK_LIMITS = Limits(max_bytes=10 * 1024 * 1024, max_nodes=500_000)
+BANK_LIMITS = Limits(max_bytes=10 * 1024 * 1024, max_nodes=250_000)  # a 100x bank has about 90,000
 ANSWERS_LIMITS = Limits(max_bytes=1024 * 1024, max_nodes=50_000)
 
 

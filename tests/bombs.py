@@ -1,0 +1,58 @@
+"""Hostile files that try to exhaust time or memory, and a way to run misquiz against each.
+
+Shared by tests/test_bombs.py and benchmarks/bench_bombs.py.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+
+def alias_bomb() -> str:
+    lines = ['a0: &a0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"a{i}: &a{i} [" + ",".join([f"*a{i - 1}"] * 9) + "]" for i in range(1, 10)]
+    return "\n".join(lines) + "\n"
+
+
+def write_bomb(kind: str, path: Path) -> None:
+    if kind == "alias bomb":
+        path.write_text(alias_bomb(), encoding="utf-8")
+    elif kind == "10,000-deep nesting":
+        path.write_text('{"a": ' * 10_000 + "1" + "}" * 10_000, encoding="utf-8")
+    elif kind == "50 MB file":
+        with path.open("wb") as handle:
+            handle.write(b"a: " + b"x" * 1024 + b"\n")
+            handle.truncate(50 * 1024 * 1024)
+    elif kind == "1-million-item list":
+        path.write_text("[" + "0," * 999_999 + "0]\n", encoding="utf-8")
+    else:
+        raise ValueError(kind)
+
+
+BOMBS = ["alias bomb", "10,000-deep nesting", "50 MB file", "1-million-item list"]
+READERS = {
+    "bank": lambda path, tmp: ["validate", str(path)],
+    "answers file": lambda path, tmp: ["score", str(path)],
+    "result file": lambda path, tmp: ["import", str(path), "--db", str(tmp / "bomb.db")],
+}
+
+
+def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str, float, float]:
+    """Exit code, output, seconds, and peak memory in MB of `misquiz ARGS`."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "misquiz", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        env={**os.environ, **(env or {})},
+    )
+    output = proc.stdout.read() if proc.stdout else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    seconds = time.perf_counter() - start
+    peak = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 1024 / 1024
+    return proc.returncode, output.decode("utf-8", "replace"), seconds, peak
