@@ -36,7 +36,7 @@ class MythRoom:
         if self.assessed == 0 or k < 2:
             return 0.0
         entropy = -sum(p * math.log(p) for n in self.counts.values() if (p := n / self.assessed) > 0)
-        return entropy / math.log(k)
+        return max(0.0, entropy / math.log(k))  # never -0.0
 
 
 @dataclass(frozen=True)
