@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+from typing import NoReturn
 
 import click
 
@@ -90,8 +91,12 @@ def _store(db: str | None):
     try:
         return Store(db or default_db_path())
     except StoreError as exc:
-        click.echo(f"misquiz: {plain(str(exc))}", err=True)
-        sys.exit(1)
+        _store_failed(exc)
+
+
+def _store_failed(exc: Exception) -> NoReturn:
+    click.echo(f"misquiz: {plain(str(exc))}", err=True)
+    sys.exit(1)
 
 
 def _workshop_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -138,39 +143,27 @@ def take(
     """Take the quiz in the terminal."""
     bank = _quiz_bank(bank_path)
     store = _store(db)
+    quiz = {
+        "lang": lang or default_language(),
+        "seed": seed,
+        "name": name,
+        "store": store,
+        "workshop": workshop,
+        "round": round_,
+    }
     reason = _plain_reason() if not (plain_lines or participant) else ""
     if plain_lines or reason:
         from misquiz.plain_mode import run_plain
 
-        code = run_plain(
-            bank,
-            lang=lang or default_language(),
-            seed=seed,
-            name=name,
-            store=store,
-            workshop=workshop,
-            round=round_,
-            stdin=sys.stdin,
-            stdout=sys.stdout,
-            reason=reason,
-        )
-        store.close()
-        sys.exit(code)
-    from misquiz.app import build_app
+        code = run_plain(bank, **quiz, stdin=sys.stdin, stdout=sys.stdout, reason=reason)  # type: ignore[arg-type]
+    else:
+        from misquiz.app import build_app
 
-    app = build_app(
-        bank,
-        lang=lang or default_language(),
-        seed=seed,
-        name=name,
-        store=store,
-        workshop=workshop,
-        round=round_,
-        participant=participant,
-    )
-    app.run()
+        app = build_app(bank, **quiz, participant=participant)  # type: ignore[arg-type]
+        app.run()
+        code = app.return_code or 0
     store.close()
-    sys.exit(app.return_code or 0)
+    sys.exit(code)
 
 
 @main.command()
@@ -238,8 +231,7 @@ def history(as_json: bool, db: str | None) -> None:
             return
         rows = store.history()
     except StoreError as exc:
-        click.echo(f"misquiz: {plain(str(exc))}", err=True)
-        sys.exit(1)
+        _store_failed(exc)
     if not rows:
         click.echo("No attempts yet. Take the quiz with: misquiz")
         return
@@ -333,8 +325,7 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
         except StoreError as exc:
-            click.echo(f"misquiz: {plain(str(exc))}", err=True)
-            sys.exit(1)
+            _store_failed(exc)
     click.echo(f"Imported {added}, already there {already}, refused {failed}.")
     sys.exit(1 if failed else 0)
 
@@ -376,8 +367,7 @@ def room(
     try:
         current = read_room(store, bank, code, round_, min_group)
     except StoreError as exc:
-        click.echo(f"misquiz: {plain(str(exc))}", err=True)
-        sys.exit(1)
+        _store_failed(exc)
     if as_json:
         click.echo(json.dumps(current.as_dict(), ensure_ascii=False, indent=2))
         return
