@@ -53,6 +53,7 @@ class QuestionScreen(Screen[None]):
                 yield AnswerOptions(id="options")
             with Center(), Horizontal(id="nav"):
                 yield Button("", id="back", compact=True)
+                yield Button("", id="switch-language", compact=True)
                 yield Button("", id="forward", compact=True)
         yield KeyBar(id="keys")
 
@@ -66,11 +67,11 @@ class QuestionScreen(Screen[None]):
         self.query_one("#back", Button).label = f"← {t(lang, 'back')}"
         self.query_one("#forward", Button).label = f"{t(lang, 'next')} →"
         other = s.bank.languages[(s.bank.languages.index(lang) + 1) % len(s.bank.languages)]
+        self.query_one("#switch-language", Button).label = other.upper()
         self.query_one(KeyBar).show(
             [
                 ("1–5", t(lang, "answer")),
                 ("0", s.bank.no_opinion[lang]),
-                ("←", t(lang, "back")),
                 ("?", t(lang, "help_title")),
                 ("l", other.upper()),
                 ("q", t(lang, "quit_yes")),
@@ -116,3 +117,7 @@ class QuestionScreen(Screen[None]):
     @on(Button.Pressed, "#forward")
     def _forward(self) -> None:
         self.action_forward()
+
+    @on(Button.Pressed, "#switch-language")
+    def _switch_language(self) -> None:
+        self.app.action_toggle_language()  # type: ignore[attr-defined]

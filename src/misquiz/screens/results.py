@@ -6,9 +6,9 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Static
+from textual.widgets import Button, Static
 
 from misquiz.i18n import format_date, t
 from misquiz.scoring import Result
@@ -62,6 +62,11 @@ class ResultsScreen(Screen[None]):
             if any(m.mixed_signals for m in result.myths):
                 yield Static(t(lang, "mixed_note"), id="mixed-note", classes="text note")
             yield from self._advice(result)
+            # Every action can be tapped too (phones in a workshop have no keyboard).
+            with Horizontal(id="results-actions"):
+                yield Button(t(lang, "export_md"), id="save-md", compact=True)
+                yield Button(t(lang, "export_html"), id="save-html", compact=True)
+                yield Button(f"← {t(lang, 'back')}", id="results-back", compact=True)
         yield KeyBar(id="keys")
 
     def _advice(self, result: Result) -> ComposeResult:
@@ -115,6 +120,18 @@ class ResultsScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    @on(Button.Pressed, "#save-md")
+    def _save_md(self) -> None:
+        self.app.action_export("md")  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#save-html")
+    def _save_html(self) -> None:
+        self.app.action_export("html")  # type: ignore[attr-defined]
+
+    @on(Button.Pressed, "#results-back")
+    def _back(self) -> None:
+        self.action_back()
 
     @on(MythRow.Opened)
     def _open(self, event: MythRow.Opened) -> None:
