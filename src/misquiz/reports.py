@@ -90,7 +90,7 @@ def _score(m: MythScore) -> str:
 
 # -- HTML -------------------------------------------------------------------------------
 
-_COLORS = {
+BAND_COLORS = {
     "green": "#2e7d32",
     "yellow": "#b7791f",
     "red": "#c62828",
@@ -101,7 +101,7 @@ _COLORS = {
     "grey": "#616161",
 }
 
-_CSS = """
+PAGE_CSS = """
 @page { size: A4; margin: 16mm; }
 * { box-sizing: border-box; }
 body { font: 11pt/1.45 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1a1a1a;
@@ -139,7 +139,7 @@ def html_page(report: Report) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         # Nothing may load from elsewhere: no scripts, no fonts, no images.
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>{h(title)}</title><style>{_CSS}</style></head><body>",
+        f"<title>{h(title)}</title><style>{PAGE_CSS}</style></head><body>",
         f"<h1>{h(title)}</h1>",
         f'<p class="meta">{h(format_date(report.taken_at, lang))} · {h(bank.title[lang])}</p>',
     ]
@@ -158,7 +158,7 @@ def html_page(report: Report) -> str:
                 f'<td class="score">–</td><td class="band">{h(t(lang, "not_assessed"))}</td></tr>'
             )
             continue
-        color = _COLORS.get(m.band.color, "#555")
+        color = BAND_COLORS.get(m.band.color, "#555")
         flag = " ⚑" if m.mixed_signals else ""
         parts.append(
             f'<tr><td class="title">{h(m.myth.title[lang])}</td>'

@@ -11,7 +11,7 @@ import io
 from pathlib import Path
 
 from misquiz.model import Bank
-from misquiz.reports import _COLORS, h, md
+from misquiz.reports import BAND_COLORS, PAGE_CSS, h, md
 from misquiz.room import Room, RoomRound
 from misquiz.safe import plain
 
@@ -73,12 +73,10 @@ def room_markdown(room: Room, bank: Bank, lang: str) -> str:
 
 
 def room_html(room: Room, bank: Bank, lang: str) -> str:
-    from misquiz.reports import _CSS
-
     parts = [
         f'<!DOCTYPE html><html lang="{h(lang)}"><head><meta charset="utf-8">',
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>Workshop {h(room.workshop)}</title><style>{_CSS}"
+        f"<title>Workshop {h(room.workshop)}</title><style>{PAGE_CSS}"
         ".stack{display:flex;height:.9rem;border-radius:3px;overflow:hidden;background:#e6e6e6}"
         ".stack div{-webkit-print-color-adjust:exact;print-color-adjust:exact}</style></head><body>",
         f"<h1>Workshop {h(room.workshop)}</h1>",
@@ -93,7 +91,7 @@ def room_html(room: Room, bank: Bank, lang: str) -> str:
         for n, myth_id in enumerate(rnd.discussion_order, 1):
             m = rnd.myth(myth_id)
             stack = "".join(
-                f'<div style="width:{100 * m.share(b.id):.1f}%;background:{_COLORS.get(b.color, "#555")}"></div>'
+                f'<div style="width:{100 * m.share(b.id):.1f}%;background:{BAND_COLORS.get(b.color, "#555")}"></div>'
                 for b in bank.bands
             )
             counts = " · ".join(f"{m.counts[b.id]} {h(b.label[lang])}" for b in bank.bands)
