@@ -217,3 +217,14 @@ def test_a_damaged_cache_is_ignored(tmp_path, monkeypatch):
     for cached in (tmp_path / "cache" / "misquiz").glob("bank-*.json"):
         cached.write_text('{"key": "nonsense", "data": [', encoding="utf-8")
     assert bank_cache.load_bank_for_quiz(path).id == "tiny"
+
+
+@pytest.mark.parametrize("key", ["bands", "profiles"])
+def test_an_empty_list_of_ranges_is_an_error_not_a_crash(tmp_path, key):
+    # found by the fuzzer: `profiles: []` once crashed the range check
+    data = yaml.safe_load((DATA / "minimal.yaml").read_text(encoding="utf-8"))
+    data[key] = []
+    path = tmp_path / "empty.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    [problem] = check_bank(path).errors
+    assert problem.path == key and problem.message.startswith("needs at least")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any, cast
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -59,8 +60,13 @@ class MisquizApp(App[None]):
             import os
 
             parent = os.getppid()
-            # If the server is gone (even killed outright), this participant must not linger.
-            self.set_interval(1.0, lambda: os.getppid() != parent and self.exit())
+
+            def orphaned() -> None:
+                # If the server is gone (even killed outright), this participant must not linger.
+                if os.getppid() != parent:
+                    self.exit()
+
+            self.set_interval(1.0, orphaned)
 
     def get_default_screen(self) -> Screen:
         if self.resume is not None:
@@ -117,7 +123,8 @@ class MisquizApp(App[None]):
             return None
         if before is None or before.result is None or before.finished_at is None:
             return None
-        return before.finished_at, {m["id"]: m["score"] for m in before.result["myths"]}  # type: ignore[index,union-attr]
+        myths = cast(list[dict[str, Any]], before.result["myths"])
+        return before.finished_at, {m["id"]: m["score"] for m in myths}
 
     def action_help(self) -> None:
         from misquiz.screens.help import HelpScreen
@@ -181,7 +188,7 @@ class MisquizApp(App[None]):
         return self.store.clock() if self.store is not None else utc_now()
 
     def action_command_palette(self) -> None:
-        if self.use_command_palette and not CommandPalette.is_open(self):
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(CommandPalette(placeholder=t(self.lang, "cmd_palette"), id="--command-palette"))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

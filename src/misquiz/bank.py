@@ -7,6 +7,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 from misquiz import schema
 from misquiz.model import Bank, bank_from_data, shipped_bank_path
@@ -74,7 +75,7 @@ def _check_bank(path: str | os.PathLike[str] | None, strict: bool) -> BankCheck:
     result.errors.sort(key=lambda p: (p.line or 0, p.column or 0))
     result.warnings.sort(key=lambda p: (p.line or 0, p.column or 0))
     data = doc.data if isinstance(doc.data, dict) else {}
-    myths = data.get("myths") if isinstance(data.get("myths"), list) else []
+    myths: list[Any] = data["myths"] if isinstance(data.get("myths"), list) else []
     result.myths = len(myths)
     result.statements = sum(
         len(m["statements"]) for m in myths if isinstance(m, dict) and isinstance(m.get("statements"), list)
@@ -157,8 +158,8 @@ class _Checker:
             for i, r in enumerate(ranges)
             if isinstance(r, dict) and _is_num(r.get("min")) and _is_num(r.get("max"))
         ]
-        if len(bounds) != len(ranges):
-            return {x for x in ids if isinstance(x, str)}
+        if not bounds or len(bounds) != len(ranges):
+            return {x for x in ids if isinstance(x, str)}  # an empty list is reported by the schema
         bounds.sort(key=lambda b: b[1])
         if [b[0] for b in bounds] != list(range(len(bounds))):
             self.error((key,), f"list the {key} from the lowest {what} to the highest")
@@ -197,7 +198,7 @@ class _Checker:
             statements = myth.get("statements")
             if not isinstance(statements, list):
                 continue
-            keyings = Counter()
+            keyings: Counter[str] = Counter()
             for j, st in enumerate(statements):
                 if not isinstance(st, dict):
                     continue
@@ -256,7 +257,7 @@ def _is_num(value: object) -> bool:
 
 def _duplicates(values: list[object]) -> list[tuple[int, object]]:
     seen: set[object] = set()
-    found = []
+    found: list[tuple[int, object]] = []
     for i, value in enumerate(values):
         if isinstance(value, str | int) and not isinstance(value, bool):
             if value in seen:

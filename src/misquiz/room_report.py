@@ -64,10 +64,10 @@ def room_markdown(room: Room, bank: Bank, lang: str) -> str:
         lines.append("")
     if room.has_both_rounds:
         lines += ["## Shift from before to after", ""]
-        for m in bank.myths:
-            shift = room.shift(m.id)
+        for myth in bank.myths:
+            shift = room.shift(myth.id)
             if shift is not None:
-                lines.append(f"- {md(m.title[lang])}: {shift:+.0f}")
+                lines.append(f"- {md(myth.title[lang])}: {shift:+.0f}")
         lines.append("")
     return "\n".join(lines)
 
@@ -102,10 +102,10 @@ def room_html(room: Room, bank: Bank, lang: str) -> str:
         parts.append("</table>")
     if room.has_both_rounds:
         parts.append("<h2>Shift from before to after</h2><ul>")
-        for m in bank.myths:
-            shift = room.shift(m.id)
+        for myth in bank.myths:
+            shift = room.shift(myth.id)
             if shift is not None:
-                parts.append(f"<li>{h(m.title[lang])}: {shift:+.0f}</li>")
+                parts.append(f"<li>{h(myth.title[lang])}: {shift:+.0f}</li>")
         parts.append("</ul>")
     parts.append("</body></html>")
     return "\n".join(parts)

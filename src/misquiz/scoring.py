@@ -73,11 +73,11 @@ def points(statement: Statement, answer: int) -> int:
 
 
 def score_myth(myth: Myth, answers: Answers, bands: tuple[Band, ...]) -> MythScore:
-    given = [(s, answers[s.id]) for s in myth.statements if answers.get(s.id) is not None]
+    given: list[tuple[Statement, int]] = [(s, a) for s in myth.statements if (a := answers.get(s.id)) is not None]
     if not given:
         return MythScore(myth, None, None, False, 0)
-    score = 100 * sum(points(s, a) for s, a in given) / (4 * len(given))  # type: ignore[arg-type]
-    agreed = {s.keyed for s, a in given if a >= AGREE}  # type: ignore[operator]
+    score = 100 * sum(points(s, a) for s, a in given) / (4 * len(given))
+    agreed = {s.keyed for s, a in given if a >= AGREE}
     band = find_range(bands, score)
     return MythScore(myth, score, band, agreed == {"myth", "fact"}, len(given))  # type: ignore[arg-type]
 

@@ -129,7 +129,7 @@ def public_url_for(host: str, port: int) -> str:
 
 
 def qr_text(url: str) -> str:
-    import qrcode
+    import qrcode  # type: ignore[import-untyped]
 
     code = qrcode.QRCode(border=1)
     code.add_data(url)

@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any, cast
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -400,7 +401,7 @@ def _write_myth_scores(conn: sqlite3.Connection, attempt_id: int, result: dict[s
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
         [
             (attempt_id, m["id"], m["score"], m["band"], int(m["mixed_signals"]), workshop, round_)
-            for m in result["myths"]  # type: ignore[union-attr]
+            for m in cast(list[dict[str, Any]], result["myths"])
         ],
     )
 

@@ -114,7 +114,7 @@ def read_result_file(path: str | os.PathLike[str], bank: Bank) -> StoredAttempt:
     finished = check.moment("finished_at", required=False)
     if finished and isinstance(answers, dict) and len(clean) != len(ids):
         problems.append(doc.problem(("finished_at",), "a finished attempt must answer every statement"))
-    if problems:
+    if problems or started is None:
         raise ProblemsError(problems)
     scores = score_attempt(bank, clean).as_dict() if finished else None
     return StoredAttempt(
