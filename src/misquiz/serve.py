@@ -31,7 +31,7 @@ log = logging.getLogger("misquiz.serve")
 TEMPLATES = Path(__file__).parent / "web"
 STOP_GRACE = 1.5  # seconds between the quit message, SIGTERM and SIGKILL
 SPIN_WINDOW = 10.0  # seconds of CPU history looked at
-SPIN_SHARE = 0.9  # a participant that burns this share of a core over the window is spinning
+SPIN_SHARE = 0.75  # a participant that burns this share of a core over the window is spinning
 WATCH_EVERY = 2.0
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
