@@ -217,3 +217,20 @@ async def test_import_reports_each_bad_file_and_stores_nothing_from_it(tmp_path,
     assert "answers.sales-goal-1: expected 1 to 5, or null for no opinion" in result.stderr
     assert "answers.nope: unknown statement id 'nope'" in result.stderr
     assert [r["name"] for r in json.loads(run("history", "--json", "--db", str(target)).stdout)] == ["Bo"]
+
+
+async def test_resuming_an_attempt_stopped_after_its_last_answer_finishes_it(tmp_path, bank):
+    store = Store(tmp_path / "last.db")
+    order = [s.id for s in bank.statements]
+    attempt = store.start_attempt(
+        bank_id=bank.id, bank_version=bank.version, bank_hash=bank.content_hash, language="en", seed=2, order=order
+    )
+    for sid in order:
+        store.save_answer(attempt, sid, 3)
+    app = build_app(bank, lang="en", store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ResultsScreen)
+    [row] = store.history()
+    assert row["finished_at"] is not None and row["overall"]["score"] == 50.0

@@ -103,7 +103,9 @@ class MisquizApp(App[None]):
         s.attempt_id, s.workshop, s.round = attempt.id, attempt.workshop, attempt.round
         s.position = s.resume_position()
         self.push_screen(QuestionScreen(s))
-        if s.finished:
+        if s.finished:  # stopped after the last answer, before the result was stored
+            if self.recorder is not None:
+                self.recorder.finished(s)
             self._finished()
 
     @on(QuestionScreen.Finished)
