@@ -7,7 +7,7 @@ absent was not answered. Neither counts toward a score.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from misquiz.model import Band, Bank, Myth, Profile, Statement, find_range
 
@@ -15,8 +15,7 @@ Answers = Mapping[str, int | None]
 AGREE = 4
 
 
-@dataclass(frozen=True)
-class MythScore:
+class MythScore(NamedTuple):
     myth: Myth
     score: float | None  # None: not assessed (no statement answered)
     band: Band | None
@@ -24,8 +23,7 @@ class MythScore:
     answered: int
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     myths: tuple[MythScore, ...]
     overall: float | None
     profile: Profile | None
