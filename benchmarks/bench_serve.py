@@ -14,7 +14,6 @@ import json
 import os
 import re
 import signal
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -25,14 +24,11 @@ from pathlib import Path
 
 import aiohttp
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from serving import free_port, start_server
+
 ANSI = re.compile(rb"\x1b\[[0-9;?<>]*[A-Za-z]|\x1b\][^\x07]*\x07|\x1b[()][AB012]|\x1b[=>]")
 TIMEOUT = 180
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Screen:
@@ -101,32 +97,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "load.db"
         port = free_port()
-        server = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "misquiz",
-                "serve",
-                "--workshop",
-                "load",
-                "--port",
-                str(port),
-                "--db",
-                str(db),
-                "--max-participants",
-                str(count),
-            ],
+        server = start_server(
+            port,
+            "--workshop",
+            "load",
+            "--db",
+            str(db),
+            "--max-participants",
+            str(count),
+            env={"XDG_CACHE_HOME": str(Path(tmp) / "cache")},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={**os.environ, "XDG_CACHE_HOME": str(Path(tmp) / "cache")},
         )
         try:
-            for _ in range(300):
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    time.sleep(0.1)
             times = asyncio.run(run(f"http://127.0.0.1:{port}/", count))
         finally:
             server.send_signal(signal.SIGTERM)

@@ -9,7 +9,6 @@ import asyncio
 import json
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -21,6 +20,7 @@ import pytest
 from misquiz.app import build_app
 from misquiz.bank import load_bank
 from misquiz.scoring import score_attempt
+from serving import children_of, free_port, start_server
 
 CHROMIUM = "/usr/bin/chromium"
 ON_CI = os.environ.get("CI") == "true"
@@ -38,25 +38,6 @@ if not ON_CI:
     if not Path(CHROMIUM).exists():
         pytest.skip("chromium is not installed (apt-get install chromium)", allow_module_level=True)
     pytest.importorskip("playwright")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def children_of(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(stat[1]) == pid:
-                found.add(int(entry.name))
-    return found
 
 
 def count(db: Path, table: str) -> int:
@@ -183,22 +164,18 @@ def test_three_participants_then_the_room_then_sigterm(tmp_path):
     db = tmp_path / "room.db"
     port = free_port()
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache"), "LANG": "C.UTF-8"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "misquiz", "serve", "--workshop", "ws-test", "--port", str(port), "--db", str(db)],
+    server = start_server(
+        port,
+        "--workshop",
+        "ws-test",
+        "--db",
+        str(db),
+        env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
-        env=env,
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and server.poll() is None, "the server did not start"
-                time.sleep(0.1)
         asyncio.run(run_room(port, db))
         seen_children = children_of(server.pid)
     finally:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -15,44 +14,24 @@ import pytest
 
 from misquiz.app import build_app
 from misquiz.serve import Participant, WorkshopServer, public_url_for, qr_text
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from serving import children_of, free_port, start_server
 
 
 @pytest.fixture
 def server(tmp_path):
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "misquiz",
-            "serve",
-            "--workshop",
-            "lim",
-            "--port",
-            str(port),
-            "--db",
-            str(tmp_path / "s.db"),
-            "--max-participants",
-            "1",
-        ],
+    proc = start_server(
+        port,
+        "--workshop",
+        "lim",
+        "--db",
+        str(tmp_path / "s.db"),
+        "--max-participants",
+        "1",
+        env={"XDG_CACHE_HOME": str(tmp_path)},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
-        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path)},
     )
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline
-            time.sleep(0.1)
     yield port, proc
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=15)
@@ -90,7 +69,7 @@ def test_a_participant_whose_page_went_away_is_ended(server):
                 message = await asyncio.wait_for(ws.receive(), 30)
                 if message.type == aiohttp.WSMsgType.BINARY:
                     break
-            return children(proc.pid)
+            return children_of(proc.pid)
 
     during = asyncio.run(visit())
     assert len(during) == 1
@@ -98,19 +77,6 @@ def test_a_participant_whose_page_went_away_is_ended(server):
     while any(os.path.exists(f"/proc/{pid}") for pid in during):
         assert time.monotonic() < deadline, "the participant process outlived its page"
         time.sleep(0.1)
-
-
-def children(pid: int) -> set[int]:
-    found = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as handle:
-                    if int(handle.read().rsplit(")", 1)[1].split()[1]) == pid:
-                        found.add(int(entry))
-            except OSError:
-                continue
-    return found
 
 
 SPINNER = (
