@@ -234,3 +234,13 @@ async def test_resuming_an_attempt_stopped_after_its_last_answer_finishes_it(tmp
         assert isinstance(app.screen, ResultsScreen)
     [row] = store.history()
     assert row["finished_at"] is not None and row["overall"]["score"] == 50.0
+
+
+async def test_quitting_with_a_database_says_the_answers_are_kept(tmp_path, bank):
+    from misquiz.screens.confirm import ConfirmScreen
+
+    app = build_app(bank, lang="en", seed=1, store=Store(tmp_path / "q.db"))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", "3", "q")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert app.screen.detail.startswith("Your answers so far are kept")

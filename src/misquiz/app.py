@@ -148,8 +148,8 @@ class MisquizApp(App[None]):
         if isinstance(self.screen, ConfirmScreen):
             return
         finished = isinstance(self.screen, ResultsScreen)
-        lost = not finished and self.session.answers and self.store is None
-        detail = t(self.lang, "quit_unsaved") if lost else ""
+        unfinished = not finished and self.session.answers
+        detail = "" if not unfinished else t(self.lang, "quit_unsaved" if self.store is None else "quit_kept")
 
         def answered(quit_now: bool | None) -> None:
             if quit_now:
