@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import yaml
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 
 from misquiz.answers import read_answers
 from misquiz.bank import check_bank, load_bank
+from misquiz.model import Bank
 from misquiz.problems import ProblemsError
 from misquiz.transfer import read_result_file
 
@@ -136,19 +138,18 @@ def bank_holds(path: Path) -> bool:
     return result.ok
 
 
-def answers_hold(path: Path) -> bool:
+def _reads(read: Callable[[Path, Bank], object], path: Path) -> bool:
     try:
-        read_answers(path, BANK)
+        read(path, BANK)
     except ProblemsError as exc:
         check_located(exc.problems)
         return False
     return True
+
+
+def answers_hold(path: Path) -> bool:
+    return _reads(read_answers, path)
 
 
 def result_holds(path: Path) -> bool:
-    try:
-        read_result_file(path, BANK)
-    except ProblemsError as exc:
-        check_located(exc.problems)
-        return False
-    return True
+    return _reads(read_result_file, path)

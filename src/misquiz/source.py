@@ -25,7 +25,6 @@ except AttributeError:  # pragma: no cover - libyaml missing
 Path = tuple[str | int, ...]
 
 MAX_DEPTH = 32
-MAX_ALIAS_REPORTS = 1
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _SAFE_CONSTRUCT = {_YAML + t for t in ("int", "float", "bool", "null")}
@@ -172,7 +171,7 @@ class _Converter:
         self.doc = Document(name, None)
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
-        self.nodes = 0
+        self.alias_reported = False  # one report is enough: a bomb would repeat it millions of times
 
     def run(self, root: yaml.Node) -> Document:
         self.doc.data = self.convert(root, (), 0)
@@ -191,7 +190,8 @@ class _Converter:
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
         if id(node) in self.seen:
-            if sum("alias" in p.message for p in self.problems) < MAX_ALIAS_REPORTS:
+            if not self.alias_reported:
+                self.alias_reported = True
                 self.report(node, path, "anchors and aliases (&name / *name) are not allowed here")
             return None
         self.seen.add(id(node))
