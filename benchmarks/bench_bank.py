@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from misquiz.bank import check_bank, shipped_bank_path
+from misquiz.files.bank import check_bank, shipped_bank_path
 
 
 def median_seconds(fn, repeat: int) -> float:

@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from misquiz.bank import load_bank
-from misquiz.scoring import score_attempt
-from misquiz.store import Store
+from misquiz.core.scoring import score_attempt
+from misquiz.files.bank import load_bank
+from misquiz.storage.sqlite import Store
 
 
 def bench_save_answer(folder: Path) -> None:

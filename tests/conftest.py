@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from misquiz.bank import load_bank, shipped_bank_path
-from misquiz.model import Bank
+from misquiz.core.model import Bank
+from misquiz.files.bank import load_bank, shipped_bank_path
 
 DATA = Path(__file__).parent / "data"
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import yaml
 from hypothesis import strategies as st
 
-from misquiz.answers import read_answers
-from misquiz.bank import check_bank, load_bank
-from misquiz.model import Bank
-from misquiz.problems import ProblemsError
-from misquiz.transfer import read_result_file
+from misquiz.core.model import Bank
+from misquiz.core.problems import ProblemsError
+from misquiz.files.answers import read_answers
+from misquiz.files.bank import check_bank, load_bank
+from misquiz.files.results import read_result_file
 
 DATA = Path(__file__).parent / "data"
 BANK = load_bank()

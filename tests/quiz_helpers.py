@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from misquiz.model import Bank
+from misquiz.core.model import Bank
 
 
 def answers_holding(bank: Bank, held: dict[str, tuple[int, int]]) -> dict[str, int]:

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import re
 
-from misquiz.app import build_app
-from misquiz.screens.confirm import ConfirmScreen
-from misquiz.screens.help import HelpScreen
-from misquiz.screens.myth import MythScreen
-from misquiz.screens.question import QuestionScreen
-from misquiz.screens.results import ResultsScreen
-from misquiz.screens.welcome import WelcomeScreen
-from misquiz.session import shuffled_order
-from misquiz.widgets.answer_options import AnswerOptions
-from misquiz.widgets.myth_row import MythRow
+from misquiz.core.quiz import shuffled_order
+from misquiz.tui.app import build_app
+from misquiz.tui.screens.confirm import ConfirmScreen
+from misquiz.tui.screens.help import HelpScreen
+from misquiz.tui.screens.myth import MythScreen
+from misquiz.tui.screens.question import QuestionScreen
+from misquiz.tui.screens.results import ResultsScreen
+from misquiz.tui.screens.welcome import WelcomeScreen
+from misquiz.tui.widgets.answer_options import AnswerOptions
+from misquiz.tui.widgets.myth_row import MythRow
 from quiz_helpers import answer_all, answers_holding
 
 SIZE = (80, 24)
@@ -205,7 +205,7 @@ async def test_command_palette_offers_the_main_actions(bank):
 
 
 async def test_a_double_enter_starts_one_attempt(bank, tmp_path):
-    from misquiz.store import Store
+    from misquiz.storage.sqlite import Store
 
     store = Store(tmp_path / "d.db")
     app = build_app(bank, lang="en", seed=1, store=store)

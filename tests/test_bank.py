@@ -10,9 +10,9 @@ import jsonschema
 import pytest
 import yaml
 
-from misquiz.bank import NEGATIONS, check_bank, load_bank, shipped_bank_path
-from misquiz.problems import ProblemsError
-from misquiz.schema import json_schema
+from misquiz.core.problems import ProblemsError
+from misquiz.files.bank import NEGATIONS, check_bank, load_bank, shipped_bank_path
+from misquiz.files.schema import json_schema
 
 DATA = Path(__file__).parent / "data"
 ROOT = Path(__file__).parent.parent
@@ -188,7 +188,7 @@ def test_alias_bomb_is_refused_quickly(tmp_path):
 def test_the_quiz_reuses_a_checked_bank_until_the_file_changes(tmp_path, monkeypatch):
     import os
 
-    from misquiz import bank_cache
+    from misquiz.files import bank_cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     path = tmp_path / "bank.yaml"
@@ -196,7 +196,7 @@ def test_the_quiz_reuses_a_checked_bank_until_the_file_changes(tmp_path, monkeyp
     first = bank_cache.load_bank_for_quiz(path)
     assert list((tmp_path / "cache" / "misquiz").glob("bank-*.json"))
     calls = []
-    monkeypatch.setattr("misquiz.bank.check_bank", lambda *a, **k: calls.append(a) or pytest.fail("not cached"))
+    monkeypatch.setattr("misquiz.files.bank.check_bank", lambda *a, **k: calls.append(a) or pytest.fail("not cached"))
     assert bank_cache.load_bank_for_quiz(path) == first
     monkeypatch.undo()
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -209,7 +209,7 @@ def test_the_quiz_reuses_a_checked_bank_until_the_file_changes(tmp_path, monkeyp
 
 
 def test_a_damaged_cache_is_ignored(tmp_path, monkeypatch):
-    from misquiz import bank_cache
+    from misquiz.files import bank_cache
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     path = DATA / "minimal.yaml"

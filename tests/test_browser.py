@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from misquiz.app import build_app
-from misquiz.bank import load_bank
-from misquiz.scoring import score_attempt
+from misquiz.core.scoring import score_attempt
+from misquiz.files.bank import load_bank
+from misquiz.tui.app import build_app
 from serving import children_of, free_port, start_server
 
 CHROMIUM = "/usr/bin/chromium"
@@ -208,7 +208,7 @@ def test_three_participants_then_the_room_then_sigterm(tmp_path):
 
 
 def test_the_stock_web_font_is_not_linked():
-    from misquiz.serve import TEMPLATES
+    from misquiz.web.serve import TEMPLATES
 
     page = (TEMPLATES / "app_index.html").read_text(encoding="utf-8")
     assert "fonts.googleapis" not in page and "https://" not in page and "http://" not in page

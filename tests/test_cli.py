@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from misquiz.cli import main
-from misquiz.schema import json_schema
+from misquiz.files.schema import json_schema
 
 DATA = Path(__file__).parent / "data"
 ANSWERS = str(DATA / "answers-two-held.yaml")

@@ -60,9 +60,9 @@ def test_fuzzed_result_files(text):
 
 def test_the_unmutated_fixtures_load():
     from fuzzing import BANK
-    from misquiz.answers import read_answers
-    from misquiz.bank import check_bank
-    from misquiz.transfer import read_result_file
+    from misquiz.files.answers import read_answers
+    from misquiz.files.bank import check_bank
+    from misquiz.files.results import read_result_file
 
     data = Path(__file__).parent / "data"
     assert check_bank(data / "minimal.yaml").ok

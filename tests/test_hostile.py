@@ -9,12 +9,12 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from misquiz.app import build_app
 from misquiz.cli import main
-from misquiz.room import read_room
-from misquiz.room_app import RoomApp
-from misquiz.room_report import room_csv, room_html, room_markdown
-from misquiz.store import Store
+from misquiz.core.room import read_room
+from misquiz.render.room import room_csv, room_html, room_markdown
+from misquiz.storage.sqlite import Store
+from misquiz.tui.app import build_app
+from misquiz.tui.room_app import RoomApp
 from quiz_helpers import answer_all, answers_holding
 
 HOSTILE = [
@@ -130,7 +130,7 @@ def test_names_are_capped(hostile_db):
 
 
 def test_a_hostile_bank_text_never_reaches_a_sheet_as_a_formula(tmp_path, bank):
-    from misquiz.room_report import cell
+    from misquiz.render.room import cell
 
     assert cell('=HYPERLINK("x")') == '\'=HYPERLINK("x")'
     assert cell("\x1b[31m") == "\\x1b[31m"

@@ -8,17 +8,17 @@ import sys
 import pytest
 
 CORE = [
-    "misquiz.bank",
-    "misquiz.model",
-    "misquiz.scoring",
-    "misquiz.source",
-    "misquiz.answers",
-    "misquiz.summary",
-    "misquiz.session",
-    "misquiz.store",
-    "misquiz.reports",
-    "misquiz.transfer",
-    "misquiz.recording",
+    "misquiz.files.bank",
+    "misquiz.core.model",
+    "misquiz.core.scoring",
+    "misquiz.files.document",
+    "misquiz.files.answers",
+    "misquiz.render.text",
+    "misquiz.core.quiz",
+    "misquiz.storage.sqlite",
+    "misquiz.render.report",
+    "misquiz.files.results",
+    "misquiz.storage.recording",
 ]
 
 

@@ -16,12 +16,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from misquiz.app import build_app
 from misquiz.cli import main
-from misquiz.screens.question import QuestionScreen
-from misquiz.screens.results import ResultsScreen
-from misquiz.store import Store
-from misquiz.widgets.myth_row import MythRow
+from misquiz.storage.sqlite import Store
+from misquiz.tui.app import build_app
+from misquiz.tui.screens.question import QuestionScreen
+from misquiz.tui.screens.results import ResultsScreen
+from misquiz.tui.widgets.myth_row import MythRow
 from quiz_helpers import answer_all, answers_holding
 
 SIZE = (80, 24)
@@ -237,7 +237,7 @@ async def test_resuming_an_attempt_stopped_after_its_last_answer_finishes_it(tmp
 
 
 async def test_quitting_with_a_database_says_the_answers_are_kept(tmp_path, bank):
-    from misquiz.screens.confirm import ConfirmScreen
+    from misquiz.tui.screens.confirm import ConfirmScreen
 
     app = build_app(bank, lang="en", seed=1, store=Store(tmp_path / "q.db"))
     async with app.run_test(size=SIZE) as pilot:

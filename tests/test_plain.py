@@ -6,9 +6,9 @@ import os
 import subprocess
 import sys
 
-from misquiz.scoring import score_attempt
-from misquiz.session import shuffled_order
-from misquiz.store import Store
+from misquiz.core.quiz import shuffled_order
+from misquiz.core.scoring import score_attempt
+from misquiz.storage.sqlite import Store
 
 
 def take(tmp_path, lines: list[str], *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:

@@ -10,13 +10,13 @@ import pytest
 from click.testing import CliRunner
 
 from misquiz.cli import main
-from misquiz.room import read_room
-from misquiz.room_app import RoomApp
-from misquiz.room_report import room_csv, room_html, room_markdown
-from misquiz.scoring import score_attempt
-from misquiz.screens.discuss import DiscussScreen
-from misquiz.store import Store
-from misquiz.widgets.room_bar import RoomBar
+from misquiz.core.room import read_room
+from misquiz.core.scoring import score_attempt
+from misquiz.render.room import room_csv, room_html, room_markdown
+from misquiz.storage.sqlite import Store
+from misquiz.tui.room_app import RoomApp
+from misquiz.tui.screens.discuss import DiscussScreen
+from misquiz.tui.widgets.room_bar import RoomBar
 from quiz_helpers import answers_holding
 
 HOLD = {
@@ -111,7 +111,7 @@ def test_reports_hold_no_name_and_no_live_formula(filled, bank):
 
 
 def test_csv_cells_never_start_a_formula(tmp_path, bank):
-    from misquiz.room_report import cell
+    from misquiz.render.room import cell
 
     for hostile in ('=HYPERLINK("http://x")', "+1", "-1", "@SUM(A1)", "\tx"):
         assert cell(hostile).startswith("'")

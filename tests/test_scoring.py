@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from misquiz.bank import load_bank, shipped_bank_path
-from misquiz.scoring import score_attempt
+from misquiz.core.scoring import score_attempt
+from misquiz.files.bank import load_bank, shipped_bank_path
 
 BANK = load_bank(shipped_bank_path())
 IDS = [s.id for s in BANK.statements]

@@ -12,8 +12,8 @@ import time
 import aiohttp
 import pytest
 
-from misquiz.app import build_app
-from misquiz.serve import Participant, WorkshopServer, public_url_for, qr_text
+from misquiz.tui.app import build_app
+from misquiz.web.serve import Participant, WorkshopServer, public_url_for, qr_text
 from serving import children_of, free_port, start_server
 
 
@@ -85,7 +85,7 @@ SPINNER = (
 
 
 def test_spinning_is_seen_from_cpu_use(monkeypatch):
-    import misquiz.serve as serve
+    import misquiz.web.serve as serve
 
     participant = Participant(
         [sys.executable], write_bytes=None, write_str=None, close=None, download_manager=None, debug=False
@@ -141,7 +141,7 @@ def test_public_urls_and_the_qr_code():
 
 
 def test_a_participant_can_reach_nothing_outside_the_quiz(bank, tmp_path):
-    from misquiz.store import Store
+    from misquiz.storage.sqlite import Store
 
     store = Store(tmp_path / "p.db")
     store.start_attempt(

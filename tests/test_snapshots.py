@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from misquiz.app import build_app
-from misquiz.bank import load_bank
+from misquiz.files.bank import load_bank
+from misquiz.tui.app import build_app
 from quiz_helpers import answer_all, answers_holding
 
 BANK = load_bank()

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from misquiz.store import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from misquiz.storage.sqlite import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
 
 
 def make(store: Store, **extra) -> int:
@@ -149,7 +149,7 @@ def test_history_is_newest_first_in_the_documented_shape(tmp_path):
 WRITER = textwrap.dedent(
     """
     import sys
-    from misquiz.store import Store
+    from misquiz.storage.sqlite import Store
     store = Store(sys.argv[1])
     for n in range(5):
         attempt = store.start_attempt(bank_id="b", bank_version="1", bank_hash="h", language="en", seed=n,

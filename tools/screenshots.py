@@ -9,8 +9,8 @@ import asyncio
 import sys
 from pathlib import Path
 
-from misquiz.app import build_app
-from misquiz.bank import load_bank
+from misquiz.files.bank import load_bank
+from misquiz.tui.app import build_app
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from quiz_helpers import answer_all, answers_holding

@@ -9,8 +9,8 @@ from typing import NoReturn
 
 import click
 
-from misquiz.problems import Problem, ProblemsError
-from misquiz.safe import plain
+from misquiz.core.problems import Problem, ProblemsError
+from misquiz.core.text import plain
 
 LANGS = ("nl", "en")
 
@@ -39,7 +39,7 @@ def _fail(problems: list[Problem], code: int = 1) -> None:
 
 
 def _load(bank_path: str | None):
-    from misquiz.bank import check_bank
+    from misquiz.files.bank import check_bank
 
     result = check_bank(bank_path)
     if result.bank is None:
@@ -77,7 +77,7 @@ def main() -> None:
 
 
 def _quiz_bank(bank_path: str | None):
-    from misquiz.bank_cache import load_bank_for_quiz
+    from misquiz.files.bank_cache import load_bank_for_quiz
 
     try:
         return load_bank_for_quiz(bank_path)
@@ -86,7 +86,7 @@ def _quiz_bank(bank_path: str | None):
 
 
 def _store(db: str | None):
-    from misquiz.store import Store, StoreError, default_db_path
+    from misquiz.storage.sqlite import Store, StoreError, default_db_path
 
     try:
         return Store(db or default_db_path())
@@ -100,7 +100,7 @@ def _store_failed(exc: Exception) -> NoReturn:
 
 
 def _workshop_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from misquiz.transfer import valid_code
+    from misquiz.files.results import valid_code
 
     if value is not None and not valid_code(value):
         raise click.BadParameter("use 1-40 letters, digits, - or _")
@@ -153,11 +153,11 @@ def take(
     }
     reason = _plain_reason() if not (plain_lines or participant) else ""
     if plain_lines or reason:
-        from misquiz.plain_mode import run_plain
+        from misquiz.lines.plain import run_plain
 
         code = run_plain(bank, **quiz, stdin=sys.stdin, stdout=sys.stdout, reason=reason)  # type: ignore[arg-type]
     else:
-        from misquiz.app import build_app
+        from misquiz.tui.app import build_app
 
         app = build_app(bank, **quiz, participant=participant)  # type: ignore[arg-type]
         app.run()
@@ -172,7 +172,7 @@ def take(
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def validate(path: str | None, as_json: bool, strict: bool) -> None:
     """Check a bank (default: the shipped bank) and report every problem."""
-    from misquiz.bank import check_bank
+    from misquiz.files.bank import check_bank
 
     result = check_bank(path, strict=strict)
     if as_json:
@@ -200,9 +200,9 @@ def validate(path: str | None, as_json: bool, strict: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def score(answers_file: str, bank_path: str | None, lang: str | None, as_json: bool) -> None:
     """Score an answers file (statement id: 1-5 or null) without the quiz."""
-    from misquiz.answers import read_answers
-    from misquiz.scoring import score_attempt
-    from misquiz.summary import advice_summary
+    from misquiz.core.scoring import score_attempt
+    from misquiz.files.answers import read_answers
+    from misquiz.render.text import advice_summary
 
     bank = _load(bank_path)
     try:
@@ -222,7 +222,7 @@ def score(answers_file: str, bank_path: str | None, lang: str | None, as_json: b
 @DB_OPTION
 def history(as_json: bool, db: str | None) -> None:
     """List every stored attempt, newest first."""
-    from misquiz.store import StoreError
+    from misquiz.storage.sqlite import StoreError
 
     store = _store(db)
     try:
@@ -277,11 +277,11 @@ def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path
         )
         sys.exit(1)
     if fmt == "json":
-        from misquiz.transfer import result_json
+        from misquiz.files.results import result_json
 
         text = json.dumps(result_json(stored, bank), ensure_ascii=False, indent=2)
     else:
-        from misquiz.reports import RENDERERS, report_of
+        from misquiz.render.report import RENDERERS, report_of
 
         report = report_of(bank, stored.answers, stored.language, stored.name, stored.finished_at or stored.started_at)
         text = RENDERERS[fmt](report)
@@ -304,8 +304,8 @@ def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path
 @BANK_OPTION
 def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_path: str | None) -> None:
     """Read result files (from misquiz export --format json) into the database."""
-    from misquiz.store import StoreError
-    from misquiz.transfer import read_result_file
+    from misquiz.files.results import read_result_file
+    from misquiz.storage.sqlite import StoreError
 
     bank = _load(bank_path)
     store = _store(db)
@@ -358,8 +358,8 @@ def room(
     lang: str | None,
 ) -> None:
     """Watch a workshop room live: per myth, how many are clear, in doubt, or hold it."""
-    from misquiz.room import read_room
-    from misquiz.store import StoreError
+    from misquiz.core.room import read_room
+    from misquiz.storage.sqlite import StoreError
 
     bank = _quiz_bank(bank_path)
     store = _store(db)
@@ -374,7 +374,7 @@ def room(
     if export_path is not None:
         from pathlib import Path
 
-        from misquiz.room_report import write_room_report
+        from misquiz.render.room import write_room_report
 
         try:
             write_room_report(current, bank, language, Path(export_path))
@@ -385,7 +385,7 @@ def room(
             sys.exit(1)
         click.echo(f"Wrote {plain(export_path)}", err=True)
         return
-    from misquiz.room_app import RoomApp
+    from misquiz.tui.room_app import RoomApp
 
     RoomApp(store, bank, code, lang=language, round=round_, min_group=min_group).run()
 
@@ -416,12 +416,12 @@ def serve(
     max_participants: int,
 ) -> None:
     """Serve the quiz to a room: each browser tab is one participant."""
-    from misquiz.store import default_db_path
+    from misquiz.storage.sqlite import default_db_path
 
     bank = _quiz_bank(bank_path)
     database = db or str(default_db_path())
     _store(database).close()  # a database that cannot be used is reported now, not per participant
-    from misquiz.serve import WorkshopServer
+    from misquiz.web.serve import WorkshopServer
 
     WorkshopServer(
         workshop=workshop,
@@ -438,7 +438,7 @@ def serve(
 @main.command()
 def schema() -> None:
     """Print the bank's JSON Schema."""
-    from misquiz.schema import json_schema
+    from misquiz.files.schema import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
 

@@ -1,0 +1,266 @@
+"""Loading and checking a bank: every problem at once, each with its place."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+from misquiz.core.model import Bank, bank_from_data
+from misquiz.core.problems import ERROR, WARNING, Problem, ProblemsError
+from misquiz.files import schema
+from misquiz.files.document import BANK_LIMITS, Document, Path, no_gc, read_document, shipped_bank_path
+
+MAX_STATEMENT_CHARS = 160
+EXPLANATION_WORDS = (60, 150)
+# Reversed items phrased as negations are misread by about one answerer in five.
+NEGATIONS = {
+    "en": re.compile(r"\b(not|no|never|none|nobody|nothing|nowhere|neither|nor)\b|n't\b", re.IGNORECASE),
+    "nl": re.compile(r"\b(niet|geen|nooit|niemand|niets|nergens|noch)\b", re.IGNORECASE),
+}
+
+
+@dataclass
+class BankCheck:
+    """The outcome of checking a bank file: the bank if it is usable, and what was found."""
+
+    file: str
+    bank: Bank | None = None
+    errors: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    myths: int = 0
+    statements: int = 0
+    languages: list[str] = field(default_factory=list)
+    data: object = None  # the checked data, for the quiz's cache
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "ok": self.ok,
+            "myths": self.myths,
+            "statements": self.statements,
+            "languages": self.languages,
+            "errors": [p.as_dict() for p in self.errors],
+            "warnings": [p.as_dict() for p in self.warnings],
+        }
+
+
+def check_bank(path: str | os.PathLike[str] | None = None, *, strict: bool = False) -> BankCheck:
+    """Check a bank file; never raises for anything wrong with the file itself."""
+    with no_gc():
+        return _check_bank(path, strict)
+
+
+def _check_bank(path: str | os.PathLike[str] | None, strict: bool) -> BankCheck:
+    path = shipped_bank_path() if path is None else path
+    result = BankCheck(os.fspath(path))
+    try:
+        doc = read_document(path, BANK_LIMITS, partial=True)
+    except ProblemsError as exc:
+        result.errors = exc.problems
+        return result
+    checker = _Checker(doc)
+    checker.run()
+    result.errors = doc.problems + checker.errors
+    result.warnings = checker.warnings
+    if strict:
+        result.errors += [Problem(**{**w.as_dict(), "severity": ERROR}) for w in result.warnings]  # type: ignore[arg-type]
+        result.warnings = []
+    result.errors.sort(key=lambda p: (p.line or 0, p.column or 0))
+    result.warnings.sort(key=lambda p: (p.line or 0, p.column or 0))
+    data = doc.data if isinstance(doc.data, dict) else {}
+    myths: list[Any] = data["myths"] if isinstance(data.get("myths"), list) else []
+    result.myths = len(myths)
+    result.statements = sum(
+        len(m["statements"]) for m in myths if isinstance(m, dict) and isinstance(m.get("statements"), list)
+    )
+    result.languages = list(checker.languages or ())
+    if result.ok:
+        result.bank = bank_from_data(doc.data, doc.file)  # type: ignore[arg-type]
+        result.data = doc.data
+    return result
+
+
+def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
+    """Load a valid bank or raise ProblemsError with every error in it."""
+    result = check_bank(path)
+    if result.bank is None:
+        raise ProblemsError(result.errors)
+    return result.bank
+
+
+class _Checker:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.errors: list[Problem] = []
+        self.warnings: list[Problem] = []
+        self.languages = self._languages()
+
+    def error(self, path: Path, message: str, at_key: bool = False) -> None:
+        if self.doc.is_broken(path):
+            return  # already reported where it was read
+        self.errors.append(self.doc.problem(path, message, at_key=at_key))
+
+    def warn(self, path: Path, message: str) -> None:
+        self.warnings.append(self.doc.problem(path, message, severity=WARNING))
+
+    def _languages(self) -> tuple[str, ...] | None:
+        bank = self.doc.data.get("bank") if isinstance(self.doc.data, dict) else None
+        langs = bank.get("languages") if isinstance(bank, dict) else None
+        if isinstance(langs, list) and langs and all(isinstance(x, str) and x for x in langs):
+            return tuple(dict.fromkeys(langs))
+        return None
+
+    def run(self) -> None:
+        schema.BANK.check(self.doc.data, (), schema.Context(self.doc, self.languages, self.error))
+        data = self.doc.data
+        if not isinstance(data, dict):
+            return
+        self._check_bank_header(data.get("bank"))
+        self._check_scale(data.get("scale"))
+        band_ids = self._check_ranges(data.get("bands"), "bands", "myth score")
+        self._check_ranges(data.get("profiles"), "profiles", "mean score")
+        self._check_myths(data.get("myths"), band_ids)
+
+    def _check_bank_header(self, bank: object) -> None:
+        if not isinstance(bank, dict):
+            return
+        langs = bank.get("languages")
+        if isinstance(langs, list):
+            for i, dup in _duplicates(langs):
+                self.error(("bank", "languages", i), f"language '{dup}' is listed twice")
+        default = bank.get("default_language")
+        if self.languages and isinstance(default, str) and default not in self.languages:
+            self.error(("bank", "default_language"), f"'{default}' is not one of the bank's languages")
+
+    def _check_scale(self, scale: object) -> None:
+        options = scale.get("options") if isinstance(scale, dict) else None
+        if not isinstance(options, list):
+            return
+        values = [o.get("value") for o in options if isinstance(o, dict)]
+        for i, dup in _duplicates(values):
+            self.error(("scale", "options", i, "value"), f"the value {dup} appears twice")
+
+    def _check_ranges(self, ranges: object, key: str, what: str) -> set[str]:
+        if not isinstance(ranges, list):
+            return set()
+        ids = [r.get("id") for r in ranges if isinstance(r, dict)]
+        for i, dup in _duplicates(ids):
+            self.error((key, i, "id"), f"duplicate id '{dup}'")
+        bounds = [
+            (i, r["min"], r["max"])
+            for i, r in enumerate(ranges)
+            if isinstance(r, dict) and _is_num(r.get("min")) and _is_num(r.get("max"))
+        ]
+        if not bounds or len(bounds) != len(ranges):
+            return {x for x in ids if isinstance(x, str)}  # an empty list is reported by the schema
+        bounds.sort(key=lambda b: b[1])
+        if [b[0] for b in bounds] != list(range(len(bounds))):
+            self.error((key,), f"list the {key} from the lowest {what} to the highest")
+        for i, low, high in bounds:
+            if low >= high:
+                self.error((key, i, "max"), f"max ({high:g}) must be above min ({low:g})")
+        first, last = bounds[0], bounds[-1]
+        if first[1] != 0:
+            self.error((key, first[0], "min"), f"the lowest range must start at 0, not {first[1]:g}")
+        if last[2] != 100:
+            self.error((key, last[0], "max"), f"the highest range must end at 100, not {last[2]:g}")
+        for (_, _, prev_high), (i, low, _) in pairwise(bounds):
+            if low > prev_high:
+                self.error((key, i, "min"), f"gap: no range holds a {what} between {prev_high:g} and {low:g}")
+            elif low < prev_high:
+                self.error((key, i, "min"), f"overlap: {what}s from {low:g} to {prev_high:g} fall in two ranges")
+        return {x for x in ids if isinstance(x, str)}
+
+    def _check_myths(self, myths: object, band_ids: set[str]) -> None:
+        if not isinstance(myths, list):
+            return
+        seen_statements: dict[str, Path] = {}
+        for i, dup in _duplicates([m.get("id") for m in myths if isinstance(m, dict)]):
+            self.error(("myths", i, "id"), f"duplicate myth id '{dup}'")
+        for i, myth in enumerate(myths):
+            if not isinstance(myth, dict):
+                continue
+            self._check_explanation(myth.get("explanation"), ("myths", i, "explanation"))
+            advice = myth.get("advice")
+            if isinstance(advice, dict) and band_ids:
+                for band in sorted(band_ids - set(advice)):
+                    self.error(("myths", i, "advice"), f"missing advice for the band '{band}'")
+                for band in advice:
+                    if band not in band_ids:
+                        self.error(("myths", i, "advice", band), f"'{band}' is not a band id", True)
+            statements = myth.get("statements")
+            if not isinstance(statements, list):
+                continue
+            keyings: Counter[str] = Counter()
+            for j, st in enumerate(statements):
+                if not isinstance(st, dict):
+                    continue
+                path: Path = ("myths", i, "statements", j)
+                sid = st.get("id")
+                if isinstance(sid, str):
+                    if sid in seen_statements:
+                        first = self.doc.mark_of(seen_statements[sid])
+                        self.error((*path, "id"), f"duplicate statement id '{sid}' (first at line {first[0]})")
+                    else:
+                        seen_statements[sid] = (*path, "id")
+                if st.get("keyed") in ("myth", "fact"):
+                    keyings[st["keyed"]] += 1
+                self._lint_statement(st, path)
+            if len(keyings) == 1 and sum(keyings.values()) == len(statements):
+                missing = "fact" if "myth" in keyings else "myth"
+                self.error(("myths", i, "statements"), f"needs at least one statement with keyed: {missing}")
+            elif len(keyings) == 2:
+                many, few = max(keyings.values()), min(keyings.values())
+                if many > 2 * few:
+                    self.warn(("myths", i, "statements"), f"keying is lopsided ({many}:{few}); keep it within 2:1")
+
+    def _check_explanation(self, text: object, path: Path) -> None:
+        if not isinstance(text, dict):
+            return
+        low, high = EXPLANATION_WORDS
+        for lang, value in text.items():
+            if isinstance(value, str) and value.strip():
+                words = len(value.split())
+                if not low <= words <= high:
+                    self.warn((*path, lang), f"{words} words; aim for {low}-{high}")
+
+    def _lint_statement(self, st: dict[str, object], path: Path) -> None:
+        text = st.get("text")
+        if not isinstance(text, dict):
+            return
+        for lang, value in text.items():
+            if not isinstance(value, str):
+                continue
+            if len(value) > MAX_STATEMENT_CHARS:
+                self.warn(
+                    (*path, "text", lang), f"{len(value)} characters; keep statements under {MAX_STATEMENT_CHARS}"
+                )
+            negation = NEGATIONS.get(lang)
+            found = negation.search(value) if negation and st.get("keyed") == "fact" else None
+            if found:
+                self.warn(
+                    (*path, "text", lang),
+                    f"a fact statement with the negation '{found.group(0)}'; say the sound view in positive words",
+                )
+
+
+def _is_num(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+def _duplicates(values: list[object]) -> list[tuple[int, object]]:
+    seen: set[object] = set()
+    found: list[tuple[int, object]] = []
+    for i, value in enumerate(values):
+        if isinstance(value, str | int) and not isinstance(value, bool):
+            if value in seen:
+                found.append((i, value))
+            seen.add(value)
+    return found

@@ -1,0 +1,250 @@
+"""Reading YAML (and JSON) that people wrote: safely, with every value's position.
+
+Only libyaml's safe composer is used; no constructor ever runs on untrusted tags.
+Values come back as plain Python data plus a map from each value's path to its
+line and column, so later checks can say exactly where a problem is.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import pathlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import yaml
+
+from misquiz.core.problems import Problem, ProblemsError
+
+try:
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - libyaml missing
+    _Loader = yaml.SafeLoader
+
+Path = tuple[str | int, ...]
+
+MAX_DEPTH = 32
+_YAML = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
+_SAFE_CONSTRUCT = {_YAML + t for t in ("int", "float", "bool", "null")}
+
+
+def shipped_bank_path() -> pathlib.Path:
+    package = pathlib.Path(__file__).resolve().parent.parent
+    installed = package / "data" / "misconceptions.yaml"
+    if installed.is_file():
+        return installed
+    return package.parent.parent / "data" / "misconceptions.yaml"  # a source checkout or editable install
+
+
+def format_path(path: Path) -> str:
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+@dataclass
+class Document:
+    """Parsed data with the position of every value (and of every mapping key)."""
+
+    file: str
+    data: object
+    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    # Problems found while reading (duplicate keys, tags, aliases); the data is still usable
+    # for further checks, except at the broken paths, which hold None.
+    problems: list[Problem] = field(default_factory=list)
+    broken: set[Path] = field(default_factory=set)
+
+    def is_broken(self, path: Path) -> bool:
+        return any(path[: len(b)] == b for b in self.broken)
+
+    def problem(self, path: Path, message: str, *, at_key: bool = False, severity: str = "error") -> Problem:
+        where = (self.key_marks.get(path) if at_key else None) or self.mark_of(path)
+        return Problem(self.file, where[0], where[1], format_path(path), message, severity)
+
+    def mark_of(self, path: Path) -> tuple[int, int]:
+        # A missing value is reported where its nearest existing parent starts.
+        while path not in self.marks and path:
+            path = path[:-1]
+        return self.marks.get(path, (1, 1))
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_bytes: int
+    max_nodes: int
+
+
+BANK_LIMITS = Limits(max_bytes=10 * 1024 * 1024, max_nodes=250_000)  # a 100x bank has about 90,000
+ANSWERS_LIMITS = Limits(max_bytes=1024 * 1024, max_nodes=50_000)
+
+
+def read_document(path: str | os.PathLike[str], limits: Limits = BANK_LIMITS, *, partial: bool = False) -> Document:
+    """Read one YAML or JSON document; raise ProblemsError with located problems.
+
+    With partial=True, problems inside an otherwise readable document are returned in
+    `Document.problems` instead, so that a checker can report them with everything else.
+    """
+    name = os.fspath(path)
+
+    def fail(message: str, line: int | None = None, column: int | None = None) -> ProblemsError:
+        return ProblemsError([Problem(name, line, column, "", message)])
+
+    if os.path.isdir(name):
+        raise fail("is a directory, not a file")
+    try:
+        size = os.path.getsize(name)
+        if size > limits.max_bytes:
+            raise fail(f"file is too large ({size / 1048576:.1f} MB; the limit is {limits.max_bytes // 1048576} MB)")
+        with open(name, "rb") as handle:
+            raw = handle.read(limits.max_bytes + 1)
+    except FileNotFoundError:
+        raise fail("no such file") from None
+    except PermissionError:
+        raise fail("permission denied: the file cannot be read") from None
+    except OSError as exc:
+        raise fail(f"cannot be read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise fail(f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded)", line, column) from None
+    if not text.strip():
+        raise fail("file is empty")
+    return parse_document(text, name, limits, partial=partial)
+
+
+def parse_document(text: str, name: str, limits: Limits = BANK_LIMITS, *, partial: bool = False) -> Document:
+    if text.count("\n") + text.count(",") > limits.max_nodes:
+        _count_events(text, name, limits)
+    with no_gc():
+        return _parse(text, name, partial)
+
+
+@contextmanager
+def no_gc() -> Iterator[None]:
+    """Building many small objects triggers the cyclic GC again and again, for nothing: none are garbage yet."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _parse(text: str, name: str, partial: bool) -> Document:
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (None, None)
+        message = exc.problem or exc.context or "invalid YAML"
+        if exc.context and message.startswith("but "):
+            message = f"{exc.context}, {message}"
+        raise ProblemsError([Problem(name, line, column, "", f"not valid YAML: {message}")]) from None
+    except yaml.YAMLError as exc:
+        raise ProblemsError([Problem(name, None, None, "", f"not valid YAML: {exc}")]) from None
+    if root is None:
+        raise ProblemsError([Problem(name, None, None, "", "file is empty")])
+    doc = _Converter(name).run(root)
+    if doc.problems and not partial:
+        raise ProblemsError(doc.problems)
+    return doc
+
+
+def _count_events(text: str, name: str, limits: Limits) -> None:
+    """Refuse documents with too many values before building them (a huge list, a bomb)."""
+    count = 0
+    try:
+        for _event in yaml.parse(text, Loader=_Loader):
+            count += 1
+            if count > limits.max_nodes:
+                raise ProblemsError(
+                    [Problem(name, None, None, "", f"too many values (more than {limits.max_nodes:,})")]
+                )
+    except yaml.YAMLError:
+        return  # the composer reports the syntax error with its place
+
+
+class _Converter:
+    def __init__(self, name: str) -> None:
+        self.doc = Document(name, None)
+        self.problems: list[Problem] = []
+        self.seen: set[int] = set()
+        self.alias_reported = False  # one report is enough: a bomb would repeat it millions of times
+
+    def run(self, root: yaml.Node) -> Document:
+        self.doc.data = self.convert(root, (), 0)
+        self.doc.problems = self.problems
+        return self.doc
+
+    def report(self, node: yaml.Node, path: Path, message: str, broken: bool = True) -> None:
+        if broken:
+            self.doc.broken.add(path)
+        self.problems.append(
+            Problem(self.doc.file, node.start_mark.line + 1, node.start_mark.column + 1, format_path(path), message)
+        )
+
+    def convert(self, node: yaml.Node, path: Path, depth: int) -> object:
+        self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if isinstance(node, yaml.ScalarNode):
+            return self.scalar(node, path)
+        if id(node) in self.seen:
+            if not self.alias_reported:
+                self.alias_reported = True
+                self.report(node, path, "anchors and aliases (&name / *name) are not allowed here")
+            return None
+        self.seen.add(id(node))
+        if depth >= MAX_DEPTH:
+            self.report(node, path, f"nested too deeply (more than {MAX_DEPTH} levels)")
+            return None
+        if isinstance(node, yaml.SequenceNode):
+            if node.tag != _YAML + "seq":
+                self.report(node, path, f"the tag {_short(node.tag)} is not allowed")
+                return None
+            return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
+        if node.tag != _YAML + "map":
+            self.report(node, path, f"the tag {_short(node.tag)} is not allowed")
+            return None
+        result: dict[str, object] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
+                self.report(key_node, path, "a key must be a plain word or text")
+                continue
+            key = str(key_node.value)
+            child = (*path, key)
+            if key in result:
+                first = self.doc.key_marks[child]
+                self.report(key_node, child, f"duplicate key '{key}' (first at line {first[0]})", broken=False)
+                continue
+            self.doc.key_marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            result[key] = self.convert(value_node, child, depth + 1)
+        return result
+
+    def scalar(self, node: yaml.ScalarNode, path: Path) -> object:
+        if node.tag not in _SCALAR_TAGS:
+            self.report(node, path, f"the tag {_short(node.tag)} is not allowed")
+            return None
+        if node.tag not in _SAFE_CONSTRUCT:
+            return node.value  # strings, and dates kept as the text that was written
+        try:
+            return _constructor.construct_object(node)
+        except (ValueError, OverflowError, yaml.YAMLError):
+            self.report(node, path, f"'{node.value[:40]}' is not a usable number")
+            return None
+
+
+def _short(tag: str) -> str:
+    return "!!" + tag[len(_YAML) :] if tag.startswith(_YAML) else tag
+
+
+_constructor = yaml.constructor.SafeConstructor()

@@ -1,0 +1,228 @@
+"""The quiz as a Textual app: welcome (or resume), one statement at a time, results."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any, cast
+
+from textual import on
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
+from textual.screen import Screen
+
+from misquiz.core.catalogue import t
+from misquiz.core.model import Bank
+from misquiz.core.quiz import QuizSession
+from misquiz.core.text import clean_name
+from misquiz.storage.sqlite import Store, StoredAttempt, StoreError
+from misquiz.tui.screens.question import QuestionScreen
+from misquiz.tui.screens.welcome import WelcomeScreen
+
+
+class MisquizApp(App[None]):
+    CSS_PATH = "misquiz.tcss"
+    TITLE = "misquiz"
+    BINDINGS = [
+        Binding("question_mark", "help", show=False),
+        Binding("q", "request_quit", show=False),
+        Binding("l", "toggle_language", show=False),
+    ]
+
+    def __init__(
+        self,
+        session: QuizSession,
+        store: Store | None = None,
+        resume: StoredAttempt | None = None,
+        export_dir: Path | None = None,
+        participant: bool = False,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.participant = participant  # one browser participant of `misquiz serve`
+        self.store = store
+        self.resume = resume
+        self.export_dir = export_dir or Path.cwd()
+        self.recorder = None
+        if store is not None:
+            from misquiz.storage.recording import StoreRecorder
+
+            self.recorder = StoreRecorder(store, self._store_failed)
+            session.recorder = self.recorder
+
+    @property
+    def lang(self) -> str:
+        return self.session.lang
+
+    def on_mount(self) -> None:
+        if self.participant:
+            import os
+
+            parent = os.getppid()
+
+            def orphaned() -> None:
+                # If the server is gone (even killed outright), this participant must not linger.
+                if os.getppid() != parent:
+                    self.exit()
+
+            self.set_interval(1.0, orphaned)
+
+    def get_default_screen(self) -> Screen:
+        if self.resume is not None:
+            from misquiz.tui.screens.resume import ResumeScreen
+
+            return ResumeScreen(self.resume, self.lang, self.session.bank.title[self.lang])
+        return WelcomeScreen(self.session)
+
+    def _store_failed(self, message: str) -> None:
+        self.notify(t(self.lang, "db_error", error=message), severity="error", timeout=15)
+
+    @on(WelcomeScreen.Started)
+    def _started(self, event: WelcomeScreen.Started) -> None:
+        if any(isinstance(screen, QuestionScreen) for screen in self.screen_stack):
+            return  # a second Enter while the first was on its way: one attempt, not two
+        self.session.name = clean_name(event.name)
+        if self.recorder is not None:
+            self.recorder.begin(self.session)
+        self.push_screen(QuestionScreen(self.session))
+
+    def on_resume_screen_chosen(self, event) -> None:
+        attempt, self.resume = self.resume, None
+        assert attempt is not None and self.store is not None
+        if not event.resume:
+            try:
+                self.store.abandon_attempt(attempt.id)
+            except StoreError as exc:
+                self._store_failed(str(exc))
+            self.push_screen(WelcomeScreen(self.session))  # over the resume screen, which is never seen again
+            return
+        s = self.session
+        s.lang = attempt.language if attempt.language in s.bank.languages else s.lang
+        s.seed, s.order, s.answers, s.name = attempt.seed, attempt.order, dict(attempt.answers), attempt.name
+        s.attempt_id, s.workshop, s.round = attempt.id, attempt.workshop, attempt.round
+        s.position = s.resume_position()
+        self.push_screen(QuestionScreen(s))
+        if s.finished:  # stopped after the last answer, before the result was stored
+            if self.recorder is not None:
+                self.recorder.finished(s)
+            self._finished()
+
+    @on(QuestionScreen.Finished)
+    def _finished(self) -> None:
+        from misquiz.tui.screens.results import ResultsScreen
+
+        self.push_screen(ResultsScreen(self.session, self._previous()))
+
+    def _previous(self) -> tuple[str, dict[str, float | None]] | None:
+        """The date and myth scores of this person's previous finished attempt on this bank."""
+        s = self.session
+        if self.store is None or s.attempt_id is None:
+            return None
+        try:
+            before = self.store.previous_finished(s.name, s.bank.id, s.attempt_id)
+        except Exception:
+            return None
+        if before is None or before.result is None or before.finished_at is None:
+            return None
+        myths = cast(list[dict[str, Any]], before.result["myths"])
+        return before.finished_at, {m["id"]: m["score"] for m in myths}
+
+    def action_help(self) -> None:
+        from misquiz.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.lang))
+
+    def action_toggle_language(self) -> None:
+        self.session.toggle_language()
+        for screen in self.screen_stack:
+            relabel = getattr(screen, "relabel", None)
+            if relabel is not None:
+                relabel()
+
+    def action_request_quit(self) -> None:
+        from misquiz.tui.screens.confirm import ConfirmScreen
+        from misquiz.tui.screens.results import ResultsScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            return
+        finished = isinstance(self.screen, ResultsScreen)
+        unfinished = not finished and self.session.answers
+        detail = "" if not unfinished else t(self.lang, "quit_unsaved" if self.store is None else "quit_kept")
+
+        def answered(quit_now: bool | None) -> None:
+            if quit_now:
+                self.exit()
+
+        self.push_screen(
+            ConfirmScreen(t(self.lang, "quit_question"), detail, t(self.lang, "quit_yes"), t(self.lang, "quit_no")),
+            answered,
+        )
+
+    def action_show_results(self) -> None:
+        from misquiz.tui.screens.results import ResultsScreen
+
+        if self.session.answers and not isinstance(self.screen, ResultsScreen):
+            self.push_screen(ResultsScreen(self.session, self._previous()))
+
+    def action_export(self, kind: str) -> None:
+        from misquiz.render.report import RENDERERS, report_of, write_report
+
+        if self.participant:  # in a browser: the file goes to the participant, not the server's disk
+            import io
+
+            now = self.clock_now()
+            s = self.session
+            text = RENDERERS[kind](report_of(s.bank, s.answers, s.lang, s.name, now.isoformat()))
+            self.deliver_text(io.StringIO(text), save_filename=f"misquiz-{now:%Y-%m-%d}.{kind}")
+            return
+        try:
+            path = write_report(self.session, kind, self.export_dir, self.clock_now())
+        except OSError as exc:
+            self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error")
+            return
+        self.notify(t(self.lang, "saved_to", path=path), timeout=12)
+
+    def clock_now(self):
+        from misquiz.storage.sqlite import utc_now
+
+        return self.store.clock() if self.store is not None else utc_now()
+
+    def action_command_palette(self) -> None:
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(CommandPalette(placeholder=t(self.lang, "cmd_palette"), id="--command-palette"))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        lang = self.lang
+        yield SystemCommand(t(lang, "cmd_language"), t(lang, "cmd_language_help"), self.action_toggle_language)
+        yield SystemCommand(t(lang, "cmd_help"), t(lang, "cmd_help_help"), self.action_help)
+        if self.session.answers:
+            yield SystemCommand(t(lang, "cmd_results"), t(lang, "cmd_results_help"), self.action_show_results)
+            yield SystemCommand(t(lang, "export_md"), t(lang, "export_md_help"), lambda: self.action_export("md"))
+            yield SystemCommand(t(lang, "export_html"), t(lang, "export_html_help"), lambda: self.action_export("html"))
+        yield SystemCommand(t(lang, "cmd_theme"), t(lang, "cmd_theme_help"), self.action_toggle_dark)
+        yield SystemCommand(t(lang, "cmd_quit"), t(lang, "cmd_quit_help"), self.action_request_quit)
+
+    def action_toggle_dark(self) -> None:
+        self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+
+def build_app(
+    bank: Bank,
+    *,
+    lang: str,
+    seed: int | None = None,
+    name: str = "",
+    store: Store | None = None,
+    workshop: str | None = None,
+    round: str | None = None,
+    export_dir: Path | None = None,
+    participant: bool = False,
+) -> MisquizApp:
+    """The one factory for the CLI and the tests alike."""
+    session = QuizSession.start(bank, lang, seed, name)
+    session.workshop, session.round = workshop, round
+    # Each browser tab is a new participant: nobody resumes someone else's attempt.
+    resume = store.unfinished(bank.content_hash, workshop) if store is not None and not participant else None
+    return MisquizApp(session, store=store, resume=resume, export_dir=export_dir, participant=participant)

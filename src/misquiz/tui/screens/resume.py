@@ -1,0 +1,58 @@
+"""An unfinished attempt was found: go on where it stopped, or start fresh."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Button, Static
+
+from misquiz.core.catalogue import format_date, t
+from misquiz.storage.sqlite import StoredAttempt
+from misquiz.tui.widgets.key_bar import KeyBar
+
+
+class ResumeScreen(Screen[None]):
+    BINDINGS = [Binding("n", "fresh", show=False), Binding("enter", "resume", show=False)]
+
+    @dataclass
+    class Chosen(Message):
+        resume: bool
+
+    def __init__(self, attempt: StoredAttempt, lang: str, title: str) -> None:
+        super().__init__()
+        self.attempt, self.lang, self.title_text = attempt, lang, title
+
+    def compose(self) -> ComposeResult:
+        lang, a = self.lang, self.attempt
+        with VerticalScroll(id="welcome"), Vertical(id="welcome-card"):
+            yield Static(Text(self.title_text, style="bold"), id="welcome-title")
+            yield Static(Text(t(lang, "resume_title"), style="bold"), classes="text")
+            yield Static(
+                t(lang, "resume_text", date=format_date(a.started_at, lang), n=len(a.answers), total=len(a.order)),
+                classes="text",
+            )
+            with Horizontal(id="welcome-actions"):
+                yield Button(t(lang, "resume_fresh"), id="fresh", compact=True)
+                yield Button(f"{t(lang, 'resume_go')} ⏎", id="resume", variant="primary", compact=True)
+        yield KeyBar(id="keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#resume", Button).focus()
+        self.query_one(KeyBar).show([("Enter", t(self.lang, "resume_go")), ("n", t(self.lang, "resume_fresh"))])
+
+    def action_resume(self) -> None:
+        self.post_message(self.Chosen(True))
+
+    def action_fresh(self) -> None:
+        self.post_message(self.Chosen(False))
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.post_message(self.Chosen(event.button.id == "resume"))
