@@ -12,7 +12,7 @@ from typing import Any
 from misquiz.core.model import Bank, bank_from_data
 from misquiz.core.problems import ERROR, WARNING, Problem, ProblemsError
 from misquiz.files import schema
-from misquiz.files.document import BANK_LIMITS, Document, Path, no_gc, read_document, shipped_bank_path
+from misquiz.files.document import BANK_LIMITS, Document, KeyPath, no_gc, read_document, shipped_bank_path
 
 MAX_STATEMENT_CHARS = 160
 EXPLANATION_WORDS = (60, 150)
@@ -65,7 +65,7 @@ def _check_bank(path: str | os.PathLike[str] | None, strict: bool) -> BankCheck:
     except ProblemsError as exc:
         result.errors = exc.problems
         return result
-    checker = _Checker(doc)
+    checker = BankChecker(doc)
     checker.run()
     result.errors = doc.problems + checker.errors
     result.warnings = checker.warnings
@@ -95,19 +95,21 @@ def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
     return result.bank
 
 
-class _Checker:
+class BankChecker:
+    """Checks a bank: its shape against the declaration, then what spans several places (ranges, ids, advice)."""
+
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.errors: list[Problem] = []
         self.warnings: list[Problem] = []
         self.languages = self._languages()
 
-    def error(self, path: Path, message: str, at_key: bool = False) -> None:
+    def error(self, path: KeyPath, message: str, at_key: bool = False) -> None:
         if self.doc.is_broken(path):
             return  # already reported where it was read
         self.errors.append(self.doc.problem(path, message, at_key=at_key))
 
-    def warn(self, path: Path, message: str) -> None:
+    def warn(self, path: KeyPath, message: str) -> None:
         self.warnings.append(self.doc.problem(path, message, severity=WARNING))
 
     def _languages(self) -> tuple[str, ...] | None:
@@ -181,7 +183,7 @@ class _Checker:
     def _check_myths(self, myths: object, band_ids: set[str]) -> None:
         if not isinstance(myths, list):
             return
-        seen_statements: dict[str, Path] = {}
+        seen_statements: dict[str, KeyPath] = {}
         for i, dup in _duplicates([m.get("id") for m in myths if isinstance(m, dict)]):
             self.error(("myths", i, "id"), f"duplicate myth id '{dup}'")
         for i, myth in enumerate(myths):
@@ -202,7 +204,7 @@ class _Checker:
             for j, st in enumerate(statements):
                 if not isinstance(st, dict):
                     continue
-                path: Path = ("myths", i, "statements", j)
+                path: KeyPath = ("myths", i, "statements", j)
                 sid = st.get("id")
                 if isinstance(sid, str):
                     if sid in seen_statements:
@@ -221,7 +223,7 @@ class _Checker:
                 if many > 2 * few:
                     self.warn(("myths", i, "statements"), f"keying is lopsided ({many}:{few}); keep it within 2:1")
 
-    def _check_explanation(self, text: object, path: Path) -> None:
+    def _check_explanation(self, text: object, path: KeyPath) -> None:
         if not isinstance(text, dict):
             return
         low, high = EXPLANATION_WORDS
@@ -231,7 +233,7 @@ class _Checker:
                 if not low <= words <= high:
                     self.warn((*path, lang), f"{words} words; aim for {low}-{high}")
 
-    def _lint_statement(self, st: dict[str, object], path: Path) -> None:
+    def _lint_statement(self, st: dict[str, object], path: KeyPath) -> None:
         text = st.get("text")
         if not isinstance(text, dict):
             return

@@ -23,7 +23,7 @@ try:
 except AttributeError:  # pragma: no cover - libyaml missing
     _Loader = yaml.SafeLoader
 
-Path = tuple[str | int, ...]
+KeyPath = tuple[str | int, ...]  # where a value is: ("myths", 0, "id")
 
 MAX_DEPTH = 32
 _YAML = "tag:yaml.org,2002:"
@@ -39,7 +39,7 @@ def shipped_bank_path() -> pathlib.Path:
     return package.parent.parent / "data" / "misconceptions.yaml"  # a source checkout or editable install
 
 
-def format_path(path: Path) -> str:
+def format_path(path: KeyPath) -> str:
     out = ""
     for part in path:
         if isinstance(part, int):
@@ -55,21 +55,21 @@ class Document:
 
     file: str
     data: object
-    marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
-    key_marks: dict[Path, tuple[int, int]] = field(default_factory=dict)
+    marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
+    key_marks: dict[KeyPath, tuple[int, int]] = field(default_factory=dict)
     # Problems found while reading (duplicate keys, tags, aliases); the data is still usable
     # for further checks, except at the broken paths, which hold None.
     problems: list[Problem] = field(default_factory=list)
-    broken: set[Path] = field(default_factory=set)
+    broken: set[KeyPath] = field(default_factory=set)
 
-    def is_broken(self, path: Path) -> bool:
+    def is_broken(self, path: KeyPath) -> bool:
         return any(path[: len(b)] == b for b in self.broken)
 
-    def problem(self, path: Path, message: str, *, at_key: bool = False, severity: str = "error") -> Problem:
+    def problem(self, path: KeyPath, message: str, *, at_key: bool = False, severity: str = "error") -> Problem:
         where = (self.key_marks.get(path) if at_key else None) or self.mark_of(path)
         return Problem(self.file, where[0], where[1], format_path(path), message, severity)
 
-    def mark_of(self, path: Path) -> tuple[int, int]:
+    def mark_of(self, path: KeyPath) -> tuple[int, int]:
         # A missing value is reported where its nearest existing parent starts.
         while path not in self.marks and path:
             path = path[:-1]
@@ -187,14 +187,14 @@ class _Converter:
         self.doc.problems = self.problems
         return self.doc
 
-    def report(self, node: yaml.Node, path: Path, message: str, broken: bool = True) -> None:
+    def report(self, node: yaml.Node, path: KeyPath, message: str, broken: bool = True) -> None:
         if broken:
             self.doc.broken.add(path)
         self.problems.append(
             Problem(self.doc.file, node.start_mark.line + 1, node.start_mark.column + 1, format_path(path), message)
         )
 
-    def convert(self, node: yaml.Node, path: Path, depth: int) -> object:
+    def convert(self, node: yaml.Node, path: KeyPath, depth: int) -> object:
         self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if isinstance(node, yaml.ScalarNode):
             return self.scalar(node, path)
@@ -230,7 +230,7 @@ class _Converter:
             result[key] = self.convert(value_node, child, depth + 1)
         return result
 
-    def scalar(self, node: yaml.ScalarNode, path: Path) -> object:
+    def scalar(self, node: yaml.ScalarNode, path: KeyPath) -> object:
         if node.tag not in _SCALAR_TAGS:
             self.report(node, path, f"the tag {_short(node.tag)} is not allowed")
             return None

@@ -2,30 +2,31 @@
 
 A result file holds everything needed to reproduce the result: the bank's id, version
 and content hash, the language, the seed, the order, the answers, and the scores.
-Reading one checks every part against the bank; the scores are always recomputed.
+Reading one checks its shape against the declaration (schema.RESULT), then every part
+that needs the bank; the scores are always recomputed.
 """
 
 from __future__ import annotations
 
 import os
-import re
-from datetime import datetime
+from collections import Counter
+from collections.abc import Iterable
+from typing import Any, cast
 
+from misquiz.core.attempt import Attempt
 from misquiz.core.model import Bank
 from misquiz.core.problems import Problem, ProblemsError
 from misquiz.core.scoring import score_attempt
 from misquiz.core.text import clean_name
+from misquiz.files import schema
 from misquiz.files.document import ANSWERS_LIMITS, Document, read_document
-from misquiz.storage.sqlite import StoredAttempt
 
-FORMAT = "misquiz-result"
-FORMAT_VERSION = 1
-ROUNDS = ("before", "after")
-_UID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
-_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
+FORMAT = schema.RESULT_FORMAT
+FORMAT_VERSION = schema.RESULT_FORMAT_VERSION
+ROUNDS = schema.ROUNDS
 
 
-def result_json(attempt: StoredAttempt, bank: Bank) -> dict[str, object]:
+def result_json(attempt: Attempt, bank: Bank) -> dict[str, object]:
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -40,37 +41,44 @@ def result_json(attempt: StoredAttempt, bank: Bank) -> dict[str, object]:
         "round": attempt.round,
         "started_at": attempt.started_at,
         "finished_at": attempt.finished_at,
-        "scores": score_attempt(bank, attempt.answers).as_dict(),
+        "scores": score_attempt(bank, attempt.answers).record().as_json(),
     }
 
 
 def valid_code(code: str) -> bool:
-    return bool(_CODE.match(code))
+    return schema.matches(schema.CODE_PATTERN, code)
 
 
-def read_result_file(path: str | os.PathLike[str], bank: Bank) -> StoredAttempt:
+def read_result_file(path: str | os.PathLike[str], bank: Bank) -> Attempt:
     """Read and check a result file against the bank; ProblemsError names every problem."""
-    doc = read_document(path, ANSWERS_LIMITS)
-    problems: list[Problem] = []
+    doc = read_document(path, ANSWERS_LIMITS, partial=True)
     data = doc.data
-    if not isinstance(data, dict):
-        raise ProblemsError([doc.problem((), "expected a misquiz result file (a JSON object)")])
-    check = _Checker(doc, problems)
-    if data.get("format") != FORMAT or data.get("format_version") != FORMAT_VERSION:
-        raise ProblemsError(
-            [doc.problem(("format",), f"not a misquiz result file (expected format '{FORMAT}', version 1)")]
-        )
-    known = {"format", "format_version", "uid", "bank", "language", "seed", "order", "answers", "name"}
-    known |= {"workshop", "round", "started_at", "finished_at", "scores"}
-    for key in data:
-        if key not in known:
-            problems.append(doc.problem((key,), f"unknown key '{str(key)[:40]}'", at_key=True))
-    uid = check.text("uid", _UID, "8-64 letters, digits, - or _")
+    if isinstance(data, dict) and not _claims_the_format(data):
+        # Some other file: one clear sentence, not a problem for each of its keys.
+        found = doc.problem(("format",), f"not a misquiz result file (expected format '{FORMAT}', version 1)")
+        raise ProblemsError([*doc.problems, found])
+    problems = schema.check_document(schema.RESULT, doc)
+    if isinstance(data, dict):
+        problems += _against_bank(doc, data, bank)
+    if problems:
+        raise ProblemsError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
+    return _attempt(cast(dict[str, Any], data), bank)  # a mapping: the declaration says so
+
+
+def _claims_the_format(data: dict[str, Any]) -> bool:
+    version = data.get("format_version")
+    return data.get("format") == FORMAT and type(version) is int and version == FORMAT_VERSION
+
+
+def _against_bank(doc: Document, data: dict[str, Any], bank: Bank) -> list[Problem]:
+    """What the declaration cannot know: that the file fits this bank."""
+    problems: list[Problem] = []
     source = data.get("bank")
-    if not isinstance(source, dict) or not all(isinstance(source.get(k), str) for k in ("id", "version", "hash")):
-        problems.append(doc.problem(("bank",), "expected the bank's id, version and hash"))
-        source = {}
-    elif source["hash"] != bank.content_hash:
+    if (
+        isinstance(source, dict)
+        and _all_text(source.get(k) for k in ("id", "version", "hash"))
+        and source["hash"] != bank.content_hash
+    ):
         problems.append(
             doc.problem(
                 ("bank", "hash"),
@@ -79,86 +87,74 @@ def read_result_file(path: str | os.PathLike[str], bank: Bank) -> StoredAttempt:
             )
         )
     language = data.get("language")
-    if language not in bank.languages:
-        problems.append(doc.problem(("language",), f"expected one of {', '.join(bank.languages)}"))
-    seed = data.get("seed")
-    if type(seed) is not int or not 0 <= seed < 2**63:
-        problems.append(doc.problem(("seed",), "expected a whole number"))
-    ids = {s.id for s in bank.statements}
+    if schema.matches(schema.LANG_PATTERN, language) and language not in bank.languages:
+        problems.append(doc.problem(("language",), f"expected one of {', '.join(bank.languages)}, found '{language}'"))
+    ids = [s.id for s in bank.statements]
+    known = set(ids)
     order = data.get("order")
-    if not isinstance(order, list) or sorted(map(str, order)) != sorted(ids) or len(order) != len(ids):
-        problems.append(doc.problem(("order",), f"expected each of the bank's {len(ids)} statement ids once"))
+    if isinstance(order, list) and _all_text(order) and (detail := _not_each_once(order, ids)):
+        problems.append(doc.problem(("order",), f"expected each of the bank's {len(ids)} statement ids once; {detail}"))
     answers = data.get("answers")
-    clean: dict[str, int | None] = {}
-    if not isinstance(answers, dict):
-        problems.append(doc.problem(("answers",), "expected a mapping of statement id to 1-5 or null"))
-    else:
-        for sid, value in answers.items():
-            if sid not in ids:
-                problems.append(doc.problem(("answers", sid), f"unknown statement id '{str(sid)[:40]}'", at_key=True))
-            elif value is not None and not (type(value) is int and 1 <= value <= 5):
-                problems.append(doc.problem(("answers", sid), "expected 1 to 5, or null for no opinion"))
-            else:
-                clean[sid] = value
-    name = data.get("name", "")
-    if not isinstance(name, str):
-        problems.append(doc.problem(("name",), "expected text"))
-        name = ""
-    workshop = data.get("workshop")
-    if workshop is not None and not (isinstance(workshop, str) and valid_code(workshop)):
-        problems.append(doc.problem(("workshop",), "expected a workshop code (letters, digits, - or _) or null"))
-    round_ = data.get("round")
-    if round_ is not None and round_ not in ROUNDS:
-        problems.append(doc.problem(("round",), "expected before, after or null"))
-    started = check.moment("started_at", required=True)
-    finished = check.moment("finished_at", required=False)
-    if finished and isinstance(answers, dict) and len(clean) != len(ids):
-        problems.append(doc.problem(("finished_at",), "a finished attempt must answer every statement"))
-    if problems or started is None:
-        raise ProblemsError(problems)
-    scores = score_attempt(bank, clean).as_dict() if finished else None
-    return StoredAttempt(
+    if isinstance(answers, dict):
+        for sid in answers:
+            if sid not in known and schema.matches(schema.ID_PATTERN, sid):
+                problems.append(doc.problem(("answers", sid), f"unknown statement id '{sid[:40]}'", at_key=True))
+        missing = [sid for sid in ids if sid not in answers]
+        if data.get("finished_at") is not None and missing:
+            problems.append(
+                doc.problem(
+                    ("finished_at",),
+                    f"a finished attempt must answer every statement; not answered: {_few(missing)}",
+                )
+            )
+    return problems
+
+
+def _all_text(values: Iterable[object]) -> bool:
+    return all(isinstance(value, str) for value in values)
+
+
+def _not_each_once(order: list[str], ids: list[str]) -> str:
+    """What keeps order from holding each id once, in a few words; empty if it does."""
+    counts, known = Counter(order), set(ids)
+    parts = []
+    if missing := [sid for sid in ids if sid not in counts]:
+        parts.append(f"missing {_few(missing)}")
+    if unknown := [sid for sid in counts if sid not in known]:
+        parts.append(f"unknown {_few(unknown)}")
+    if twice := [sid for sid, n in counts.items() if n > 1 and sid in known]:
+        parts.append(f"more than once {_few(twice)}")
+    return ", ".join(parts)
+
+
+def _few(ids: list[str]) -> str:
+    shown = ", ".join(f"'{sid[:40]}'" for sid in ids[:3])
+    return shown + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+
+
+def _attempt(data: dict[str, Any], bank: Bank) -> Attempt:
+    """The attempt in a checked result file."""
+    answers: dict[str, int | None] = dict(data["answers"])
+    finished = _moment(data.get("finished_at"))
+    return Attempt(
         id=0,
-        uid=uid,
-        bank_id=source["id"],
-        bank_version=source["version"],
-        bank_hash=source["hash"],
-        language=language,  # type: ignore[arg-type]
-        seed=seed,  # type: ignore[arg-type]
-        order=list(order),  # type: ignore[arg-type]
-        name=clean_name(name),
-        workshop=workshop,  # type: ignore[arg-type]
-        round=round_,  # type: ignore[arg-type]
-        started_at=started,
+        uid=data["uid"],
+        bank_id=data["bank"]["id"],
+        bank_version=data["bank"]["version"],
+        bank_hash=data["bank"]["hash"],
+        language=data["language"],
+        seed=data["seed"],
+        order=list(data["order"]),
+        name=clean_name(data.get("name", "")),
+        workshop=data.get("workshop"),
+        round=data.get("round"),
+        started_at=_moment(data["started_at"]) or "",
         finished_at=finished,
-        result=scores,
-        answers=clean,
+        result=score_attempt(bank, answers).record() if finished else None,
+        answers=answers,
     )
 
 
-class _Checker:
-    def __init__(self, doc: Document, problems: list[Problem]) -> None:
-        self.doc, self.problems = doc, problems
-        self.data: dict[str, object] = doc.data  # type: ignore[assignment]
-
-    def text(self, key: str, pattern: re.Pattern[str], hint: str) -> str:
-        value = self.data.get(key)
-        if not isinstance(value, str) or not pattern.match(value):
-            self.problems.append(self.doc.problem((key,), f"expected {hint}"))
-            return ""
-        return value
-
-    def moment(self, key: str, *, required: bool) -> str | None:
-        value = self.data.get(key)
-        if value is None and not required:
-            return None
-        try:
-            if not isinstance(value, str) or len(value) > 40:
-                raise ValueError
-            moment = datetime.fromisoformat(value)
-            if moment.tzinfo is None:
-                raise ValueError
-            return moment.isoformat(timespec="seconds")
-        except ValueError:
-            self.problems.append(self.doc.problem((key,), "expected a date and time with its zone (ISO 8601)"))
-            return None
+def _moment(value: object) -> str | None:
+    moment = schema.read_moment(value)
+    return moment.isoformat(timespec="seconds") if moment else None
