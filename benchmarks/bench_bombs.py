@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from bombs import BOMBS, READERS, run_measured, write_bomb
+from support.bombs import BOMBS, READERS, run_measured, write_bomb
 
 
 def main() -> None:

@@ -21,12 +21,12 @@ from pathlib import Path
 
 from misquiz.core.scoring import score_attempt
 from misquiz.files.bank import load_bank
-from misquiz.storage.sqlite import Store
+from misquiz.storage.sqlite import SQLiteStore
 
 
 def bench_save_answer(folder: Path) -> None:
     bank = load_bank()
-    store = Store(folder / "answers.db")
+    store = SQLiteStore(folder / "answers.db")
     times = []
     for run in range(40):
         attempt = store.start_attempt(
@@ -50,14 +50,14 @@ def bench_save_answer(folder: Path) -> None:
 def fill(path: Path, count: int, workshops: int = 40) -> None:
     bank = load_bank()
     ids = [s.id for s in bank.statements]
-    store = Store(path)
+    store = SQLiteStore(path)
     rng = random.Random(1)
     conn = store.conn
     conn.execute("BEGIN")
     for n in range(count):
         answers = {sid: rng.choice([1, 2, 3, 4, 5, None]) for sid in ids}
         finished = n % 10 != 0
-        result = score_attempt(bank, answers).as_dict() if finished else None
+        result = score_attempt(bank, answers).record() if finished else None
         if result:
             store_scores = [(m["id"], m["score"], m["band"], int(m["mixed_signals"])) for m in result["myths"]]
         cursor = conn.execute(

@@ -6,21 +6,24 @@ python tools/screenshots.py        # writes docs/statement.svg and docs/results.
 from __future__ import annotations
 
 import asyncio
-import sys
 from pathlib import Path
 
+from misquiz.core.model import Bank
+from misquiz.core.quiz import QuizOptions
 from misquiz.files.bank import load_bank
 from misquiz.tui.app import build_app
-
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from quiz_helpers import answer_all, answers_holding
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
 SIZE = (80, 24)
 
 
+def holding(bank: Bank, held: dict[str, tuple[int, int]]) -> dict[str, int]:
+    """Answers that hold the given myths (answer to myth items, to fact items); every other one is seen clearly."""
+    return {s.id: held.get(m.id, (1, 5))[0 if s.keyed == "myth" else 1] for m in bank.myths for s in m.statements}
+
+
 async def statement() -> None:
-    app = build_app(load_bank(), lang="en", seed=1)
+    app = build_app(load_bank(), QuizOptions("en", seed=1))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "4", "2", "5", "left")
         await pilot.pause()
@@ -29,11 +32,13 @@ async def statement() -> None:
 
 async def results() -> None:
     bank = load_bank()
-    answers = answers_holding(bank, {"sales-goal": (5, 1), "more-posts": (5, 4), "no-plan": (3, 3)})
-    app = build_app(bank, lang="en", seed=1, name="Anna")
+    answers = holding(bank, {"sales-goal": (5, 1), "more-posts": (5, 4), "no-plan": (3, 3)})
+    app = build_app(bank, QuizOptions("en", seed=1, name="Anna"))
     async with app.run_test(size=(80, 40)) as pilot:
         await pilot.press("enter")
-        await answer_all(pilot, answers)
+        for statement_id in list(app.session.order):
+            await pilot.press(str(answers[statement_id]))
+        await pilot.pause()
         app.save_screenshot(str(DOCS / "results.svg"))
 
 

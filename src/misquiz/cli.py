@@ -5,22 +5,22 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
+from misquiz.core import catalogue
 from misquiz.core.problems import Problem, ProblemsError
 from misquiz.core.text import plain
 
-LANGS = ("nl", "en")
+if TYPE_CHECKING:
+    from misquiz.storage import Store
+
+LANGS = catalogue.languages()
 
 
 def default_language() -> str:
-    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
-        value = os.environ.get(var, "")
-        if value:
-            return "nl" if value.lower().startswith("nl") else "en"
-    return "en"
+    return catalogue.language_for_locale(dict(os.environ))
 
 
 def _version() -> str:
@@ -85,11 +85,11 @@ def _quiz_bank(bank_path: str | None):
         _fail(exc.problems)
 
 
-def _store(db: str | None):
-    from misquiz.storage.sqlite import Store, StoreError, default_db_path
+def _store(db: str | None) -> Store:
+    from misquiz.storage import StoreError, open_store
 
     try:
-        return Store(db or default_db_path())
+        return open_store(db)
     except StoreError as exc:
         _store_failed(exc)
 
@@ -141,25 +141,21 @@ def take(
     plain_lines: bool,
 ) -> None:
     """Take the quiz in the terminal."""
+    from misquiz.core.quiz import QuizOptions
+
     bank = _quiz_bank(bank_path)
     store = _store(db)
-    quiz = {
-        "lang": lang or default_language(),
-        "seed": seed,
-        "name": name,
-        "store": store,
-        "workshop": workshop,
-        "round": round_,
-    }
+    person = f"tab:{os.urandom(8).hex()}" if participant else None  # each browser tab is its own person
+    options = QuizOptions(lang or default_language(), seed, name, workshop, round_, person)
     reason = _plain_reason() if not (plain_lines or participant) else ""
     if plain_lines or reason:
         from misquiz.lines.plain import run_plain
 
-        code = run_plain(bank, **quiz, stdin=sys.stdin, stdout=sys.stdout, reason=reason)  # type: ignore[arg-type]
+        code = run_plain(bank, options, store, stdin=sys.stdin, stdout=sys.stdout, reason=reason)
     else:
         from misquiz.tui.app import build_app
 
-        app = build_app(bank, **quiz, participant=participant)  # type: ignore[arg-type]
+        app = build_app(bank, options, store, participant=participant)
         app.run()
         code = app.return_code or 0
     store.close()
@@ -200,9 +196,10 @@ def validate(path: str | None, as_json: bool, strict: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def score(answers_file: str, bank_path: str | None, lang: str | None, as_json: bool) -> None:
     """Score an answers file (statement id: 1-5 or null) without the quiz."""
+    from misquiz.core.advice import advice_plan
     from misquiz.core.scoring import score_attempt
     from misquiz.files.answers import read_answers
-    from misquiz.render.text import advice_summary
+    from misquiz.render.text import plan_text
 
     bank = _load(bank_path)
     try:
@@ -211,10 +208,9 @@ def score(answers_file: str, bank_path: str | None, lang: str | None, as_json: b
         _fail(exc.problems)
     result = score_attempt(bank, answers)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.record().as_json(), ensure_ascii=False, indent=2))
     else:
-        language = lang or default_language()
-        click.echo(advice_summary(bank, result, language if language in bank.languages else bank.default_language))
+        click.echo(plan_text(advice_plan(bank, result, lang or default_language())))
 
 
 @main.command()
@@ -222,7 +218,7 @@ def score(answers_file: str, bank_path: str | None, lang: str | None, as_json: b
 @DB_OPTION
 def history(as_json: bool, db: str | None) -> None:
     """List every stored attempt, newest first."""
-    from misquiz.storage.sqlite import StoreError
+    from misquiz.storage import StoreError
 
     store = _store(db)
     try:
@@ -281,10 +277,11 @@ def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path
 
         text = json.dumps(result_json(stored, bank), ensure_ascii=False, indent=2)
     else:
-        from misquiz.render.report import RENDERERS, report_of
+        from misquiz.render.report import plan_for_report, render_report
 
-        report = report_of(bank, stored.answers, stored.language, stored.name, stored.finished_at or stored.started_at)
-        text = RENDERERS[fmt](report)
+        taken_at = stored.finished_at or stored.started_at
+        plan = plan_for_report(bank, stored.answers, stored.language, stored.name, taken_at)
+        text = render_report(fmt, plan, stored.name, taken_at)
     if output is None:
         click.echo(text)
         return
@@ -305,7 +302,7 @@ def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path
 def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_path: str | None) -> None:
     """Read result files (from misquiz export --format json) into the database."""
     from misquiz.files.results import read_result_file
-    from misquiz.storage.sqlite import StoreError
+    from misquiz.storage import StoreError
 
     bank = _load(bank_path)
     store = _store(db)
@@ -358,12 +355,12 @@ def room(
     lang: str | None,
 ) -> None:
     """Watch a workshop room live: per myth, how many are clear, in doubt, or hold it."""
-    from misquiz.core.room import read_room
-    from misquiz.storage.sqlite import StoreError
+    from misquiz.core.model import resolve_language
+    from misquiz.storage import StoreError, read_room
 
     bank = _quiz_bank(bank_path)
     store = _store(db)
-    language = lang or default_language()
+    language = resolve_language(bank, lang or default_language())
     try:
         current = read_room(store, bank, code, round_, min_group)
     except StoreError as exc:
@@ -416,7 +413,7 @@ def serve(
     max_participants: int,
 ) -> None:
     """Serve the quiz to a room: each browser tab is one participant."""
-    from misquiz.storage.sqlite import default_db_path
+    from misquiz.storage import default_db_path
 
     bank = _quiz_bank(bank_path)
     database = db or str(default_db_path())

@@ -1,262 +1,50 @@
-"""The interface's own words, in every language the app speaks. Content lives in the bank."""
+"""The interface's own words: one catalogue per language, as data files in misquiz/catalogue/.
+
+Adding a language is adding `<code>.json` there (and its texts in the bank), never code.
+Content (statements, advice) lives in the bank; this holds only the interface.
+"""
 
 from __future__ import annotations
 
-STRINGS: dict[str, dict[str, str]] = {
-    "en": {
-        "app_title": "misquiz",
-        "welcome_time": "About {minutes} minutes · {count} statements",
-        "welcome_how": "Rate each statement with the keys 1–5, or 0 for no opinion. "
-        "You can go back at any time with ← or Backspace.",
-        "name_label": "Your name (optional, shown on your results)",
-        "name_placeholder": "Leave empty to stay anonymous",
-        "language": "Language",
-        "start": "Start",
-        "start_hint": "Press Enter to start",
-        "progress": "{n} / {total}",
-        "question": "How far do you agree?",
-        "back": "Back",
-        "next": "Next",
-        "results_title": "Your results",
-        "results_for": "Results for {name}",
-        "overall": "Overall",
-        "per_myth": "Per misconception",
-        "per_myth_hint": "Higher means the misconception has a stronger hold. "
-        "Select one to read why it is a misconception.",
-        "priorities": "Your priorities",
-        "second_look": "Worth a second look",
-        "clear": "You already see this clearly",
-        "no_priorities": "None of the misconceptions has a firm hold on you.",
-        "actions": "Start this month",
-        "mixed": "mixed signals",
-        "mixed_note": "⚑ Mixed signals: you agreed with a statement for this misconception and with one "
-        "against it. Your score averages the two; think about which one you really mean.",
-        "not_assessed": "not assessed",
-        "not_assessed_note": "You gave no answer here, so this misconception is left out of your results.",
-        "why": "Why this is a misconception",
-        "close": "Close",
-        "help_title": "Keys",
-        "key_answer": "Answer: 1 strongly disagree … 5 strongly agree",
-        "key_no_opinion": "No opinion",
-        "key_back": "Previous statement",
-        "key_next": "Next statement (once answered)",
-        "key_language": "Switch language (Nederlands / English)",
-        "key_help": "Show this help",
-        "key_quit": "Quit (asks first)",
-        "key_palette": "Command palette",
-        "key_open": "Open the selected misconception",
-        "quit_question": "Quit misquiz?",
-        "quit_unsaved": "Your answers so far will be lost.",
-        "quit_kept": "Your answers so far are kept: next time, misquiz offers to go on where you stopped.",
-        "quit_yes": "Quit",
-        "quit_no": "Stay",
-        "restart": "Take it again",
-        "cmd_language": "Switch language",
-        "cmd_language_help": "Nederlands / English, keeping every answer",
-        "cmd_help": "Show keys",
-        "cmd_help_help": "Every key the quiz uses",
-        "cmd_palette": "Search for a command…",
-        "cmd_theme": "Light or dark",
-        "cmd_theme_help": "Switch between the light and the dark theme",
-        "answer": "answer",
-        "resume_title": "Welcome back",
-        "resume_text": "You started the quiz on {date} and answered {n} of {total} statements. "
-        "Go on where you stopped, or start again from the beginning?",
-        "resume_go": "Go on",
-        "resume_fresh": "Start fresh",
-        "change_since": "▲▼ change since your result of {date}",
-        "export_md": "Save as Markdown",
-        "export_html": "Save as a web page",
-        "export_md_help": "An action plan to keep, as a Markdown file",
-        "export_html_help": "Your results as one web page that prints on A4",
-        "saved_to": "Saved to {path}",
-        "save_failed": "Could not save: {error}",
-        "db_error": "Your answers could not be saved: {error}",
-        "plan_title": "My social media action plan",
-        "check_back_title": "Check back",
-        "check_back": "Take the quiz again around {date} (type misquiz) to see what has changed.",
-        "room_title": "Workshop {code}",
-        "room_round": " · round: {round}",
-        "room_counts": "joined {joined} · finished {finished}",
-        "room_hidden": "Waiting for at least three people to finish: until then only the counts are shown, "
-        "so that no one's answers can be told apart.",
-        "room_order": "In discussion order:",
-        "room_shift": "▲▼ shift from before to after",
-        "room_shift_one": "Shift from before to after: {shift}",
-        "room_waiting": "{n} misconception(s) not answered by anyone yet.",
-        "room_discuss": "Discuss one by one",
-        "plain_chosen": "Plain mode: {reason}. Each statement is asked on its own line.",
-        "plain_how": "Answer with a number and Enter: 1 strongly disagree … 5 strongly agree, 0 no opinion. "
-        "b goes back, ? helps, q quits.",
-        "plain_name": "Your name (optional; press Enter to skip): ",
-        "plain_resume": "Go on where you stopped? (Enter: yes; n: start fresh) ",
-        "plain_prompt": "Your answer (1-5, 0 = no opinion; b back, ? help, q quit): ",
-        "plain_first": "This is the first statement.",
-        "plain_help": "Type 1 (strongly disagree) to 5 (strongly agree), or 0 for no opinion, then Enter. "
-        "b: previous statement (your answer is marked). q: quit; your answers so far are kept.",
-        "plain_yours": "your answer",
-        "plain_quit": "Quit now? Your answers so far are kept. (y/n) ",
-        "plain_saved": "Your answers are saved; type misquiz to go on later.",
-        "plain_again": "Please type a number from 0 to 5 (or b, ?, q).",
-        "plain_ended": "The input ended; the answers given so far are saved.",
-        "cmd_quit": "Quit",
-        "cmd_quit_help": "Leave misquiz (asks first)",
-        "cmd_results": "Show results",
-        "cmd_results_help": "See your results with the answers given so far",
-        "score_of": "score {score} of 100",
-        "summary_overall": "Overall: {title} ({score} of 100)",
-        "summary_nothing": "No statement was answered, so there is nothing to score yet.",
-        "band_word": "{label}",
-        "language_name": "English",
-    },
-    "nl": {
-        "app_title": "misquiz",
-        "welcome_time": "Ongeveer {minutes} minuten · {count} uitspraken",
-        "welcome_how": "Beoordeel elke uitspraak met de toetsen 1–5, of 0 voor geen mening. "
-        "Met ← of Backspace gaat u altijd terug.",
-        "name_label": "Uw naam (niet verplicht, staat boven uw resultaten)",
-        "name_placeholder": "Laat leeg om anoniem te blijven",
-        "language": "Taal",
-        "start": "Beginnen",
-        "start_hint": "Druk op Enter om te beginnen",
-        "progress": "{n} / {total}",
-        "question": "In hoeverre bent u het eens?",
-        "back": "Terug",
-        "next": "Verder",
-        "results_title": "Uw resultaten",
-        "results_for": "Resultaten van {name}",
-        "overall": "Algemeen beeld",
-        "per_myth": "Per misverstand",
-        "per_myth_hint": "Hoe hoger, hoe sterker het misverstand bij u leeft. "
-        "Kies er een om te lezen waarom het een misverstand is.",
-        "priorities": "Uw prioriteiten",
-        "second_look": "Verdient een tweede blik",
-        "clear": "Dit ziet u al helder",
-        "no_priorities": "Geen enkel misverstand heeft echt vat op u.",
-        "actions": "Deze maand aan de slag",
-        "mixed": "gemengde signalen",
-        "mixed_note": "⚑ Gemengde signalen: u was het eens met een uitspraak vóór dit misverstand én met "
-        "een uitspraak ertegen. Uw score middelt die twee; ga na welke u echt bedoelt.",
-        "not_assessed": "niet beoordeeld",
-        "not_assessed_note": "U gaf hier geen antwoord, dus dit misverstand telt niet mee in uw resultaten.",
-        "why": "Waarom dit een misverstand is",
-        "close": "Sluiten",
-        "help_title": "Toetsen",
-        "key_answer": "Antwoorden: 1 helemaal oneens … 5 helemaal eens",
-        "key_no_opinion": "Geen mening",
-        "key_back": "Vorige uitspraak",
-        "key_next": "Volgende uitspraak (als die beantwoord is)",
-        "key_language": "Taal wisselen (Nederlands / English)",
-        "key_help": "Deze hulp tonen",
-        "key_quit": "Stoppen (vraagt eerst)",
-        "key_palette": "Opdrachtenmenu",
-        "key_open": "Het gekozen misverstand openen",
-        "quit_question": "misquiz afsluiten?",
-        "quit_unsaved": "Uw antwoorden tot nu toe gaan verloren.",
-        "quit_kept": "Uw antwoorden blijven bewaard: de volgende keer kunt u verdergaan waar u stopte.",
-        "quit_yes": "Afsluiten",
-        "quit_no": "Blijven",
-        "restart": "Opnieuw invullen",
-        "cmd_language": "Taal wisselen",
-        "cmd_language_help": "Nederlands / English, alle antwoorden blijven bewaard",
-        "cmd_help": "Toetsen tonen",
-        "cmd_help_help": "Alle toetsen van de vragenlijst",
-        "cmd_palette": "Zoek een opdracht…",
-        "cmd_theme": "Licht of donker",
-        "cmd_theme_help": "Wissel tussen het lichte en het donkere thema",
-        "answer": "antwoorden",
-        "resume_title": "Welkom terug",
-        "resume_text": "U begon op {date} aan de vragenlijst en beantwoordde {n} van de {total} uitspraken. "
-        "Gaat u verder waar u stopte, of begint u opnieuw?",
-        "resume_go": "Verder",
-        "resume_fresh": "Opnieuw beginnen",
-        "change_since": "▲▼ verschil met uw resultaat van {date}",
-        "export_md": "Bewaren als Markdown",
-        "export_html": "Bewaren als webpagina",
-        "export_md_help": "Een actieplan om te bewaren, als Markdown-bestand",
-        "export_html_help": "Uw resultaten als één webpagina die op A4 afdrukt",
-        "saved_to": "Bewaard in {path}",
-        "save_failed": "Bewaren mislukt: {error}",
-        "db_error": "Uw antwoorden konden niet worden bewaard: {error}",
-        "plan_title": "Mijn actieplan voor sociale media",
-        "check_back_title": "Later opnieuw",
-        "check_back": "Vul de vragenlijst rond {date} opnieuw in (typ misquiz) om te zien wat er veranderd is.",
-        "room_title": "Workshop {code}",
-        "room_round": " · ronde: {round}",
-        "room_counts": "gestart {joined} · klaar {finished}",
-        "room_hidden": "Wachten tot minstens drie mensen klaar zijn: tot dan staan hier alleen de aantallen, "
-        "zodat niemands antwoorden te herkennen zijn.",
-        "room_order": "In volgorde van bespreking:",
-        "room_shift": "▲▼ verschuiving van voor naar na",
-        "room_shift_one": "Verschuiving van voor naar na: {shift}",
-        "room_waiting": "{n} misverstand(en) nog door niemand beantwoord.",
-        "room_discuss": "Een voor een bespreken",
-        "plain_chosen": "Eenvoudige modus: {reason}. Elke uitspraak wordt op een eigen regel gevraagd.",
-        "plain_how": "Antwoord met een cijfer en Enter: 1 helemaal oneens … 5 helemaal eens, 0 geen mening. "
-        "b gaat terug, ? geeft hulp, q stopt.",
-        "plain_name": "Uw naam (niet verplicht; druk op Enter om over te slaan): ",
-        "plain_resume": "Verdergaan waar u stopte? (Enter: ja; n: opnieuw beginnen) ",
-        "plain_prompt": "Uw antwoord (1-5, 0 = geen mening; b terug, ? hulp, q stoppen): ",
-        "plain_first": "Dit is de eerste uitspraak.",
-        "plain_help": "Typ 1 (helemaal oneens) tot 5 (helemaal eens), of 0 voor geen mening, en dan Enter. "
-        "b: vorige uitspraak (uw antwoord staat erbij). q: stoppen; uw antwoorden blijven bewaard.",
-        "plain_yours": "uw antwoord",
-        "plain_quit": "Nu stoppen? Uw antwoorden blijven bewaard. (j/n) ",
-        "plain_saved": "Uw antwoorden zijn bewaard; typ misquiz om later verder te gaan.",
-        "plain_again": "Typ een cijfer van 0 tot 5 (of b, ?, q).",
-        "plain_ended": "De invoer is op; de antwoorden tot nu toe zijn bewaard.",
-        "cmd_quit": "Afsluiten",
-        "cmd_quit_help": "misquiz verlaten (vraagt eerst)",
-        "cmd_results": "Resultaten tonen",
-        "cmd_results_help": "Bekijk uw resultaten met de antwoorden tot nu toe",
-        "score_of": "score {score} van 100",
-        "summary_overall": "Algemeen beeld: {title} ({score} van 100)",
-        "summary_nothing": "Er is nog geen uitspraak beantwoord, dus er valt nog niets te scoren.",
-        "band_word": "{label}",
-        "language_name": "Nederlands",
-    },
-}
+import json
+from functools import cache
+from pathlib import Path
+
+FOLDER = Path(__file__).resolve().parent.parent / "catalogue"
+FALLBACK = "en"
+
+
+@cache
+def languages() -> tuple[str, ...]:
+    """Every language the interface speaks, by its catalogue files."""
+    return tuple(sorted(p.stem for p in FOLDER.glob("*.json")))
+
+
+@cache
+def strings(lang: str) -> dict[str, str]:
+    path = FOLDER / f"{lang}.json"
+    if lang not in languages():
+        return strings(FALLBACK) if lang != FALLBACK else {}
+    table: dict[str, str] = json.loads(path.read_text(encoding="utf-8"))
+    return table
 
 
 def t(lang: str, key: str, **values: object) -> str:
-    table = STRINGS.get(lang, STRINGS["en"])
-    text = table.get(key) or STRINGS["en"][key]
+    text = strings(lang).get(key) or strings(FALLBACK)[key]
     return text.format(**values) if values else text
 
 
-MONTHS = {
-    "en": (
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ),
-    "nl": (
-        "januari",
-        "februari",
-        "maart",
-        "april",
-        "mei",
-        "juni",
-        "juli",
-        "augustus",
-        "september",
-        "oktober",
-        "november",
-        "december",
-    ),
-}
-
-
 def format_date(iso: str, lang: str) -> str:
-    """'2026-03-03T...' -> '3 March 2026' / '3 maart 2026'."""
+    """'2026-03-03T...' -> '3 March 2026' / '3 maart 2026' / '3 mars 2026'."""
     year, month, day = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
-    return f"{day} {MONTHS.get(lang, MONTHS['en'])[month - 1]} {year}"
+    return f"{day} {t(lang, f'month_{month}')} {year}"
+
+
+def language_for_locale(environ: dict[str, str]) -> str:
+    """The interface language the locale asks for, if there is a catalogue for it; else English."""
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG", "LANGUAGE"):
+        value = environ.get(var, "")
+        if value:
+            code = value.split("_")[0].split(".")[0].split(":")[0].lower()
+            return code if code in languages() else FALLBACK
+    return FALLBACK

@@ -6,7 +6,7 @@ import json
 from typing import Any, Literal, NamedTuple, Protocol, TypeVar
 
 Keyed = Literal["myth", "fact"]
-Text = dict[str, str]  # language code -> text
+Localized = dict[str, str]  # language code -> the same text in that language
 
 # NamedTuples rather than dataclasses: immutable all the same, and about six times
 # cheaper to define, which the quiz's start-up notices.
@@ -15,16 +15,16 @@ Text = dict[str, str]  # language code -> text
 class Statement(NamedTuple):
     id: str
     keyed: Keyed
-    text: Text
+    text: Localized
 
 
 class Myth(NamedTuple):
     id: str
-    title: Text
-    explanation: Text
+    title: Localized
+    explanation: Localized
     statements: tuple[Statement, ...]
-    advice: dict[str, Text]
-    actions: tuple[Text, ...]
+    advice: dict[str, Localized]
+    actions: tuple[Localized, ...]
 
 
 class Range(Protocol):
@@ -44,8 +44,8 @@ class Band(NamedTuple):
     id: str
     min: float
     max: float
-    label: Text
-    summary: Text
+    label: Localized
+    summary: Localized
     color: str
 
 
@@ -53,13 +53,20 @@ class Profile(NamedTuple):
     id: str
     min: float
     max: float
-    title: Text
-    text: Text
+    title: Localized
+    text: Localized
 
 
 class ScaleOption(NamedTuple):
     value: int
-    label: Text
+    label: Localized
+
+
+class Article(NamedTuple):
+    title: str
+    publisher: str
+    date: str  # ISO date
+    language: str
 
 
 class Bank(NamedTuple):
@@ -68,15 +75,17 @@ class Bank(NamedTuple):
     languages: tuple[str, ...]
     default_language: str
     minutes: int
-    title: Text
-    intro: Text
+    title: Localized
+    intro: Localized
     scale: tuple[ScaleOption, ...]
-    no_opinion: Text
+    no_opinion: Localized
     bands: tuple[Band, ...]
     profiles: tuple[Profile, ...]
     myths: tuple[Myth, ...]
     content_hash: str
-    source: str
+    source: str  # the file it was read from
+    undecided: Profile | None = None  # the verdict for someone who answered every statement neutral
+    article: Article | None = None  # the article the bank is written from
 
     @property
     def myths_by_id(self) -> dict[str, Myth]:
@@ -94,6 +103,14 @@ class Bank(NamedTuple):
 
 
 R = TypeVar("R", bound=Range)
+
+
+def resolve_language(bank: Bank, wanted: str | None, fallback: str | None = None) -> str:
+    """The language to show: the one wanted if the bank has it, else the fallback, else the bank's default."""
+    for lang in (wanted, fallback):
+        if lang is not None and lang in bank.languages:
+            return lang
+    return bank.default_language
 
 
 def find_range(ranges: tuple[R, ...], value: float) -> R:
@@ -142,4 +159,8 @@ def bank_from_data(data: dict[str, Any], source: str, digest: str | None = None)
         ),
         content_hash=digest or content_hash(data),
         source=source,
+        undecided=Profile("undecided", 0, 100, u["title"], u["text"]) if (u := data.get("undecided")) else None,
+        article=Article(str(a["title"]), str(a["publisher"]), str(a["date"]), str(a["language"]))
+        if (a := head.get("source"))
+        else None,
     )

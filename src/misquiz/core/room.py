@@ -1,4 +1,4 @@
-"""Where a workshop room stands, per misconception: counted in SQL, never per name.
+"""Where a workshop room stands, per misconception: tallied from counts, never per name.
 
 "Split" is how evenly the room is spread over the bands: the normalised entropy of the
 band counts, 0 when everyone is in one band and 1 when every band holds as many. The
@@ -10,11 +10,32 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from misquiz.core.model import Bank
-from misquiz.storage.sqlite import Store
 
 MIN_GROUP = 3
+
+
+class PeopleCount(NamedTuple):
+    round: str | None
+    started: int
+    finished: int
+
+
+class BandCount(NamedTuple):
+    round: str | None
+    myth_id: str
+    band: str
+    people: int
+    score_total: float
+
+
+class RoomCounts(NamedTuple):
+    """What a store counts for a workshop; the core turns it into a Room."""
+
+    people: tuple[PeopleCount, ...]
+    bands: tuple[BandCount, ...]
 
 
 @dataclass(frozen=True)
@@ -94,28 +115,28 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def read_room(store: Store, bank: Bank, workshop: str, round: str | None = None, min_group: int = MIN_GROUP) -> Room:
-    """The room, counted by two grouped queries; Python only adds up their few rows."""
-    people = store.conn.execute(
-        "SELECT round, COUNT(*), COUNT(finished_at) FROM attempts WHERE workshop = ? GROUP BY round", (workshop,)
-    ).fetchall()
-    scores = store.conn.execute(
-        "SELECT round, myth_id, band, COUNT(*), SUM(score) FROM myth_scores "
-        "WHERE workshop = ? AND band IS NOT NULL GROUP BY round, myth_id, band",
-        (workshop,),
-    ).fetchall()
-    named = sorted({r[0] for r in people if r[0] is not None}, reverse=True)  # before, after
+def tally_room(
+    bank: Bank, counts: RoomCounts, workshop: str, round: str | None = None, min_group: int = MIN_GROUP
+) -> Room:
+    """The room from a store's counts; Python only adds up their few rows."""
+    people, scores = counts.people, counts.bands
+    named = sorted({r.round for r in people if r.round is not None}, reverse=True)  # before, after
     wanted = [name for name in named if round in (None, name)]
     rounds = {name: _round_of(bank, [name], people, scores, min_group, name) for name in wanted}
     if round is not None:
         everything = rounds.get(round) or _round_of(bank, [round], people, scores, min_group, round)
     else:
-        everything = _round_of(bank, [r[0] for r in people], people, scores, min_group, None)
+        everything = _round_of(bank, [r.round for r in people], people, scores, min_group, None)
     return Room(workshop, everything, rounds)
 
 
 def _round_of(
-    bank: Bank, names: list[str | None], people: list[tuple], scores: list[tuple], min_group: int, label: str | None
+    bank: Bank,
+    names: list[str | None],
+    people: tuple[PeopleCount, ...],
+    scores: tuple[BandCount, ...],
+    min_group: int,
+    label: str | None,
 ) -> RoomRound:
     joined = sum(r[1] for r in people if r[0] in names)
     finished = sum(r[2] for r in people if r[0] in names)

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from misquiz.core.advice import advice_plan
 from misquiz.core.catalogue import format_date, t
 from misquiz.core.model import Bank
-from misquiz.core.quiz import NO_OPINION, QuizSession
-from misquiz.core.text import clean_name, plain
-from misquiz.render.text import advice_summary
-from misquiz.storage.sqlite import Store
+from misquiz.core.quiz import NO_OPINION, QuizOptions
+from misquiz.core.text import plain
+from misquiz.render.text import plan_text
+from misquiz.storage.protocol import Store
+from misquiz.storage.recording import open_quiz, progress_of
 
 
 class InputEnded(Exception):
@@ -22,14 +24,12 @@ class InputEnded(Exception):
 
 
 class PlainQuiz:
-    def __init__(self, session: QuizSession, store: Store | None, stdin: TextIO, stdout: TextIO) -> None:
-        self.session, self.store, self.stdin, self.stdout = session, store, stdin, stdout
-        self.recorder = None
-        if store is not None:
-            from misquiz.storage.recording import StoreRecorder
+    def __init__(self, bank: Bank, options: QuizOptions, store: Store | None, stdin: TextIO, stdout: TextIO) -> None:
+        self.store, self.stdin, self.stdout = store, stdin, stdout
+        self.session, self.resumable = open_quiz(bank, options, store, self.store_failed)
 
-            self.recorder = StoreRecorder(store, lambda message: self.say(self.t("db_error", error=message)))
-            session.recorder = self.recorder
+    def store_failed(self, message: str) -> None:
+        self.say(self.t("db_error", error=message))
 
     def say(self, text: str = "") -> None:
         self.stdout.write(plain(text) + "\n")
@@ -65,25 +65,20 @@ class PlainQuiz:
         self.say(self.t("plain_how"))
         self.say()
         if not self._offer_resume():
-            if not s.name:
-                s.name = clean_name(self.ask(self.t("plain_name")))
-            if self.recorder is not None:
-                self.recorder.begin(s)
-        while True:
+            s.begin(s.name or self.ask(self.t("plain_name")))
+        while not s.finished:
             done = self._statement()
             if done is None:
                 return 0
             if done:
                 break
         self.say()
-        self.say(advice_summary(bank, s.result(), s.lang))
+        plan = advice_plan(bank, s.result(), s.lang, name=s.name, progress=progress_of(self.store, s))
+        self.say(plan_text(plan))
         return 0
 
     def _offer_resume(self) -> bool:
-        s = self.session
-        if self.store is None:
-            return False
-        attempt = self.store.unfinished(s.bank.content_hash, s.workshop)
+        s, attempt = self.session, self.resumable
         if attempt is None:
             return False
         self.say(
@@ -95,12 +90,10 @@ class PlainQuiz:
             )
         )
         answer = self.ask(self.t("plain_resume")).lower()
-        if answer.startswith(("n", "o")):  # no / opnieuw
-            self.store.abandon_attempt(attempt.id)
+        if answer.startswith(("n", "o")):  # no / nee / opnieuw
+            s.set_aside(attempt)
             return False
-        s.seed, s.order, s.answers, s.name = attempt.seed, attempt.order, dict(attempt.answers), attempt.name
-        s.attempt_id, s.position = attempt.id, 0
-        s.position = s.resume_position()
+        s.resume(attempt)
         return True
 
     def _statement(self) -> bool | None:
@@ -135,21 +128,15 @@ class PlainQuiz:
 
 def run_plain(
     bank: Bank,
-    *,
-    lang: str,
-    seed: int | None,
-    name: str,
+    options: QuizOptions,
     store: Store | None,
-    workshop: str | None,
-    round: str | None,
+    *,
     stdin: TextIO,
     stdout: TextIO,
     reason: str = "",
 ) -> int:
-    session = QuizSession.start(bank, lang, seed, name)
-    session.workshop, session.round = workshop, round
-    quiz = PlainQuiz(session, store, stdin, stdout)
+    quiz = PlainQuiz(bank, options, store, stdin, stdout)
     if reason:
-        quiz.say(t(session.lang, "plain_chosen", reason=reason))
+        quiz.say(t(quiz.session.lang, "plain_chosen", reason=reason))
         quiz.say()
     return quiz.run()

@@ -1,98 +1,100 @@
 """Take-away reports of one result: a Markdown action plan and a one-page HTML file.
 
-Every text from outside (a name typed by a person, a bank written by someone else) is
-escaped for the format it lands in, and made harmless for a terminal too.
+Both render the core's advice plan. Every text from outside (a name typed by a person,
+a bank written by someone else) is escaped for the format it lands in, and made
+harmless for a terminal too.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 
+from misquiz.core.advice import PRIORITIES, AdvicePlan, Progress, advice_plan
 from misquiz.core.catalogue import format_date, t
-from misquiz.core.model import Bank
-from misquiz.core.quiz import QuizSession
-from misquiz.core.scoring import MythScore, Result, score_attempt
+from misquiz.core.model import Bank, resolve_language
+from misquiz.core.scoring import score_attempt
 from misquiz.core.text import plain
 
-CHECK_BACK_DAYS = 90
+
+def plan_for_report(
+    bank: Bank,
+    answers: dict[str, int | None],
+    lang: str,
+    name: str,
+    taken_at: str,
+    progress: Progress | None = None,
+) -> AdvicePlan:
+    lang = resolve_language(bank, lang)
+    return advice_plan(bank, score_attempt(bank, answers), lang, name=name, progress=progress, taken_at=taken_at)
 
 
-@dataclass(frozen=True)
-class Report:
-    bank: Bank
-    result: Result
-    lang: str
-    name: str
-    taken_at: str  # ISO date-time
-
-    @property
-    def check_back(self) -> str:
-        taken = datetime.fromisoformat(self.taken_at)
-        return (taken + timedelta(days=CHECK_BACK_DAYS)).isoformat()
-
-
-def report_of(bank: Bank, answers: dict[str, int | None], lang: str, name: str, taken_at: str) -> Report:
-    lang = lang if lang in bank.languages else bank.default_language
-    return Report(bank, score_attempt(bank, answers), lang, name, taken_at)
+def _title(plan: AdvicePlan, name: str) -> str:
+    return t(plan.lang, "plan_title") + (f" — {name}" if name else "")
 
 
 # -- Markdown ---------------------------------------------------------------------------
 
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~])")
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
+_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 
 
 def md(text: str) -> str:
-    """Text as literal Markdown: every character that could format or link is escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", plain(" ".join(text.split())))
+    """Text as literal Markdown: what could format, link or start a block is escaped, nothing more."""
+    flat = _MD_INLINE.sub(r"\\\1", plain(" ".join(text.split())))
+    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), flat)
 
 
-def markdown(report: Report) -> str:
-    r, lang, bank = report.result, report.lang, report.bank
-    head = t(lang, "plan_title") + (f" — {md(report.name)}" if report.name else "")
-    out = [f"# {head}", "", f"_{md(format_date(report.taken_at, lang))} · {md(bank.title[lang])}_", ""]
-    if r.profile is None or r.overall is None:
-        return "\n".join([*out, md(t(lang, "summary_nothing")), ""])
-    out += [
-        f"**{md(t(lang, 'overall'))}: {md(r.profile.title[lang])} ({round(r.overall)}/100).** "
-        f"{md(r.profile.text[lang])}",
-        "",
-    ]
-    out += [f"## {md(t(lang, 'priorities'))}", ""]
-    if not r.priorities:
-        out += [md(t(lang, "no_priorities")), ""]
-    for n, m in enumerate(r.priorities, 1):
-        assert m.band is not None
-        out += [f"### {n}\\. {md(m.myth.title[lang])} ({_score(m)}, {md(m.band.label[lang])})", ""]
-        out += [md(m.myth.advice[m.band.id][lang]), ""]
-        out += [f"- [ ] {md(a[lang])}" for a in m.myth.actions] + [""]
-    if r.second_look:
-        out += [f"## {md(t(lang, 'second_look'))}", ""]
-        for m in r.second_look:
-            assert m.band is not None
-            out.append(f"- **{md(m.myth.title[lang])}** ({_score(m)}): {md(m.myth.advice[m.band.id][lang])}")
-        out.append("")
-    if r.clear:
-        out += [f"## {md(t(lang, 'clear'))}", ""] + [f"- {md(m.myth.title[lang])}" for m in r.clear] + [""]
-    if any(m.mixed_signals for m in r.myths):
-        out += [md(t(lang, "mixed_note")), ""]
-    out += [f"## {md(t(lang, 'check_back_title'))}", ""]
-    out += [md(t(lang, "check_back", date=format_date(report.check_back, lang))), ""]
+def markdown(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> str:
+    out = [f"# {md(_title(plan, name))}", ""]
+    meta = [format_date(taken_at, plan.lang)] if taken_at else []
+    out += [f"_{md(' · '.join([*meta, plan.bank_title]))}_", ""]
+    if plan.nothing is not None:
+        return "\n".join([*out, md(plan.nothing), ""])
+    out += [f"**{md(plan.labels['overall'])}: {md(plan.profile_title or '')} ({plan.overall}/100).** "
+            f"{md(plan.profile_text or '')}", ""]  # fmt: skip
+    if plan.coverage:
+        out += [md(plan.coverage), ""]
+    out += [f"## {md(plan.labels['per_myth'])}", ""]
+    if plan.progress_note:
+        out += [f"_{md(plan.progress_note)}_", ""]
+    for row in plan.rows:
+        score = "–" if row.score is None else str(row.score)
+        change = f" ({row.change:+d})" if row.change else ""
+        flag = f" ⚑ {md(plan.labels['mixed'])}" if row.mixed else ""
+        out.append(f"- {score} · {md(row.band_label)} · {md(row.title)}{change}{flag}")
+    out.append("")
+    for section in plan.sections:
+        out += [f"## {md(section.title)}", ""]
+        if not section.items and section.note:
+            out += [md(section.note), ""]
+        for n, item in enumerate(section.items, 1):
+            score = "" if item.score is None else f" ({item.score}/100, {md(item.band_label)})"
+            if section.key == PRIORITIES:
+                out += [f"### {n}\\. {md(item.title)}{score}", ""]
+                if item.advice:
+                    out += [md(item.advice), ""]
+                out += [f"- [ ] {md(a)}" for a in item.actions] + [""]
+            elif item.advice:
+                out.append(f"- **{md(item.title)}**{score}: {md(item.advice)}")
+            else:
+                out.append(f"- {md(item.title)}{score}")
+        if section.key != PRIORITIES and section.items:
+            out.append("")
+    if plan.mixed_note:
+        out += [md(plan.mixed_note), ""]
+    if plan.check_back:
+        out += [f"## {md(plan.labels['check_back_title'])}", "", md(plan.check_back), ""]
     return "\n".join(out)
-
-
-def _score(m: MythScore) -> str:
-    return f"{round(m.score or 0)}/100"
 
 
 # -- HTML -------------------------------------------------------------------------------
 
 BAND_COLORS = {
     "green": "#2e7d32",
-    "yellow": "#b7791f",
+    "yellow": "#8a5a00",
     "red": "#c62828",
     "blue": "#1565c0",
     "cyan": "#00838f",
@@ -125,74 +127,74 @@ ul.actions li::before { content: "☐ "; }
 @media print { body { margin: 0; max-width: none; } h2, h3 { break-after: avoid; } li, tr { break-inside: avoid; } }
 """
 
+# Nothing may load from elsewhere: no scripts, no fonts, no images.
+CSP = "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">"
+
 
 def h(text: str) -> str:
     return html.escape(plain(text), quote=True)
 
 
-def html_page(report: Report) -> str:
-    r, lang, bank = report.result, report.lang, report.bank
-    title = t(lang, "plan_title") + (f" — {report.name}" if report.name else "")
+def html_page(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> str:
+    title = _title(plan, name)
+    meta = [format_date(taken_at, plan.lang)] if taken_at else []
     parts = [
         "<!DOCTYPE html>",
-        f'<html lang="{h(lang)}"><head><meta charset="utf-8">',
+        f'<html lang="{h(plan.lang)}"><head><meta charset="utf-8">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        # Nothing may load from elsewhere: no scripts, no fonts, no images.
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
+        CSP,
         f"<title>{h(title)}</title><style>{PAGE_CSS}</style></head><body>",
         f"<h1>{h(title)}</h1>",
-        f'<p class="meta">{h(format_date(report.taken_at, lang))} · {h(bank.title[lang])}</p>',
+        f'<p class="meta">{h(" · ".join([*meta, plan.bank_title]))}</p>',
     ]
-    if r.profile is None or r.overall is None:
-        parts.append(f"<p>{h(t(lang, 'summary_nothing'))}</p></body></html>")
+    if plan.nothing is not None:
+        parts.append(f"<p>{h(plan.nothing)}</p></body></html>")
         return "\n".join(parts)
+    coverage = f"<br><em>{h(plan.coverage)}</em>" if plan.coverage else ""
     parts.append(
-        f'<div class="profile"><strong>{h(r.profile.title[lang])}</strong> — '
-        f"{h(t(lang, 'score_of', score=round(r.overall)))}<br>{h(r.profile.text[lang])}</div>"
+        f'<div class="profile"><strong>{h(plan.profile_title or "")}</strong> — {h(plan.overall_line or "")}'
+        f"<br>{h(plan.profile_text or '')}{coverage}</div>"
     )
-    parts.append(f'<h2>{h(t(lang, "per_myth"))}</h2><table class="bars">')
-    for m in r.by_hold():
-        if m.score is None or m.band is None:
-            parts.append(
-                f'<tr><td class="title">{h(m.myth.title[lang])}</td><td class="bar"><div class="track"></div></td>'
-                f'<td class="score">–</td><td class="band">{h(t(lang, "not_assessed"))}</td></tr>'
-            )
-            continue
-        color = BAND_COLORS.get(m.band.color, "#555")
-        flag = " ⚑" if m.mixed_signals else ""
+    parts.append(f"<h2>{h(plan.labels['per_myth'])}</h2>")
+    if plan.progress_note:
+        parts.append(f'<p class="meta">{h(plan.progress_note)}</p>')
+    parts.append('<table class="bars">')
+    for row in plan.rows:
+        color = BAND_COLORS.get(row.color, "#555")
+        change = f" ({row.change:+d})" if row.change else ""
+        flag = " ⚑" if row.mixed else ""
+        width = 0 if row.score is None else row.score
         parts.append(
-            f'<tr><td class="title">{h(m.myth.title[lang])}</td>'
-            f'<td class="bar"><div class="track"><div class="fill" style="width:{m.score:.0f}%;background:{color}">'
-            f'</div></div></td><td class="score">{round(m.score)}</td>'
-            f'<td class="band" style="color:{color}">{h(m.band.label[lang])}{flag}</td></tr>'
+            f'<tr><td class="title">{h(row.title)}</td>'
+            f'<td class="bar"><div class="track"><div class="fill" style="width:{width}%;background:{color}">'
+            f'</div></div></td><td class="score">{"–" if row.score is None else row.score}{change}</td>'
+            f'<td class="band" style="color:{color}">{h(row.band_label)}{flag}</td></tr>'
         )
     parts.append("</table>")
-    if any(m.mixed_signals for m in r.myths):
-        parts.append(f'<p class="note">{h(t(lang, "mixed_note"))}</p>')
-    parts.append(f"<h2>{h(t(lang, 'priorities'))}</h2>")
-    if not r.priorities:
-        parts.append(f"<p>{h(t(lang, 'no_priorities'))}</p>")
-    for n, m in enumerate(r.priorities, 1):
-        assert m.band is not None
-        parts.append(f"<h3>{n}. {h(m.myth.title[lang])} ({_score(m)})</h3>")
-        parts.append(f"<p>{h(m.myth.advice[m.band.id][lang])}</p>")
-        parts.append(f'<p><em>{h(t(lang, "actions"))}:</em></p><ul class="actions">')
-        parts += [f"<li>{h(a[lang])}</li>" for a in m.myth.actions]
-        parts.append("</ul>")
-    if r.second_look:
-        parts.append(f"<h2>{h(t(lang, 'second_look'))}</h2><ul>")
-        for m in r.second_look:
-            assert m.band is not None
-            parts.append(
-                f"<li><strong>{h(m.myth.title[lang])}</strong> ({_score(m)}): {h(m.myth.advice[m.band.id][lang])}</li>"
-            )
-        parts.append("</ul>")
-    if r.clear:
-        parts.append(f"<h2>{h(t(lang, 'clear'))}</h2><ul>")
-        parts += [f"<li>{h(m.myth.title[lang])}</li>" for m in r.clear]
-        parts.append("</ul>")
-    parts.append(f"<h2>{h(t(lang, 'check_back_title'))}</h2>")
-    parts.append(f"<p>{h(t(lang, 'check_back', date=format_date(report.check_back, lang)))}</p>")
+    if plan.mixed_note:
+        parts.append(f'<p class="note">{h(plan.mixed_note)}</p>')
+    for section in plan.sections:
+        parts.append(f'<h2 id="{section.key}">{h(section.title)}</h2>')
+        if not section.items and section.note:
+            parts.append(f"<p>{h(section.note)}</p>")
+        if section.key == PRIORITIES:
+            for n, item in enumerate(section.items, 1):
+                parts.append(f"<h3>{n}. {h(item.title)} ({item.score}/100)</h3>")
+                if item.advice:
+                    parts.append(f"<p>{h(item.advice)}</p>")
+                parts.append(f'<p><em>{h(plan.labels["actions"])}:</em></p><ul class="actions">')
+                parts += [f"<li>{h(a)}</li>" for a in item.actions]
+                parts.append("</ul>")
+            continue
+        if section.items:
+            parts.append("<ul>")
+            for item in section.items:
+                score = "" if item.score is None else f" ({item.score}/100)"
+                advice = f": {h(item.advice)}" if item.advice else ""
+                parts.append(f"<li><strong>{h(item.title)}</strong>{score}{advice}</li>")
+            parts.append("</ul>")
+    if plan.check_back:
+        parts.append(f"<h2>{h(plan.labels['check_back_title'])}</h2><p>{h(plan.check_back)}</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -200,10 +202,13 @@ def html_page(report: Report) -> str:
 RENDERERS = {"md": markdown, "html": html_page}
 
 
-def write_report(session: QuizSession, kind: str, folder: Path, now: datetime) -> Path:
-    """Write the session's report into folder, under a name that does not overwrite; return the path."""
-    report = report_of(session.bank, session.answers, session.lang, session.name, now.isoformat())
-    text = RENDERERS[kind](report)
+def render_report(kind: str, plan: AdvicePlan, name: str, taken_at: str) -> str:
+    return RENDERERS[kind](plan, name, taken_at)
+
+
+def write_report(plan: AdvicePlan, name: str, kind: str, folder: Path, now: datetime) -> Path:
+    """Write a report into folder, under a name that does not overwrite; return the path."""
+    text = render_report(kind, plan, name, now.isoformat())
     stem = f"misquiz-{now:%Y-%m-%d}"
     path = folder / f"{stem}.{kind}"
     n = 1

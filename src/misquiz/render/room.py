@@ -10,10 +10,11 @@ import csv
 import io
 from pathlib import Path
 
-from misquiz.core.model import Bank
+from misquiz.core.catalogue import t
+from misquiz.core.model import Bank, resolve_language
 from misquiz.core.room import Room, RoomRound
 from misquiz.core.text import plain
-from misquiz.render.report import BAND_COLORS, PAGE_CSS, h, md
+from misquiz.render.report import BAND_COLORS, CSP, PAGE_CSS, h, md
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -28,7 +29,12 @@ def _rounds(room: Room) -> list[tuple[str, RoomRound]]:
     return list(room.rounds.items()) if room.rounds else [("all", room.all)]
 
 
+def _round_title(name: str, lang: str) -> str:
+    return t(lang, f"round_{name}")
+
+
 def room_csv(room: Room, bank: Bank, lang: str) -> str:
+    lang = resolve_language(bank, lang)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     bands = [b.id for b in bank.bands]
@@ -47,15 +53,17 @@ def room_csv(room: Room, bank: Bank, lang: str) -> str:
 
 
 def room_markdown(room: Room, bank: Bank, lang: str) -> str:
+    lang = resolve_language(bank, lang)
     bands = bank.bands
-    lines = [f"# Workshop {md(room.workshop)}: where the room stands", ""]
+    lines = [f"# {md(t(lang, 'room_report_title', code=room.workshop))}", ""]
     for name, rnd in _rounds(room):
-        lines += [f"## {md(name.capitalize())}" if room.rounds else "## All participants", ""]
-        lines += [f"Joined: {rnd.joined} · finished: {rnd.finished}", ""]
+        lines += [f"## {md(_round_title(name, lang))}", ""]
+        lines += [md(t(lang, "room_counts", joined=rnd.joined, finished=rnd.finished)), ""]
         if not rnd.shown:
-            lines += ["Too few finished participants to show more without giving someone away.", ""]
+            lines += [md(t(lang, "room_too_few")), ""]
             continue
-        lines.append("| # | misconception | " + " | ".join(md(b.label[lang]) for b in bands) + " | mean |")
+        head = [md(t(lang, "misconception")), *(md(b.label[lang]) for b in bands), md(t(lang, "mean"))]
+        lines.append("| # | " + " | ".join(head) + " |")
         lines.append("|---|---|" + "---|" * len(bands) + "---|")
         for n, myth_id in enumerate(rnd.discussion_order, 1):
             m = rnd.myth(myth_id)
@@ -63,7 +71,7 @@ def room_markdown(room: Room, bank: Bank, lang: str) -> str:
             lines.append(f"| {n} | {md(bank.myths_by_id[myth_id].title[lang])} | {counts} | {m.mean:.0f} |")
         lines.append("")
     if room.has_both_rounds:
-        lines += ["## Shift from before to after", ""]
+        lines += [f"## {md(t(lang, 'room_shift_title'))}", ""]
         for myth in bank.myths:
             shift = room.shift(myth.id)
             if shift is not None:
@@ -73,19 +81,20 @@ def room_markdown(room: Room, bank: Bank, lang: str) -> str:
 
 
 def room_html(room: Room, bank: Bank, lang: str) -> str:
+    lang = resolve_language(bank, lang)
     parts = [
         f'<!DOCTYPE html><html lang="{h(lang)}"><head><meta charset="utf-8">',
-        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
-        f"<title>Workshop {h(room.workshop)}</title><style>{PAGE_CSS}"
+        CSP,
+        f"<title>{h(t(lang, 'room_report_title', code=room.workshop))}</title><style>{PAGE_CSS}"
         ".stack{display:flex;height:.9rem;border-radius:3px;overflow:hidden;background:#e6e6e6}"
         ".stack div{-webkit-print-color-adjust:exact;print-color-adjust:exact}</style></head><body>",
-        f"<h1>Workshop {h(room.workshop)}</h1>",
+        f"<h1>{h(t(lang, 'room_report_title', code=room.workshop))}</h1>",
     ]
     for name, rnd in _rounds(room):
-        parts.append(f"<h2>{h(name.capitalize()) if room.rounds else 'All participants'}</h2>")
-        parts.append(f'<p class="meta">Joined: {rnd.joined} · finished: {rnd.finished}</p>')
+        parts.append(f"<h2>{h(_round_title(name, lang))}</h2>")
+        parts.append(f'<p class="meta">{h(t(lang, "room_counts", joined=rnd.joined, finished=rnd.finished))}</p>')
         if not rnd.shown:
-            parts.append("<p>Too few finished participants to show more without giving someone away.</p>")
+            parts.append(f"<p>{h(t(lang, 'room_too_few'))}</p>")
             continue
         parts.append('<table class="bars">')
         for n, myth_id in enumerate(rnd.discussion_order, 1):
@@ -101,7 +110,7 @@ def room_html(room: Room, bank: Bank, lang: str) -> str:
             )
         parts.append("</table>")
     if room.has_both_rounds:
-        parts.append("<h2>Shift from before to after</h2><ul>")
+        parts.append(f"<h2>{h(t(lang, 'room_shift_title'))}</h2><ul>")
         for myth in bank.myths:
             shift = room.shift(myth.id)
             if shift is not None:
@@ -112,6 +121,7 @@ def room_html(room: Room, bank: Bank, lang: str) -> str:
 
 
 def write_room_report(room: Room, bank: Bank, lang: str, path: Path) -> None:
+    lang = resolve_language(bank, lang)
     writers = {".csv": room_csv, ".md": room_markdown, ".html": room_html}
     suffix = path.suffix.lower()
     if suffix not in writers:

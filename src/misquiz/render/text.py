@@ -1,52 +1,59 @@
-"""The advice summary as plain text: what `misquiz score` prints."""
+"""The advice plan as plain text: what `misquiz score` and plain mode print."""
 
 from __future__ import annotations
 
 import textwrap
 
+from misquiz.core.advice import PRIORITIES, SECOND_LOOK, AdvicePlan, PlanItem
 from misquiz.core.catalogue import t
-from misquiz.core.model import Bank
-from misquiz.core.scoring import MythScore, Result
+from misquiz.core.text import plain
+
+WIDTH = 78
 
 
 def _wrap(text: str, indent: str = "  ", hang: str | None = None) -> str:
     rest = indent if hang is None else hang
-    return textwrap.fill(" ".join(text.split()), width=78, initial_indent=indent, subsequent_indent=rest)
+    return textwrap.fill(" ".join(text.split()), width=WIDTH, initial_indent=indent, subsequent_indent=rest)
 
 
-def advice_summary(bank: Bank, result: Result, lang: str) -> str:
-    if result.profile is None or result.overall is None:
-        return t(lang, "summary_nothing")
-    out = [
-        t(lang, "summary_overall", title=result.profile.title[lang], score=round(result.overall)),
-        _wrap(result.profile.text[lang]),
-        "",
-        t(lang, "priorities"),
-    ]
-    if not result.priorities:
-        out.append(_wrap(t(lang, "no_priorities")))
-    for n, m in enumerate(result.priorities, 1):
-        out.append(f"  {n}. {_headline(m, lang)}")
-        assert m.band is not None
-        out.append(_wrap(m.myth.advice[m.band.id][lang], "     "))
-        out.append(f"     {t(lang, 'actions')}:")
-        out.extend(_wrap(a[lang], "     - ", "       ") for a in m.myth.actions)
-    for key, group in (("second_look", result.second_look), ("clear", result.clear)):
-        if group:
-            out += ["", t(lang, key)]
-            for m in group:
-                out.append(f"  - {_headline(m, lang)}")
-                if key == "second_look" and m.band is not None:
-                    out.append(_wrap(m.myth.advice[m.band.id][lang], "    "))
-    skipped = [m for m in result.myths if m.score is None]
-    if skipped:
-        out += ["", t(lang, "not_assessed").capitalize() + ":"]
-        out += [f"  - {m.myth.title[lang]}" for m in skipped]
-    if any(m.mixed_signals for m in result.myths):
-        out += ["", _wrap(t(lang, "mixed_note"), "")]
-    return "\n".join(out)
+def plan_text(plan: AdvicePlan) -> str:
+    """Every part of the plan, in its order, as lines for a terminal, a pipe or a screen reader."""
+    lang, out = plan.lang, []
+    if plan.nothing is not None:
+        return plain(plan.nothing)
+    out.append(t(lang, "summary_overall", title=plan.profile_title, score=plan.overall))
+    out.append(_wrap(plan.profile_text or ""))
+    if plan.coverage:
+        out.append(_wrap(plan.coverage))
+    out += ["", plan.labels["per_myth"]]
+    if plan.progress_note:
+        out.append(_wrap(plan.progress_note))
+    for row in plan.rows:
+        score = "–" if row.score is None else f"{row.score:>3}"
+        change = f"  {row.change:+d}" if row.change else ""
+        flag = f"  ⚑ {plan.labels['mixed']}" if row.mixed else ""
+        out.append(_wrap(f"{score}  {row.band_label}: {row.title}{change}{flag}", "  ", "       "))
+    for section in plan.sections:
+        out += ["", section.title]
+        if not section.items and section.note:
+            out.append(_wrap(section.note))
+        for n, item in enumerate(section.items, 1):
+            out += _item(item, n if section.key == PRIORITIES else None, plan, section.key)
+    if plan.mixed_note:
+        out += ["", _wrap(plan.mixed_note, "")]
+    if plan.check_back:
+        out += ["", plan.labels["check_back_title"], _wrap(plan.check_back)]
+    return plain("\n".join(out))
 
 
-def _headline(m: MythScore, lang: str) -> str:
-    mixed = f" ⚑ {t(lang, 'mixed')}" if m.mixed_signals else ""
-    return f"{m.myth.title[lang]} ({round(m.score or 0)}/100){mixed}"
+def _item(item: PlanItem, number: int | None, plan: AdvicePlan, key: str) -> list[str]:
+    score = "" if item.score is None else f" ({item.score}/100)"
+    mixed = f" ⚑ {plan.labels['mixed']}" if item.mixed else ""
+    lead, indent = (f"  {number}. ", "     ") if number is not None else ("  - ", "    ")
+    lines = [_wrap(f"{item.title}{score}{mixed}", lead, indent)]
+    if item.advice and key in (PRIORITIES, SECOND_LOOK):
+        lines.append(_wrap(item.advice, indent))
+    if item.actions:
+        lines.append(f"{indent}{plan.labels['actions']}:")
+        lines += [_wrap(a, f"{indent}- ", f"{indent}  ") for a in item.actions]
+    return lines

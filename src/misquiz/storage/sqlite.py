@@ -12,10 +12,12 @@ import os
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, cast
+
+from misquiz.core.attempt import Attempt, ScoreRecord
+from misquiz.core.room import BandCount, PeopleCount, RoomCounts
+from misquiz.storage.protocol import StoreError, utc_now
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -72,55 +74,42 @@ MIGRATIONS: list[str] = [
         WHERE a.result IS NOT NULL;
     CREATE INDEX myth_scores_room ON myth_scores (workshop, round, myth_id, band, score);
     """,
+    # Who took an attempt: NULL for the owner of this database (the terminal), else a participant's
+    # own token. Progress is compared by this, never by name; earlier workshop rows stay unlinked.
+    """
+    ALTER TABLE attempts ADD COLUMN person TEXT;
+    UPDATE attempts SET person = 'unlinked:' || uid WHERE workshop IS NOT NULL;
+    CREATE INDEX attempts_person_bank ON attempts (person, bank_id, finished_at);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-class StoreError(Exception):
-    """A database that cannot be used; the message says where and why."""
-
-
-def default_db_path() -> Path:
-    env = os.environ.get("MISQUIZ_DB")
-    if env:
-        return Path(env)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("misquiz", appauthor=False)) / "misquiz.db"
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
-@dataclass
-class StoredAttempt:
-    id: int
-    uid: str
-    bank_id: str
-    bank_version: str
-    bank_hash: str
-    language: str
-    seed: int
-    order: list[str]
-    name: str
-    workshop: str | None
-    round: str | None
-    started_at: str
-    finished_at: str | None
-    result: dict[str, object] | None
-    answers: dict[str, int | None] = field(default_factory=dict)
-
-
 _ATTEMPT_COLUMNS = (
     "id, uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, workshop, round, "
-    "started_at, finished_at, result"
+    "started_at, finished_at, result, person"
 )
 
 
-def _attempt(row: sqlite3.Row | tuple) -> StoredAttempt:
-    (id_, uid, bank_id, version, bank_hash, lang, seed, order, name, workshop, round_, started, finished, result) = row
-    return StoredAttempt(
+def _attempt(row: sqlite3.Row | tuple) -> Attempt:
+    (
+        id_,
+        uid,
+        bank_id,
+        version,
+        bank_hash,
+        lang,
+        seed,
+        order,
+        name,
+        workshop,
+        round_,
+        started,
+        finished,
+        result,
+        person,
+    ) = row
+    return Attempt(
         id_,
         uid,
         bank_id,
@@ -134,11 +123,14 @@ def _attempt(row: sqlite3.Row | tuple) -> StoredAttempt:
         round_,
         started,
         finished,
-        json.loads(result) if result else None,
+        ScoreRecord.from_json(json.loads(result)) if result else None,
+        person=person,
     )
 
 
-class Store:
+class SQLiteStore:
+    """The Store in one SQLite file: the default, with nothing to set up."""
+
     def __init__(
         self,
         path: str | os.PathLike[str],
@@ -238,13 +230,14 @@ class Store:
         name: str = "",
         workshop: str | None = None,
         round: str | None = None,
+        person: str | None = None,
         uid: str | None = None,
         started_at: str | None = None,
     ) -> int:
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
-                "workshop, round, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "workshop, round, started_at, person) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     uid or os.urandom(16).hex(),
                     bank_id,
@@ -257,6 +250,7 @@ class Store:
                     workshop,
                     round,
                     started_at or self._now(),
+                    person,
                 ),
             )
             return int(cursor.lastrowid or 0)
@@ -278,11 +272,11 @@ class Store:
         with self._write() as conn:
             conn.execute("UPDATE attempts SET name = ? WHERE id = ?", (name, attempt_id))
 
-    def finish_attempt(self, attempt_id: int, result: dict[str, object], finished_at: str | None = None) -> None:
+    def finish_attempt(self, attempt_id: int, result: ScoreRecord, finished_at: str | None = None) -> None:
         with self._write() as conn:
             conn.execute(
                 "UPDATE attempts SET finished_at = COALESCE(finished_at, ?), result = ? WHERE id = ?",
-                (finished_at or self._now(), json.dumps(result), attempt_id),
+                (finished_at or self._now(), json.dumps(result.as_json()), attempt_id),
             )
             _write_myth_scores(conn, attempt_id, result)
 
@@ -298,7 +292,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
 
-    def attempt(self, attempt_id: int) -> StoredAttempt | None:
+    def attempt(self, attempt_id: int) -> Attempt | None:
         rows = self._read(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,))
         if not rows:
             return None
@@ -313,7 +307,7 @@ class Store:
     def answers(self, attempt_id: int) -> dict[str, int | None]:
         return dict(self._read("SELECT statement_id, value FROM answers WHERE attempt_id = ?", (attempt_id,)))
 
-    def unfinished(self, bank_hash: str, workshop: str | None = None) -> StoredAttempt | None:
+    def unfinished(self, bank_hash: str, workshop: str | None = None) -> Attempt | None:
         """The most recent attempt on this bank that was neither finished nor set aside."""
         rows = self._read(
             f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE bank_hash = ? AND finished_at IS NULL "
@@ -326,13 +320,14 @@ class Store:
         attempt.answers = self.answers(attempt.id)
         return attempt
 
-    def previous_finished(self, name: str, bank_id: str, before_id: int) -> StoredAttempt | None:
-        """The last finished attempt of the same name on the same bank, before this one."""
+    def previous_finished(self, attempt_id: int) -> Attempt | None:
+        """The same person's last finished attempt on the same bank before this one: by identity, never by name."""
         rows = self._read(
-            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE name = ? AND bank_id = ? AND finished_at IS NOT NULL "
-            "AND id != ? AND started_at <= (SELECT started_at FROM attempts WHERE id = ?) "
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts AS a WHERE finished_at IS NOT NULL AND id != ? "
+            "AND EXISTS (SELECT 1 FROM attempts AS me WHERE me.id = ? AND me.bank_id = a.bank_id "
+            "AND me.person IS a.person AND a.started_at <= me.started_at) "
             "ORDER BY finished_at DESC, id DESC LIMIT 1",
-            (name, bank_id, before_id, before_id),
+            (attempt_id, attempt_id),
         )
         return _attempt(rows[0]) if rows else None
 
@@ -354,17 +349,30 @@ class Store:
     def history(self) -> list[dict[str, object]]:
         return [json.loads(row[0]) for row in self._read(self._HISTORY_SQL)]
 
+    def room_counts(self, workshop: str) -> RoomCounts:
+        """A workshop's people per round and its myth bands per round, counted by two grouped queries."""
+        people = self._read(
+            "SELECT round, COUNT(*), COUNT(finished_at) FROM attempts WHERE workshop = ? GROUP BY round", (workshop,)
+        )
+        scores = self._read(
+            "SELECT round, myth_id, band, COUNT(*), SUM(score) FROM myth_scores "
+            "WHERE workshop = ? AND band IS NOT NULL GROUP BY round, myth_id, band",
+            (workshop,),
+        )
+        return RoomCounts(tuple(PeopleCount(*row) for row in people), tuple(BandCount(*row) for row in scores))
+
     def has_uid(self, uid: str) -> bool:
         return bool(self._read("SELECT 1 FROM attempts WHERE uid = ?", (uid,)))
 
-    def import_attempt(self, attempt: StoredAttempt) -> bool:
+    def import_attempt(self, attempt: Attempt) -> bool:
         """Store a whole attempt from elsewhere, once; False if it was already here."""
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM attempts WHERE uid = ?", (attempt.uid,)).fetchone():
                 return False
             cursor = conn.execute(
                 "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
-                "workshop, round, started_at, finished_at, result) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "workshop, round, started_at, finished_at, result, person) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     attempt.uid,
                     attempt.bank_id,
@@ -378,7 +386,8 @@ class Store:
                     attempt.round,
                     attempt.started_at,
                     attempt.finished_at,
-                    json.dumps(attempt.result) if attempt.result is not None else None,
+                    json.dumps(attempt.result.as_json()) if attempt.result is not None else None,
+                    attempt.person or f"imported:{attempt.uid}",  # someone else's attempt, never the owner's
                 ),
             )
             conn.executemany(
@@ -393,16 +402,13 @@ class Store:
             return True
 
 
-def _write_myth_scores(conn: sqlite3.Connection, attempt_id: int, result: dict[str, object]) -> None:
+def _write_myth_scores(conn: sqlite3.Connection, attempt_id: int, result: ScoreRecord) -> None:
     workshop, round_ = conn.execute("SELECT workshop, round FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
     conn.execute("DELETE FROM myth_scores WHERE attempt_id = ?", (attempt_id,))
     conn.executemany(
         "INSERT INTO myth_scores (attempt_id, myth_id, score, band, mixed, workshop, round) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            (attempt_id, m["id"], m["score"], m["band"], int(m["mixed_signals"]), workshop, round_)
-            for m in cast(list[dict[str, Any]], result["myths"])
-        ],
+        [(attempt_id, m.id, m.score, m.band, int(m.mixed_signals), workshop, round_) for m in result.myths],
     )
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from pathlib import Path
-from typing import Any, cast
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -12,11 +12,12 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from misquiz.core.advice import advice_plan
+from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import t
 from misquiz.core.model import Bank
-from misquiz.core.quiz import QuizSession
-from misquiz.core.text import clean_name
-from misquiz.storage.sqlite import Store, StoredAttempt, StoreError
+from misquiz.core.quiz import QuizOptions, QuizSession
+from misquiz.storage.protocol import Store
 from misquiz.tui.screens.question import QuestionScreen
 from misquiz.tui.screens.welcome import WelcomeScreen
 
@@ -34,7 +35,7 @@ class MisquizApp(App[None]):
         self,
         session: QuizSession,
         store: Store | None = None,
-        resume: StoredAttempt | None = None,
+        resume: Attempt | None = None,
         export_dir: Path | None = None,
         participant: bool = False,
     ) -> None:
@@ -44,12 +45,6 @@ class MisquizApp(App[None]):
         self.store = store
         self.resume = resume
         self.export_dir = export_dir or Path.cwd()
-        self.recorder = None
-        if store is not None:
-            from misquiz.storage.recording import StoreRecorder
-
-            self.recorder = StoreRecorder(store, self._store_failed)
-            session.recorder = self.recorder
 
     @property
     def lang(self) -> str:
@@ -75,58 +70,34 @@ class MisquizApp(App[None]):
             return ResumeScreen(self.resume, self.lang, self.session.bank.title[self.lang])
         return WelcomeScreen(self.session)
 
-    def _store_failed(self, message: str) -> None:
+    def store_failed(self, message: str) -> None:
         self.notify(t(self.lang, "db_error", error=message), severity="error", timeout=15)
 
     @on(WelcomeScreen.Started)
     def _started(self, event: WelcomeScreen.Started) -> None:
         if any(isinstance(screen, QuestionScreen) for screen in self.screen_stack):
             return  # a second Enter while the first was on its way: one attempt, not two
-        self.session.name = clean_name(event.name)
-        if self.recorder is not None:
-            self.recorder.begin(self.session)
+        self.session.begin(event.name)
         self.push_screen(QuestionScreen(self.session))
 
     def on_resume_screen_chosen(self, event) -> None:
         attempt, self.resume = self.resume, None
-        assert attempt is not None and self.store is not None
+        assert attempt is not None
         if not event.resume:
-            try:
-                self.store.abandon_attempt(attempt.id)
-            except StoreError as exc:
-                self._store_failed(str(exc))
+            self.session.set_aside(attempt)
             self.push_screen(WelcomeScreen(self.session))  # over the resume screen, which is never seen again
             return
-        s = self.session
-        s.lang = attempt.language if attempt.language in s.bank.languages else s.lang
-        s.seed, s.order, s.answers, s.name = attempt.seed, attempt.order, dict(attempt.answers), attempt.name
-        s.attempt_id, s.workshop, s.round = attempt.id, attempt.workshop, attempt.round
-        s.position = s.resume_position()
-        self.push_screen(QuestionScreen(s))
-        if s.finished:  # stopped after the last answer, before the result was stored
-            if self.recorder is not None:
-                self.recorder.finished(s)
+        self.session.resume(attempt)
+        self.push_screen(QuestionScreen(self.session))
+        if self.session.finished:  # it stopped after the last answer: the core has stored its result
             self._finished()
 
     @on(QuestionScreen.Finished)
     def _finished(self) -> None:
+        from misquiz.storage.recording import progress_of
         from misquiz.tui.screens.results import ResultsScreen
 
-        self.push_screen(ResultsScreen(self.session, self._previous()))
-
-    def _previous(self) -> tuple[str, dict[str, float | None]] | None:
-        """The date and myth scores of this person's previous finished attempt on this bank."""
-        s = self.session
-        if self.store is None or s.attempt_id is None:
-            return None
-        try:
-            before = self.store.previous_finished(s.name, s.bank.id, s.attempt_id)
-        except Exception:
-            return None
-        if before is None or before.result is None or before.finished_at is None:
-            return None
-        myths = cast(list[dict[str, Any]], before.result["myths"])
-        return before.finished_at, {m["id"]: m["score"] for m in myths}
+        self.push_screen(ResultsScreen(self.session, progress_of(self.store, self.session)))
 
     def action_help(self) -> None:
         from misquiz.tui.screens.help import HelpScreen
@@ -164,28 +135,31 @@ class MisquizApp(App[None]):
         from misquiz.tui.screens.results import ResultsScreen
 
         if self.session.answers and not isinstance(self.screen, ResultsScreen):
-            self.push_screen(ResultsScreen(self.session, self._previous()))
+            from misquiz.storage.recording import progress_of
+
+            self.push_screen(ResultsScreen(self.session, progress_of(self.store, self.session)))
 
     def action_export(self, kind: str) -> None:
-        from misquiz.render.report import RENDERERS, report_of, write_report
+        from misquiz.render.report import render_report, write_report
+        from misquiz.storage.recording import progress_of
 
+        s, now = self.session, self.clock_now()
+        plan = advice_plan(s.bank, s.result(), s.lang, name=s.name, progress=progress_of(self.store, s))
         if self.participant:  # in a browser: the file goes to the participant, not the server's disk
             import io
 
-            now = self.clock_now()
-            s = self.session
-            text = RENDERERS[kind](report_of(s.bank, s.answers, s.lang, s.name, now.isoformat()))
+            text = render_report(kind, plan, s.name, now.isoformat())
             self.deliver_text(io.StringIO(text), save_filename=f"misquiz-{now:%Y-%m-%d}.{kind}")
             return
         try:
-            path = write_report(self.session, kind, self.export_dir, self.clock_now())
+            path = write_report(plan, s.name, kind, self.export_dir, now)
         except OSError as exc:
             self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error")
             return
         self.notify(t(self.lang, "saved_to", path=path), timeout=12)
 
-    def clock_now(self):
-        from misquiz.storage.sqlite import utc_now
+    def clock_now(self) -> datetime:
+        from misquiz.storage.protocol import utc_now
 
         return self.store.clock() if self.store is not None else utc_now()
 
@@ -210,19 +184,21 @@ class MisquizApp(App[None]):
 
 def build_app(
     bank: Bank,
-    *,
-    lang: str,
-    seed: int | None = None,
-    name: str = "",
+    options: QuizOptions,
     store: Store | None = None,
-    workshop: str | None = None,
-    round: str | None = None,
+    *,
     export_dir: Path | None = None,
     participant: bool = False,
 ) -> MisquizApp:
     """The one factory for the CLI and the tests alike."""
-    session = QuizSession.start(bank, lang, seed, name)
-    session.workshop, session.round = workshop, round
+    from misquiz.storage.recording import open_quiz
+
+    holder: list[MisquizApp] = []
     # Each browser tab is a new participant: nobody resumes someone else's attempt.
-    resume = store.unfinished(bank.content_hash, workshop) if store is not None and not participant else None
-    return MisquizApp(session, store=store, resume=resume, export_dir=export_dir, participant=participant)
+    session, resume = open_quiz(
+        bank, options, store, lambda message: holder[0].store_failed(message) if holder else None,
+        offer_resume=not participant,
+    )  # fmt: skip
+    app = MisquizApp(session, store=store, resume=resume, export_dir=export_dir, participant=participant)
+    holder.append(app)
+    return app

@@ -5,9 +5,9 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
-from misquiz.core.model import Bank
-from misquiz.core.room import MIN_GROUP, Room, read_room
-from misquiz.storage.sqlite import Store, StoreError
+from misquiz.core.model import Bank, resolve_language
+from misquiz.core.room import MIN_GROUP, Room
+from misquiz.storage.protocol import Store, StoreError, read_room
 from misquiz.tui.screens.discuss import DiscussScreen
 from misquiz.tui.screens.room import RoomScreen
 
@@ -24,7 +24,7 @@ class RoomApp(App[None]):
     ) -> None:
         super().__init__()
         self.store, self.bank, self.workshop = store, bank, workshop
-        self.lang, self.round, self.min_group = lang, round, min_group
+        self.lang, self.round, self.min_group = resolve_language(bank, lang), round, min_group
         self.room: Room | None = None
 
     def get_default_screen(self) -> RoomScreen:

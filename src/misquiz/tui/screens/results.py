@@ -10,9 +10,9 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
-from misquiz.core.catalogue import format_date, t
+from misquiz.core.advice import CLEAR, NOT_ASSESSED, PRIORITIES, AdvicePlan, Progress, advice_plan
+from misquiz.core.catalogue import t
 from misquiz.core.quiz import QuizSession
-from misquiz.core.scoring import Result
 from misquiz.tui.widgets.key_bar import KeyBar
 from misquiz.tui.widgets.myth_row import MythRow
 
@@ -26,42 +26,38 @@ class ResultsScreen(Screen[None]):
         Binding("up,k", "app.focus_previous", show=False),
     ]
 
-    def __init__(self, session: QuizSession, previous: tuple[str, dict[str, float | None]] | None = None) -> None:
+    def __init__(self, session: QuizSession, progress: Progress | None = None) -> None:
         super().__init__()
         self.session = session
-        self.previous = previous  # (finished at, myth id -> score) of this person's last result
+        self.progress = progress  # this person's previous result on this bank
+
+    def plan(self) -> AdvicePlan:
+        s = self.session
+        return advice_plan(s.bank, s.result(), s.lang, name=s.name, progress=self.progress)
 
     def compose(self) -> ComposeResult:
-        s, lang = self.session, self.session.lang
-        result = s.result()
-        labels = {"mixed": t(lang, "mixed"), "not_assessed": t(lang, "not_assessed")}
+        plan, lang = self.plan(), self.session.lang
         with VerticalScroll(id="results"):
-            heading = t(lang, "results_for", name=s.name) if s.name else t(lang, "results_title")
-            yield Static(Text(heading, style="bold"), id="results-title", classes="title")
-            if result.profile is None or result.overall is None:
-                yield Static(t(lang, "summary_nothing"), classes="text")
+            yield Static(Text(plan.heading, style="bold"), id="results-title", classes="title")
+            if plan.nothing is not None:
+                yield Static(plan.nothing, classes="text")
             else:
-                yield Static(Text(t(lang, "overall"), style="bold"), classes="heading")
+                yield Static(Text(plan.labels["overall"], style="bold"), classes="heading")
                 yield Static(
-                    Text.assemble(
-                        (result.profile.title[lang], "bold"), f" — {t(lang, 'score_of', score=round(result.overall))}"
-                    ),
-                    id="profile-title",
+                    Text.assemble((plan.profile_title or "", "bold"), f" — {plan.overall_line}"), id="profile-title"
                 )
-                yield Static(" ".join(result.profile.text[lang].split()), id="profile-text", classes="text")
-            yield Static(Text(t(lang, "per_myth"), style="bold"), classes="heading")
-            hint = t(lang, "per_myth_hint")
-            if self.previous:
-                hint += "\n" + t(lang, "change_since", date=format_date(self.previous[0], lang))
+                yield Static(plan.profile_text or "", id="profile-text", classes="text")
+                if plan.coverage:
+                    yield Static(Text(plan.coverage, style="italic"), id="coverage", classes="text")
+            yield Static(Text(plan.labels["per_myth"], style="bold"), classes="heading")
+            hint = plan.labels["per_myth_hint"] + (f"\n{plan.progress_note}" if plan.progress_note else "")
             yield Static(Text(hint, style="italic"), classes="hint")
-            before = self.previous[1] if self.previous else {}
-            for score in result.by_hold():
-                then = before.get(score.myth.id)
-                change = None if then is None or score.score is None else score.score - then
-                yield MythRow(score, s.bank.bands, lang, labels, change)
-            if any(m.mixed_signals for m in result.myths):
-                yield Static(t(lang, "mixed_note"), id="mixed-note", classes="text note")
-            yield from self._advice(result)
+            width = max(len(row.band_label) for row in plan.rows)
+            for row in plan.rows:
+                yield MythRow(row, width)
+            if plan.mixed_note:
+                yield Static(plan.mixed_note, id="mixed-note", classes="text note")
+            yield from self._sections(plan)
             # Every action can be tapped too (phones in a workshop have no keyboard).
             with Horizontal(id="results-actions"):
                 yield Button(t(lang, "export_md"), id="save-md", compact=True)
@@ -69,32 +65,27 @@ class ResultsScreen(Screen[None]):
                 yield Button(f"← {t(lang, 'back')}", id="results-back", compact=True)
         yield KeyBar(id="keys")
 
-    def _advice(self, result: Result) -> ComposeResult:
-        lang = self.session.lang
-        yield Static(Text(t(lang, "priorities"), style="bold"), classes="heading", id="priorities")
-        if not result.priorities:
-            yield Static(t(lang, "no_priorities"), classes="text")
-        for n, m in enumerate(result.priorities, 1):
-            assert m.band is not None and m.score is not None
-            head = Text.assemble((f"{n}. {m.myth.title[lang]}", f"bold {m.band.color}"), f"  ({round(m.score)})")
-            yield Static(head, classes="advice-title")
-            yield Static(m.myth.advice[m.band.id][lang], classes="text advice")
-            actions = Text(f"{t(lang, 'actions')}:\n", style="italic")
-            for action in m.myth.actions:
-                actions.append(f"  ☐ {action[lang]}\n", style="not italic")
-            actions.rstrip()
-            yield Static(actions, classes="text actions")
-        if result.second_look:
-            yield Static(Text(t(lang, "second_look"), style="bold"), classes="heading", id="second-look")
-            for m in result.second_look:
-                assert m.band is not None and m.score is not None
-                yield Static(
-                    Text.assemble((m.myth.title[lang], "bold"), f"  ({round(m.score)})"), classes="advice-title"
-                )
-                yield Static(m.myth.advice[m.band.id][lang], classes="text advice")
-        if result.clear:
-            yield Static(Text(t(lang, "clear"), style="bold"), classes="heading", id="clear")
-            yield Static("\n".join(f"✓ {m.myth.title[lang]}" for m in result.clear), classes="text")
+    def _sections(self, plan: AdvicePlan) -> ComposeResult:
+        for section in plan.sections:
+            yield Static(Text(section.title, style="bold"), classes="heading", id=section.key.replace("_", "-"))
+            if not section.items and section.note:
+                yield Static(section.note, classes="text")
+            if section.key in (CLEAR, NOT_ASSESSED):
+                mark = "✓" if section.key == CLEAR else "·"
+                yield Static(Text("\n".join(f"{mark} {item.title}" for item in section.items)), classes="text")
+                continue
+            for n, item in enumerate(section.items, 1):
+                lead = f"{n}. " if section.key == PRIORITIES else ""
+                style = f"bold {item.color}" if section.key == PRIORITIES else "bold"
+                yield Static(Text.assemble((f"{lead}{item.title}", style), f"  ({item.score})"), classes="advice-title")
+                if item.advice:
+                    yield Static(Text(item.advice), classes="text advice")
+                if item.actions:
+                    actions = Text(f"{plan.labels['actions']}:\n", style="italic")
+                    for action in item.actions:
+                        actions.append(f"  ☐ {action}\n", style="not italic")
+                    actions.rstrip()
+                    yield Static(actions, classes="text actions")
 
     def on_mount(self) -> None:
         self._keys()
@@ -122,12 +113,12 @@ class ResultsScreen(Screen[None]):
         self.app.pop_screen()
 
     @on(Button.Pressed, "#save-md")
-    def _save_md(self) -> None:
-        self.app.action_export("md")  # type: ignore[attr-defined]
+    async def _save_md(self) -> None:
+        await self.run_action("app.export('md')")
 
     @on(Button.Pressed, "#save-html")
-    def _save_html(self) -> None:
-        self.app.action_export("html")  # type: ignore[attr-defined]
+    async def _save_html(self) -> None:
+        await self.run_action("app.export('html')")
 
     @on(Button.Pressed, "#results-back")
     def _back(self) -> None:

@@ -13,8 +13,8 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Button, Static
 
+from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import format_date, t
-from misquiz.storage.sqlite import StoredAttempt
 from misquiz.tui.widgets.key_bar import KeyBar
 
 
@@ -25,7 +25,7 @@ class ResumeScreen(Screen[None]):
     class Chosen(Message):
         resume: bool
 
-    def __init__(self, attempt: StoredAttempt, lang: str, title: str) -> None:
+    def __init__(self, attempt: Attempt, lang: str, title: str) -> None:
         super().__init__()
         self.attempt, self.lang, self.title_text = attempt, lang, title
 

@@ -10,8 +10,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widget import Widget
 
-from misquiz.core.model import Band
-from misquiz.core.scoring import MythScore
+from misquiz.core.advice import PlanRow
 
 NARROW, WIDE = 12, 20
 
@@ -23,53 +22,42 @@ class MythRow(Widget, can_focus=True):
     class Opened(Message):
         myth_id: str
 
-    def __init__(
-        self,
-        score: MythScore,
-        bands: tuple[Band, ...],
-        lang: str,
-        labels: dict[str, str],
-        change: float | None = None,
-    ) -> None:
+    def __init__(self, row: PlanRow, verdict_width: int) -> None:
         super().__init__(classes="myth-row")
-        self.score = score
-        self.change = change  # since this person's previous result
-        self.bands = bands
-        self.lang = lang
-        self.labels = labels  # "mixed", "not_assessed"
+        self.row = row
+        self.verdict_width = verdict_width  # the longest band word, so that bars line up
 
     def render(self) -> Text:
-        s = self.score
+        row = self.row
         bar = NARROW if self.size.width < 90 else WIDE
-        verdicts = [b.label[self.lang] for b in self.bands] + [self.labels["not_assessed"]]
-        verdict_width = max(map(len, verdicts)) + 2  # room for the mixed-signals flag
-        change_width = 0 if self.change is None else 6
+        verdict_width = self.verdict_width + 2  # room for the mixed-signals flag
+        change_width = 0 if row.change is None else 6
         title_width = max(12, self.size.width - bar - 7 - verdict_width - change_width)
-        title = s.myth.title[self.lang]
+        title = row.title
         if len(title) > title_width:
             title = title[: title_width - 1] + "…"
         text = Text(no_wrap=True)
         text.append(f"{title:<{title_width}} ")
-        if s.score is None or s.band is None:
+        if row.score is None:
             text.append("·" * bar, style="dim")
-            text.append(f"    –  {self.labels['not_assessed']}", style="dim")
+            text.append(f"    –  {row.band_label}", style="dim")
             return text
-        filled = round(s.score / 100 * bar)
-        color = s.band.color
+        filled = round(row.score / 100 * bar)
+        color = row.color
         text.append("█" * filled, style=color)
         text.append("░" * (bar - filled), style="dim")
-        text.append(f" {round(s.score):>3}  ")
-        if self.change is not None:
-            delta = round(self.change)
+        text.append(f" {row.score:>3}  ")
+        if row.change is not None:
+            delta = row.change
             arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
             text.append(f"{arrow}{abs(delta):>3}  " if delta else "  =   ", style="bold" if delta else "dim")
-        text.append(s.band.label[self.lang], style=f"bold {color}")
-        if s.mixed_signals:
+        text.append(row.band_label, style=f"bold {color}")
+        if row.mixed:
             text.append(" ⚑", style="bold")
         return text
 
     def action_open(self) -> None:
-        self.post_message(self.Opened(self.score.myth.id))
+        self.post_message(self.Opened(self.row.id))
 
     def on_click(self, event: events.Click) -> None:
         self.action_open()

@@ -16,7 +16,7 @@ from misquiz.files.bank import check_bank, shipped_bank_path
 from misquiz.files.document import parse_document
 from misquiz.files.results import read_result_file
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 MINIMAL = (DATA / "minimal.yaml").read_text(encoding="utf-8")
 RESULT = (DATA / "result.json").read_text(encoding="utf-8")
 ANSWERS = (DATA / "answers-two-held.yaml").read_text(encoding="utf-8")

@@ -8,8 +8,7 @@ from __future__ import annotations
 import pytest
 
 from misquiz.files.bank import load_bank
-from misquiz.tui.app import build_app
-from quiz_helpers import answer_all, answers_holding
+from support.quiz import answer_all, answers_holding, quiz_app
 
 BANK = load_bank()
 SIZE = (80, 24)
@@ -26,7 +25,7 @@ async def _still(pilot) -> None:
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_welcome(snap_compare, lang):
-    assert snap_compare(build_app(BANK, lang=lang, seed=1, name="Anna"), terminal_size=SIZE, run_before=_still)
+    assert snap_compare(quiz_app(BANK, lang=lang, seed=1, name="Anna"), terminal_size=SIZE, run_before=_still)
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
@@ -35,7 +34,7 @@ def test_statement(snap_compare, lang):
         await pilot.press("enter", "4", "2", "left")
         await _still(pilot)
 
-    assert snap_compare(build_app(BANK, lang=lang, seed=1), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(quiz_app(BANK, lang=lang, seed=1), terminal_size=SIZE, run_before=run_before)
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
@@ -45,4 +44,4 @@ def test_results(snap_compare, lang):
         await answer_all(pilot, ANSWERS)
         await _still(pilot)
 
-    assert snap_compare(build_app(BANK, lang=lang, seed=1, name="Anna"), terminal_size=SIZE, run_before=run_before)
+    assert snap_compare(quiz_app(BANK, lang=lang, seed=1, name="Anna"), terminal_size=SIZE, run_before=run_before)

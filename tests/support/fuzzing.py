@@ -20,7 +20,7 @@ from misquiz.files.answers import read_answers
 from misquiz.files.bank import check_bank, load_bank
 from misquiz.files.results import read_result_file
 
-DATA = Path(__file__).parent / "data"
+DATA = Path(__file__).resolve().parent.parent / "data"
 BANK = load_bank()
 
 odd_text = st.one_of(

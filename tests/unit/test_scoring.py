@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from misquiz.core.scoring import score_attempt
+from misquiz.core.model import find_range
+from misquiz.core.scoring import score_attempt, shown
 from misquiz.files.bank import load_bank, shipped_bank_path
 
 BANK = load_bank(shipped_bank_path())
@@ -34,9 +35,17 @@ def test_bands_follow_the_bank(tiny):
     by_id = score_attempt(tiny, {"a1": 3, "a2": 3, "a3": 3, "b1": 2, "b2": 4, "b3": 4}).by_id
     assert by_id["alpha"].score == 50 and by_id["alpha"].band.id == "doubt"
     assert by_id["beta"].score == 25 and by_id["beta"].band.id == "clear"
-    # "clear" holds up to and including 33; 33.3 (4 of 12 points) is already "doubt".
+    # The band is decided on the score people see: 33.3 (4 of 12 points) shows as 33, which is "clear".
     third = score_attempt(tiny, {"a1": 1, "a2": 1, "a3": 1}).by_id["alpha"]
-    assert third.score == pytest.approx(33.33, abs=0.01) and third.band.id == "doubt"
+    assert third.score == pytest.approx(33.33, abs=0.01) and shown(third.score) == 33 and third.band.id == "clear"
+
+
+@given(st.floats(min_value=0, max_value=100))
+def test_shown_scores_and_bands_are_mirror_symmetric(score):
+    assert shown(100 - score) == 100 - shown(score)
+    bands = [b.id for b in BANK.bands]
+    low, high = find_range(BANK.bands, shown(score)), find_range(BANK.bands, shown(100 - score))
+    assert bands.index(low.id) == len(bands) - 1 - bands.index(high.id)
 
 
 def test_no_opinion_and_unanswered_mean_not_assessed(tiny):
@@ -70,7 +79,7 @@ def test_priorities_highest_first_and_bank_order_breaks_ties(bank):
     assert [m.myth.id for m in result.priorities] == ["sales-goal", "no-interest", "more-posts"]
     assert not result.second_look
     assert len(result.clear) == 6
-    assert result.as_dict()["priorities"] == ["sales-goal", "no-interest", "more-posts"]
+    assert list(result.record().priorities) == ["sales-goal", "no-interest", "more-posts"]
 
 
 @given(answer_sets)
@@ -96,7 +105,7 @@ def test_reversing_every_answer_mirrors_every_score(answers):
 def test_no_opinion_never_counts(answers, statement_id):
     with_no_opinion = {**answers, statement_id: None}
     without = {k: v for k, v in answers.items() if k != statement_id}
-    assert score_attempt(BANK, with_no_opinion).as_dict() == score_attempt(BANK, without).as_dict()
+    assert score_attempt(BANK, with_no_opinion).record() == score_attempt(BANK, without).record()
 
 
 @given(answer_sets)

@@ -10,21 +10,21 @@ import pytest
 from click.testing import CliRunner
 
 from misquiz.cli import main
-from misquiz.core.room import read_room
 from misquiz.core.scoring import score_attempt
 from misquiz.render.room import room_csv, room_html, room_markdown
-from misquiz.storage.sqlite import Store
+from misquiz.storage import read_room
+from misquiz.storage.sqlite import SQLiteStore
 from misquiz.tui.room_app import RoomApp
 from misquiz.tui.screens.discuss import DiscussScreen
 from misquiz.tui.widgets.room_bar import RoomBar
-from quiz_helpers import answers_holding
+from support.quiz import answers_holding
 
 HOLD = {
     "sales-goal": (5, 1),  # held by everyone below
 }
 
 
-def add(store: Store, bank, answers, *, name="", workshop="ws", round=None, finished=True) -> int:
+def add(store: SQLiteStore, bank, answers, *, name="", workshop="ws", round=None, finished=True) -> int:
     attempt = store.start_attempt(
         bank_id=bank.id,
         bank_version=bank.version,
@@ -39,13 +39,13 @@ def add(store: Store, bank, answers, *, name="", workshop="ws", round=None, fini
     for sid, value in answers.items():
         store.save_answer(attempt, sid, value)
     if finished:
-        store.finish_attempt(attempt, score_attempt(bank, answers).as_dict())
+        store.finish_attempt(attempt, score_attempt(bank, answers).record())
     return attempt
 
 
 @pytest.fixture
 def filled(tmp_path, bank):
-    store = Store(tmp_path / "room.db")
+    store = SQLiteStore(tmp_path / "room.db")
     people = [
         answers_holding(bank, {"sales-goal": (5, 1), "more-posts": (5, 1)}),
         answers_holding(bank, {"sales-goal": (5, 1), "more-posts": (1, 5)}),
@@ -78,7 +78,7 @@ def test_json_shape(filled, bank):
 
 
 def test_below_the_minimum_group_only_counts_are_shown(tmp_path, bank):
-    store = Store(tmp_path / "few.db")
+    store = SQLiteStore(tmp_path / "few.db")
     add(store, bank, answers_holding(bank, {"sales-goal": (5, 1)}))
     add(store, bank, answers_holding(bank, {}))
     data = read_room(store, bank, "ws").as_dict()
@@ -155,7 +155,7 @@ async def test_the_room_view_refreshes_and_never_shows_a_name(filled, bank):
 
 
 async def test_the_room_view_below_the_threshold(tmp_path, bank):
-    store = Store(tmp_path / "few.db")
+    store = SQLiteStore(tmp_path / "few.db")
     add(store, bank, answers_holding(bank, {"sales-goal": (5, 1)}), name="Solo")
     app = RoomApp(store, bank, "ws", lang="en", round=None)
     async with app.run_test(size=(120, 35)) as pilot:
@@ -165,7 +165,7 @@ async def test_the_room_view_below_the_threshold(tmp_path, bank):
 
 
 def test_room_snapshot(snap_compare, tmp_path, bank):
-    store = Store(tmp_path / "snap.db")
+    store = SQLiteStore(tmp_path / "snap.db")
     for answers in (
         answers_holding(bank, {"sales-goal": (5, 1), "more-posts": (5, 1)}),
         answers_holding(bank, {"sales-goal": (5, 1), "no-plan": (3, 3)}),

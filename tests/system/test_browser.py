@@ -19,8 +19,8 @@ import pytest
 
 from misquiz.core.scoring import score_attempt
 from misquiz.files.bank import load_bank
-from misquiz.tui.app import build_app
-from serving import children_of, free_port, start_server
+from support.quiz import quiz_app
+from support.serving import children_of, free_port, start_server
 
 CHROMIUM = "/usr/bin/chromium"
 ON_CI = os.environ.get("CI") == "true"
@@ -73,7 +73,7 @@ async def wait_for_answers(db: Path, count: int, timeout: float = 20) -> None:
 
 async def layout(cols: int, rows: int) -> dict[str, tuple[float, float]]:
     """Where the tappable controls are at this terminal size, in cells (the same app, headless)."""
-    app = build_app(load_bank(), lang="en", seed=1)
+    app = quiz_app(load_bank(), lang="en", seed=1)
     spots: dict[str, tuple[float, float]] = {}
     async with app.run_test(size=(cols, rows)) as pilot:
         start = app.screen.query_one("#start").region

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from bombs import BOMBS, READERS, run_measured, write_bomb
+from support.bombs import BOMBS, READERS, run_measured, write_bomb
 
 EXPECTED = {
     "alias bomb": "anchors and aliases (&name / *name) are not allowed here",

@@ -14,8 +14,8 @@ from misquiz.core.problems import ProblemsError
 from misquiz.files.bank import NEGATIONS, check_bank, load_bank, shipped_bank_path
 from misquiz.files.schema import json_schema
 
-DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).parent.parent
+DATA = Path(__file__).resolve().parent.parent / "data"
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 ARTICLE_ORDER = [
     "side-issue",

@@ -10,12 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from misquiz.cli import main
-from misquiz.core.room import read_room
 from misquiz.render.room import room_csv, room_html, room_markdown
-from misquiz.storage.sqlite import Store
-from misquiz.tui.app import build_app
+from misquiz.storage import read_room
+from misquiz.storage.sqlite import SQLiteStore
 from misquiz.tui.room_app import RoomApp
-from quiz_helpers import answer_all, answers_holding
+from support import DATA
+from support.quiz import answer_all, answers_holding, quiz_app
 
 HOSTILE = [
     "[bold]x[/]",
@@ -48,7 +48,7 @@ def hostile_db(tmp_path_factory, bank):
     """Attempts whose names came in through the doors: the command line, the quiz, and imported files."""
     folder = tmp_path_factory.mktemp("hostile")
     db = folder / "h.db"
-    source = json.loads((__import__("pathlib").Path(__file__).parent / "data" / "result.json").read_text())
+    source = json.loads((DATA / "result.json").read_text())
     files = []
     for n, name in enumerate(HOSTILE):
         data = {**source, "uid": f"hostile{n:04d}x", "name": name, "workshop": "ws"}
@@ -87,7 +87,7 @@ def sink_json_export(db, bank):
 
 
 def sink_group_reports(db, bank):
-    room = read_room(Store(db), bank, "ws")
+    room = read_room(SQLiteStore(db), bank, "ws")
     return room_csv(room, bank, "en") + room_markdown(room, bank, "en") + room_html(room, bank, "en")
 
 
@@ -125,7 +125,7 @@ def test_every_sink_is_harmless(hostile_db, bank, sink):
 
 
 def test_names_are_capped(hostile_db):
-    rows = Store(hostile_db).history()
+    rows = SQLiteStore(hostile_db).history()
     assert max(len(r["name"]) for r in rows) <= 60
 
 
@@ -138,7 +138,7 @@ def test_a_hostile_bank_text_never_reaches_a_sheet_as_a_formula(tmp_path, bank):
 
 @pytest.mark.parametrize("name", HOSTILE[:10])
 async def test_the_quiz_shows_a_hostile_name_literally(bank, name):
-    app = build_app(bank, lang="en", seed=1)
+    app = quiz_app(bank, lang="en", seed=1)
     async with app.run_test(size=(80, 24)) as pilot:
         app.screen.query_one("#name").value = name
         await pilot.press("enter")
@@ -151,7 +151,7 @@ async def test_the_quiz_shows_a_hostile_name_literally(bank, name):
 
 
 async def test_the_room_never_shows_a_name(hostile_db, bank):
-    app = RoomApp(Store(hostile_db), bank, "ws", lang="en", round=None)
+    app = RoomApp(SQLiteStore(hostile_db), bank, "ws", lang="en", round=None)
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
         screen = app.export_screenshot()
@@ -172,5 +172,5 @@ def test_plain_mode_prints_a_hostile_name_harmlessly(tmp_path):
         timeout=60,
     ).stdout
     clean(out)
-    [row] = Store(tmp_path / "p.db").history()
+    [row] = SQLiteStore(tmp_path / "p.db").history()
     assert row["name"] == "\\x1b]52;c;aGk=\\x07Eve"

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
 from misquiz.cli import main
 from misquiz.files.schema import json_schema
+from support import DATA
 
-DATA = Path(__file__).parent / "data"
 ANSWERS = str(DATA / "answers-two-held.yaml")
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from fuzzing import (
+from support.fuzzing import (
     answers_data,
     answers_hold,
     bank_data,
@@ -17,7 +18,11 @@ from fuzzing import (
     result_holds,
 )
 
-SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))
+SETTINGS = settings(
+    max_examples=int(os.environ.get("MISQUIZ_FUZZ_CASES", "300")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
 
 
 def _write(text: str) -> Path:
@@ -59,12 +64,12 @@ def test_fuzzed_result_files(text):
 
 
 def test_the_unmutated_fixtures_load():
-    from fuzzing import BANK
     from misquiz.files.answers import read_answers
     from misquiz.files.bank import check_bank
     from misquiz.files.results import read_result_file
+    from support.fuzzing import BANK
 
-    data = Path(__file__).parent / "data"
+    data = Path(__file__).resolve().parent.parent / "data"
     assert check_bank(data / "minimal.yaml").ok
     assert len(read_answers(data / "answers-two-held.yaml", BANK)) == 27
     assert read_result_file(data / "result.json", BANK).finished_at == "2026-11-20T09:06:00+00:00"

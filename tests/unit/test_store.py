@@ -13,17 +13,19 @@ from datetime import UTC, datetime
 
 import pytest
 
-from misquiz.storage.sqlite import MIGRATIONS, SCHEMA_VERSION, Store, StoreError
+from misquiz.core.attempt import ScoreRecord
+from misquiz.storage import StoreError
+from misquiz.storage.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 
 
-def make(store: Store, **extra) -> int:
+def make(store: SQLiteStore, **extra) -> int:
     fields = dict(bank_id="b", bank_version="1", bank_hash="h", language="en", seed=1, order=["a", "b"])
     return store.start_attempt(**(fields | extra))
 
 
 def test_a_new_database_is_private_in_wal_mode_and_current(tmp_path):
     path = tmp_path / "sub" / "misquiz.db"
-    store = Store(path)
+    store = SQLiteStore(path)
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert store.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -49,21 +51,25 @@ def test_each_migration_runs_from_the_version_before(tmp_path, start):
         )
     conn.commit()
     conn.close()
-    store = Store(path)
+    store = SQLiteStore(path)
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"attempts_started", "attempts_workshop", "attempts_name_bank", "myth_scores_room"} <= indexes
     assert store.has_uid("u1") == (start >= 1)
     # the myth scores of attempts finished before the room existed are filled in
     rows = store.conn.execute("SELECT myth_id, score, band, mixed FROM myth_scores").fetchall()
-    assert rows == ([("m1", 75.0, "myth", 1)] if start >= 1 else [])
+    # (from version 3 on, the row above was written by hand without its myth scores)
+    assert rows == ([("m1", 75.0, "myth", 1)] if 1 <= start < 3 else [])
+    # attempts from before people were told apart belong to the owner (no workshop) or to no one
+    person = store.conn.execute("SELECT person FROM attempts").fetchall()
+    assert person == ([(None,)] if start >= 1 else [])
 
 
 def test_a_database_from_a_newer_misquiz_is_refused(tmp_path):
     path = tmp_path / "new.db"
     sqlite3.connect(path).execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}").connection.commit()
     with pytest.raises(StoreError, match="made by a newer misquiz"):
-        Store(path)
+        SQLiteStore(path)
 
 
 @pytest.mark.parametrize("content", [b"this is not a database at all\n" * 100, b"SQLite format 3\x00" + b"\xff" * 4000])
@@ -72,7 +78,7 @@ def test_a_file_that_is_not_a_database_is_left_untouched(tmp_path, content):
     path.write_bytes(content)
     before = path.stat().st_mtime_ns
     with pytest.raises(StoreError, match="not a misquiz database"):
-        Store(path)
+        SQLiteStore(path)
     assert path.read_bytes() == content and path.stat().st_mtime_ns == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.db"]
 
@@ -85,20 +91,20 @@ def test_a_folder_that_cannot_be_written(tmp_path):
         locked.mkdir(mode=0o500)
         path = locked / "misquiz.db"
     with pytest.raises(StoreError, match="cannot create the database here"):
-        Store(path)
+        SQLiteStore(path)
 
 
 def test_a_directory_as_the_database(tmp_path):
     with pytest.raises(StoreError, match="is a directory"):
-        Store(tmp_path)
+        SQLiteStore(tmp_path)
 
 
 def test_a_locked_database_waits_then_says_so(tmp_path):
     path = tmp_path / "busy.db"
-    Store(path).close()
+    SQLiteStore(path).close()
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
-    store = Store(path, busy_timeout_ms=300)
+    store = SQLiteStore(path, busy_timeout_ms=300)
     started = datetime.now()
     with pytest.raises(StoreError, match=r"locked by another program and stayed locked for 0\.3 seconds"):
         make(store)
@@ -108,24 +114,24 @@ def test_a_locked_database_waits_then_says_so(tmp_path):
 
 
 def test_answers_are_stored_as_given_and_replaced_when_changed(tmp_path):
-    store = Store(tmp_path / "a.db")
+    store = SQLiteStore(tmp_path / "a.db")
     attempt = make(store, name="Anna")
     store.save_answer(attempt, "a", 4)
     store.save_answer(attempt, "b", None)
     store.save_answer(attempt, "a", 2)
     assert store.answers(attempt) == {"a": 2, "b": None}
     assert store.unfinished("h").id == attempt
-    store.finish_attempt(attempt, {"overall": {"score": 10.0, "profile": "p"}, "myths": []})
+    store.finish_attempt(attempt, ScoreRecord.from_json({"overall": {"score": 10.0, "profile": "p"}, "myths": []}))
     assert store.unfinished("h") is None
 
 
 def test_history_is_newest_first_in_the_documented_shape(tmp_path):
     clock = iter(datetime(2026, 1, d, tzinfo=UTC) for d in range(1, 20))
-    store = Store(tmp_path / "h.db", clock=lambda: next(clock))
+    store = SQLiteStore(tmp_path / "h.db", clock=lambda: next(clock))
     first = make(store, name="A")
     store.save_answer(first, "a", 5)
     myths = [{"id": "m", "score": 50.0, "band": "doubt", "mixed_signals": False, "answered": 1}]
-    store.finish_attempt(first, {"overall": {"score": 50.0, "profile": "p"}, "myths": myths})
+    store.finish_attempt(first, ScoreRecord.from_json({"overall": {"score": 50.0, "profile": "p"}, "myths": myths}))
     second = make(store, name="B", workshop="ws1", round="before")
     rows = store.history()
     assert [r["id"] for r in rows] == [second, first]
@@ -149,8 +155,8 @@ def test_history_is_newest_first_in_the_documented_shape(tmp_path):
 WRITER = textwrap.dedent(
     """
     import sys
-    from misquiz.storage.sqlite import Store
-    store = Store(sys.argv[1])
+    from misquiz.storage.sqlite import SQLiteStore
+    store = SQLiteStore(sys.argv[1])
     for n in range(5):
         attempt = store.start_attempt(bank_id="b", bank_version="1", bank_hash="h", language="en", seed=n,
                                       order=["a", "b"], name=sys.argv[2])
@@ -169,7 +175,7 @@ def test_twenty_processes_store_at_the_same_time(tmp_path):
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), errors
     assert not any("locked" in e for e in errors)
-    store = Store(path)
+    store = SQLiteStore(path)
     assert store.conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 100
     assert store.conn.execute("SELECT COUNT(DISTINCT name) FROM attempts").fetchone()[0] == 20
     assert store.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 200
@@ -181,7 +187,7 @@ def test_history_json_from_the_command_line(tmp_path):
     from misquiz.cli import main
 
     db = tmp_path / "cli.db"
-    store = Store(db)
+    store = SQLiteStore(db)
     make(store, name="<b>x</b>")
     result = CliRunner().invoke(main, ["history", "--json", "--db", str(db)])
     assert result.exit_code == 0

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 
 from misquiz.core.quiz import shuffled_order
-from misquiz.tui.app import build_app
 from misquiz.tui.screens.confirm import ConfirmScreen
 from misquiz.tui.screens.help import HelpScreen
 from misquiz.tui.screens.myth import MythScreen
@@ -14,7 +13,7 @@ from misquiz.tui.screens.results import ResultsScreen
 from misquiz.tui.screens.welcome import WelcomeScreen
 from misquiz.tui.widgets.answer_options import AnswerOptions
 from misquiz.tui.widgets.myth_row import MythRow
-from quiz_helpers import answer_all, answers_holding
+from support.quiz import answer_all, answers_holding, quiz_app
 
 SIZE = (80, 24)
 
@@ -30,7 +29,7 @@ def shown(screen) -> str:
 
 
 async def test_welcome_then_statements_in_the_seeded_order(bank):
-    app = build_app(bank, lang="en", seed=7)
+    app = quiz_app(bank, lang="en", seed=7)
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, WelcomeScreen)
         assert "Nine misconceptions about social media in business" in shown(app.screen)
@@ -45,7 +44,7 @@ async def test_welcome_then_statements_in_the_seeded_order(bank):
 
 async def test_myths_3_and_6_held_become_the_priorities_in_order(bank):
     answers = answers_holding(bank, {"sales-goal": (5, 1), "more-posts": (4, 2)})
-    app = build_app(bank, lang="en", seed=3)
+    app = quiz_app(bank, lang="en", seed=3)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await answer_all(pilot, answers)
@@ -55,12 +54,12 @@ async def test_myths_3_and_6_held_become_the_priorities_in_order(bank):
         text = shown(app.screen)
         assert text.index("1. Our goal on social media is more sales") < text.index("2. The more we post, the better")
         # the bars are sorted from most to least held
-        rows = [row.score.myth.id for row in app.screen.query(MythRow)]
+        rows = [row.row.id for row in app.screen.query(MythRow)]
         assert rows[:2] == ["sales-goal", "more-posts"]
 
 
 async def test_going_back_and_changing_an_answer_changes_the_result(bank):
-    app = build_app(bank, lang="en", seed=11)
+    app = quiz_app(bank, lang="en", seed=11)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "5", "5")
         first, second = app.session.order[:2]
@@ -81,7 +80,7 @@ async def test_going_back_and_changing_an_answer_changes_the_result(bank):
 
 
 async def test_no_opinion_is_recorded_and_shown_selected(bank):
-    app = build_app(bank, lang="en", seed=1)
+    app = quiz_app(bank, lang="en", seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "0", "backspace")
         assert app.session.answers[app.session.order[0]] is None
@@ -89,7 +88,7 @@ async def test_no_opinion_is_recorded_and_shown_selected(bank):
 
 
 async def test_clicking_an_option_answers(bank):
-    app = build_app(bank, lang="en", seed=1)
+    app = quiz_app(bank, lang="en", seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await pilot.click("#answer-4")
@@ -99,7 +98,7 @@ async def test_clicking_an_option_answers(bank):
 
 
 async def test_switching_language_keeps_every_answer(bank):
-    app = build_app(bank, lang="en", seed=5)
+    app = quiz_app(bank, lang="en", seed=5)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "4", "2", "0")
         kept = dict(app.session.answers)
@@ -115,7 +114,7 @@ async def test_switching_language_keeps_every_answer(bank):
 
 
 async def test_dutch_quiz_shows_no_english_interface_word(bank):
-    app = build_app(bank, lang="nl", seed=2)
+    app = quiz_app(bank, lang="nl", seed=2)
     answers = answers_holding(bank, {"no-plan": (4, 2)})
     async with app.run_test(size=SIZE) as pilot:
         english = ("Start", "Back", "Next", "Quit", "Keys", "answer", "Your", "Strongly", "No opinion", "Overall")
@@ -129,7 +128,7 @@ async def test_dutch_quiz_shows_no_english_interface_word(bank):
 
 
 async def test_quitting_asks_first(bank):
-    app = build_app(bank, lang="en", seed=1)
+    app = quiz_app(bank, lang="en", seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "3", "q")
         assert isinstance(app.screen, ConfirmScreen)
@@ -143,7 +142,7 @@ async def test_quitting_asks_first(bank):
 
 
 async def test_typing_q_in_the_name_field_does_not_quit(bank):
-    app = build_app(bank, lang="en", seed=1)
+    app = quiz_app(bank, lang="en", seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press(*"qlq")
         assert isinstance(app.screen, WelcomeScreen)
@@ -152,7 +151,7 @@ async def test_typing_q_in_the_name_field_does_not_quit(bank):
 
 
 async def test_help_shows_every_key(bank):
-    app = build_app(bank, lang="en", seed=1)
+    app = quiz_app(bank, lang="en", seed=1)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "question_mark")
         assert isinstance(app.screen, HelpScreen)
@@ -165,14 +164,14 @@ async def test_help_shows_every_key(bank):
 
 async def test_results_open_a_myth_and_flag_mixed_signals(bank):
     answers = answers_holding(bank, {"sales-goal": (5, 4)})  # agrees with both keyings
-    app = build_app(bank, lang="en", seed=4)
+    app = quiz_app(bank, lang="en", seed=4)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter")
         await answer_all(pilot, answers)
         sales = app.session.result().by_id["sales-goal"]
         assert sales.mixed_signals
         assert "⚑ Mixed signals" in shown(app.screen)
-        assert app.focused.score.myth.id == "sales-goal"
+        assert app.focused.row.id == "sales-goal"
         await pilot.press("enter")
         assert isinstance(app.screen, MythScreen)
         assert bank.myths[2].explanation["en"].split()[0] in shown(app.screen)
@@ -181,7 +180,7 @@ async def test_results_open_a_myth_and_flag_mixed_signals(bank):
 
 
 async def test_a_hostile_name_appears_literally_and_harmlessly(bank):
-    app = build_app(bank, lang="en", seed=1)
+    app = quiz_app(bank, lang="en", seed=1)
     async with app.run_test(size=SIZE) as pilot:
         app.screen.query_one("#name").value = "[bold]x[/] \x1b]52;c;aGk=\x07\x1b[31m"
         await pilot.press("enter")
@@ -192,7 +191,7 @@ async def test_a_hostile_name_appears_literally_and_harmlessly(bank):
 
 
 async def test_command_palette_offers_the_main_actions(bank):
-    app = build_app(bank, lang="nl", seed=1)
+    app = quiz_app(bank, lang="nl", seed=1)
     async with app.run_test(size=SIZE) as pilot:
         commands = [c.title for c in app.get_system_commands(app.screen)]
         assert commands == ["Taal wisselen", "Toetsen tonen", "Licht of donker", "Afsluiten"]
@@ -205,10 +204,10 @@ async def test_command_palette_offers_the_main_actions(bank):
 
 
 async def test_a_double_enter_starts_one_attempt(bank, tmp_path):
-    from misquiz.storage.sqlite import Store
+    from misquiz.storage.sqlite import SQLiteStore
 
-    store = Store(tmp_path / "d.db")
-    app = build_app(bank, lang="en", seed=1, store=store)
+    store = SQLiteStore(tmp_path / "d.db")
+    app = quiz_app(bank, lang="en", seed=1, store=store)
     async with app.run_test(size=SIZE) as pilot:
         welcome = app.screen
         welcome.post_message(WelcomeScreen.Started(""))

@@ -8,7 +8,7 @@ import sys
 
 from misquiz.core.quiz import shuffled_order
 from misquiz.core.scoring import score_attempt
-from misquiz.storage.sqlite import Store
+from misquiz.storage.sqlite import SQLiteStore
 
 
 def take(tmp_path, lines: list[str], *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -35,9 +35,9 @@ def test_a_whole_quiz_through_a_pipe(tmp_path, bank):
     assert "\x1b" not in out  # no full-screen control codes at all
     assert "27 / 27" in out and "Overall: Held back by misconceptions (100 of 100)" in out
     assert "Your priorities" in out and "1. Social media are a side issue (100/100)" in out
-    [row] = Store(tmp_path / "plain.db").history()
+    [row] = SQLiteStore(tmp_path / "plain.db").history()
     assert row["name"] == "Anna" and row["answered"] == 27 and row["overall"]["score"] == 100.0
-    expected = score_attempt(bank, {sid: int(a) for sid, a in zip(order, answers, strict=True)}).as_dict()
+    expected = score_attempt(bank, {sid: int(a) for sid, a in zip(order, answers, strict=True)}).record().as_json()
     assert row["overall"] == expected["overall"]
 
 
@@ -49,7 +49,7 @@ def test_unknown_lines_ask_again_and_b_goes_back(tmp_path, bank):
     assert "  2  Disagree  (your answer)" in out  # going back shows the earlier answer
     assert "Type 1 (strongly disagree) to 5" in out
     assert "Your answers are saved" in out
-    store = Store(tmp_path / "plain.db")
+    store = SQLiteStore(tmp_path / "plain.db")
     [row] = store.history()
     order = shuffled_order(bank, 3)
     assert store.answers(row["id"]) == {order[0]: 4, order[1]: 5}
@@ -62,7 +62,7 @@ def test_resume_after_quitting(tmp_path, bank):
     assert "answered 2 of 27 statements" in out
     after = out.split("answered 2 of 27")[1]
     assert "\n3 / 27 " in after and "\n1 / 27 " not in after  # it goes on at the third statement
-    store = Store(tmp_path / "plain.db")
+    store = SQLiteStore(tmp_path / "plain.db")
     [row] = store.history()
     assert row["answered"] == 27 and row["finished_at"] is not None and row["name"] == "Bo"
 
@@ -72,7 +72,7 @@ def test_term_dumb_chooses_plain_mode_and_input_that_ends_keeps_answers(tmp_path
     assert result.returncode == 0
     assert "Plain mode: TERM=dumb" in result.stdout
     assert "The input ended; the answers given so far are saved." in result.stdout
-    [row] = Store(tmp_path / "plain.db").history()
+    [row] = SQLiteStore(tmp_path / "plain.db").history()
     assert row["answered"] == 2
 
 

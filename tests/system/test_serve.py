@@ -12,9 +12,9 @@ import time
 import aiohttp
 import pytest
 
-from misquiz.tui.app import build_app
 from misquiz.web.serve import Participant, WorkshopServer, public_url_for, qr_text
-from serving import children_of, free_port, start_server
+from support.quiz import quiz_app
+from support.serving import children_of, free_port, start_server
 
 
 @pytest.fixture
@@ -141,9 +141,9 @@ def test_public_urls_and_the_qr_code():
 
 
 def test_a_participant_can_reach_nothing_outside_the_quiz(bank, tmp_path):
-    from misquiz.storage.sqlite import Store
+    from misquiz.storage.sqlite import SQLiteStore
 
-    store = Store(tmp_path / "p.db")
+    store = SQLiteStore(tmp_path / "p.db")
     store.start_attempt(
         bank_id=bank.id,
         bank_version=bank.version,
@@ -154,7 +154,7 @@ def test_a_participant_can_reach_nothing_outside_the_quiz(bank, tmp_path):
         workshop="ws",
         name="Someone else",
     )
-    app = build_app(bank, lang="en", store=store, workshop="ws", participant=True)
+    app = quiz_app(bank, lang="en", store=store, workshop="ws", participant=True)
     assert app.resume is None  # never someone else's unfinished attempt
     titles = {c.title for c in app.get_system_commands(app.screen if app._screen_stack else None)}
     assert titles <= {

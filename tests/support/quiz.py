@@ -28,3 +28,24 @@ async def answer_all(pilot, answers: dict[str, int | None]) -> None:
         if last:
             break
     await pilot.pause()
+
+
+def quiz_app(
+    bank: Bank,
+    *,
+    lang: str = "en",
+    seed: int | None = None,
+    name: str = "",
+    store=None,
+    workshop: str | None = None,
+    round: str | None = None,
+    person: str | None = None,
+    export_dir=None,
+    participant: bool = False,
+):
+    """The app as the CLI builds it, from options spelled out as keywords."""
+    from misquiz.core.quiz import QuizOptions
+    from misquiz.tui.app import build_app
+
+    options = QuizOptions(lang, seed, name, workshop, round, person)
+    return build_app(bank, options, store, export_dir=export_dir, participant=participant)

@@ -1,0 +1,169 @@
+"""The advice plan: one view-model of a result that every face and report renders.
+
+It decides which sections exist, in what order, and what each says, in one language.
+Renderers (the TUI, plain lines, text, Markdown, HTML) only lay it out. A difference
+between faces is declared here, never decided by a face.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from typing import NamedTuple
+
+from misquiz.core.catalogue import format_date, t
+from misquiz.core.model import Bank, resolve_language
+from misquiz.core.scoring import MythScore, Result, shown
+
+CHECK_BACK_DAYS = 90
+PRIORITIES, SECOND_LOOK, CLEAR, NOT_ASSESSED = "priorities", "second_look", "clear", "not_assessed"
+
+
+class Progress(NamedTuple):
+    """The same person's previous finished result on the same bank."""
+
+    since: str  # ISO date-time it was finished
+    scores: dict[str, float | None]
+
+
+class PlanRow(NamedTuple):
+    """One misconception in the per-myth list (most held first)."""
+
+    id: str
+    title: str
+    score: int | None  # the shown score; None: not assessed
+    band: str | None  # band id
+    band_label: str
+    color: str
+    mixed: bool
+    change: int | None  # since the previous result
+
+
+class PlanItem(NamedTuple):
+    id: str
+    title: str
+    score: int | None
+    band_label: str
+    color: str
+    advice: str | None
+    actions: tuple[str, ...]
+    mixed: bool
+
+
+class PlanSection(NamedTuple):
+    key: str  # PRIORITIES, SECOND_LOOK, CLEAR or NOT_ASSESSED
+    title: str
+    items: tuple[PlanItem, ...]
+    note: str | None  # said when the section has no items (only priorities say anything then)
+
+
+class AdvicePlan(NamedTuple):
+    lang: str
+    bank_title: str
+    heading: str
+    nothing: str | None  # no statement answered: only this is said
+    profile_title: str | None
+    profile_text: str | None
+    overall: int | None
+    overall_line: str | None  # "score 42 of 100"
+    coverage: str | None  # how many myths the result covers, when some were not assessed
+    rows: tuple[PlanRow, ...]
+    sections: tuple[PlanSection, ...]
+    mixed_note: str | None
+    progress_note: str | None
+    check_back: str | None
+    labels: dict[str, str]  # the small words a renderer places: actions, per_myth, overall, mixed, ...
+
+    def section(self, key: str) -> PlanSection | None:
+        return next((s for s in self.sections if s.key == key), None)
+
+
+LABELS = ("actions", "per_myth", "per_myth_hint", "overall", "mixed", "not_assessed", "why", "check_back_title")
+
+
+def advice_plan(
+    bank: Bank,
+    result: Result,
+    lang: str,
+    *,
+    name: str = "",
+    progress: Progress | None = None,
+    taken_at: str | None = None,
+) -> AdvicePlan:
+    lang = resolve_language(bank, lang)
+    heading = t(lang, "results_for", name=name) if name else t(lang, "results_title")
+    labels = {key: t(lang, key) for key in LABELS}
+    check_back = None
+    if taken_at is not None:
+        when = (datetime.fromisoformat(taken_at) + timedelta(days=CHECK_BACK_DAYS)).isoformat()
+        check_back = t(lang, "check_back", date=format_date(when, lang))
+    rows = tuple(_row(m, lang, progress, labels) for m in result.by_hold())
+    if result.profile is None or result.overall is None:
+        return AdvicePlan(
+            lang, bank.title[lang], heading, t(lang, "summary_nothing"), None, None, None, None, None,
+            rows, (), None, None, check_back, labels,
+        )  # fmt: skip
+    assessed = sum(1 for m in result.myths if m.score is not None)
+    coverage = None
+    if assessed < len(result.myths):
+        coverage = t(lang, "coverage", n=assessed, total=len(result.myths))
+    priorities = tuple(_item(m, lang, advice=True, actions=True) for m in result.priorities)
+    sections = [
+        PlanSection(PRIORITIES, t(lang, "priorities"), priorities, None if priorities else t(lang, "no_priorities"))
+    ]
+    if result.second_look:
+        items = tuple(_item(m, lang, advice=True, actions=False) for m in result.second_look)
+        sections.append(PlanSection(SECOND_LOOK, t(lang, "second_look"), items, None))
+    if result.clear:
+        items = tuple(_item(m, lang, advice=False, actions=False) for m in result.clear)
+        sections.append(PlanSection(CLEAR, t(lang, "clear"), items, None))
+    skipped = tuple(_item(m, lang, advice=False, actions=False) for m in result.myths if m.score is None)
+    if skipped:
+        sections.append(PlanSection(NOT_ASSESSED, t(lang, "not_assessed_title"), skipped, None))
+    mixed = t(lang, "mixed_note") if any(m.mixed_signals for m in result.myths) else None
+    progress_note = t(lang, "change_since", date=format_date(progress.since, lang)) if progress else None
+    overall = shown(result.overall)
+    return AdvicePlan(
+        lang=lang,
+        bank_title=bank.title[lang],
+        heading=heading,
+        nothing=None,
+        profile_title=result.profile.title[lang],
+        profile_text=" ".join(result.profile.text[lang].split()),
+        overall=overall,
+        overall_line=t(lang, "score_of", score=overall),
+        coverage=coverage,
+        rows=rows,
+        sections=tuple(sections),
+        mixed_note=mixed,
+        progress_note=progress_note,
+        check_back=check_back,
+        labels=labels,
+    )
+
+
+def _row(m: MythScore, lang: str, progress: Progress | None, labels: dict[str, str]) -> PlanRow:
+    before = progress.scores.get(m.myth.id) if progress else None
+    change = None if before is None or m.score is None else shown(m.score) - shown(before)
+    return PlanRow(
+        m.myth.id,
+        m.myth.title[lang],
+        None if m.score is None else shown(m.score),
+        m.band.id if m.band else None,
+        m.band.label[lang] if m.band else labels["not_assessed"],
+        m.band.color if m.band else "grey",
+        m.mixed_signals,
+        change,
+    )
+
+
+def _item(m: MythScore, lang: str, *, advice: bool, actions: bool) -> PlanItem:
+    return PlanItem(
+        m.myth.id,
+        m.myth.title[lang],
+        None if m.score is None else shown(m.score),
+        m.band.label[lang] if m.band else "",
+        m.band.color if m.band else "grey",
+        m.myth.advice[m.band.id][lang] if advice and m.band else None,
+        tuple(a[lang] for a in m.myth.actions) if actions else (),
+        m.mixed_signals,
+    )

@@ -1,0 +1,96 @@
+"""The narrow interface every store fills: what the faces may ask of a database.
+
+SQLite fills it today (storage.sqlite); a second backend fills the same methods and
+passes the same tests. Nothing outside storage/ speaks SQL.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from misquiz.core.attempt import Attempt, ScoreRecord
+    from misquiz.core.model import Bank
+    from misquiz.core.room import Room, RoomCounts
+
+
+class StoreError(Exception):
+    """A database that cannot be used; the message says where and why."""
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def default_db_path() -> Path:
+    env = os.environ.get("MISQUIZ_DB")
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("misquiz", appauthor=False)) / "misquiz.db"
+
+
+class Store(Protocol):
+    clock: Callable[[], datetime]
+
+    def close(self) -> None: ...
+
+    def start_attempt(
+        self,
+        *,
+        bank_id: str,
+        bank_version: str,
+        bank_hash: str,
+        language: str,
+        seed: int,
+        order: list[str],
+        name: str = "",
+        workshop: str | None = None,
+        round: str | None = None,
+        person: str | None = None,
+        uid: str | None = None,
+        started_at: str | None = None,
+    ) -> int: ...
+
+    def save_answer(self, attempt_id: int, statement_id: str, value: int | None) -> None: ...
+
+    def set_language(self, attempt_id: int, language: str) -> None: ...
+
+    def finish_attempt(self, attempt_id: int, result: ScoreRecord, finished_at: str | None = None) -> None: ...
+
+    def abandon_attempt(self, attempt_id: int) -> None: ...
+
+    def attempt(self, attempt_id: int) -> Attempt | None: ...
+
+    def latest_id(self) -> int | None: ...
+
+    def unfinished(self, bank_hash: str, workshop: str | None = None) -> Attempt | None: ...
+
+    def previous_finished(self, attempt_id: int) -> Attempt | None: ...
+
+    def history(self) -> list[dict[str, object]]: ...
+
+    def history_json(self) -> str: ...
+
+    def import_attempt(self, attempt: Attempt) -> bool: ...
+
+    def room_counts(self, workshop: str) -> RoomCounts: ...
+
+
+def open_store(where: str | os.PathLike[str] | None = None, clock: Callable[[], datetime] = utc_now) -> Store:
+    """The store at a path (default: the user's data folder or $MISQUIZ_DB)."""
+    from misquiz.storage.sqlite import SQLiteStore
+
+    return SQLiteStore(where or default_db_path(), clock=clock)
+
+
+def read_room(store: Store, bank: Bank, workshop: str, round: str | None = None, min_group: int | None = None) -> Room:
+    """Where a workshop room stands now: the store counts, the core tallies."""
+    from misquiz.core.room import MIN_GROUP, tally_room
+
+    return tally_room(bank, store.room_counts(workshop), workshop, round, MIN_GROUP if min_group is None else min_group)
