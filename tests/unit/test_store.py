@@ -208,3 +208,22 @@ def test_a_bad_database_path_from_the_command_line(tmp_path):
     assert result.exit_code == 1
     assert "not a misquiz database" in result.stderr and "Traceback" not in result.output
     assert path.read_text() == "hello\n" * 1000
+
+
+def test_progress_links_a_person_by_identity_never_by_name(tmp_path):
+    store = SQLiteStore(tmp_path / "who.db")
+    record = ScoreRecord.from_json({"overall": {"score": 10.0, "profile": "p"}, "myths": []})
+
+    def finished(**extra) -> int:
+        attempt = make(store, **extra)
+        store.finish_attempt(attempt, record)
+        return attempt
+
+    # In the terminal the database is one person's: a later attempt is theirs, whatever name was typed.
+    mine = finished(name="Anna")
+    assert store.previous_finished(make(store, name="")).id == mine  # type: ignore[union-attr]
+    # In a workshop only the same participant's own earlier attempt counts; names mean nothing.
+    first_a = finished(name="", workshop="ws", person="tab:a")
+    assert store.previous_finished(make(store, name="", workshop="ws", person="tab:b")) is None
+    assert store.previous_finished(make(store, name="", workshop="ws", person="tab:a")).id == first_a  # type: ignore[union-attr]
+    assert store.previous_finished(make(store, name="Anna", workshop="ws", person="tab:c")) is None
