@@ -59,7 +59,7 @@ def fill(path: Path, count: int, workshops: int = 40) -> None:
         finished = n % 10 != 0
         result = score_attempt(bank, answers).record() if finished else None
         if result:
-            store_scores = [(m["id"], m["score"], m["band"], int(m["mixed_signals"])) for m in result["myths"]]
+            store_scores = [(m.id, m.score, m.band, int(m.mixed_signals)) for m in result.myths]
         cursor = conn.execute(
             "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
             "workshop, round, started_at, finished_at, result) VALUES (?, ?, ?, ?, 'en', ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -75,7 +75,7 @@ def fill(path: Path, count: int, workshops: int = 40) -> None:
                 "before" if n % 2 else "after",
                 f"2026-01-01T00:{n // 600 % 60:02d}:{n % 60:02d}+00:00",
                 "2026-01-02T00:00:00+00:00" if finished else None,
-                json.dumps(result) if result else None,
+                json.dumps(result.as_json()) if result else None,
             ),
         )
         conn.executemany(

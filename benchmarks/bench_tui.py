@@ -91,11 +91,12 @@ def bench_start_up() -> None:
 
 
 async def bench_keypress() -> None:
+    from misquiz.core.quiz import QuizOptions
     from misquiz.files.bank import load_bank
     from misquiz.tui.app import build_app
     from misquiz.tui.screens.question import QuestionScreen
 
-    app = build_app(load_bank(), lang="en", seed=1)
+    app = build_app(load_bank(), QuizOptions("en", seed=1))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("enter")
         await pilot.pause()
