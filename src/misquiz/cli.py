@@ -174,18 +174,9 @@ def validate(path: str | None, as_json: bool, strict: bool) -> None:
     if as_json:
         click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
     else:
-        for problem in result.errors + result.warnings:
-            click.echo(str(problem))
-        counts = (
-            f"{result.myths} myths, {result.statements} statements, languages: {', '.join(result.languages) or '-'}"
-        )
-        if result.ok:
-            warned = f", {len(result.warnings)} warning(s)" if result.warnings else ""
-            click.echo(plain(f"{result.file}: valid{warned} · {counts}"))
-        else:
-            click.echo(
-                plain(f"{result.file}: {len(result.errors)} error(s), {len(result.warnings)} warning(s) · {counts}")
-            )
+        from misquiz.render.listing import bank_check_text
+
+        click.echo(bank_check_text(result))
     sys.exit(0 if result.ok else 1)
 
 
@@ -228,19 +219,9 @@ def history(as_json: bool, db: str | None) -> None:
         rows = store.history()
     except StoreError as exc:
         _store_failed(exc)
-    if not rows:
-        click.echo("No attempts yet. Take the quiz with: misquiz")
-        return
-    click.echo(f"{'id':>5}  {'started':<16}  {'name':<20}  {'workshop':<12}  {'answered':>8}  overall")
-    for row in rows:
-        overall = row["overall"]
-        verdict = f"{overall['score']:.0f} {overall['profile']}" if overall else "unfinished"  # type: ignore[index]
-        where = str(row["workshop"] or "") + (f"/{row['round']}" if row["round"] else "")
-        click.echo(
-            f"{row['id']:>5}  {str(row['started_at'])[:16].replace('T', ' '):<16}  "
-            f"{plain(str(row['name']))[:20]:<20}  {plain(where)[:12]:<12}  "
-            f"{str(row['answered']) + '/' + str(row['total']):>8}  {verdict}"
-        )
+    from misquiz.render.listing import history_table
+
+    click.echo(history_table(rows))
 
 
 @main.command()
