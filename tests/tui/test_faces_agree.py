@@ -17,6 +17,7 @@ from misquiz.core.advice import advice_plan
 from misquiz.core.catalogue import t
 from misquiz.core.quiz import QuizOptions
 from misquiz.core.scoring import score_attempt
+from misquiz.files.bank import load_bank
 from misquiz.render.report import html_page, markdown
 from misquiz.render.text import plan_text
 from misquiz.storage.recording import open_quiz
@@ -121,6 +122,14 @@ def test_room_report_falls_back_to_a_language_the_bank_has(tmp_path, tiny):
     only_en["bank"]["languages"] = ["en"]
     bank_file = tmp_path / "en-only.yaml"
     bank_file.write_text(yaml.safe_dump(only_en, allow_unicode=True), encoding="utf-8")
+    english = load_bank(bank_file)
+    store = SQLiteStore(tmp_path / "r.db")
+    for _ in range(3):  # a room with results, so that the report names the myths
+        session, _ = open_quiz(english, QuizOptions("en", SEED, workshop="ws"), store)
+        session.begin()
+        while not session.finished:
+            session.answer(4)
+    store.close()
     env = {"MISQUIZ_DB": str(tmp_path / "r.db"), "XDG_CACHE_HOME": str(tmp_path / "c")}
     for suffix in ("md", "html", "csv"):
         out = tmp_path / f"out.{suffix}"
@@ -128,7 +137,7 @@ def test_room_report_falls_back_to_a_language_the_bank_has(tmp_path, tiny):
             main, ["room", "ws", "--bank", str(bank_file), "--lang", "nl", "--export", str(out)], env=env
         )
         assert result.exit_code == 0, result.output
-        assert out.read_text(encoding="utf-8")
+        assert english.myths[0].title["en"] in out.read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
