@@ -101,8 +101,8 @@ async def run_room(port: int, db: Path) -> None:
             await page.goto(url)
             await page.wait_for_selector("body.-first-byte", timeout=30000)
             await page.click("#terminal")  # keys reach the terminal only after a click
-            await start_quiz(db, stored // 27 + 1, lambda: page.keyboard.press("Enter"))
-            for _ in range(27):
+            await start_quiz(db, stored // 36 + 1, lambda: page.keyboard.press("Enter"))
+            for _ in range(36):
                 await page.keyboard.press(key)
                 stored += 1
                 await wait_for_answers(db, stored)
@@ -138,8 +138,8 @@ async def run_room(port: int, db: Path) -> None:
                 x, y = spots[name]
                 await page.touchscreen.tap(box["x"] + x * cell_w, box["y"] + y * cell_h)
 
-            await start_quiz(db, stored // 27 + 1, lambda: tap("start"))
-            for _ in range(27):
+            await start_quiz(db, stored // 36 + 1, lambda: tap("start"))
+            for _ in range(36):
                 await asyncio.sleep(0.3)
                 await tap(value)
                 stored += 1

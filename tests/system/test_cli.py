@@ -28,14 +28,21 @@ def test_version():
 def test_validate_shipped_bank_ends_with_a_summary():
     code, out, _ = run("validate")
     assert code == 0
-    assert out.strip().splitlines()[-1].endswith("valid · 9 myths, 27 statements, languages: nl, en")
+    assert out.strip().splitlines()[-1].endswith("valid · 9 myths, 36 statements, languages: nl, en, fr")
 
 
 def test_validate_json_is_one_object():
     code, out, _ = run("validate", "--json")
     data = json.loads(out)
     assert code == 0
-    assert data == {"ok": True, "myths": 9, "statements": 27, "languages": ["nl", "en"], "errors": [], "warnings": []}
+    assert data == {
+        "ok": True,
+        "myths": 9,
+        "statements": 36,
+        "languages": ["nl", "en", "fr"],
+        "errors": [],
+        "warnings": [],
+    }
 
 
 def test_validate_bad_bank_text_and_json():
@@ -67,7 +74,7 @@ def test_validate_strict_turns_warnings_into_errors():
 def test_usage_errors_exit_2():
     assert run("validate", "--nope")[0] == 2
     assert run("score")[0] == 2
-    assert run("score", ANSWERS, "--lang", "fr")[0] == 2
+    assert run("score", ANSWERS, "--lang", "de")[0] == 2
 
 
 def test_schema_prints_the_schema():
@@ -101,7 +108,7 @@ def test_score_text_is_the_advice_summary(lang, heading, first):
 
 def test_score_json_answers_file(tmp_path):
     path = tmp_path / "answers.json"
-    path.write_text(json.dumps({"sales-goal-1": 5, "sales-goal-2": None}), encoding="utf-8")
+    path.write_text(json.dumps({"sales-goal-2": 5, "sales-goal-1": None}), encoding="utf-8")
     code, out, _ = run("score", str(path), "--json")
     assert code == 0
     sales = next(m for m in json.loads(out)["myths"] if m["id"] == "sales-goal")

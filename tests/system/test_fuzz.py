@@ -71,5 +71,5 @@ def test_the_unmutated_fixtures_load():
 
     data = Path(__file__).resolve().parent.parent / "data"
     assert check_bank(data / "minimal.yaml").ok
-    assert len(read_answers(data / "answers-two-held.yaml", BANK)) == 27
+    assert len(read_answers(data / "answers-two-held.yaml", BANK)) == 36
     assert read_result_file(data / "result.json", BANK).finished_at == "2026-11-20T09:06:00+00:00"

@@ -33,10 +33,10 @@ def test_a_whole_quiz_through_a_pipe(tmp_path, bank):
     out = result.stdout
     assert out.startswith("Plain mode: the output is not a terminal.")
     assert "\x1b" not in out  # no full-screen control codes at all
-    assert "27 / 27" in out and "Overall: Held back by misconceptions (100 of 100)" in out
-    assert "Your priorities" in out and "1. Social media are a side issue (100/100)" in out
+    assert "36 / 36" in out and "Overall: Held back by misconceptions (100 of 100)" in out
+    assert "Your priorities" in out and f"1. {bank.myths[0].title['en']} (100/100)" in out
     [row] = SQLiteStore(tmp_path / "plain.db").history()
-    assert row["name"] == "Anna" and row["answered"] == 27 and row["overall"]["score"] == 100.0
+    assert row["name"] == "Anna" and row["answered"] == 36 and row["overall"]["score"] == 100.0
     expected = score_attempt(bank, {sid: int(a) for sid, a in zip(order, answers, strict=True)}).record().as_json()
     assert row["overall"] == expected["overall"]
 
@@ -57,14 +57,14 @@ def test_unknown_lines_ask_again_and_b_goes_back(tmp_path, bank):
 
 def test_resume_after_quitting(tmp_path, bank):
     take(tmp_path, ["Bo", "3", "0", "q", "y"])
-    result = take(tmp_path, ["", "1"] + ["4"] * 24, "--seed", "99")
+    result = take(tmp_path, ["", "1"] + ["4"] * 33, "--seed", "99")
     out = result.stdout
-    assert "answered 2 of 27 statements" in out
-    after = out.split("answered 2 of 27")[1]
-    assert "\n3 / 27 " in after and "\n1 / 27 " not in after  # it goes on at the third statement
+    assert "answered 2 of 36 statements" in out
+    after = out.split("answered 2 of 36")[1]
+    assert "\n3 / 36 " in after and "\n1 / 36 " not in after  # it goes on at the third statement
     store = SQLiteStore(tmp_path / "plain.db")
     [row] = store.history()
-    assert row["answered"] == 27 and row["finished_at"] is not None and row["name"] == "Bo"
+    assert row["answered"] == 36 and row["finished_at"] is not None and row["name"] == "Bo"
 
 
 def test_term_dumb_chooses_plain_mode_and_input_that_ends_keeps_answers(tmp_path):

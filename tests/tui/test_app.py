@@ -33,13 +33,13 @@ async def test_welcome_then_statements_in_the_seeded_order(bank):
     async with app.run_test(size=SIZE) as pilot:
         assert isinstance(app.screen, WelcomeScreen)
         assert "Nine misconceptions about social media in business" in shown(app.screen)
-        assert "About 5 minutes · 27 statements" in shown(app.screen)
+        assert "About 6 minutes · 36 statements" in shown(app.screen)
         await pilot.press("enter")
         assert isinstance(app.screen, QuestionScreen)
         assert app.session.order == shuffled_order(bank, 7)
         first = bank.statements[[s.id for s in bank.statements].index(app.session.order[0])]
         assert first.text["en"] in shown(app.screen)
-        assert "1 / 27" in shown(app.screen)
+        assert "1 / 36" in shown(app.screen)
 
 
 async def test_myths_3_and_6_held_become_the_priorities_in_order(bank):
@@ -102,6 +102,9 @@ async def test_switching_language_keeps_every_answer(bank):
     async with app.run_test(size=SIZE) as pilot:
         await pilot.press("enter", "4", "2", "0")
         kept = dict(app.session.answers)
+        await pilot.press("l")  # the bank's languages in turn: nl, en, fr
+        assert app.session.lang == "fr" and app.session.answers == kept and app.session.position == 3
+        assert app.session.current.text["fr"] in shown(app.screen)
         await pilot.press("l")
         assert app.session.lang == "nl" and app.session.answers == kept and app.session.position == 3
         text = shown(app.screen)

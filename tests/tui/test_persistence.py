@@ -67,11 +67,11 @@ def test_sigkill_loses_no_answer_and_the_next_start_resumes(tmp_path, bank):
     try:
         term.read_until("Start", timeout=60)
         term.type("Anna\r")
-        term.read_until("1 / 27")
+        term.read_until("1 / 36")
         given = ["4", "2", "0", "5", "1", "3", "4"]
         for n, key in enumerate(given, start=2):
             term.type(key)
-            term.read_until(f"{n} / 27")  # the next statement is on screen: the answer was shown as given
+            term.read_until(f"{n} / 36")  # the next statement is on screen: the answer was shown as given
     finally:
         term.kill()
     store = SQLiteStore(db)
@@ -89,7 +89,7 @@ async def test_resuming_restores_order_answers_and_place(tmp_path, bank):
         order, answers = list(first.session.order), dict(first.session.answers)
     again = quiz_app(bank, lang="en", seed=1, store=SQLiteStore(tmp_path / "r.db"))
     async with again.run_test(size=SIZE) as pilot:
-        assert "answered 3 of 27" in str(again.screen.query("Static")[2].content)
+        assert "answered 3 of 36" in str(again.screen.query("Static")[2].content)
         await pilot.press("enter")
         assert isinstance(again.screen, QuestionScreen)
         s = again.session
@@ -168,7 +168,7 @@ async def test_export_then_import_into_an_empty_database_gives_the_same_scores(t
     out = tmp_path / "anna.json"
     assert run("export", str(attempt), "--format", "json", "-o", str(out), "--db", str(source)).exit_code == 0
     exported = json.loads(out.read_text(encoding="utf-8"))
-    assert exported["bank"]["hash"] == bank.content_hash and exported["seed"] == 4 and len(exported["order"]) == 27
+    assert exported["bank"]["hash"] == bank.content_hash and exported["seed"] == 4 and len(exported["order"]) == 36
     target = tmp_path / "trainer.db"
     result = run("import", str(out), "--workshop", "ws-1", "--db", str(target))
     assert result.exit_code == 0 and "Imported 1" in result.stdout

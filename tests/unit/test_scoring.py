@@ -127,3 +127,49 @@ def test_mixed_signals_exactly_when_the_rule_says(answers):
     for m in result.myths:
         agree = {KEYED[s.id] for s in m.myth.statements if (answers[s.id] or 0) >= 4}
         assert m.mixed_signals == ({"myth", "fact"} <= agree)
+
+
+HELD = BANK.bands[-1]
+
+
+def _holding(myth_ids: set[str]) -> dict[str, int | None]:
+    return {
+        s.id: (5 if s.keyed == "myth" else 1) if m.id in myth_ids else (1 if s.keyed == "myth" else 5)
+        for m in BANK.myths
+        for s in m.statements
+    }
+
+
+def test_all_neutral_answers_are_undecided_and_get_no_empty_priorities():
+    from misquiz.core.advice import advice_plan
+
+    result = score_attempt(BANK, {s.id: 3 for s in BANK.statements})
+    assert result.profile == BANK.undecided and not result.priorities
+    plan = advice_plan(BANK, result, "en")
+    assert plan.profile_title == BANK.undecided.title["en"] and plan.section("priorities") is None
+
+
+def test_agreeing_with_everything_decides_nothing():
+    result = score_attempt(BANK, {s.id: 5 for s in BANK.statements})
+    assert {m.score for m in result.myths} == {50.0} and not result.priorities
+
+
+def test_holding_every_myth_gives_the_last_profile():
+    result = score_attempt(BANK, _holding({m.id for m in BANK.myths}))
+    assert result.profile == BANK.profiles[-1]
+
+
+@given(st.sets(st.sampled_from([m.id for m in BANK.myths]), min_size=3))
+def test_three_held_myths_never_read_as_one_of_the_two_best_profiles(held):
+    result = score_attempt(BANK, _holding(held))
+    assert sum(m.band == HELD for m in result.myths) == len(held)
+    assert result.profile not in BANK.profiles[:2]
+
+
+def test_a_result_that_leaves_myths_out_says_how_much_it_covers():
+    from misquiz.core.advice import advice_plan
+
+    answers = {s.id: 4 for m in BANK.myths[:7] for s in m.statements}
+    plan = advice_plan(BANK, score_attempt(BANK, answers), "en")
+    assert plan.coverage is not None and "7 of the 9" in plan.coverage
+    assert plan.section("not_assessed") is not None

@@ -71,6 +71,7 @@ class AdvicePlan(NamedTuple):
     mixed_note: str | None
     progress_note: str | None
     check_back: str | None
+    source: str | None  # the article the bank is written from, with its date
     labels: dict[str, str]  # the small words a renderer places: actions, per_myth, overall, mixed, ...
 
     def section(self, key: str) -> PlanSection | None:
@@ -97,19 +98,21 @@ def advice_plan(
         when = (datetime.fromisoformat(taken_at) + timedelta(days=CHECK_BACK_DAYS)).isoformat()
         check_back = t(lang, "check_back", date=format_date(when, lang))
     rows = tuple(_row(m, lang, progress, labels) for m in result.by_hold())
+    source = source_line(bank, lang)
     if result.profile is None or result.overall is None:
         return AdvicePlan(
             lang, bank.title[lang], heading, t(lang, "summary_nothing"), None, None, None, None, None,
-            rows, (), None, None, check_back, labels,
+            rows, (), None, None, check_back, source, labels,
         )  # fmt: skip
     assessed = sum(1 for m in result.myths if m.score is not None)
     coverage = None
     if assessed < len(result.myths):
         coverage = t(lang, "coverage", n=assessed, total=len(result.myths))
     priorities = tuple(_item(m, lang, advice=True, actions=True) for m in result.priorities)
-    sections = [
-        PlanSection(PRIORITIES, t(lang, "priorities"), priorities, None if priorities else t(lang, "no_priorities"))
-    ]
+    sections = []
+    if priorities or result.profile != bank.undecided:  # an undecided result is not told it has no priorities
+        note = None if priorities else t(lang, "no_priorities")
+        sections.append(PlanSection(PRIORITIES, t(lang, "priorities"), priorities, note))
     if result.second_look:
         items = tuple(_item(m, lang, advice=True, actions=False) for m in result.second_look)
         sections.append(PlanSection(SECOND_LOOK, t(lang, "second_look"), items, None))
@@ -137,8 +140,18 @@ def advice_plan(
         mixed_note=mixed,
         progress_note=progress_note,
         check_back=check_back,
+        source=source,
         labels=labels,
     )
+
+
+def source_line(bank: Bank, lang: str) -> str | None:
+    """Where the bank's content comes from, and when: its facts are dated by the article."""
+    article = bank.article
+    if article is None:
+        return None
+    date = format_date(article.date, lang) if len(article.date) >= 10 else article.date
+    return t(lang, "source_line", title=article.title, publisher=article.publisher, date=date)
 
 
 def _row(m: MythScore, lang: str, progress: Progress | None, labels: dict[str, str]) -> PlanRow:

@@ -16,11 +16,38 @@ from misquiz.files.document import BANK_LIMITS, Document, KeyPath, no_gc, read_d
 
 MAX_STATEMENT_CHARS = 160
 EXPLANATION_WORDS = (60, 150)
-# Reversed items phrased as negations are misread by about one answerer in five.
+LENGTH_RATIO = 1.6  # one language's statement this many times longer than another's says something else
+
+
+def _words(*words: str) -> re.Pattern[str]:
+    return re.compile(r"(?<![\w-])(" + "|".join(words) + r")(?![\w-])", re.IGNORECASE)
+
+
+# Reversed items phrased as negations are misread by about one answerer in five; hidden
+# negations ("without", "hardly") count too.
 NEGATIONS = {
-    "en": re.compile(r"\b(not|no|never|none|nobody|nothing|nowhere|neither|nor)\b|n't\b", re.IGNORECASE),
-    "nl": re.compile(r"\b(niet|geen|nooit|niemand|niets|nergens|noch)\b", re.IGNORECASE),
+    "en": re.compile(
+        r"\b(not|no|never|none|nobody|nothing|nowhere|neither|nor|without|hardly|barely|scarcely)\b|n't\b",
+        re.IGNORECASE,
+    ),
+    "nl": _words(
+        "niet", "geen", "nooit", "niemand", "niets", "nergens", "noch", "zonder", "nauwelijks", "weinig", "amper"
+    ),
+    "fr": re.compile(
+        r"(?<![\w-])(ne|pas|jamais|aucun|aucune|sans|guère|rien|nullement)(?![\w-])|(?<![\w-])n['’]", re.IGNORECASE
+    ),
 }
+# Absolute words make a statement easy to reject on one exception, whatever one believes.
+ABSOLUTES = {
+    "en": _words("all", "always", "never", "only", "every", "everyone", "everybody", "nobody", "nothing", "exactly",
+                 "completely", "entirely", "totally"),
+    "nl": _words("alle", "alles", "altijd", "nooit", "alleen", "enkel", "precies", "niets", "iedereen", "niemand",
+                 "volledig", "helemaal", "elke", "ieder", "iedere"),
+    "fr": _words("tous", "toutes", "tout", "toujours", "jamais", "seulement", "uniquement", "exactement", "rien",
+                 "personne", "entièrement", "totalement", "chaque"),
+}  # fmt: skip
+# Two claims joined by "and"/"or" ask two questions at once.
+JOINERS = {"en": _words("and", "or"), "nl": _words("en", "of"), "fr": _words("et", "ou")}
 
 
 @dataclass
@@ -218,10 +245,12 @@ class BankChecker:
             if len(keyings) == 1 and sum(keyings.values()) == len(statements):
                 missing = "fact" if "myth" in keyings else "myth"
                 self.error(("myths", i, "statements"), f"needs at least one statement with keyed: {missing}")
-            elif len(keyings) == 2:
-                many, few = max(keyings.values()), min(keyings.values())
-                if many > 2 * few:
-                    self.warn(("myths", i, "statements"), f"keying is lopsided ({many}:{few}); keep it within 2:1")
+            elif len(keyings) == 2 and abs(keyings["myth"] - keyings["fact"]) > sum(keyings.values()) % 2:
+                self.warn(
+                    ("myths", i, "statements"),
+                    f"keying is {keyings['myth']} myth : {keyings['fact']} fact; balance it (2:2 for four statements), "
+                    "or agreeing with everything decides the result",
+                )
 
     def _check_explanation(self, text: object, path: KeyPath) -> None:
         if not isinstance(text, dict):
@@ -237,19 +266,35 @@ class BankChecker:
         text = st.get("text")
         if not isinstance(text, dict):
             return
+        lengths: dict[str, int] = {}
         for lang, value in text.items():
             if not isinstance(value, str):
                 continue
+            where = (*path, "text", lang)
+            lengths[lang] = len(value)
             if len(value) > MAX_STATEMENT_CHARS:
-                self.warn(
-                    (*path, "text", lang), f"{len(value)} characters; keep statements under {MAX_STATEMENT_CHARS}"
-                )
+                self.warn(where, f"{len(value)} characters; keep statements under {MAX_STATEMENT_CHARS}")
             negation = NEGATIONS.get(lang)
             found = negation.search(value) if negation and st.get("keyed") == "fact" else None
             if found:
                 self.warn(
-                    (*path, "text", lang),
+                    where,
                     f"a fact statement with the negation '{found.group(0)}'; say the sound view in positive words",
+                )
+            if (absolute := ABSOLUTES.get(lang)) and (found := absolute.search(value)):
+                self.warn(where, f"the absolute word '{found.group(0)}': one exception makes people disagree")
+            if (joiner := JOINERS.get(lang)) and (found := joiner.search(value)):
+                self.warn(where, f"'{found.group(0)}' may join two claims in one statement; ask one thing at a time")
+        if len(lengths) > 1:
+            (short, low), (long, high) = (
+                min(lengths.items(), key=lambda x: x[1]),
+                max(lengths.items(), key=lambda x: x[1]),
+            )
+            if high > LENGTH_RATIO * max(low, 1):
+                self.warn(
+                    (*path, "text"),
+                    f"the {long} text is {high / max(low, 1):.1f} times as long as the {short} text; "
+                    "do they say the same thing?",
                 )
 
 

@@ -18,6 +18,8 @@ from misquiz.render.text import plan_text
 from misquiz.storage.protocol import Store
 from misquiz.storage.recording import open_quiz, progress_of
 
+YES = ("y", "j", "o")  # yes, ja, oui
+
 
 class InputEnded(Exception):
     """Standard input ran out."""
@@ -90,7 +92,7 @@ class PlainQuiz:
             )
         )
         answer = self.ask(self.t("plain_resume")).lower()
-        if answer.startswith(("n", "o")):  # no / nee / opnieuw
+        if answer.startswith("n"):  # no / nee / non; "o" is the French oui, so never read it as opnieuw
             s.set_aside(attempt)
             return False
         s.resume(attempt)
@@ -119,7 +121,7 @@ class PlainQuiz:
                 self.say(self.t("plain_help"))
                 continue
             if line == "q":
-                if self.ask(self.t("plain_quit")).lower().startswith(("y", "j")):
+                if self.ask(self.t("plain_quit")).lower().startswith(YES):
                     self.say(self.t("plain_saved") if s.attempt_id is not None else "")
                     return None
                 continue

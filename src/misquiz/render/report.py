@@ -87,6 +87,8 @@ def markdown(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> s
         out += [md(plan.mixed_note), ""]
     if plan.check_back:
         out += [f"## {md(plan.labels['check_back_title'])}", "", md(plan.check_back), ""]
+    if plan.source:
+        out += [f"_{md(plan.source)}_", ""]
     return "\n".join(out)
 
 
@@ -195,6 +197,8 @@ def html_page(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> 
             parts.append("</ul>")
     if plan.check_back:
         parts.append(f"<h2>{h(plan.labels['check_back_title'])}</h2><p>{h(plan.check_back)}</p>")
+    if plan.source:
+        parts.append(f'<p class="meta">{h(plan.source)}</p>')
     parts.append("</body></html>")
     return "\n".join(parts)
 

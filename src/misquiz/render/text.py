@@ -43,6 +43,8 @@ def plan_text(plan: AdvicePlan) -> str:
         out += ["", _wrap(plan.mixed_note, "")]
     if plan.check_back:
         out += ["", plan.labels["check_back_title"], _wrap(plan.check_back)]
+    if plan.source:
+        out += ["", _wrap(plan.source, "")]
     return plain("\n".join(out))
 
 

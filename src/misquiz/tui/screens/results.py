@@ -58,6 +58,8 @@ class ResultsScreen(Screen[None]):
             if plan.mixed_note:
                 yield Static(plan.mixed_note, id="mixed-note", classes="text note")
             yield from self._sections(plan)
+            if plan.source:
+                yield Static(Text(plan.source, style="italic"), id="source", classes="hint")
             # Every action can be tapped too (phones in a workshop have no keyboard).
             with Horizontal(id="results-actions"):
                 yield Button(t(lang, "export_md"), id="save-md", compact=True)
