@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from misquiz.core.problems import ProblemsError
-from misquiz.files.bank import NEGATIONS, check_bank, load_bank, shipped_bank_path
+from misquiz.files.bank import check_bank, load_bank, negation_in, shipped_bank_path
 from misquiz.files.schema import json_schema
 
 DATA = Path(__file__).resolve().parent.parent / "data"
@@ -46,8 +46,8 @@ def test_shipped_bank_follows_the_article(bank):
             assert 60 <= len(myth.explanation[lang].split()) <= 150, (myth.id, lang)
         for st in myth.statements:
             if st.keyed == "fact":
-                for lang, pattern in NEGATIONS.items():
-                    assert not pattern.search(st.text[lang]), (st.id, lang)
+                for lang in bank.languages:
+                    assert negation_in(st.text[lang], lang) is None, (st.id, lang)
     assert len(bank.profiles) >= 3
     assert len(bank.scale) == 5 and all(bank.no_opinion[lang] for lang in ("nl", "en", "fr"))
     assert bank.article is not None and bank.article.date == "2018-06-29" and bank.undecided is not None
@@ -228,3 +228,34 @@ def test_an_empty_list_of_ranges_is_an_error_not_a_crash(tmp_path, key):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     [problem] = check_bank(path).errors
     assert problem.path == key and problem.message.startswith("needs at least")
+
+
+@pytest.mark.parametrize(
+    ("keyed", "text", "message"),
+    [
+        ("fact", {"en": "We post without a plan.", "nl": "We posten met een plan."}, "the negation 'without'"),
+        ("fact", {"en": "We post with a plan.", "nl": "We posten nauwelijks."}, "the negation 'nauwelijks'"),
+        ("myth", {"en": "We always post.", "nl": "We posten vaak."}, "the absolute word 'always'"),
+        ("myth", {"en": "We post often.", "nl": "We posten vaak en reageren snel."}, "'en' may join two claims"),
+        ("myth", {"en": "We post.", "nl": "We posten berichten op heel veel verschillende plaatsen."}, "times as long"),
+    ],
+)
+def test_lint_knows_the_writing_rules(tmp_path, keyed, text, message):
+    source = (DATA / "minimal.yaml").read_text(encoding="utf-8")
+    flow = "{" + ", ".join(f"{lang}: {value}" for lang, value in text.items()) + "}"
+    source = source.replace(
+        "      - id: a3\n        keyed: myth\n        text: {en: Alpha holds., nl: Alfa geldt.}",
+        f"      - id: a3\n        keyed: {keyed}\n        text: {flow}",
+    )
+    path = tmp_path / "lint.yaml"
+    path.write_text(source, encoding="utf-8")
+    relaxed, strict = check_bank(path), check_bank(path, strict=True)
+    assert relaxed.ok and any(message in w.message for w in relaxed.warnings), [w.message for w in relaxed.warnings]
+    assert not strict.ok and any(message in e.message for e in strict.errors)
+
+
+def test_french_negations_and_elisions_are_found():
+    assert negation_in("Nous n’avons un plan.", "fr") == "n’avons"
+    assert negation_in("Nous publions sans plan.", "fr") == "sans"
+    assert negation_in("Nous publions avec un plan.", "fr") is None
+    assert negation_in("We don't plan.", "en") == "don't"
