@@ -28,7 +28,7 @@ def test_a_whole_quiz_through_a_pipe(tmp_path, bank):
     keyed = {s.id: s.keyed for s in bank.statements}
     # hold every myth: agree with myth statements, disagree with fact statements
     answers = ["5" if keyed[sid] == "myth" else "1" for sid in order]
-    result = take(tmp_path, ["Anna", *answers])
+    result = take(tmp_path, answers, "--name", "Anna")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.startswith("Plain mode: the output is not a terminal.")
@@ -42,7 +42,7 @@ def test_a_whole_quiz_through_a_pipe(tmp_path, bank):
 
 
 def test_unknown_lines_ask_again_and_b_goes_back(tmp_path, bank):
-    result = take(tmp_path, ["", "4", "", "maybe", "7", "2", "b", "?", "5", "q", "n", "q", "y"])
+    result = take(tmp_path, ["4", "", "maybe", "7", "2", "b", "?", "5", "q", "n", "q", "y"])
     out = result.stdout
     assert result.returncode == 0
     assert out.count("Please type a number from 0 to 5") == 3
@@ -56,7 +56,7 @@ def test_unknown_lines_ask_again_and_b_goes_back(tmp_path, bank):
 
 
 def test_resume_after_quitting(tmp_path, bank):
-    take(tmp_path, ["Bo", "3", "0", "q", "y"])
+    take(tmp_path, ["3", "0", "q", "y"], "--name", "Bo")
     result = take(tmp_path, ["", "1"] + ["4"] * 33, "--seed", "99")
     out = result.stdout
     assert "answered 2 of 36 statements" in out
@@ -80,3 +80,24 @@ def test_plain_mode_in_dutch(tmp_path):
     result = take(tmp_path, ["", "q", "j"], "--lang", "nl", "--plain")
     assert "Uw antwoord (1-5, 0 = geen mening" in result.stdout
     assert "Helemaal oneens" in result.stdout and "Strongly" not in result.stdout
+
+
+def test_enter_keeps_an_answer_and_the_end_says_where_to_save(tmp_path, bank):
+    order = shuffled_order(bank, 3)
+    # answer the first, go back, Enter keeps it (moves on), then answer the rest
+    result = take(tmp_path, ["4", "b", "", *["2"] * (len(order) - 1)], "--name", "Ann")
+    out = result.stdout
+    assert result.returncode == 0, result.stderr
+    assert out.count("Please type a number") == 0
+    assert "misquiz export latest --format md -o my-plan.md" in out
+    [row] = SQLiteStore(tmp_path / "plain.db").history()
+    assert row["name"] == "Ann" and row["answered"] == len(order) and row["finished_at"] is not None
+    assert SQLiteStore(tmp_path / "plain.db").answers(row["id"])[order[0]] == 4
+
+
+def test_piped_lines_are_never_taken_for_a_name(tmp_path):
+    """`yes 3 | misquiz take --plain` stored a person called "3"."""
+    result = take(tmp_path, ["3"] * 40)
+    assert result.returncode == 0
+    [row] = SQLiteStore(tmp_path / "plain.db").history()
+    assert row["name"] == "" and row["finished_at"] is not None

@@ -63,10 +63,10 @@ async def test_core_tui_and_plain_store_the_same_attempt(tmp_path, bank):
         await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)
     # plain mode, in a process of its own
-    lines = ["Anna"] + ["0" if (v := answers[sid]) is None else str(v) for sid in session.order]
+    lines = ["0" if (v := answers[sid]) is None else str(v) for sid in session.order]
     env = {**os.environ, "MISQUIZ_DB": str(tmp_path / "plain.db"), "XDG_CACHE_HOME": str(tmp_path / "c")}
     proc = subprocess.run(
-        [sys.executable, "-m", "misquiz", "take", "--plain", "--seed", str(SEED), "--lang", "en"],
+        [sys.executable, "-m", "misquiz", "take", "--plain", "--seed", str(SEED), "--lang", "en", "--name", "Anna"],
         input="\n".join(lines) + "\n",
         capture_output=True,
         text=True,

@@ -1,6 +1,6 @@
-"""Snapshots of the screens people look at, at 80x24, in both languages.
+"""Snapshots of the screens people look at, at 80x24 (and larger where it matters), in every language.
 
-Update only after looking at the report: `pytest tests/test_snapshots.py --snapshot-update`.
+Update only after looking at the report: `pytest tests/tui/test_snapshots.py --snapshot-update`.
 """
 
 from __future__ import annotations
@@ -45,3 +45,17 @@ def test_results(snap_compare, lang):
         await _still(pilot)
 
     assert snap_compare(quiz_app(BANK, lang=lang, seed=1, name="Anna"), terminal_size=SIZE, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(80, 24), (160, 50)], ids=["80x24", "160x50"])
+@pytest.mark.parametrize("lang", ["en", "nl", "fr"])
+def test_myth_detail(snap_compare, lang, size):
+    """The detail of a held misconception: explanation, advice and every action, and Close in view."""
+
+    async def run_before(pilot):
+        await pilot.press("enter")
+        await answer_all(pilot, ANSWERS)
+        await pilot.press("enter")  # the first row is the most held: sales-goal
+        await pilot.pause()
+
+    assert snap_compare(quiz_app(BANK, lang=lang, seed=1), terminal_size=size, run_before=run_before)

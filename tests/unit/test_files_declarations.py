@@ -222,3 +222,17 @@ def test_a_bank_source_with_a_bad_date_or_an_unknown_key_is_located(tmp_path):
         "12:11: bank.source.date: expected a date (YYYY-MM-DD), found '2024-02-30'",
         "13:5: bank.source.author: unknown key 'author' (expected one of: title, publisher, date, language)",
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "hint"),
+    [
+        ("a: b: c\n", "a colon and a space inside a text"),
+        ("a:\n\tb: 1\n", "a tab: YAML indents with spaces only"),
+        ("a:\n  b: 1\n c: 2\n", "indented differently"),
+        ('a: "open\n', "never closed"),
+    ],
+)
+def test_yaml_syntax_errors_come_with_a_plain_language_hint(tmp_path, bank, text, hint):
+    [problem] = _problems(read_answers, tmp_path, text, bank)
+    assert "not valid YAML:" in problem and hint in problem

@@ -167,7 +167,9 @@ def _parse(text: str, name: str, partial: bool) -> Document:
         message = exc.problem or exc.context or "invalid YAML"
         if exc.context and message.startswith("but "):
             message = f"{exc.context}, {message}"
-        raise ProblemsError([Problem(name, line, column, "", f"not valid YAML: {message}")]) from None
+        at = mark.index if mark is not None and mark.index < len(text) else -1
+        hint = syntax_hint(f"{exc.context or ''} {message}" + (" \\t" if at >= 0 and text[at] == "\t" else ""))
+        raise ProblemsError([Problem(name, line, column, "", f"not valid YAML: {message}{hint}")]) from None
     except yaml.YAMLError as exc:
         raise ProblemsError([Problem(name, None, None, "", f"not valid YAML: {exc}")]) from None
     if root is None:
@@ -176,6 +178,30 @@ def _parse(text: str, name: str, partial: bool) -> Document:
     if doc.problems and not partial:
         raise ProblemsError(doc.problems)
     return doc
+
+
+# The parser's words name what it expected; these say what a person most likely did.
+_HINTS = (
+    ("\\t", "a tab: YAML indents with spaces only"),
+    ("tab", "a tab: YAML indents with spaces only"),
+    ("mapping values are not allowed", "a colon and a space inside a text: put the whole text in quotes"),
+    ("could not find expected ':'", "a key without its colon, or a text that goes on at the wrong indentation"),
+    ("expected <block end>", "this line is indented differently from the ones above it"),
+    ("did not find expected key", "this line is indented differently from the ones above it"),
+    ("did not find expected '-' indicator", "a list item indented differently from the one before"),
+    ("while scanning a quoted scalar", "a quotation mark that is opened and never closed"),
+    ("found unexpected end of stream", "a quotation mark or bracket that is never closed"),
+    ("did not find expected ',' or ']'", "a list in [brackets] that is not closed, or a comma missing"),
+    ("did not find expected ',' or '}'", "a mapping in {braces} that is not closed, or a comma missing"),
+)
+
+
+def syntax_hint(parser_words: str) -> str:
+    """A plain-language guess at the cause of a YAML syntax error, to put beside the parser's words."""
+    for needle, hint in _HINTS:
+        if needle in parser_words:
+            return f" (probably {hint})"
+    return ""
 
 
 def _count_events(text: str, name: str, limits: Limits) -> None:

@@ -67,7 +67,8 @@ class PlainQuiz:
         self.say(self.t("plain_how"))
         self.say()
         if not self._offer_resume():
-            s.begin(s.name or self.ask(self.t("plain_name")))
+            # The name is asked only of a person at a terminal: piped lines are answers, never a name.
+            s.begin(s.name or (self.ask(self.t("plain_name")) if self.stdin.isatty() else ""))
         while not s.finished:
             done = self._statement()
             if done is None:
@@ -77,6 +78,9 @@ class PlainQuiz:
         self.say()
         plan = advice_plan(bank, s.result(), s.lang, name=s.name, progress=progress_of(self.store, s))
         self.say(plan_text(plan))
+        if s.attempt_id is not None:
+            self.say()
+            self.say(self.t("plain_save", command="misquiz export latest --format md -o my-plan.md"))
         return 0
 
     def _offer_resume(self) -> bool:
@@ -113,6 +117,10 @@ class PlainQuiz:
             line = self.ask(self.t("plain_prompt")).lower()
             if line in {"1", "2", "3", "4", "5", "0"}:
                 return s.answer(int(line))
+            if line == "" and earlier is not None:  # Enter keeps the answer given and moves on
+                if s.forward():
+                    return False
+                return s.finished
             if line == "b":
                 if not s.back():
                     self.say(self.t("plain_first"))

@@ -26,9 +26,11 @@ class MisquizApp(App[None]):
     CSS_PATH = "misquiz.tcss"
     TITLE = "misquiz"
     BINDINGS = [
-        Binding("question_mark", "help", show=False),
-        Binding("q", "request_quit", show=False),
-        Binding("l", "toggle_language", show=False),
+        Binding("question_mark", "help", "key_help", show=False),
+        Binding("q", "request_quit", "key_quit", show=False),
+        Binding("l", "toggle_language", "key_language", show=False),
+        Binding("tab", "app.focus_next", "key_tab", show=False, priority=True),
+        Binding("ctrl+p", "command_palette", "key_palette", show=False),
     ]
 
     def __init__(
@@ -100,10 +102,10 @@ class MisquizApp(App[None]):
         self.push_screen(ResultsScreen(self.session, progress_of(self.store, self.session)))
 
     def action_help(self) -> None:
-        from misquiz.tui.screens.help import HelpScreen
+        from misquiz.tui.screens.help import HelpScreen, help_rows
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.lang))
+            self.push_screen(HelpScreen(self.lang, help_rows(self.screen)))
 
     def action_toggle_language(self) -> None:
         self.session.toggle_language()
@@ -156,7 +158,7 @@ class MisquizApp(App[None]):
         except OSError as exc:
             self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error")
             return
-        self.notify(t(self.lang, "saved_to", path=path), timeout=12)
+        self.notify(t(self.lang, "saved_to", path=short_path(path)), timeout=12)
 
     def clock_now(self) -> datetime:
         from misquiz.storage.protocol import utc_now
@@ -180,6 +182,16 @@ class MisquizApp(App[None]):
 
     def action_toggle_dark(self) -> None:
         self.theme = "textual-light" if self.current_theme.dark else "textual-dark"
+
+
+def short_path(path: Path) -> str:
+    """A path as short as it can be said: from the current folder, or from home."""
+    for base, prefix in ((Path.cwd(), ""), (Path.home(), "~/")):
+        try:
+            return prefix + str(path.relative_to(base))
+        except ValueError:
+            continue
+    return str(path)
 
 
 def build_app(

@@ -1,46 +1,80 @@
-"""Every key the quiz uses, in the quiz's language."""
+"""Every key of the current screen, in the quiz's language, made from its bindings so it cannot drift."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.screen import ModalScreen
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Static
 
-from misquiz.core.catalogue import t
+from misquiz.core.catalogue import strings, t
+
+KEY_NAMES = {
+    "left": "←",
+    "right": "→",
+    "up": "↑",
+    "down": "↓",
+    "backspace": "Backspace",
+    "enter": "Enter",
+    "question_mark": "?",
+    "escape": "Esc",
+    "tab": "Tab",
+    "space": "Space",
+    "pageup": "PgUp",
+    "pagedown": "PgDn",
+    "home": "Home",
+    "ctrl+p": "Ctrl+P",
+}
+
+
+def key_name(key: str) -> str:
+    return KEY_NAMES.get(key, key)
+
+
+def help_rows(screen: Screen) -> list[tuple[str, str]]:
+    """(keys, catalogue key of what they do) for every binding active on this screen, in the order met.
+
+    A binding shows in help when its description is a catalogue key; every binding of ours has one.
+    """
+    rows: dict[str, list[str]] = {}
+    for key, active in screen.active_bindings.items():
+        what = active.binding.description
+        if what in strings("en"):
+            names = rows.setdefault(what, [])
+            if key_name(key) not in names:
+                names.append(key_name(key))
+    return [(_keys(names), what) for what, names in rows.items()]
+
+
+def _keys(names: list[str]) -> str:
+    digits = [n for n in names if n.isdigit()]
+    if len(digits) >= 3:
+        return f"{min(digits)} – {max(digits)}"
+    return " / ".join(names)
 
 
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter,question_mark", "dismiss", show=False)]
 
-    def __init__(self, lang: str) -> None:
+    def __init__(self, lang: str, rows: list[tuple[str, str]]) -> None:
         super().__init__()
         self.lang = lang
+        self.rows = rows
 
     def compose(self) -> ComposeResult:
         lang = self.lang
-        rows = (
-            ("1 – 5", "key_answer"),
-            ("0", "key_no_opinion"),
-            ("← / Backspace", "key_back"),
-            ("→", "key_next"),
-            ("Enter", "key_open"),
-            ("l", "key_language"),
-            ("?", "key_help"),
-            ("Ctrl+P", "key_palette"),
-            ("q", "key_quit"),
-        )
-        width = max(len(key) for key, _ in rows) + 2
+        width = max((len(keys) for keys, _ in self.rows), default=0) + 2
         table = Text()
-        for key, what in rows:
-            table.append(f"{key:<{width}}", style="bold")
+        for keys, what in self.rows:
+            table.append(f"{keys:<{width}}", style="bold")
             table.append(f"{t(lang, what)}\n")
         table.rstrip()
         with Vertical(id="help-dialog", classes="dialog"):
             yield Static(t(lang, "help_title"), classes="title")
-            yield Static(table)
+            with VerticalScroll():
+                yield Static(table, id="help-keys")
             yield Button(t(lang, "close"), id="close", compact=True, variant="primary")
 
     def on_button_pressed(self) -> None:

@@ -22,9 +22,9 @@ from misquiz.tui.widgets.key_bar import KeyBar
 class QuestionScreen(Screen[None]):
     AUTO_FOCUS = ""  # a focused first option would look chosen
     BINDINGS = [
-        *(Binding(str(n), f"answer({n})", show=False) for n in range(6)),
-        Binding("left,backspace", "back", show=False),
-        Binding("right", "forward", show=False),
+        *(Binding(str(n), f"answer({n})", "key_answer" if n else "key_no_opinion", show=False) for n in range(6)),
+        Binding("left,backspace", "back", "key_back", show=False),
+        Binding("right", "forward", "key_next", show=False),
     ]
 
     class Finished(Message):
@@ -87,16 +87,16 @@ class QuestionScreen(Screen[None]):
         labels = {o.value: o.label[lang] for o in s.bank.scale} | {0: s.bank.no_opinion[lang]}
         self.query_one(AnswerOptions).show(labels, s.current_answer)
         self.query_one("#back", Button).disabled = s.position == 0
-        self.query_one("#forward", Button).disabled = s.current_answer is None or s.position == s.total - 1
+        at_end = s.position == s.total - 1
+        self.query_one("#forward", Button).disabled = s.current_answer is None or (at_end and not s.finished)
 
     def action_answer(self, value: int) -> None:
         statement_id = self.session.current.id
         done = self.session.answer(value)
         self.post_message(self.Changed(statement_id))
+        self.show_statement()  # on the last statement too: coming back from the results shows its answer
         if done:
             self.post_message(self.Finished())
-        else:
-            self.show_statement()
 
     def action_back(self) -> None:
         if self.session.back():
@@ -105,6 +105,8 @@ class QuestionScreen(Screen[None]):
     def action_forward(self) -> None:
         if self.session.forward():
             self.show_statement()
+        elif self.session.finished:  # → on the last statement, all answered: back to the results
+            self.post_message(self.Finished())
 
     @on(AnswerOptions.Chosen)
     def _chosen(self, event: AnswerOptions.Chosen) -> None:

@@ -19,11 +19,13 @@ from misquiz.tui.widgets.myth_row import MythRow
 
 class ResultsScreen(Screen[None]):
     BINDINGS = [
-        Binding("left,backspace", "back", show=False),
-        Binding("m", "app.export('md')", show=False),
-        Binding("h", "app.export('html')", show=False),
-        Binding("down,j", "app.focus_next", show=False),
-        Binding("up,k", "app.focus_previous", show=False),
+        # priority: the scrolling container would otherwise take ← and the page keys for itself
+        Binding("left,backspace", "back", "key_back_to_last", show=False, priority=True),
+        Binding("m", "app.export('md')", "export_md_help", show=False),
+        Binding("h", "app.export('html')", "export_html_help", show=False),
+        Binding("pagedown", "page(1)", "key_scroll", show=False, priority=True),
+        Binding("pageup", "page(-1)", "key_scroll", show=False, priority=True),
+        Binding("home", "top", "key_top", show=False, priority=True),
     ]
 
     def __init__(self, session: QuizSession, progress: Progress | None = None) -> None:
@@ -113,6 +115,14 @@ class ResultsScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def action_page(self, direction: int) -> None:
+        results = self.query_one("#results", VerticalScroll)
+        results.scroll_relative(y=direction * max(1, results.size.height - 2), animate=False)
+
+    def action_top(self) -> None:
+        self.query_one("#results", VerticalScroll).scroll_home(animate=False)
+        self.query_one(MythRow).focus()
 
     @on(Button.Pressed, "#save-md")
     async def _save_md(self) -> None:

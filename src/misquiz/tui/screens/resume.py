@@ -19,7 +19,7 @@ from misquiz.tui.widgets.key_bar import KeyBar
 
 
 class ResumeScreen(Screen[None]):
-    BINDINGS = [Binding("n", "fresh", show=False), Binding("enter", "resume", show=False)]
+    BINDINGS = [Binding("n", "fresh", "key_fresh", show=False), Binding("enter", "resume", "key_resume", show=False)]
 
     @dataclass
     class Chosen(Message):

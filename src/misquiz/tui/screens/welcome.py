@@ -22,7 +22,7 @@ from misquiz.tui.widgets.key_bar import KeyBar
 class WelcomeScreen(Screen[None]):
     AUTO_FOCUS = "#name"
     # Enter starts even when nothing has focus (a browser page before it is clicked).
-    BINDINGS = [Binding("enter", "start", show=False)]
+    BINDINGS = [Binding("enter", "start", "key_start", show=False)]
 
     @dataclass
     class Started(Message):
