@@ -101,3 +101,32 @@ def test_piped_lines_are_never_taken_for_a_name(tmp_path):
     assert result.returncode == 0
     [row] = SQLiteStore(tmp_path / "plain.db").history()
     assert row["name"] == "" and row["finished_at"] is not None
+
+
+def test_bytes_that_are_not_text_and_escape_sequences_are_shown_harmless(tmp_path):
+    environment = {**os.environ, "MISQUIZ_DB": str(tmp_path / "plain.db"), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    result = subprocess.run(
+        [sys.executable, "-m", "misquiz", "take", "--seed", "3", "--lang", "en"],
+        input=b"\xff\xfe\n\x1b[31mred\x9b2J\n4\n",
+        capture_output=True,
+        env=environment,
+        timeout=60,
+    )
+    out = result.stdout.decode("utf-8")
+    assert result.returncode == 0 and b"Traceback" not in result.stderr
+    assert "\\xff\\xfe" in out and "not readable text" in out
+    assert "\x1b" not in out and "\x9b" not in out and "\\x1b[31mred" in out
+
+
+def test_ctrl_c_while_loading_ends_without_a_traceback(monkeypatch, capsys):
+    import pytest
+
+    from misquiz import __main__, cli
+
+    def interrupted() -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli, "main", interrupted)
+    with pytest.raises(SystemExit) as ended:
+        __main__.run()
+    assert ended.value.code == 130 and "Traceback" not in capsys.readouterr().err

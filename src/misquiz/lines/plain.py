@@ -7,6 +7,8 @@ advice summary are those of the full-screen quiz: only the way of asking differs
 
 from __future__ import annotations
 
+import io
+import re
 from typing import TextIO
 
 from misquiz.core.advice import advice_plan
@@ -19,6 +21,7 @@ from misquiz.storage.protocol import Store
 from misquiz.storage.recording import open_quiz, progress_of
 
 YES = ("y", "j", "o")  # yes, ja, oui
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept apart by surrogateescape
 
 
 class InputEnded(Exception):
@@ -40,12 +43,17 @@ class PlainQuiz:
     def ask(self, prompt: str) -> str:
         self.stdout.write(plain(prompt))
         self.stdout.flush()
-        line = self.stdin.readline()
-        if not line:
-            raise InputEnded
-        if not self.stdin.isatty():
-            self.stdout.write(line if line.endswith("\n") else line + "\n")  # a transcript that reads well
-        return line.strip()
+        while True:
+            line = self.stdin.readline()
+            if not line:
+                raise InputEnded
+            if not self.stdin.isatty():  # a transcript that reads well, never steering the terminal
+                self.stdout.write(plain(line.rstrip("\r\n")) + "\n")
+            if not _UNDECODABLE.search(line):
+                return line.strip()
+            self.say(self.t("plain_not_text"))
+            self.stdout.write(plain(prompt))
+            self.stdout.flush()
 
     def t(self, key: str, **values: object) -> str:
         return t(self.session.lang, key, **values)
@@ -145,6 +153,8 @@ def run_plain(
     stdout: TextIO,
     reason: str = "",
 ) -> int:
+    if isinstance(stdin, io.TextIOWrapper):  # bytes that are not UTF-8 get a message, not a traceback
+        stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
     quiz = PlainQuiz(bank, options, store, stdin, stdout)
     if reason:
         quiz.say(t(quiz.session.lang, "plain_chosen", reason=reason))

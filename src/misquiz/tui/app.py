@@ -73,7 +73,7 @@ class MisquizApp(App[None]):
         return WelcomeScreen(self.session)
 
     def store_failed(self, message: str) -> None:
-        self.notify(t(self.lang, "db_error", error=message), severity="error", timeout=15)
+        self.notify(t(self.lang, "db_error", error=message), severity="error", timeout=15, markup=False)
 
     @on(WelcomeScreen.Started)
     def _started(self, event: WelcomeScreen.Started) -> None:
@@ -156,9 +156,9 @@ class MisquizApp(App[None]):
         try:
             path = write_report(plan, s.name, kind, self.export_dir, now)
         except OSError as exc:
-            self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error")
+            self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error", markup=False)
             return
-        self.notify(t(self.lang, "saved_to", path=short_path(path)), timeout=12)
+        self.notify(t(self.lang, "saved_to", path=short_path(path)), timeout=12, markup=False)
 
     def clock_now(self) -> datetime:
         from misquiz.storage.protocol import utc_now

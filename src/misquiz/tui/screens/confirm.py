@@ -7,7 +7,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button
+
+from misquiz.tui.widgets.literal import Literal, literal
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -22,12 +24,12 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dialog", classes="dialog"):
-            yield Static(self.question, classes="title")
+            yield Literal(self.question, classes="title")
             if self.detail:
-                yield Static(self.detail, classes="text")
+                yield Literal(self.detail, classes="text")
             with Horizontal(classes="buttons"):
-                yield Button(self.no, id="no", compact=True, variant="primary")
-                yield Button(self.yes, id="yes", compact=True, variant="error")
+                yield Button(literal(self.no), id="no", compact=True, variant="primary")
+                yield Button(literal(self.yes), id="yes", compact=True, variant="error")
 
     def on_mount(self) -> None:
         self.query_one("#no", Button).focus()

@@ -13,6 +13,7 @@ from misquiz.core.catalogue import t
 from misquiz.core.model import Bank
 from misquiz.core.room import Room
 from misquiz.tui.widgets.key_bar import KeyBar
+from misquiz.tui.widgets.literal import Literal
 from misquiz.tui.widgets.room_bar import stacked
 
 
@@ -29,9 +30,9 @@ class DiscussScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="discuss"):
-            yield Static(id="discuss-title", classes="title")
-            yield Static(id="discuss-bar")
-            yield Static(id="discuss-text", classes="text")
+            yield Literal(id="discuss-title", classes="title")
+            yield Literal(id="discuss-bar")
+            yield Literal(id="discuss-text", classes="text")
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from misquiz.core.catalogue import strings, t
+from misquiz.tui.widgets.literal import Literal, literal
 
 KEY_NAMES = {
     "left": "←",
@@ -72,10 +73,10 @@ class HelpScreen(ModalScreen[None]):
             table.append(f"{t(lang, what)}\n")
         table.rstrip()
         with Vertical(id="help-dialog", classes="dialog"):
-            yield Static(t(lang, "help_title"), classes="title")
+            yield Literal(t(lang, "help_title"), classes="title")
             with VerticalScroll():
-                yield Static(table, id="help-keys")
-            yield Button(t(lang, "close"), id="close", compact=True, variant="primary")
+                yield Literal(table, id="help-keys")
+            yield Button(literal(t(lang, "close")), id="close", compact=True, variant="primary")
 
     def on_button_pressed(self) -> None:
         self.dismiss()

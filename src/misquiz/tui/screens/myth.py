@@ -7,10 +7,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from misquiz.core.catalogue import t
 from misquiz.core.scoring import MythScore
+from misquiz.tui.widgets.literal import Literal, literal
 
 
 class MythScreen(ModalScreen[None]):
@@ -25,29 +26,29 @@ class MythScreen(ModalScreen[None]):
         m, lang = self.score.myth, self.lang
         with Vertical(id="myth-dialog", classes="dialog"):
             with VerticalScroll():
-                yield Static(Text(m.title[lang], style="bold"), classes="title")
+                yield Literal(Text(m.title[lang], style="bold"), classes="title")
                 if self.score.band is not None and self.score.score is not None:
                     band = self.score.band
-                    yield Static(
+                    yield Literal(
                         Text.assemble(
                             (band.label[lang], f"bold {band.color}"),
                             f" · {t(lang, 'score_of', score=round(self.score.score))} · {band.summary[lang]}",
                         )
                     )
                 else:
-                    yield Static(Text(t(lang, "not_assessed_note"), style="italic"))
+                    yield Literal(Text(t(lang, "not_assessed_note"), style="italic"))
                 if self.score.mixed_signals:
-                    yield Static(t(lang, "mixed_note"), classes="note")
-                yield Static(Text(t(lang, "why"), style="bold"), classes="heading")
-                yield Static(" ".join(m.explanation[lang].split()), classes="text")
+                    yield Literal(t(lang, "mixed_note"), classes="note")
+                yield Literal(Text(t(lang, "why"), style="bold"), classes="heading")
+                yield Literal(" ".join(m.explanation[lang].split()), classes="text")
                 if self.score.band is not None:
-                    yield Static(m.advice[self.score.band.id][lang], classes="text advice")
-                    yield Static(
+                    yield Literal(m.advice[self.score.band.id][lang], classes="text advice")
+                    yield Literal(
                         Text(f"{t(lang, 'actions')}:\n", style="italic")
                         + Text("\n".join(f"  ☐ {a[lang]}" for a in m.actions)),
                         classes="text actions",
                     )
-            yield Button(t(lang, "close"), id="close", compact=True, variant="primary")
+            yield Button(literal(t(lang, "close")), id="close", compact=True, variant="primary")
 
     def on_button_pressed(self) -> None:
         self.dismiss()

@@ -17,6 +17,7 @@ from misquiz.core.catalogue import t
 from misquiz.core.quiz import QuizSession
 from misquiz.tui.widgets.answer_options import AnswerOptions
 from misquiz.tui.widgets.key_bar import KeyBar
+from misquiz.tui.widgets.literal import Literal, literal
 
 
 class QuestionScreen(Screen[None]):
@@ -42,13 +43,13 @@ class QuestionScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="top"):
-            yield Static(id="bank-title")
-            yield Static(id="progress-text")
+            yield Literal(id="bank-title")
+            yield Literal(id="progress-text")
         yield ProgressBar(total=self.session.total, show_eta=False, show_percentage=False, id="progress")
         with Vertical(id="question-body"):
             with Center():
-                yield Static(id="statement")
-            yield Static(id="prompt")
+                yield Literal(id="statement")
+            yield Literal(id="prompt")
             with Center():
                 yield AnswerOptions(id="options")
             with Center(), Horizontal(id="nav"):
@@ -64,10 +65,10 @@ class QuestionScreen(Screen[None]):
         s, lang = self.session, self.session.lang
         self.query_one("#bank-title", Static).update(Text(s.bank.title[lang], no_wrap=True, overflow="ellipsis"))
         self.query_one("#prompt", Static).update(t(lang, "question"))
-        self.query_one("#back", Button).label = f"← {t(lang, 'back')}"
-        self.query_one("#forward", Button).label = f"{t(lang, 'next')} →"
+        self.query_one("#back", Button).label = literal(f"← {t(lang, 'back')}")
+        self.query_one("#forward", Button).label = literal(f"{t(lang, 'next')} →")
         other = s.bank.languages[(s.bank.languages.index(lang) + 1) % len(s.bank.languages)]
-        self.query_one("#switch-language", Button).label = other.upper()
+        self.query_one("#switch-language", Button).label = literal(other.upper())
         self.query_one(KeyBar).show(
             [
                 ("1–5", t(lang, "answer")),

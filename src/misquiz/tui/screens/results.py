@@ -8,12 +8,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from misquiz.core.advice import CLEAR, NOT_ASSESSED, PRIORITIES, AdvicePlan, Progress, advice_plan
 from misquiz.core.catalogue import t
 from misquiz.core.quiz import QuizSession
 from misquiz.tui.widgets.key_bar import KeyBar
+from misquiz.tui.widgets.literal import Literal, literal
 from misquiz.tui.widgets.myth_row import MythRow
 
 
@@ -40,56 +41,58 @@ class ResultsScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         plan, lang = self.plan(), self.session.lang
         with VerticalScroll(id="results"):
-            yield Static(Text(plan.heading, style="bold"), id="results-title", classes="title")
+            yield Literal(Text(plan.heading, style="bold"), id="results-title", classes="title")
             if plan.nothing is not None:
-                yield Static(plan.nothing, classes="text")
+                yield Literal(plan.nothing, classes="text")
             else:
-                yield Static(Text(plan.labels["overall"], style="bold"), classes="heading")
-                yield Static(
+                yield Literal(Text(plan.labels["overall"], style="bold"), classes="heading")
+                yield Literal(
                     Text.assemble((plan.profile_title or "", "bold"), f" — {plan.overall_line}"), id="profile-title"
                 )
-                yield Static(plan.profile_text or "", id="profile-text", classes="text")
+                yield Literal(plan.profile_text or "", id="profile-text", classes="text")
                 if plan.coverage:
-                    yield Static(Text(plan.coverage, style="italic"), id="coverage", classes="text")
-            yield Static(Text(plan.labels["per_myth"], style="bold"), classes="heading")
+                    yield Literal(Text(plan.coverage, style="italic"), id="coverage", classes="text")
+            yield Literal(Text(plan.labels["per_myth"], style="bold"), classes="heading")
             hint = plan.labels["per_myth_hint"] + (f"\n{plan.progress_note}" if plan.progress_note else "")
-            yield Static(Text(hint, style="italic"), classes="hint")
+            yield Literal(Text(hint, style="italic"), classes="hint")
             width = max(len(row.band_label) for row in plan.rows)
             for row in plan.rows:
                 yield MythRow(row, width)
             if plan.mixed_note:
-                yield Static(plan.mixed_note, id="mixed-note", classes="text note")
+                yield Literal(plan.mixed_note, id="mixed-note", classes="text note")
             yield from self._sections(plan)
             if plan.source:
-                yield Static(Text(plan.source, style="italic"), id="source", classes="hint")
+                yield Literal(Text(plan.source, style="italic"), id="source", classes="hint")
             # Every action can be tapped too (phones in a workshop have no keyboard).
             with Horizontal(id="results-actions"):
-                yield Button(t(lang, "export_md"), id="save-md", compact=True)
-                yield Button(t(lang, "export_html"), id="save-html", compact=True)
-                yield Button(f"← {t(lang, 'back')}", id="results-back", compact=True)
+                yield Button(literal(t(lang, "export_md")), id="save-md", compact=True)
+                yield Button(literal(t(lang, "export_html")), id="save-html", compact=True)
+                yield Button(literal(f"← {t(lang, 'back')}"), id="results-back", compact=True)
         yield KeyBar(id="keys")
 
     def _sections(self, plan: AdvicePlan) -> ComposeResult:
         for section in plan.sections:
-            yield Static(Text(section.title, style="bold"), classes="heading", id=section.key.replace("_", "-"))
+            yield Literal(Text(section.title, style="bold"), classes="heading", id=section.key.replace("_", "-"))
             if not section.items and section.note:
-                yield Static(section.note, classes="text")
+                yield Literal(section.note, classes="text")
             if section.key in (CLEAR, NOT_ASSESSED):
                 mark = "✓" if section.key == CLEAR else "·"
-                yield Static(Text("\n".join(f"{mark} {item.title}" for item in section.items)), classes="text")
+                yield Literal(Text("\n".join(f"{mark} {item.title}" for item in section.items)), classes="text")
                 continue
             for n, item in enumerate(section.items, 1):
                 lead = f"{n}. " if section.key == PRIORITIES else ""
                 style = f"bold {item.color}" if section.key == PRIORITIES else "bold"
-                yield Static(Text.assemble((f"{lead}{item.title}", style), f"  ({item.score})"), classes="advice-title")
+                yield Literal(
+                    Text.assemble((f"{lead}{item.title}", style), f"  ({item.score})"), classes="advice-title"
+                )
                 if item.advice:
-                    yield Static(Text(item.advice), classes="text advice")
+                    yield Literal(Text(item.advice), classes="text advice")
                 if item.actions:
                     actions = Text(f"{plan.labels['actions']}:\n", style="italic")
                     for action in item.actions:
                         actions.append(f"  ☐ {action}\n", style="not italic")
                     actions.rstrip()
-                    yield Static(actions, classes="text actions")
+                    yield Literal(actions, classes="text actions")
 
     def on_mount(self) -> None:
         self._keys()

@@ -11,11 +11,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Button, Static
+from textual.widgets import Button
 
 from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import format_date, t
 from misquiz.tui.widgets.key_bar import KeyBar
+from misquiz.tui.widgets.literal import Literal, literal
 
 
 class ResumeScreen(Screen[None]):
@@ -32,15 +33,15 @@ class ResumeScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         lang, a = self.lang, self.attempt
         with VerticalScroll(id="welcome"), Vertical(id="welcome-card"):
-            yield Static(Text(self.title_text, style="bold"), id="welcome-title")
-            yield Static(Text(t(lang, "resume_title"), style="bold"), classes="text")
-            yield Static(
+            yield Literal(Text(self.title_text, style="bold"), id="welcome-title")
+            yield Literal(Text(t(lang, "resume_title"), style="bold"), classes="text")
+            yield Literal(
                 t(lang, "resume_text", date=format_date(a.started_at, lang), n=len(a.answers), total=len(a.order)),
                 classes="text",
             )
             with Horizontal(id="welcome-actions"):
-                yield Button(t(lang, "resume_fresh"), id="fresh", compact=True)
-                yield Button(f"{t(lang, 'resume_go')} ⏎", id="resume", variant="primary", compact=True)
+                yield Button(literal(t(lang, "resume_fresh")), id="fresh", compact=True)
+                yield Button(literal(f"{t(lang, 'resume_go')} ⏎"), id="resume", variant="primary", compact=True)
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:

@@ -13,6 +13,7 @@ from misquiz.core.catalogue import t
 from misquiz.core.model import Bank
 from misquiz.core.room import Room
 from misquiz.tui.widgets.key_bar import KeyBar
+from misquiz.tui.widgets.literal import Literal
 from misquiz.tui.widgets.room_bar import RoomBar
 
 
@@ -24,7 +25,7 @@ class RoomScreen(Screen[None]):
         self.bank, self.lang = bank, lang
 
     def compose(self) -> ComposeResult:
-        yield Static(id="room-head")
+        yield Literal(id="room-head")
         yield VerticalScroll(id="room-body")
         yield KeyBar(id="keys")
 
@@ -41,20 +42,20 @@ class RoomScreen(Screen[None]):
         body = self.query_one("#room-body", VerticalScroll)
         widgets: list[Static | RoomBar] = []
         if not rnd.shown:
-            widgets.append(Static(t(lang, "room_hidden"), classes="text note"))
+            widgets.append(Literal(t(lang, "room_hidden"), classes="text note"))
         else:
             legend = Text(t(lang, "room_order") + "   ")
             for band in self.bank.bands:
                 legend.append("█ ", style=band.color).append(f"{band.label[lang]}  ")
             if room.has_both_rounds:
                 legend.append("  " + t(lang, "room_shift"), style="italic")
-            widgets.append(Static(legend, classes="hint"))
+            widgets.append(Literal(legend, classes="hint"))
             for n, myth_id in enumerate(rnd.discussion_order, 1):
                 myth = self.bank.myths_by_id[myth_id]
                 widgets.append(RoomBar(n, myth.title[lang], rnd.myth(myth_id), self.bank.bands, room.shift(myth_id)))
             waiting = [m for m in rnd.myths if not m.assessed]
             if waiting:
-                widgets.append(Static(t(lang, "room_waiting", n=len(waiting)), classes="hint"))
+                widgets.append(Literal(t(lang, "room_waiting", n=len(waiting)), classes="hint"))
         with self.app.batch_update():
             body.remove_children()
             body.mount_all(widgets)

@@ -17,6 +17,7 @@ from misquiz.core.catalogue import t
 from misquiz.core.quiz import QuizSession
 from misquiz.core.text import MAX_NAME
 from misquiz.tui.widgets.key_bar import KeyBar
+from misquiz.tui.widgets.literal import Literal, literal
 
 
 class WelcomeScreen(Screen[None]):
@@ -34,7 +35,7 @@ class WelcomeScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="welcome"), Vertical(id="welcome-card"):
-            yield Static(id="welcome-text")
+            yield Literal(id="welcome-text")
             yield Label(id="name-label")
             yield Input(value=self.session.name, max_length=MAX_NAME, id="name")
             with Horizontal(id="welcome-actions"):
@@ -60,8 +61,8 @@ class WelcomeScreen(Screen[None]):
         self.query_one("#welcome-text", Static).update(text)
         self.query_one("#name-label", Label).update(t(lang, "name_label"))
         self.query_one("#name", Input).placeholder = t(lang, "name_placeholder")
-        self.query_one("#language", Button).label = f"{t(lang, 'language')}: {t(lang, 'language_name')}"
-        self.query_one("#start", Button).label = f"{t(lang, 'start')} ⏎"
+        self.query_one("#language", Button).label = literal(f"{t(lang, 'language')}: {t(lang, 'language_name')}")
+        self.query_one("#start", Button).label = literal(f"{t(lang, 'start')} ⏎")
         self.query_one(KeyBar).show([("Enter", t(lang, "start")), ("Tab", "⇄"), ("Ctrl+P", t(lang, "key_palette"))])
 
     @on(Input.Submitted, "#name")

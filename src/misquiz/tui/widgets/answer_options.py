@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Button
 
+from misquiz.tui.widgets.literal import literal
+
 KEYS = (1, 2, 3, 4, 5, 0)
 
 
@@ -28,7 +30,7 @@ class AnswerOptions(Vertical):
         for key in KEYS:
             button = self.query_one(f"#answer-{key}", Button)
             # The tick keeps the choice visible without colour (NO_COLOR, monochrome terminals).
-            button.label = f"{key}  {labels[key]}" + ("  ✓" if key == selected else "")
+            button.label = literal(f"{key}  {labels[key]}" + ("  ✓" if key == selected else ""))
             button.set_class(key == selected, "-selected")
             # A new statement: the press effect of the last one must not swallow a quick next tap.
             button.remove_class("-active")
