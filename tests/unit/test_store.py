@@ -55,6 +55,8 @@ def test_each_migration_runs_from_the_version_before(tmp_path, start):
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"attempts_started", "attempts_workshop", "attempts_name_bank", "myth_scores_room"} <= indexes
+    assert "attempts_person_workshop" in indexes
+    assert store.server_secret() == store.server_secret()
     assert store.has_uid("u1") == (start >= 1)
     # the myth scores of attempts finished before the room existed are filled in
     rows = store.conn.execute("SELECT myth_id, score, band, mixed FROM myth_scores").fetchall()
@@ -227,3 +229,24 @@ def test_progress_links_a_person_by_identity_never_by_name(tmp_path):
     assert store.previous_finished(make(store, name="", workshop="ws", person="tab:b")) is None
     assert store.previous_finished(make(store, name="", workshop="ws", person="tab:a")).id == first_a  # type: ignore[union-attr]
     assert store.previous_finished(make(store, name="Anna", workshop="ws", person="tab:c")) is None
+
+
+def test_a_participants_attempt_is_found_by_token_workshop_and_round(tmp_path):
+    store = SQLiteStore(tmp_path / "w.db")
+    before = make(store, workshop="ws", round="before", person="tok")
+    make(store, workshop="ws", round="before", person="other")
+    make(store, workshop="elsewhere", round="before", person="tok")
+    store.save_answer(before, "a", 4)
+    found = store.participant_attempt("h", "ws", "before", "tok")
+    assert found is not None and found.id == before and found.answers == {"a": 4}
+    assert store.participant_attempt("h", "ws", "after", "tok") is None
+    assert store.participant_attempt("h", "ws", None, "tok") is None
+    assert store.participant_attempt("other-bank", "ws", "before", "tok") is None
+
+
+def test_the_server_secret_is_made_once_and_kept(tmp_path):
+    path = tmp_path / "w.db"
+    first = SQLiteStore(path).server_secret()
+    assert len(first) == 32
+    assert SQLiteStore(path).server_secret() == first
+    assert SQLiteStore(tmp_path / "other.db").server_secret() != first

@@ -81,6 +81,12 @@ MIGRATIONS: list[str] = [
     UPDATE attempts SET person = 'unlinked:' || uid WHERE workshop IS NOT NULL;
     CREATE INDEX attempts_person_bank ON attempts (person, bank_id, finished_at);
     """,
+    # Values the server keeps across restarts (the secret that signs a participant's forms), and
+    # a participant's attempt found by token, workshop and round from one index.
+    """
+    CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE INDEX attempts_person_workshop ON attempts (person, workshop, round, bank_hash);
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -319,6 +325,30 @@ class SQLiteStore:
         attempt = _attempt(rows[0])
         attempt.answers = self.answers(attempt.id)
         return attempt
+
+    def participant_attempt(self, bank_hash: str, workshop: str, round: str | None, person: str) -> Attempt | None:
+        """A workshop participant's attempt in this round, finished or not: the one their token goes on with."""
+        rows = self._read(
+            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE person = ? AND workshop = ? AND round IS ? "
+            "AND bank_hash = ? AND abandoned_at IS NULL ORDER BY started_at DESC, id DESC LIMIT 1",
+            (person, workshop, round, bank_hash),
+        )
+        if not rows:
+            return None
+        attempt = _attempt(rows[0])
+        attempt.answers = self.answers(attempt.id)
+        return attempt
+
+    def server_secret(self) -> bytes:
+        """A random secret made once per database and kept: what a server signs its forms with."""
+        rows = self._read("SELECT value FROM settings WHERE key = 'server_secret'")
+        if not rows:
+            with self._write() as conn:
+                conn.execute(
+                    "INSERT OR IGNORE INTO settings (key, value) VALUES ('server_secret', ?)", (os.urandom(32).hex(),)
+                )
+            rows = self._read("SELECT value FROM settings WHERE key = 'server_secret'")
+        return bytes.fromhex(rows[0][0])
 
     def previous_finished(self, attempt_id: int) -> Attempt | None:
         """The same person's last finished attempt on the same bank before this one: by identity, never by name."""
