@@ -125,7 +125,6 @@ ROUND_OPTION = click.option("--round", "round_", type=click.Choice(["before", "a
 @DB_OPTION
 @WORKSHOP_OPTION
 @ROUND_OPTION
-@click.option("--participant", is_flag=True, hidden=True, help="Run as one browser participant of `serve`.")
 @click.option(
     "--plain", "plain_lines", is_flag=True, help="Plain lines instead of the full screen (screen readers, pipes)."
 )
@@ -137,7 +136,6 @@ def take(
     db: str | None,
     workshop: str | None,
     round_: str | None,
-    participant: bool,
     plain_lines: bool,
 ) -> None:
     """Take the quiz in the terminal."""
@@ -145,9 +143,8 @@ def take(
 
     bank = _quiz_bank(bank_path)
     store = _store(db)
-    person = f"tab:{os.urandom(8).hex()}" if participant else None  # each browser tab is its own person
-    options = QuizOptions(lang or default_language(), seed, name, workshop, round_, person)
-    reason = _plain_reason() if not (plain_lines or participant) else ""
+    options = QuizOptions(lang or default_language(), seed, name, workshop, round_)
+    reason = _plain_reason() if not plain_lines else ""
     if plain_lines or reason:
         from misquiz.lines.plain import run_plain
 
@@ -155,7 +152,7 @@ def take(
     else:
         from misquiz.tui.app import build_app
 
-        app = build_app(bank, options, store, participant=participant)
+        app = build_app(bank, options, store)
         app.run()
         code = app.return_code or 0
     store.close()
@@ -172,7 +169,7 @@ def validate(path: str | None, as_json: bool, strict: bool) -> None:
 
     result = check_bank(path, strict=strict)
     if as_json:
-        click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(json.dumps(result.as_dict(), indent=2))  # ASCII: a bank's control characters stay escaped
     else:
         from misquiz.render.listing import bank_check_text
 
@@ -370,47 +367,56 @@ def room(
 
 @main.command()
 @click.option("--workshop", required=True, callback=_workshop_code, help="The workshop code participants join.")
+@ROUND_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every network).")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-@click.option("--public-url", help="The address participants use, if it differs (a proxy, a name).")
-@ROUND_OPTION
-@BANK_OPTION
-@DB_OPTION
+@click.option("--public-url", help="The address participants use, if it differs (a proxy, a name, https).")
 @click.option(
     "--max-participants",
     type=click.IntRange(min=1),
-    default=40,
+    default=200,
     show_default=True,
-    help="Participants at once; the next one sees a 'room is full' page.",
+    help="People who may join this round; the next one sees a 'this room is full' page.",
 )
+@click.option("--verbose", is_flag=True, help="Print a line per request (the QR code then scrolls away).")
+@BANK_OPTION
+@DB_OPTION
 def serve(
     workshop: str,
+    round_: str | None,
     host: str,
     port: int,
     public_url: str | None,
-    round_: str | None,
+    max_participants: int,
+    verbose: bool,
     bank_path: str | None,
     db: str | None,
-    max_participants: int,
 ) -> None:
-    """Serve the quiz to a room: each browser tab is one participant."""
-    from misquiz.storage import default_db_path
+    """Serve the quiz to a room: every participant gets a web page, from this one process."""
+    from misquiz.storage import StoreError
 
+    if public_url is not None and not public_url.lower().startswith(("http://", "https://")):
+        raise click.BadParameter("give a full address, like https://quiz.example.org", param_hint="--public-url")
     bank = _quiz_bank(bank_path)
-    database = db or str(default_db_path())
-    _store(database).close()  # a database that cannot be used is reported now, not per participant
-    from misquiz.web.serve import WorkshopServer
+    store = _store(db)
+    from misquiz.web.server import allowed_hosts
+    from misquiz.web.server import serve as serve_workshop
+    from misquiz.web.workshop import WorkshopConfig
 
-    WorkshopServer(
+    config = WorkshopConfig(
         workshop=workshop,
-        host=host,
-        port=port,
-        public_url=public_url,
         round=round_,
-        bank_path=bank.source,
-        db_path=database,
         max_participants=max_participants,
-    ).run()
+        public_url=public_url,
+        hosts=allowed_hosts(host, public_url),
+    )
+    try:
+        code = serve_workshop(bank, store, config, host=host, port=port, verbose=verbose)
+    except StoreError as exc:
+        _store_failed(exc)
+    finally:
+        store.close()
+    sys.exit(code)
 
 
 @main.command()

@@ -1,13 +1,18 @@
-"""Starting `misquiz serve` for a test or a benchmark, and seeing its child processes."""
+"""Serving in tests and benchmarks: starting `misquiz serve`, and a participant that follows
+the workshop's forms as a browser without JavaScript would."""
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import socket
 import subprocess
 import sys
 import time
-from pathlib import Path
+from typing import Any
+
+import aiohttp
 
 
 def free_port() -> int:
@@ -32,17 +37,69 @@ def start_server(port: int, *args: str, env: dict[str, str] | None = None, **pop
             if time.monotonic() > deadline or server.poll() is not None:
                 server.kill()
                 raise RuntimeError("the server did not start") from None
-            time.sleep(0.1)
+            time.sleep(0.05)
 
 
-def children_of(pid: int) -> set[int]:
-    found = set()
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(stat[1]) == pid:
-                found.add(int(entry.name))
-    return found
+CSRF = re.compile(r'name="csrf" value="([0-9a-f]+)"')
+STATEMENT = re.compile(r'name="statement" value="([^"]+)"')
+ACTION = re.compile(r'<form method="post" action="/quiz/(\d+)"')
+
+
+def field(pattern: re.Pattern[str], page: str) -> str:
+    found = pattern.search(page)
+    assert found is not None, f"no {pattern.pattern} in the page:\n{page[:2000]}"
+    return html.unescape(found.group(1))
+
+
+class Visitor:
+    """Keeps the page it is on and the form token from it; sends what a browser's form would."""
+
+    def __init__(self, client: Any, origin: str) -> None:
+        self.client = client  # an aiohttp TestClient or ClientSession with a cookie jar
+        self.origin = origin
+        self.page = ""
+        self.status = 0
+        self.url = ""
+        self.csrf = ""
+
+    @property
+    def headers(self) -> dict[str, str]:
+        return {"Origin": self.origin}
+
+    async def _took(self, response: aiohttp.ClientResponse) -> str:
+        self.page, self.status, self.url = await response.text(), response.status, str(response.url)
+        found = CSRF.search(self.page)
+        if found:
+            self.csrf = found.group(1)
+        return self.page
+
+    async def get(self, path: str, **kwargs: Any) -> str:
+        async with self.client.get(path, **kwargs) as response:
+            return await self._took(response)
+
+    async def post(self, path: str, data: dict[str, str], **kwargs: Any) -> str:
+        headers = kwargs.pop("headers", self.headers)
+        async with self.client.post(path, data=data, headers=headers, **kwargs) as response:
+            return await self._took(response)
+
+    async def start(self, name: str = "", lang: str = "en") -> str:
+        await self.get("/")
+        return await self.post("/start", {"csrf": self.csrf, "lang": lang, "name": name})
+
+    @property
+    def statement(self) -> str:
+        return field(STATEMENT, self.page)
+
+    @property
+    def number(self) -> int:
+        return int(field(ACTION, self.page))
+
+    async def answer(self, value: int | str) -> str:
+        return await self.post(
+            f"/quiz/{self.number}", {"csrf": self.csrf, "statement": self.statement, "answer": str(value)}
+        )
+
+    async def finish(self, value: int, total: int = 36) -> str:
+        for _ in range(total):
+            await self.answer(value)
+        return self.page

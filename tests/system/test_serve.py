@@ -1,187 +1,201 @@
-"""Serving limits: a full room, participants ended whole, spinning ones killed, nothing outside the quiz."""
+"""`misquiz serve` as a process: the trainer's terminal, its signals, a port in use, descriptors running short."""
 
 from __future__ import annotations
 
 import asyncio
-import os
+import resource
 import signal
+import socket
 import subprocess
 import sys
 import time
 
 import aiohttp
-import pytest
 
-from misquiz.web.serve import Participant, WorkshopServer, public_url_for, qr_text
-from support.quiz import quiz_app
-from support.serving import children_of, free_port, start_server
+from misquiz.web.server import allowed_hosts, public_url_for, qr_text
+from support.serving import Visitor, free_port, start_server
 
 
-@pytest.fixture
-def server(tmp_path):
-    port = free_port()
-    proc = start_server(
+def serve(tmp_path, port: int, *args: str, **popen):
+    return start_server(
         port,
         "--workshop",
-        "lim",
+        "mon",
         "--db",
         str(tmp_path / "s.db"),
-        "--max-participants",
-        "1",
-        env={"XDG_CACHE_HOME": str(tmp_path)},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        *args,
+        env={"XDG_CACHE_HOME": str(tmp_path / "cache"), "LANG": "C.UTF-8"},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        **popen,
     )
-    yield port, proc
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=15)
 
 
-async def _full_room(port: int) -> tuple[int, str, int | None]:
-    url = f"http://127.0.0.1:{port}/"
-    async with aiohttp.ClientSession() as session, session.ws_connect(url + "ws?width=80&height=24") as first:
-        seen = b""
-        while b"Start" not in seen:
-            message = await asyncio.wait_for(first.receive(), 30)
-            if message.type == aiohttp.WSMsgType.BINARY:
-                seen += message.data
-        async with session.get(url) as page:
-            status, body = page.status, await page.text()
-        async with session.ws_connect(url + "ws") as second:
-            message = await asyncio.wait_for(second.receive(), 10)
-            code = second.close_code
-        return status, body, code
+async def join(port: int, answers: int = 0) -> None:
+    async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as session:
+        person = Visitor(session, f"http://127.0.0.1:{port}")
+        base = f"http://127.0.0.1:{port}"
+        await person.get(base + "/")
+        await person.post(base + "/start", {"csrf": person.csrf, "lang": "en"})
+        for _ in range(answers):
+            await person.post(
+                f"{base}/quiz/{person.number}", {"csrf": person.csrf, "statement": person.statement, "answer": "3"}
+            )
 
 
-def test_the_participant_beyond_the_limit_sees_a_full_room(server):
-    port, _ = server
-    status, body, close_code = asyncio.run(_full_room(port))
-    assert status == 503 and "This room is full" in body and "Deze sessie is vol" in body
-    assert close_code == 1013
+def test_the_banner_then_one_status_line_and_no_access_log(tmp_path):
+    port = free_port()
+    server = serve(tmp_path, port, "--round", "before")
+    try:
+        asyncio.run(join(port, answers=2))
+        time.sleep(1.5)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=10)
+    assert server.returncode == 0
+    head = out.split("\n\n")
+    assert head[0] == "misquiz · workshop mon · round: before"
+    assert f"Join at http://127.0.0.1:{port}/" in out
+    assert "█" in out and "misquiz room mon" in out
+    assert "joined 1 · mid-quiz 1 · finished 0 · refused 0" in out
+    assert "GET /" not in out + err  # access logs only with --verbose
+    assert "Session ended: 1 joined, 0 finished." in out
 
 
-def test_a_participant_whose_page_went_away_is_ended(server):
-    port, proc = server
-
-    async def visit() -> set[int]:
-        async with aiohttp.ClientSession() as session, session.ws_connect(f"http://127.0.0.1:{port}/ws") as ws:
-            while True:
-                message = await asyncio.wait_for(ws.receive(), 30)
-                if message.type == aiohttp.WSMsgType.BINARY:
-                    break
-            return children_of(proc.pid)
-
-    during = asyncio.run(visit())
-    assert len(during) == 1
-    deadline = time.monotonic() + 10
-    while any(os.path.exists(f"/proc/{pid}") for pid in during):
-        assert time.monotonic() < deadline, "the participant process outlived its page"
-        time.sleep(0.1)
+def test_verbose_logs_each_request(tmp_path):
+    port = free_port()
+    server = serve(tmp_path, port, "--verbose")
+    try:
+        asyncio.run(join(port))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, _ = server.communicate(timeout=10)
+    assert '"GET / HTTP/1.1" 200' in out and '"POST /start HTTP/1.1" 303' in out
 
 
-SPINNER = (
-    "import signal\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nprint('__GANGLION__', flush=True)\nwhile True: pass"
-)
+def test_ctrl_c_asks_once_when_people_are_mid_quiz(tmp_path):
+    port = free_port()
+    server = serve(tmp_path, port)
+    try:
+        asyncio.run(join(port, answers=1))
+        server.send_signal(signal.SIGINT)
+        time.sleep(0.5)
+        assert server.poll() is None, "the first Ctrl+C only asks"
+        server.send_signal(signal.SIGINT)
+        out, _ = server.communicate(timeout=10)
+    finally:
+        if server.poll() is None:
+            server.kill()
+    assert "1 person is mid-quiz: end anyway? Press Ctrl+C again" in out
+    assert server.returncode == 0
 
 
-def test_spinning_is_seen_from_cpu_use(monkeypatch):
-    import misquiz.web.serve as serve
-
-    participant = Participant(
-        [sys.executable], write_bytes=None, write_str=None, close=None, download_manager=None, debug=False
-    )
-    participant._process = type("P", (), {"pid": 4242, "returncode": None})()
-    used = iter([0.0, 2.0, 4.0, 6.0, 8.0, 9.9, 11.9])  # seconds of CPU, read every 2 s of wall time
-    monkeypatch.setattr(serve, "cpu_seconds", lambda pid: next(used))
-    seen = [participant.spinning(float(t)) for t in range(0, 14, 2)]
-    assert seen == [False, False, False, False, True, True, True]  # after 8 s of history at ~100 %
-    idle = Participant(
-        [sys.executable], write_bytes=None, write_str=None, close=None, download_manager=None, debug=False
-    )
-    idle._process = participant._process
-    monkeypatch.setattr(serve, "cpu_seconds", lambda pid: 1.0)  # an idle quiz uses no CPU while waiting
-    assert not any(idle.spinning(float(t)) for t in range(0, 30, 2))
+def test_ctrl_c_with_nobody_mid_quiz_ends_at_once(tmp_path):
+    port = free_port()
+    server = serve(tmp_path, port)
+    server.send_signal(signal.SIGINT)
+    out, _ = server.communicate(timeout=10)
+    assert server.returncode == 0 and "mid-quiz: end anyway" not in out
 
 
-def test_a_participant_deaf_to_the_quit_message_and_sigterm_is_killed():
-    async def scenario() -> tuple[int | None, float]:
-        async def sink(data) -> None:
-            return None
-
-        participant = Participant(
-            [sys.executable, "-c", SPINNER],
-            write_bytes=sink,
-            write_str=sink,
-            close=sink,
-            download_manager=None,
-            debug=False,
+def test_a_port_in_use_is_reported_before_anything_else(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "misquiz",
+                "serve",
+                "--workshop",
+                "mon",
+                "--port",
+                str(port),
+                "--db",
+                str(tmp_path / "s.db"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
-        participant._download_manager = type("D", (), {"cancel_app_downloads": staticmethod(_noop)})()
-        await participant.start(80, 24)
-        await asyncio.sleep(0.5)
-        began = time.monotonic()
-        await participant.stop()
-        return participant._process.returncode, time.monotonic() - began
-
-    returncode, took = asyncio.run(scenario())
-    assert returncode == -signal.SIGKILL
-    assert took < 5
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr == f"misquiz: cannot listen on 127.0.0.1:{port}: the port is in use\n"
 
 
-async def _noop(**kwargs: object) -> None:
-    return None
+def test_idle_connections_never_keep_a_participant_out(tmp_path):
+    """With few descriptors, hundreds of idle connections are closed as needed; a newcomer still joins."""
+    port = free_port()
+
+    def few_descriptors() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (160, 160))
+
+    server = serve(tmp_path, port, preexec_fn=few_descriptors)
+    try:
+
+        async def crowd() -> list[int]:
+            idle = []
+            for _ in range(300):
+                try:
+                    _, writer = await asyncio.wait_for(asyncio.open_connection("127.0.0.1", port), 2)
+                    idle.append(writer)
+                except (OSError, TimeoutError):
+                    break
+            statuses = []
+            deadline = time.monotonic() + 20
+            async with aiohttp.ClientSession() as session:
+                while time.monotonic() < deadline:
+                    try:
+                        async with session.get(f"http://127.0.0.1:{port}/", timeout=aiohttp.ClientTimeout(3)) as r:
+                            statuses.append(r.status)
+                            if r.status == 200:
+                                break
+                    except (aiohttp.ClientError, TimeoutError):
+                        statuses.append(0)
+                    await asyncio.sleep(0.5)
+            for writer in idle:
+                writer.close()
+            return statuses
+
+        statuses = asyncio.run(crowd())
+        assert statuses[-1] == 200, statuses
+        assert server.poll() is None
+        asyncio.run(join(port))
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.communicate(timeout=10)
 
 
-def test_public_urls_and_the_qr_code():
-    assert public_url_for("127.0.0.1", 8000) == "http://127.0.0.1:8000"
-    assert public_url_for("quiz.local", 80) == "http://quiz.local:80"
-    assert not public_url_for("0.0.0.0", 8000).startswith("http://0.0.0.0")
-    code = qr_text("http://127.0.0.1:8000/")
-    assert len(code.splitlines()) > 10 and set(code) <= {" ", "▄", "▀", "█", "\n"}
+def test_the_qr_code_has_a_quiet_zone_of_four_modules_and_colours_of_its_own():
+    plain = qr_text("http://192.168.1.20:8000/", colour=False).split("\n")
+    assert plain[0].strip() == "" and plain[1].strip() == ""  # two text rows: four modules
+    assert all(line.startswith("    ") and line.endswith("    ") for line in plain)
+    coloured = qr_text("http://192.168.1.20:8000/").split("\n")
+    assert all(line.startswith("\x1b[30;107m") and line.endswith("\x1b[0m") for line in coloured)
 
 
-def test_a_participant_can_reach_nothing_outside_the_quiz(bank, tmp_path):
-    from misquiz.storage.sqlite import SQLiteStore
+def test_the_host_names_a_server_answers_to():
+    hostname = socket.gethostname().lower()
+    local = allowed_hosts("127.0.0.1", None)
+    assert {"127.0.0.1", "localhost", hostname} <= local and "evil.example" not in local
+    everywhere = allowed_hosts("0.0.0.0", "https://quiz.example.org/ws")
+    assert {"127.0.0.1", "quiz.example.org", hostname} <= everywhere
+    address = public_url_for("0.0.0.0", 8000).split("//")[1].rsplit(":", 1)[0]
+    assert address in everywhere
+    assert public_url_for("::1", 8000) == "http://[::1]:8000"
 
-    store = SQLiteStore(tmp_path / "p.db")
-    store.start_attempt(
-        bank_id=bank.id,
-        bank_version=bank.version,
-        bank_hash=bank.content_hash,
-        language="en",
-        seed=1,
-        order=[s.id for s in bank.statements],
-        workshop="ws",
-        name="Someone else",
+
+def test_the_open_files_limit_is_raised_to_the_hard_limit(tmp_path):
+    code = (
+        "import resource; from misquiz.web.server import raise_open_files_limit; "
+        "s = raise_open_files_limit(); print(s == resource.getrlimit(resource.RLIMIT_NOFILE)[1])"
     )
-    app = quiz_app(bank, lang="en", store=store, workshop="ws", participant=True)
-    assert app.resume is None  # never someone else's unfinished attempt
-    titles = {c.title for c in app.get_system_commands(app.screen if app._screen_stack else None)}
-    assert titles <= {
-        "Switch language",
-        "Show keys",
-        "Show results",
-        "Save as Markdown",
-        "Save as a web page",
-        "Light or dark",
-        "Quit",
-    }
-    assert not {"Screenshot", "Keys", "Theme", "Maximize"} & titles
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 
+    def lower() -> None:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(256, hard), hard))
 
-def test_the_server_passes_no_debug_or_devtools_to_participants(tmp_path):
-    server = WorkshopServer(
-        workshop="w",
-        host="127.0.0.1",
-        port=9,
-        public_url=None,
-        round=None,
-        bank_path="b.yaml",
-        db_path=str(tmp_path / "d.db"),
-        max_participants=3,
-    )
-    assert server.debug is False and "--participant" in server.argv
-    env = Participant(
-        server.argv, write_bytes=None, write_str=None, close=None, download_manager=None, debug=False
-    )._build_environment()
-    assert "TEXTUAL" not in env or "devtools" not in env["TEXTUAL"]
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, preexec_fn=lower, check=True)
+    assert done.stdout.strip() == "True"

@@ -1,0 +1,137 @@
+"""The one factory that builds the workshop's web app, for `misquiz serve` and for the tests alike.
+
+Server-rendered pages (Jinja2, autoescaped) that work without JavaScript; every state change
+is a POST with a form token bound to the participant, from this server's own origin, for a
+Host that names this server. Everything that goes wrong becomes a page, never a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import aiohttp_jinja2
+import jinja2
+from aiohttp import web
+
+from misquiz.core.model import Bank
+from misquiz.storage.protocol import Store, StoreError
+from misquiz.web.pages import WORKSHOP, error_page
+from misquiz.web.views import language, results, statement, static, welcome
+from misquiz.web.workshop import Workshop, WorkshopConfig
+
+log = logging.getLogger("misquiz.web")
+TEMPLATES = Path(__file__).parent / "templates"
+CSP = "default-src 'self'; frame-ancestors 'none'"
+SAFE_METHODS = frozenset({"GET", "HEAD"})
+OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE})
+
+
+def build_app(bank: Bank, store: Store, config: WorkshopConfig) -> web.Application:
+    app = web.Application(
+        middlewares=[pages_for_errors, host_check, origin_check],
+        client_max_size=config.body_limit,
+        handler_args={"max_field_size": 8190, "max_line_size": 8190},
+    )
+    app[WORKSHOP] = Workshop(bank, store, config)
+    env = aiohttp_jinja2.setup(
+        app,
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.policies["json.dumps_kwargs"] = {"sort_keys": True}
+    app.on_response_prepare.append(security_headers)
+    app.router.add_get("/", welcome.show)
+    app.router.add_post("/start", welcome.start)
+    app.router.add_get(r"/quiz/{n}", statement.show)
+    app.router.add_post(r"/quiz/{n}", statement.answer)
+    app.router.add_post("/language", language.switch)
+    app.router.add_get("/results", results.show)
+    app.router.add_get(r"/results/{file}", results.download)
+    app.router.add_get(r"/static/{name}", static.serve)
+    return app
+
+
+async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers["X-Content-Type-Options"] = "nosniff"
+    headers["Referrer-Policy"] = "same-origin"  # no-referrer would make browsers send Origin: null on posts
+    headers["X-Frame-Options"] = "DENY"
+    headers["Cross-Origin-Opener-Policy"] = "same-origin"
+    headers["Cross-Origin-Resource-Policy"] = "same-origin"
+    headers.setdefault("Cache-Control", "no-store")
+    headers.pop("Server", None)
+
+
+@web.middleware
+async def pages_for_errors(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    workshop = request.app[WORKSHOP]
+    if workshop.crowded():
+        return error_page(request, 503, "web_busy", close=True)
+    try:
+        return await handler(request)
+    except web.HTTPRedirection:
+        raise
+    except web.HTTPException as exc:
+        if exc.status == 413:
+            return error_page(request, 413, "web_too_large")
+        if exc.status == 405:
+            return error_page(request, 405, "web_bad_request")
+        if exc.status == 404:
+            return error_page(request, 404, "web_not_found")
+        if exc.status >= 400:
+            return error_page(request, exc.status, "web_bad_request")
+        raise
+    except StoreError as exc:
+        log.error("store: %s", exc)
+        return error_page(request, 503, "web_not_saved")
+    except OSError as exc:
+        if exc.errno in OUT_OF_DESCRIPTORS:
+            return error_page(request, 503, "web_busy", close=True)
+        log.exception("failed: %s %s", request.method, request.path)
+        return error_page(request, 500, "web_failed")
+    except Exception:
+        log.exception("failed: %s %s", request.method, request.path)
+        return error_page(request, 500, "web_failed")
+
+
+def host_name(host: str) -> str:
+    """'Example.org:8000' -> 'example.org'; '[::1]:8000' -> '::1'."""
+    host = host.strip().lower()
+    if host.startswith("["):
+        return host[1 : host.find("]")] if "]" in host else host
+    return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+
+
+@web.middleware
+async def host_check(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    """Against DNS rebinding: the Host header must name this server."""
+    if host_name(request.headers.get("Host", "")) not in request.app[WORKSHOP].config.hosts:
+        return error_page(request, 421, "web_wrong_host")
+    return await handler(request)
+
+
+def same_origin(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return request.headers.get("Sec-Fetch-Site") == "same-origin"
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False  # "null" and anything else that is not an origin
+    public = request.app[WORKSHOP].config.public_url
+    if public and urlsplit(public)[:2] == parts[:2]:
+        return True
+    return parts.netloc.lower() == request.headers.get("Host", "").lower()
+
+
+@web.middleware
+async def origin_check(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    """A page from another origin can neither answer nor start a participant."""
+    if request.method not in SAFE_METHODS and not same_origin(request):
+        return error_page(request, 403, "web_other_origin")
+    return await handler(request)

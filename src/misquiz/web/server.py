@@ -1,0 +1,304 @@
+"""`misquiz serve`: one process serves the workshop's pages; the trainer's terminal shows where to join.
+
+The banner (round, address, workshop code, QR code) is printed once, then one status line is
+updated in place, so the QR code never scrolls away. Access logs appear only with --verbose.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import errno
+import ipaddress
+import logging
+import os
+import signal
+import socket
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from aiohttp import web
+
+from misquiz.core.model import Bank
+from misquiz.storage.protocol import Store
+from misquiz.web.app import build_app
+from misquiz.web.pages import WORKSHOP
+from misquiz.web.workshop import Workshop, WorkshopConfig
+
+LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
+DESCRIPTOR_RESERVE = 64  # kept free for the database, logs and the accept loop itself
+ASK_AGAIN_AFTER = 10.0  # seconds after which a Ctrl+C asks again rather than ends
+
+
+def raise_open_files_limit() -> int:
+    """Raise the soft limit on open files to the hard limit; return the soft limit now in force."""
+    try:
+        import resource
+    except ImportError:  # pragma: no cover - not on POSIX
+        return 1024
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+            soft = hard
+    return soft if soft != resource.RLIM_INFINITY else 1 << 20
+
+
+def machine_addresses() -> set[str]:
+    """Every address of this machine that we can find, without any outside help."""
+    found: set[str] = set()
+    for name in {socket.gethostname(), socket.getfqdn()}:
+        with contextlib.suppress(OSError):
+            found |= {str(info[4][0]) for info in socket.getaddrinfo(name, None)}
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(("192.0.2.1", 9))  # no packet is sent: this only picks the outgoing address
+        found.add(probe.getsockname()[0])
+    with contextlib.suppress(OSError):  # Linux: the addresses the kernel routes to this host
+        lines = Path("/proc/net/fib_trie").read_text().splitlines()
+        found |= {lines[i - 1].split()[-1] for i, line in enumerate(lines) if "/32 host LOCAL" in line and i}
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/net/if_inet6").read_text().splitlines():
+            raw = line.split()[0]
+            found.add(str(ipaddress.ip_address(int(raw, 16))))
+    return {address.split("%")[0].lower() for address in found}
+
+
+def allowed_hosts(host: str, public_url: str | None) -> frozenset[str]:
+    """The names the Host header may carry: the address listened on, the public URL's host, this machine's name."""
+    names = {host.lower().strip("[]")}
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        address = None
+    if address is not None and address.is_unspecified:
+        names |= machine_addresses() | LOOPBACK_NAMES
+    if (address is not None and address.is_loopback) or host == "localhost":
+        names |= LOOPBACK_NAMES
+    hostname = socket.gethostname().lower()
+    names |= {hostname, f"{hostname}.local", socket.getfqdn().lower()}
+    if public_url:
+        from urllib.parse import urlsplit
+
+        public_host = urlsplit(public_url).hostname
+        if public_host:
+            names.add(public_host.lower())
+    return frozenset(n for n in names if n)
+
+
+def public_url_for(host: str, port: int) -> str:
+    """The address participants type: the host itself, or this machine's address for 0.0.0.0."""
+    try:
+        address = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return f"http://{host}:{port}"
+    if address.is_unspecified:
+        chosen = "127.0.0.1"
+        with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+            probe.connect(("192.0.2.1", 9))
+            chosen = probe.getsockname()[0]
+        return f"http://{chosen}:{port}"
+    return f"http://[{address}]:{port}" if address.version == 6 else f"http://{address}:{port}"
+
+
+def qr_text(url: str, colour: bool = True) -> str:
+    """The URL as a QR code in half-block characters, with a quiet zone of 4 modules.
+
+    In colour it is drawn black on white whatever the terminal's theme, so phones read it on
+    light and dark themes alike; without colour, dark modules are drawn as blocks.
+    """
+    import qrcode  # type: ignore[import-untyped]
+
+    code = qrcode.QRCode(border=4)
+    code.add_data(url)
+    code.make(fit=True)
+    rows = [list(row) for row in code.get_matrix()]
+    if len(rows) % 2:
+        rows.append([False] * len(rows[0]))
+    glyph = {(True, True): "█", (True, False): "▀", (False, True): "▄", (False, False): " "}
+    lines = [
+        "".join(glyph[(top, bottom)] for top, bottom in zip(rows[i], rows[i + 1], strict=True))
+        for i in range(0, len(rows), 2)
+    ]
+    if colour:
+        return "\n".join(f"\x1b[30;107m{line}\x1b[0m" for line in lines)
+    return "\n".join(lines)
+
+
+class StatusLine:
+    """One line at the bottom, redrawn in place on a terminal; on anything else, a line per change."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.live = out.isatty()
+        self.text = ""
+
+    def show(self, text: str) -> None:
+        if text == self.text:
+            return
+        self.text = text
+        if self.live:
+            self.out.write("\r\x1b[2K" + text)
+        else:
+            self.out.write(text + "\n")
+        self.out.flush()
+
+    def say(self, line: str) -> None:
+        """A line that stays, above the status line."""
+        if self.live:
+            self.out.write("\r\x1b[2K" + line + "\n" + self.text)
+        else:
+            self.out.write(line + "\n")
+        self.out.flush()
+
+
+class _AboveStatus(logging.Handler):
+    def __init__(self, status: StatusLine) -> None:
+        super().__init__()
+        self.status = status
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with contextlib.suppress(Exception):
+            self.status.say(self.format(record))
+
+
+def status_text(workshop: Workshop) -> str:
+    return (
+        f"joined {workshop.joined} · mid-quiz {workshop.mid_quiz} · finished {workshop.finished} · "
+        f"refused {workshop.refused}"
+    )
+
+
+def serve(
+    bank: Bank,
+    store: Store,
+    config: WorkshopConfig,
+    *,
+    host: str,
+    port: int,
+    verbose: bool = False,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+) -> int:
+    """Serve until Ctrl+C (asked once while people are mid-quiz) or SIGTERM; the exit code."""
+    loop = asyncio.new_event_loop()
+    try:
+        return loop.run_until_complete(_serve(bank, store, config, host, port, verbose, out, err))
+    finally:
+        loop.close()
+
+
+async def _serve(
+    bank: Bank, store: Store, config: WorkshopConfig, host: str, port: int, verbose: bool, out: TextIO, err: TextIO
+) -> int:
+    limit = raise_open_files_limit()
+    app = build_app(bank, store, config)
+    workshop = app[WORKSHOP]
+    status = StatusLine(out)
+    access = logging.getLogger("misquiz.web.access")
+    handler = _AboveStatus(status)
+    for logger in (access, logging.getLogger("misquiz.web"), logging.getLogger("aiohttp.server")):
+        logger.addHandler(handler)
+        logger.propagate = False
+    access.setLevel(logging.INFO if verbose else logging.WARNING)
+    runner = web.AppRunner(
+        app, access_log=access if verbose else None, handle_signals=False, keepalive_timeout=75, shutdown_timeout=3
+    )
+    await runner.setup()
+    stop = asyncio.Event()
+    asked_at: list[float] = []
+
+    def interrupted() -> None:
+        waiting = workshop.mid_quiz
+        if waiting and not (asked_at and time.monotonic() - asked_at[-1] < ASK_AGAIN_AFTER):
+            asked_at.append(time.monotonic())
+            people = "1 person is" if waiting == 1 else f"{waiting} people are"
+            status.say(f"{people} mid-quiz: end anyway? Press Ctrl+C again to end (their answers so far are stored).")
+            return
+        stop.set()
+
+    loop = asyncio.get_running_loop()
+    loop.set_exception_handler(_quiet(status, verbose))
+    loop.add_signal_handler(signal.SIGINT, interrupted)
+    loop.add_signal_handler(signal.SIGTERM, stop.set)
+    try:
+        await web.TCPSite(runner, host, port, backlog=1024).start()
+    except OSError as exc:
+        await runner.cleanup()
+        reason = "the port is in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        err.write(f"misquiz: cannot listen on {host}:{port}: {reason}\n")
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        return 1
+    server = runner.server
+    assert server is not None
+    budget = max(32, limit - DESCRIPTOR_RESERVE - _open_descriptors())
+    workshop.crowded = lambda: len(server.connections) > budget
+
+    url = (config.public_url or public_url_for(host, port)).rstrip("/") + "/"
+    round_text = f" · round: {config.round}" if config.round else ""
+    colour = out.isatty() and "NO_COLOR" not in os.environ
+    out.write(f"misquiz · workshop {config.workshop}{round_text}\n\nJoin at {url}\n\n")
+    out.write(qr_text(url, colour) + "\n\n")
+    out.write(
+        f"Up to {config.max_participants} participants. Watch the room with: misquiz room {config.workshop}\n"
+        "Ctrl+C ends the session; every answer is stored as it is given.\n\n"
+    )
+    out.flush()
+
+    async def keep_watch() -> None:
+        while True:
+            status.show(status_text(workshop))
+            _close_idle(server.connections, budget)
+            await asyncio.sleep(1.0)
+
+    watch = asyncio.create_task(keep_watch())
+    try:
+        await stop.wait()
+    finally:
+        watch.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watch
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(signum)
+        await runner.cleanup()
+    status.say("")
+    out.write(f"Session ended: {workshop.joined} joined, {workshop.finished} finished.\n")
+    out.flush()
+    return 0
+
+
+def _quiet(status: StatusLine, verbose: bool):  # type: ignore[no-untyped-def]
+    """The event loop's complaints as one line each (with --verbose), never a traceback on the trainer's screen.
+
+    Running out of descriptors makes the loop pause accepting and complain at every retry; the
+    idle connections closed by keep_watch are what ends it.
+    """
+
+    def handle(loop: asyncio.AbstractEventLoop, context: dict) -> None:
+        if verbose:
+            error = context.get("exception")
+            status.say(f"server: {context.get('message', '')}{f' ({error})' if error else ''}")
+
+    return handle
+
+
+def _open_descriptors() -> int:
+    try:
+        return len(os.listdir("/proc/self/fd"))
+    except OSError:
+        return 16
+
+
+def _close_idle(connections: list, budget: int) -> None:
+    """When connections near the budget, close idle keep-alive ones, oldest first: they hold no seat."""
+    if len(connections) <= budget * 0.9:
+        return
+    excess = len(connections) - int(budget * 0.8)
+    for handler in connections:
+        if excess <= 0:
+            break
+        if not getattr(handler, "_request_in_progress", True):  # aiohttp's flag; unknown: leave it open
+            handler.force_close()
+            excess -= 1

@@ -1,0 +1,1 @@
+"""One module per kind of page: welcome, statement, results, the language switch, static files."""

@@ -1,0 +1,80 @@
+"""One statement per page: a form whose buttons are the scale, a back link, and where you are."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from misquiz.core.quiz import NO_OPINION
+from misquiz.web.pages import error_page, participant_of, render, see_other, workshop_of
+from misquiz.web.views.welcome import where
+from misquiz.web.workshop import NotSaved
+
+
+def position_of(request: web.Request, total: int) -> int | None:
+    """The 0-based position the URL names, or None when it names none."""
+    text = request.match_info["n"]
+    if not text.isdigit() or len(text) > 4:
+        return None
+    n = int(text)
+    return n - 1 if 1 <= n <= total else None
+
+
+async def show(request: web.Request) -> web.StreamResponse:
+    token, participant = participant_of(request)
+    if participant is None:
+        raise see_other("/")
+    session = participant.session
+    if session.finished:
+        raise see_other("/results")
+    position = position_of(request, session.total)
+    if position is None or position > session.resume_position():
+        raise see_other(where(participant))  # not reached yet: go on where you are
+    session.position = position
+    bank = workshop_of(request).bank
+    lang = session.lang
+    options = [(o.value, o.label[lang]) for o in bank.scale] + [(NO_OPINION, bank.no_opinion[lang])]
+    context = {
+        "n": position + 1,
+        "total": session.total,
+        "statement": session.current,
+        "text": session.current.text[lang],
+        "options": options,
+        "chosen": session.current_answer,
+        "answered": session.answered,
+        "back": f"/quiz/{position}" if position > 0 else None,
+        "forward": f"/quiz/{position + 2}"
+        if session.current_answer is not None and position + 1 < session.total
+        else None,
+    }
+    return render(request, "statement.html", lang, context, token=token)
+
+
+async def answer(request: web.Request) -> web.StreamResponse:
+    workshop = workshop_of(request)
+    token, participant = participant_of(request)
+    form = await request.post()
+    if not workshop.csrf_ok(token, form.get("csrf")):
+        return error_page(request, 403, "web_stale")
+    if participant is None:
+        raise see_other("/")
+    assert token is not None
+    session = participant.session
+    if session.finished:
+        raise see_other("/results")  # a finished attempt never changes: a repeated last submit lands here
+    value, statement_id = form.get("answer"), form.get("statement")
+    if not isinstance(value, str) or value not in {"0", "1", "2", "3", "4", "5"}:
+        return error_page(request, 400, "web_bad_answer")
+    position = position_of(request, session.total)
+    if position is None or statement_id not in workshop.statement_ids or session.order[position] != statement_id:
+        return error_page(request, 400, "web_bad_statement")
+    if position > session.resume_position():
+        raise see_other(where(participant))
+    if not workshop.answers.allow(token):
+        return error_page(request, 429, "web_slow_down")
+    try:
+        workshop.answer(participant, position, int(value))
+    except NotSaved:
+        return error_page(request, 503, "web_not_saved")
+    if session.finished:
+        raise see_other("/results")
+    raise see_other(f"/quiz/{min(position + 2, session.total)}")

@@ -1,0 +1,62 @@
+"""The welcome page (language, optional name, what to expect) and Start, which takes a seat."""
+
+from __future__ import annotations
+
+from aiohttp import web
+
+from misquiz.core.model import resolve_language
+from misquiz.web.pages import error_page, give_token, language_of, participant_of, render, see_other, workshop_of
+from misquiz.web.workshop import NotSaved, Participant, RoomIsFull, new_token
+
+
+def where(participant: Participant) -> str:
+    """The page a returning participant goes on at."""
+    session = participant.session
+    return "/results" if session.finished else f"/quiz/{session.resume_position() + 1}"
+
+
+async def show(request: web.Request) -> web.StreamResponse:
+    token, participant = participant_of(request)
+    if participant is not None:
+        raise see_other(where(participant))
+    workshop = workshop_of(request)
+    lang = language_of(request)
+    fresh = token is None
+    token = token or new_token()  # unknown or tampered: a fresh participant
+    if workshop.joined >= workshop.config.max_participants:
+        response = render(request, "full.html", lang, status=503)
+    else:
+        bank = workshop.bank
+        context = {
+            "intro": " ".join(bank.intro[lang].split()),
+            "minutes": bank.minutes,
+            "count": len(bank.statements),
+            "round": workshop.config.round,
+        }
+        response = render(request, "welcome.html", lang, context, token=token)
+    if fresh or request.cookies.get("misquiz") != token:
+        give_token(response, request, token)
+    return response
+
+
+async def start(request: web.Request) -> web.StreamResponse:
+    workshop = workshop_of(request)
+    token, participant = participant_of(request)
+    form = await request.post()
+    if not workshop.csrf_ok(token, form.get("csrf")):
+        return error_page(request, 403, "web_stale")
+    assert token is not None
+    if participant is not None:
+        raise see_other(where(participant))
+    if not workshop.joins.allow(request.remote or "?"):
+        return error_page(request, 429, "web_slow_down")
+    wanted = form.get("lang")
+    lang = resolve_language(workshop.bank, wanted if isinstance(wanted, str) else None)
+    name = form.get("name")
+    try:
+        participant = workshop.join(token, lang, name if isinstance(name, str) else "")
+    except RoomIsFull:
+        return render(request, "full.html", lang, status=503)
+    except NotSaved:
+        return error_page(request, 503, "web_not_saved")
+    raise see_other(where(participant))
