@@ -29,11 +29,28 @@ def write_bomb(kind: str, path: Path) -> None:
             handle.truncate(50 * 1024 * 1024)
     elif kind == "1-million-item list":
         path.write_text("[" + "0," * 999_999 + "0]\n", encoding="utf-8")
+    elif kind == "list with CR line endings":
+        path.write_text("\r".join(["- 0"] * 900_000) + "\r", encoding="utf-8", newline="")
+    elif kind == "list with Unicode line separators":
+        path.write_text("x: [" + "0,\u2028" * 400_000 + "0]\u2028", encoding="utf-8")
+    elif kind == "one-line flow mapping":
+        path.write_text("{" + ", ".join(f"k{i}: v" for i in range(300_000)) + "}", encoding="utf-8")
+    elif kind == "one 900 kB text":
+        path.write_text("a: " + "x" * 900_000 + "\n", encoding="utf-8")
     else:
         raise ValueError(kind)
 
 
-BOMBS = ["alias bomb", "10,000-deep nesting", "50 MB file", "1-million-item list"]
+BOMBS = [
+    "alias bomb",
+    "10,000-deep nesting",
+    "50 MB file",
+    "1-million-item list",
+    "list with CR line endings",
+    "list with Unicode line separators",
+    "one-line flow mapping",
+    "one 900 kB text",
+]
 READERS = {
     "bank": lambda path, tmp: ["validate", str(path)],
     "answers file": lambda path, tmp: ["score", str(path)],

@@ -14,6 +14,10 @@ EXPECTED = {
     "10,000-deep nesting": "not valid YAML: exceeded maximum nesting depth",
     "50 MB file": "file is too large (50.0 MB",
     "1-million-item list": ("too many values (more than 250,000)", "file is too large (1.9 MB; the limit is 1 MB)"),
+    "list with CR line endings": ("too many values (more than", "file is too large"),
+    "list with Unicode line separators": ("too many values (more than", "file is too large"),
+    "one-line flow mapping": ("too many values (more than", "file is too large"),
+    "one 900 kB text": ("a text of 900,000 characters (the limit is", "not valid YAML"),
 }
 
 

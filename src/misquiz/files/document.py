@@ -97,10 +97,11 @@ class Document:
 class Limits:
     max_bytes: int
     max_nodes: int
+    max_text: int = 20_000  # characters in one value
 
 
-BANK_LIMITS = Limits(max_bytes=10 * 1024 * 1024, max_nodes=250_000)  # a 100x bank has about 90,000
-ANSWERS_LIMITS = Limits(max_bytes=1024 * 1024, max_nodes=50_000)
+BANK_LIMITS = Limits(max_bytes=10 * 1024 * 1024, max_nodes=250_000, max_text=20_000)  # a 100x bank: ~90,000 values
+ANSWERS_LIMITS = Limits(max_bytes=1024 * 1024, max_nodes=50_000, max_text=2_000)
 
 
 def read_document(path: str | os.PathLike[str], limits: Limits = BANK_LIMITS, *, partial: bool = False) -> Document:
@@ -140,7 +141,9 @@ def read_document(path: str | os.PathLike[str], limits: Limits = BANK_LIMITS, *,
 
 
 def parse_document(text: str, name: str, limits: Limits = BANK_LIMITS, *, partial: bool = False) -> Document:
-    if text.count("\n") + text.count(",") > limits.max_nodes:
+    # Every value takes at least two characters ("1,"), so a shorter text cannot hold too many of them,
+    # whatever its line endings or layout; a longer one is counted before anything is built.
+    if len(text) > 2 * limits.max_nodes:
         _count_events(text, name, limits)
     with no_gc():
         return _parse(text, name, partial)
@@ -205,15 +208,28 @@ def syntax_hint(parser_words: str) -> str:
 
 
 def _count_events(text: str, name: str, limits: Limits) -> None:
-    """Refuse documents with too many values before building them (a huge list, a bomb)."""
-    count = 0
+    """Refuse documents with too many values, too deep or too long, before building them (a huge list, a bomb)."""
+    count = depth = 0
+
+    def refuse(event: yaml.Event, message: str) -> ProblemsError:
+        mark = event.start_mark
+        return ProblemsError([Problem(name, mark.line + 1, mark.column + 1, "", message)])
+
     try:
-        for _event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=_Loader):
             count += 1
             if count > limits.max_nodes:
                 raise ProblemsError(
                     [Problem(name, None, None, "", f"too many values (more than {limits.max_nodes:,})")]
                 )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise refuse(event, f"nested too deeply (more than {MAX_DEPTH} levels)")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+            elif isinstance(event, yaml.ScalarEvent) and len(event.value) > limits.max_text:
+                raise refuse(event, f"a text of {len(event.value):,} characters (the limit is {limits.max_text:,})")
     except yaml.YAMLError:
         return  # the composer reports the syntax error with its place
 
