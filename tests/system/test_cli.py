@@ -163,3 +163,12 @@ def test_language_follows_the_locale(monkeypatch):
     assert default_language() == "nl"
     monkeypatch.setenv("LC_ALL", "C.UTF-8")
     assert default_language() == "en"
+
+
+def test_validate_json_keeps_control_characters_escaped(tmp_path):
+    text = (DATA / "minimal.yaml").read_text(encoding="utf-8").replace("Tiny, nl: Klein", "Tiny\u202e\u009b, nl: Klein")
+    path = tmp_path / "sneaky\u202e.yaml"
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run("validate", str(path), "--json")
+    assert code == 1 and out.isascii()
+    assert any("control character" in e["message"] for e in json.loads(out)["errors"])

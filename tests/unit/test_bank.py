@@ -90,7 +90,9 @@ BAD = {
         "68:7: myths[0].advice: missing advice for the band 'clear'",
         "68:7: myths[0].advice.clean: 'clean' is not a band id",
     ],
-    "syntax": ["6:19: not valid YAML: did not find expected ',' or ']'"],
+    "syntax": [
+        "6:19: not valid YAML: did not find expected ',' or ']' (probably a list in [brackets] that is not closed, or a comma missing)"
+    ],
     "not-utf8": ["75:28: is not UTF-8 text (byte 0xe8 cannot be decoded)"],
 }
 
