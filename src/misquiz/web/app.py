@@ -42,6 +42,7 @@ def build_app(bank: Bank, store: Store, config: WorkshopConfig) -> web.Applicati
         autoescape=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates are part of the package: no stat() of each one per request
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True}
     app.on_response_prepare.append(security_headers)

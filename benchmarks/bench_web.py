@@ -1,0 +1,155 @@
+"""Load on `misquiz serve`: participants that follow the forms as a browser without JavaScript would.
+
+    python benchmarks/bench_web.py [PARTICIPANTS] [IDLE]
+
+PARTICIPANTS (default 500) each keep their own cookies and come from their own loopback
+address (127.0.x.y, as phones on a network would), all join at once and answer every
+statement with 0–0.5 s of thinking time in between. An answer's latency is the POST and the
+redirect it leads to, until the next page has arrived. Then IDLE (default 2,000) keep-alive
+connections are opened and left idle, and one more participant must still join and finish.
+Prints the figures; checks that every answer was stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from support.serving import Visitor, free_port, start_server
+
+STATEMENTS = 36
+
+
+def rss_mb(pid: int, field: str = "VmRSS") -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def address(n: int) -> str:
+    return f"127.0.{1 + n // 250}.{1 + n % 250}"
+
+
+async def participant(n: int, base: str, latencies: list[float], rng: random.Random) -> bool:
+    connector = aiohttp.TCPConnector(local_addr=(address(n), 0), limit=1)
+    async with aiohttp.ClientSession(
+        base_url=base, connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True)
+    ) as session:
+        person = Visitor(session, base)
+        await person.get("/")
+        await person.post("/start", {"csrf": person.csrf, "lang": "en", "name": ""})
+        for _ in range(STATEMENTS):
+            await asyncio.sleep(rng.uniform(0, 0.5))
+            value = rng.randint(0, 5)
+            began = time.perf_counter()
+            await person.answer(value)
+            latencies.append(time.perf_counter() - began)
+            if person.status != 200:
+                print(f"participant {n}: status {person.status}", file=sys.stderr)
+                return False
+        return person.url.endswith("/results")
+
+
+async def crowd(base: str, count: int) -> tuple[list[float], int, float]:
+    latencies: list[float] = []
+    began = time.perf_counter()
+    done = await asyncio.gather(
+        *(participant(n, base, latencies, random.Random(n)) for n in range(count)), return_exceptions=True
+    )
+    failures = [d for d in done if d is not True]
+    for failure in failures[:3]:
+        print("failed:", repr(failure), file=sys.stderr)
+    return latencies, count - len(failures), time.perf_counter() - began
+
+
+async def idle_then_join(port: int, base: str, idle: int) -> tuple[int, float, bool]:
+    writers = []
+    for n in range(idle):
+        try:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port, local_addr=(address(600 + n), 0))
+            writer.write(f"GET /static/misquiz.css HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode())
+            writers.append((reader, writer))
+        except OSError as exc:
+            print(f"idle connection {n}: {exc}", file=sys.stderr)
+            break
+    await asyncio.sleep(1)
+    latencies: list[float] = []
+    began = time.perf_counter()
+    finished = await participant(4999, base, latencies, random.Random(1))
+    took = time.perf_counter() - began
+    open_after = sum(1 for _, writer in writers if not writer.is_closing())
+    for _, writer in writers:
+        writer.close()
+    return open_after, took, finished
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
+    idle = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        port = free_port()
+        server = start_server(
+            port,
+            "--workshop",
+            "bench",
+            "--db",
+            str(db),
+            "--max-participants",
+            str(count + 10),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{port}"
+        try:
+            start_rss = rss_mb(server.pid)
+            cpu_before = cpu_seconds(server.pid)
+            latencies, finished, took = asyncio.run(crowd(base, count))
+            server_cpu = cpu_seconds(server.pid) - cpu_before
+            peak_rss = rss_mb(server.pid, "VmHWM")
+            open_after, join_took, joined = asyncio.run(idle_then_join(port, base, idle))
+            alive = server.poll() is None
+            final_rss = rss_mb(server.pid, "VmHWM") if alive else 0.0
+        finally:
+            server.terminate()
+            server.wait(timeout=15)
+        with sqlite3.connect(db) as conn:
+            stored = conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+            done = conn.execute("SELECT COUNT(*) FROM attempts WHERE finished_at IS NOT NULL").fetchone()[0]
+    cuts = statistics.quantiles(latencies, n=100)
+    print(f"participants: {count} joined at once; {finished} finished in {took:.1f} s")
+    print(f"server CPU: {server_cpu:.1f} s over those {took:.1f} s ({server_cpu / took:.0%} of one core)")
+    print(f"answers: {len(latencies)} timed, {stored} stored (expected {(count + 1) * STATEMENTS} with the late one)")
+    print(
+        f"answer latency (POST + redirected GET): median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p95 {cuts[94] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
+    )
+    print(f"server RSS: {start_rss:.0f} MB at start, peak {peak_rss:.0f} MB under load, {final_rss:.0f} MB at the end")
+    print(
+        f"{idle} idle keep-alive connections: server alive {alive}; one more participant "
+        f"{'joined and finished' if joined else 'FAILED'} in {join_took:.1f} s; {open_after} idle still open"
+    )
+    print(f"finished attempts in the database: {done}")
+    ok = finished == count and stored == (count + 1) * STATEMENTS and alive and joined
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
