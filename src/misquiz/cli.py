@@ -85,11 +85,11 @@ def _quiz_bank(bank_path: str | None):
         _fail(exc.problems)
 
 
-def _store(db: str | None) -> Store:
+def _store(db: str | None, *, read_only: bool = False) -> Store:
     from misquiz.storage import StoreError, open_store
 
     try:
-        return open_store(db)
+        return open_store(db, read_only=read_only)
     except StoreError as exc:
         _store_failed(exc)
 
@@ -208,7 +208,7 @@ def history(as_json: bool, db: str | None) -> None:
     """List every stored attempt, newest first."""
     from misquiz.storage import StoreError
 
-    store = _store(db)
+    store = _store(db, read_only=True)
     try:
         if as_json:
             click.echo(store.history_json())
@@ -232,7 +232,7 @@ def history(as_json: bool, db: str | None) -> None:
 def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path: str | None) -> None:
     """Write one attempt as an action plan (md), a web page (html) or a result file (json)."""
     bank = _load(bank_path)
-    store = _store(db)
+    store = _store(db, read_only=True)
     if attempt == "latest":
         attempt_id = store.latest_id()
     elif attempt.isdigit():
@@ -337,7 +337,7 @@ def room(
     from misquiz.storage import StoreError, read_room
 
     bank = _quiz_bank(bank_path)
-    store = _store(db)
+    store = _store(db, read_only=True)
     language = resolve_language(bank, lang or default_language())
     try:
         current = read_room(store, bank, code, round_, min_group)
@@ -417,6 +417,21 @@ def serve(
     finally:
         store.close()
     sys.exit(code)
+
+
+@main.command()
+@click.argument("target", type=click.Path(dir_okay=False))
+@DB_OPTION
+def backup(target: str, db: str | None) -> None:
+    """Copy the database, consistently, into a new file (SQLite's backup API; mode 0600)."""
+    from misquiz.storage import StoreError
+
+    store = _store(db, read_only=True)
+    try:
+        store.backup(target)
+    except StoreError as exc:
+        _store_failed(exc)
+    click.echo(f"Wrote {plain(target)}", err=True)
 
 
 @main.command()

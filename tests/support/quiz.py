@@ -41,11 +41,10 @@ def quiz_app(
     round: str | None = None,
     person: str | None = None,
     export_dir=None,
-    participant: bool = False,
 ):
     """The app as the CLI builds it, from options spelled out as keywords."""
     from misquiz.core.quiz import QuizOptions
     from misquiz.tui.app import build_app
 
     options = QuizOptions(lang, seed, name, workshop, round, person)
-    return build_app(bank, options, store, export_dir=export_dir, participant=participant)
+    return build_app(bank, options, store, export_dir=export_dir)

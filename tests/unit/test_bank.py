@@ -14,6 +14,7 @@ from misquiz.core.problems import ProblemsError
 from misquiz.files.bank import check_bank, load_bank, negation_in, shipped_bank_path
 from misquiz.files.schema import json_schema
 
+LIST_HINT = "(probably a list in [brackets] that is not closed, or a comma missing)"
 DATA = Path(__file__).resolve().parent.parent / "data"
 ROOT = Path(__file__).resolve().parent.parent.parent
 
@@ -90,9 +91,7 @@ BAD = {
         "68:7: myths[0].advice: missing advice for the band 'clear'",
         "68:7: myths[0].advice.clean: 'clean' is not a band id",
     ],
-    "syntax": [
-        "6:19: not valid YAML: did not find expected ',' or ']' (probably a list in [brackets] that is not closed, or a comma missing)"
-    ],
+    "syntax": ["6:19: not valid YAML: did not find expected ',' or ']' " + LIST_HINT],
     "not-utf8": ["75:28: is not UTF-8 text (byte 0xe8 cannot be decoded)"],
 }
 

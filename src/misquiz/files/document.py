@@ -213,6 +213,8 @@ def _count_events(text: str, name: str, limits: Limits) -> None:
 
     def refuse(event: yaml.Event, message: str) -> ProblemsError:
         mark = event.start_mark
+        if mark is None:
+            return ProblemsError([Problem(name, None, None, "", message)])
         return ProblemsError([Problem(name, mark.line + 1, mark.column + 1, "", message)])
 
     try:

@@ -77,6 +77,10 @@ class Store(Protocol):
 
     def previous_finished(self, attempt_id: int) -> Attempt | None: ...
 
+    def last_name(self) -> str: ...
+
+    def backup(self, target: str | os.PathLike[str]) -> None: ...
+
     def history(self) -> list[dict[str, object]]: ...
 
     def history_json(self) -> str: ...
@@ -86,11 +90,13 @@ class Store(Protocol):
     def room_counts(self, workshop: str) -> RoomCounts: ...
 
 
-def open_store(where: str | os.PathLike[str] | None = None, clock: Callable[[], datetime] = utc_now) -> Store:
-    """The store at a path (default: the user's data folder or $MISQUIZ_DB)."""
+def open_store(
+    where: str | os.PathLike[str] | None = None, clock: Callable[[], datetime] = utc_now, *, read_only: bool = False
+) -> Store:
+    """The store at a path (default: the user's data folder or $MISQUIZ_DB); read-only changes nothing in it."""
     from misquiz.storage.sqlite import SQLiteStore
 
-    return SQLiteStore(where or default_db_path(), clock=clock)
+    return SQLiteStore(where or default_db_path(), clock=clock, read_only=read_only)
 
 
 def read_room(store: Store, bank: Bank, workshop: str, round: str | None = None, min_group: int | None = None) -> Room:

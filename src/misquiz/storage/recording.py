@@ -76,11 +76,13 @@ def open_quiz(
         return session, None
     session.recorder = StoreRecorder(store, on_error)
     resumable = None
-    if offer_resume:
-        try:
+    try:
+        if not session.name and options.person is None:
+            session.name = store.last_name()  # the welcome remembers who uses this machine
+        if offer_resume:
             resumable = store.unfinished(bank.content_hash, options.workshop)
-        except StoreError as exc:
-            on_error(str(exc))
+    except StoreError as exc:
+        on_error(str(exc))
     return session, resumable
 
 

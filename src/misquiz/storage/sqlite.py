@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -87,7 +88,15 @@ MIGRATIONS: list[str] = [
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     CREATE INDEX attempts_person_workshop ON attempts (person, workshop, round, bank_hash);
     """,
+    # Which live process is answering an attempt, so that a second quiz on the same database never
+    # resumes it too: host, process id and the process's start time.
+    """
+    ALTER TABLE attempts ADD COLUMN held_by TEXT;
+    """,
 ]
+# Our mark in the file's header (SQLite's application_id): "misq". A file without it is not ours.
+APPLICATION_ID = 0x6D697371
+SQLITE_MAGIC = b"SQLite format 3\x00"
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -142,19 +151,83 @@ class SQLiteStore:
         path: str | os.PathLike[str],
         clock: Callable[[], datetime] = utc_now,
         busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        *,
+        read_only: bool = False,
     ) -> None:
         self.path = Path(path)
         self.clock = clock
         self.busy_timeout_ms = busy_timeout_ms
-        self.conn = self._open()
+        self.read_only = read_only
+        self.holder = _this_process()
+        self.conn = self._open_read_only() if read_only else self._open()
 
     # -- opening -------------------------------------------------------------------
 
+    def _check_file(self) -> bool:
+        """Whether the file exists and is ours to open; refuses what is not, before anything touches it."""
+        where = str(self.path)
+        try:
+            if self.path.is_symlink():
+                raise StoreError(f"{where}: is a symbolic link; give the real path of the database")
+            if self.path.is_dir():
+                raise StoreError(f"{where}: is a directory, not a database file")
+            if not self.path.exists():
+                return False
+            with self.path.open("rb") as handle:
+                header = handle.read(100)
+        except PermissionError:
+            raise StoreError(f"{where}: cannot be read here (permission denied); check the permissions") from None
+        except OSError as exc:
+            raise StoreError(f"{where}: cannot be read ({exc.strerror})") from None
+        if not header:
+            return True  # an empty file: made just now by another misquiz, or to be made ours
+        if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
+            raise StoreError(f"{where}: this file is not a misquiz database (or it is damaged); it was left as it is")
+        mark = int.from_bytes(header[68:72], "big")
+        if mark not in (0, APPLICATION_ID):
+            raise StoreError(f"{where}: not a misquiz database (another program's, or damaged); it was left as it is")
+        if mark == 0 and not self._ours_unmarked():
+            raise StoreError(f"{where}: not a misquiz database (another program's, or damaged); it was left as it is")
+        return True
+
+    def _ours_unmarked(self) -> bool:
+        """An older misquiz database (before the mark), or an empty one: read without changing a byte."""
+        try:
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
+            try:
+                tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            finally:
+                conn.close()
+        except sqlite3.Error:
+            return False
+        return not tables or {"attempts", "answers"} <= tables
+
+    def _open_read_only(self) -> sqlite3.Connection:
+        """For commands that only read (history, export, room): nothing in the file changes, not its journal."""
+        where = str(self.path)
+        if not self._check_file():  # no database yet: read an empty one in memory, and make no file
+            conn = sqlite3.connect(":memory:", isolation_level=None)
+            self._migrate(conn, 0)
+            return conn
+        try:
+            conn = sqlite3.connect(
+                f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=self.busy_timeout_ms / 1000
+            )
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_explain(where, exc, self.busy_timeout_ms)) from None
+        if version != SCHEMA_VERSION:
+            conn.close()
+            newer = "a newer" if version > SCHEMA_VERSION else "an older"
+            raise StoreError(
+                f"{where}: made by {newer} misquiz (schema {version}; this one reads {SCHEMA_VERSION}); "
+                "take the quiz once with this misquiz to bring it up to date"
+            )
+        return conn
+
     def _open(self) -> sqlite3.Connection:
         where = str(self.path)
-        if self.path.is_dir():
-            raise StoreError(f"{where}: is a directory, not a database file")
-        if not self.path.exists():
+        if not self._check_file():
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
@@ -178,6 +251,8 @@ class SQLiteStore:
             conn.execute("PRAGMA synchronous = NORMAL")
             conn.execute("PRAGMA foreign_keys = ON")
             self._migrate(conn, version)
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
+                conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise StoreError(_explain(where, exc, self.busy_timeout_ms)) from None
@@ -243,7 +318,7 @@ class SQLiteStore:
         with self._write() as conn:
             cursor = conn.execute(
                 "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
-                "workshop, round, started_at, person) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "workshop, round, started_at, person, held_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     uid or os.urandom(16).hex(),
                     bank_id,
@@ -257,6 +332,7 @@ class SQLiteStore:
                     round,
                     started_at or self._now(),
                     person,
+                    self.holder,
                 ),
             )
             return int(cursor.lastrowid or 0)
@@ -307,24 +383,69 @@ class SQLiteStore:
         return attempt
 
     def latest_id(self) -> int | None:
-        rows = self._read("SELECT id FROM attempts ORDER BY started_at DESC, id DESC LIMIT 1")
+        """The latest finished attempt: what `export latest` means."""
+        rows = self._read(
+            "SELECT id FROM attempts WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 1"
+        )
         return rows[0][0] if rows else None
+
+    def last_name(self) -> str:
+        """The name the owner of this database gave last time, to greet them with."""
+        rows = self._read(
+            "SELECT name FROM attempts WHERE person IS NULL AND name != '' ORDER BY started_at DESC, id DESC LIMIT 1"
+        )
+        return str(rows[0][0]) if rows else ""
+
+    def claim(self, attempt_id: int) -> bool:
+        """Take an attempt for this process, unless another live process holds it."""
+        with self._write() as conn:
+            row = conn.execute("SELECT held_by FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            if row is None or (row[0] not in (None, self.holder) and _alive(row[0])):
+                return False
+            conn.execute("UPDATE attempts SET held_by = ? WHERE id = ?", (self.holder, attempt_id))
+            return True
 
     def answers(self, attempt_id: int) -> dict[str, int | None]:
         return dict(self._read("SELECT statement_id, value FROM answers WHERE attempt_id = ?", (attempt_id,)))
 
     def unfinished(self, bank_hash: str, workshop: str | None = None) -> Attempt | None:
-        """The most recent attempt on this bank that was neither finished nor set aside."""
+        """The owner's most recent attempt on this bank to go on with, claimed for this process.
+
+        Never one that was finished, set aside, has no answer yet, or is being answered by another live process.
+        """
         rows = self._read(
-            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE bank_hash = ? AND finished_at IS NULL "
-            "AND abandoned_at IS NULL AND workshop IS ? ORDER BY started_at DESC, id DESC LIMIT 1",
+            f"SELECT {_ATTEMPT_COLUMNS}, held_by FROM attempts AS a WHERE bank_hash = ? AND finished_at IS NULL "
+            "AND abandoned_at IS NULL AND workshop IS ? AND person IS NULL "
+            "AND EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id) ORDER BY started_at DESC, id DESC LIMIT 5",
             (bank_hash, workshop),
         )
-        if not rows:
-            return None
-        attempt = _attempt(rows[0])
-        attempt.answers = self.answers(attempt.id)
-        return attempt
+        for row in rows:
+            held_by = row[-1]
+            if held_by not in (None, self.holder) and _alive(held_by):
+                continue
+            if self.read_only or self.claim(row[0]):
+                attempt = _attempt(row[:-1])
+                attempt.answers = self.answers(attempt.id)
+                return attempt
+        return None
+
+    def backup(self, target: str | os.PathLike[str]) -> None:
+        """A consistent copy, through SQLite's backup API, into a new file of mode 0600."""
+        path = Path(target)
+        if path.exists() or path.is_symlink():
+            raise StoreError(f"{path}: already exists; give a new file name")
+        try:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
+            copy = sqlite3.connect(path)
+            try:
+                self.conn.backup(copy)
+            finally:
+                copy.close()
+        except OSError as exc:
+            raise StoreError(f"{path}: cannot write the backup here ({exc.strerror})") from None
+        except sqlite3.Error as exc:
+            path.unlink(missing_ok=True)
+            raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
 
     def participant_attempt(self, bank_hash: str, workshop: str, round: str | None, person: str) -> Attempt | None:
         """A workshop participant's attempt in this round, finished or not: the one their token goes on with."""
@@ -430,6 +551,34 @@ class SQLiteStore:
             if attempt.result is not None:
                 _write_myth_scores(conn, int(cursor.lastrowid or 0), attempt.result)
             return True
+
+
+def _this_process() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}:{_started(os.getpid())}"
+
+
+def _started(pid: int) -> str:
+    """When a process started (Linux /proc), so that a reused process id is not taken for the old process."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
+    except (OSError, IndexError):
+        return "?"
+
+
+def _alive(holder: str) -> bool:
+    """Whether the process that holds an attempt still runs; one on another host is taken to."""
+    host, _, rest = holder.partition(":")
+    pid_text, _, started = rest.partition(":")
+    if host != socket.gethostname():
+        return True
+    try:
+        pid = int(pid_text)
+        os.kill(pid, 0)
+    except (ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True
+    return started in ("?", _started(pid))
 
 
 def _write_myth_scores(conn: sqlite3.Connection, attempt_id: int, result: ScoreRecord) -> None:

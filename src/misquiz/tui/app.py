@@ -39,11 +39,9 @@ class MisquizApp(App[None]):
         store: Store | None = None,
         resume: Attempt | None = None,
         export_dir: Path | None = None,
-        participant: bool = False,
     ) -> None:
         super().__init__()
         self.session = session
-        self.participant = participant  # one browser participant of `misquiz serve`
         self.store = store
         self.resume = resume
         self.export_dir = export_dir or Path.cwd()
@@ -51,19 +49,6 @@ class MisquizApp(App[None]):
     @property
     def lang(self) -> str:
         return self.session.lang
-
-    def on_mount(self) -> None:
-        if self.participant:
-            import os
-
-            parent = os.getppid()
-
-            def orphaned() -> None:
-                # If the server is gone (even killed outright), this participant must not linger.
-                if os.getppid() != parent:
-                    self.exit()
-
-            self.set_interval(1.0, orphaned)
 
     def get_default_screen(self) -> Screen:
         if self.resume is not None:
@@ -142,17 +127,11 @@ class MisquizApp(App[None]):
             self.push_screen(ResultsScreen(self.session, progress_of(self.store, self.session)))
 
     def action_export(self, kind: str) -> None:
-        from misquiz.render.report import render_report, write_report
+        from misquiz.render.report import write_report
         from misquiz.storage.recording import progress_of
 
         s, now = self.session, self.clock_now()
         plan = advice_plan(s.bank, s.result(), s.lang, name=s.name, progress=progress_of(self.store, s))
-        if self.participant:  # in a browser: the file goes to the participant, not the server's disk
-            import io
-
-            text = render_report(kind, plan, s.name, now.isoformat())
-            self.deliver_text(io.StringIO(text), save_filename=f"misquiz-{now:%Y-%m-%d}.{kind}")
-            return
         try:
             path = write_report(plan, s.name, kind, self.export_dir, now)
         except OSError as exc:
@@ -200,17 +179,14 @@ def build_app(
     store: Store | None = None,
     *,
     export_dir: Path | None = None,
-    participant: bool = False,
 ) -> MisquizApp:
     """The one factory for the CLI and the tests alike."""
     from misquiz.storage.recording import open_quiz
 
     holder: list[MisquizApp] = []
-    # Each browser tab is a new participant: nobody resumes someone else's attempt.
     session, resume = open_quiz(
-        bank, options, store, lambda message: holder[0].store_failed(message) if holder else None,
-        offer_resume=not participant,
-    )  # fmt: skip
-    app = MisquizApp(session, store=store, resume=resume, export_dir=export_dir, participant=participant)
+        bank, options, store, lambda message: holder[0].store_failed(message) if holder else None
+    )
+    app = MisquizApp(session, store=store, resume=resume, export_dir=export_dir)
     holder.append(app)
     return app

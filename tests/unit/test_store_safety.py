@@ -1,0 +1,125 @@
+"""A database that is not ours is never written; read-only commands change nothing; one writer per attempt."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from misquiz.core.attempt import ScoreRecord
+from misquiz.storage import StoreError
+from misquiz.storage.sqlite import APPLICATION_ID, SQLiteStore
+
+
+def digest(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def make(store: SQLiteStore, **extra) -> int:
+    fields = dict(bank_id="b", bank_version="1", bank_hash="h", language="en", seed=1, order=["a", "b"])
+    return store.start_attempt(**(fields | extra))
+
+
+def test_another_programs_database_is_refused_byte_for_byte_unchanged(tmp_path):
+    path = tmp_path / "theirs.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE notes (body TEXT)")
+        conn.execute("INSERT INTO notes VALUES ('keep me')")
+    before = digest(path)
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="not a misquiz database"):
+            SQLiteStore(path, read_only=read_only)
+    assert digest(path) == before and not (tmp_path / "theirs.db-wal").exists()
+
+
+def test_a_file_that_is_no_database_is_refused_unchanged(tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("dear diary\n" * 20)
+    with pytest.raises(StoreError, match="not a misquiz database"):
+        SQLiteStore(path)
+    assert path.read_text() == "dear diary\n" * 20
+
+
+def test_our_database_carries_our_mark_and_is_private(tmp_path):
+    path = tmp_path / "ours.db"
+    SQLiteStore(path).close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
+    assert path.stat().st_mode & 0o777 == 0o600
+
+
+def test_read_only_opening_changes_nothing_not_even_the_journal(tmp_path):
+    path = tmp_path / "ours.db"
+    store = SQLiteStore(path)
+    make(store)
+    store.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.conn.execute("PRAGMA journal_mode = DELETE")
+    store.close()
+    before = digest(path)
+    reader = SQLiteStore(path, read_only=True)
+    assert len(reader.history()) == 1
+    reader.close()
+    assert digest(path) == before and not (tmp_path / "ours.db-wal").exists()
+
+
+def test_symbolic_links_are_refused(tmp_path):
+    link = tmp_path / "link.db"
+    link.symlink_to(tmp_path / "elsewhere.db")
+    with pytest.raises(StoreError, match="symbolic link"):
+        SQLiteStore(link)
+    assert not (tmp_path / "elsewhere.db").exists()
+
+
+def test_an_unreadable_folder_gets_a_message(tmp_path):
+    if os.geteuid() == 0:
+        pytest.skip("root reads every folder")
+    folder = tmp_path / "locked"
+    folder.mkdir()
+    (folder / "q.db").touch()
+    folder.chmod(0)
+    try:
+        with pytest.raises(StoreError):
+            SQLiteStore(folder / "q.db")
+    finally:
+        folder.chmod(0o700)
+
+
+def test_a_second_quiz_never_resumes_the_attempt_another_live_process_holds(tmp_path):
+    path = tmp_path / "two.db"
+    first = SQLiteStore(path)
+    held = make(first)
+    first.save_answer(held, "a", 4)
+    # another process opens the same database: the attempt is held by a live process (this one)
+    code = (
+        "import sys; from misquiz.storage.sqlite import SQLiteStore\n"
+        f"s = SQLiteStore({str(path)!r}); a = s.unfinished('h'); print(a.id if a else 'none')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "none"
+    # once that process is gone, its attempt may be resumed
+    first.conn.execute("UPDATE attempts SET held_by = 'here:999999999:1'")
+    first.conn.execute("UPDATE attempts SET held_by = ? || ':999999999:1'", (first.holder.split(":")[0],))
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == str(held)
+
+
+def test_an_attempt_without_answers_is_never_offered_and_export_latest_means_finished(tmp_path):
+    store = SQLiteStore(tmp_path / "q.db")
+    finished = make(store)
+    store.finish_attempt(finished, ScoreRecord(10.0, "p", (), ()))
+    empty = make(store)
+    assert store.unfinished("h") is None and store.latest_id() == finished != empty
+
+
+def test_backup_is_a_consistent_private_copy(tmp_path):
+    store = SQLiteStore(tmp_path / "q.db")
+    make(store, name="Anna")
+    store.backup(tmp_path / "copy.db")
+    assert (tmp_path / "copy.db").stat().st_mode & 0o777 == 0o600
+    assert [r["name"] for r in SQLiteStore(tmp_path / "copy.db", read_only=True).history()] == ["Anna"]
+    with pytest.raises(StoreError, match="already exists"):
+        store.backup(tmp_path / "copy.db")
