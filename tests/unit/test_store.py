@@ -1,4 +1,7 @@
-"""The database: migrations, permissions, bad states, concurrency, and results that last."""
+"""The database: migrations, permissions, bad states, concurrency, and results that last.
+
+Tests that take `place` run twice: against SQLite and against a real PostgreSQL.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +19,10 @@ import pytest
 from misquiz.core.attempt import ScoreRecord
 from misquiz.storage import StoreError
 from misquiz.storage.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
+from support.postgres import Place, place_fixture  # noqa: F401  (the fixture)
 
 
-def make(store: SQLiteStore, **extra) -> int:
+def make(store, **extra) -> int:
     fields = dict(bank_id="b", bank_version="1", bank_hash="h", language="en", seed=1, order=["a", "b"])
     return store.start_attempt(**(fields | extra))
 
@@ -115,8 +119,8 @@ def test_a_locked_database_waits_then_says_so(tmp_path):
     assert make(store) == 1  # once free, it works
 
 
-def test_answers_are_stored_as_given_and_replaced_when_changed(tmp_path):
-    store = SQLiteStore(tmp_path / "a.db")
+def test_answers_are_stored_as_given_and_replaced_when_changed(place: Place):
+    store = place.open()
     attempt = make(store, name="Anna")
     store.save_answer(attempt, "a", 4)
     store.save_answer(attempt, "b", None)
@@ -127,9 +131,9 @@ def test_answers_are_stored_as_given_and_replaced_when_changed(tmp_path):
     assert store.unfinished("h") is None
 
 
-def test_history_is_newest_first_in_the_documented_shape(tmp_path):
+def test_history_is_newest_first_in_the_documented_shape(place: Place):
     clock = iter(datetime(2026, 1, d, tzinfo=UTC) for d in range(1, 20))
-    store = SQLiteStore(tmp_path / "h.db", clock=lambda: next(clock))
+    store = place.open(clock=lambda: next(clock))
     first = make(store, name="A")
     store.save_answer(first, "a", 5)
     myths = [{"id": "m", "score": 50.0, "band": "doubt", "mixed_signals": False, "answered": 1}]
@@ -157,8 +161,8 @@ def test_history_is_newest_first_in_the_documented_shape(tmp_path):
 WRITER = textwrap.dedent(
     """
     import sys
-    from misquiz.storage.sqlite import SQLiteStore
-    store = SQLiteStore(sys.argv[1])
+    from misquiz.storage import open_store
+    store = open_store(sys.argv[1])
     for n in range(5):
         attempt = store.start_attempt(bank_id="b", bank_version="1", bank_hash="h", language="en", seed=n,
                                       order=["a", "b"], name=sys.argv[2])
@@ -168,28 +172,27 @@ WRITER = textwrap.dedent(
 )
 
 
-def test_twenty_processes_store_at_the_same_time(tmp_path):
-    path = tmp_path / "many.db"
+def test_twenty_processes_store_at_the_same_time(place: Place):
+    place.open().close()  # made once, as the first server would
     procs = [
-        subprocess.Popen([sys.executable, "-c", WRITER, str(path), f"p{n}"], stderr=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, "-c", WRITER, place.where, f"p{n}"], stderr=subprocess.PIPE, text=True)
         for n in range(20)
     ]
     errors = [p.communicate(timeout=120)[1] for p in procs]
     assert all(p.returncode == 0 for p in procs), errors
     assert not any("locked" in e for e in errors)
-    store = SQLiteStore(path)
-    assert store.conn.execute("SELECT COUNT(*) FROM attempts").fetchone()[0] == 100
-    assert store.conn.execute("SELECT COUNT(DISTINCT name) FROM attempts").fetchone()[0] == 20
-    assert store.conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0] == 200
+    assert place.sql("SELECT COUNT(*) FROM attempts")[0][0] == 100
+    assert place.sql("SELECT COUNT(DISTINCT name) FROM attempts")[0][0] == 20
+    assert place.sql("SELECT COUNT(*) FROM answers")[0][0] == 200
 
 
-def test_history_json_from_the_command_line(tmp_path):
+def test_history_json_from_the_command_line(place: Place):
     from click.testing import CliRunner
 
     from misquiz.cli import main
 
-    db = tmp_path / "cli.db"
-    store = SQLiteStore(db)
+    db = place.where
+    store = place.open()
     make(store, name="<b>x</b>")
     result = CliRunner().invoke(main, ["history", "--json", "--db", str(db)])
     assert result.exit_code == 0
@@ -212,8 +215,8 @@ def test_a_bad_database_path_from_the_command_line(tmp_path):
     assert path.read_text() == "hello\n" * 1000
 
 
-def test_progress_links_a_person_by_identity_never_by_name(tmp_path):
-    store = SQLiteStore(tmp_path / "who.db")
+def test_progress_links_a_person_by_identity_never_by_name(place: Place):
+    store = place.open()
     record = ScoreRecord.from_json({"overall": {"score": 10.0, "profile": "p"}, "myths": []})
 
     def finished(**extra) -> int:
@@ -231,8 +234,8 @@ def test_progress_links_a_person_by_identity_never_by_name(tmp_path):
     assert store.previous_finished(make(store, name="Anna", workshop="ws", person="tab:c")) is None
 
 
-def test_a_participants_attempt_is_found_by_token_workshop_and_round(tmp_path):
-    store = SQLiteStore(tmp_path / "w.db")
+def test_a_participants_attempt_is_found_by_token_workshop_and_round(place: Place):
+    store = place.open()
     before = make(store, workshop="ws", round="before", person="tok")
     make(store, workshop="ws", round="before", person="other")
     make(store, workshop="elsewhere", round="before", person="tok")
@@ -244,9 +247,83 @@ def test_a_participants_attempt_is_found_by_token_workshop_and_round(tmp_path):
     assert store.participant_attempt("other-bank", "ws", "before", "tok") is None
 
 
-def test_the_server_secret_is_made_once_and_kept(tmp_path):
-    path = tmp_path / "w.db"
-    first = SQLiteStore(path).server_secret()
+def test_the_server_secret_is_made_once_and_kept(place: Place):
+    first = place.open().server_secret()
     assert len(first) == 32
-    assert SQLiteStore(path).server_secret() == first
-    assert SQLiteStore(tmp_path / "other.db").server_secret() != first
+    assert place.open().server_secret() == first  # every server on this database signs alike
+    assert place.other().open().server_secret() != first
+
+
+RECORD = ScoreRecord.from_json(
+    {
+        "overall": {"score": 60.0, "profile": "p"},
+        "myths": [
+            {"id": "m1", "score": 80.0, "band": "held", "mixed_signals": True, "answered": 2},
+            {"id": "m2", "score": 20.0, "band": "clear", "mixed_signals": False, "answered": 2},
+        ],
+    }
+)
+
+
+def test_the_room_counts_people_and_bands_per_round(place: Place):
+    store = place.open()
+    for n, round_ in enumerate(["before", "before", "after", None]):
+        attempt = make(store, workshop="ws", round=round_, person=f"p{n}")
+        store.save_answer(attempt, "a", 4)
+        if n != 1:
+            store.finish_attempt(attempt, RECORD)
+    make(store, workshop="other", round="before", person="x")
+    counts = store.room_counts("ws")
+    assert sorted(counts.people, key=lambda p: str(p.round)) == sorted(
+        [("after", 1, 1), ("before", 2, 1), (None, 1, 1)], key=lambda p: str(p[0])
+    )
+    bands = {(b.round, b.myth_id, b.band): (b.people, b.score_total) for b in counts.bands}
+    assert bands == {
+        (r, m, band): (1, score)
+        for r in ("before", "after", None)
+        for m, band, score in (("m1", "held", 80.0), ("m2", "clear", 20.0))
+    }
+    assert store.room_counts("nobody").people == ()
+
+
+def test_an_attempt_is_imported_once_with_its_answers_and_scores(place: Place):
+    source = place.open()
+    attempt_id = make(source, name="Anna", workshop="ws", round="before", person="tok")
+    source.save_answer(attempt_id, "a", 5)
+    source.save_answer(attempt_id, "b", None)
+    source.finish_attempt(attempt_id, RECORD)
+    attempt = source.attempt(attempt_id)
+    target = place.other().open()
+    assert target.import_attempt(attempt) is True
+    assert target.import_attempt(attempt) is False  # by uid: never twice
+    [copied] = list(target.attempts())
+    assert (copied.uid, copied.name, copied.answers, copied.result) == (
+        attempt.uid,
+        "Anna",
+        {"a": 5, "b": None},
+        RECORD,
+    )
+    assert len(target.room_counts("ws").bands) == 2
+
+
+def test_every_attempt_is_listed_once_across_batches(place: Place):
+    store = place.open()
+    made = [make(store, seed=n) for n in range(7)]
+    for attempt_id in made:
+        store.save_answer(attempt_id, "a", 1 + attempt_id % 5)
+    listed = list(store.attempts(batch=3))
+    assert [a.id for a in listed] == made
+    assert all(a.answers == {"a": 1 + a.id % 5} for a in listed)
+
+
+def test_read_only_reads_and_never_writes(place: Place):
+    empty = place.open(read_only=True)  # nothing there yet: reads as empty, makes nothing
+    assert empty.history() == [] and empty.room_counts("ws").people == ()
+    empty.close()
+    store = place.open()
+    make(store, name="Anna")
+    reader = place.open(read_only=True)
+    assert [r["name"] for r in reader.history()] == ["Anna"]
+    with pytest.raises(StoreError):
+        make(reader)
+    assert len(place.open().history()) == 1

@@ -13,13 +13,14 @@ import pytest
 from misquiz.core.attempt import ScoreRecord
 from misquiz.storage import StoreError
 from misquiz.storage.sqlite import APPLICATION_ID, SQLiteStore
+from support.postgres import Place, place_fixture  # noqa: F401  (the fixture)
 
 
 def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def make(store: SQLiteStore, **extra) -> int:
+def make(store, **extra) -> int:
     fields = dict(bank_id="b", bank_version="1", bank_hash="h", language="en", seed=1, order=["a", "b"])
     return store.start_attempt(**(fields | extra))
 
@@ -88,35 +89,33 @@ def test_an_unreadable_folder_gets_a_message(tmp_path):
         folder.chmod(0o700)
 
 
-def test_a_second_quiz_never_resumes_the_attempt_another_live_process_holds(tmp_path):
-    path = tmp_path / "two.db"
-    first = SQLiteStore(path)
+def test_a_second_quiz_never_resumes_the_attempt_another_live_process_holds(place: Place):
+    first = place.open()
     held = make(first)
     first.save_answer(held, "a", 4)
     # another process opens the same database: the attempt is held by a live process (this one)
     code = (
-        "import sys; from misquiz.storage.sqlite import SQLiteStore\n"
-        f"s = SQLiteStore({str(path)!r}); a = s.unfinished('h'); print(a.id if a else 'none')"
+        "import sys; from misquiz.storage import open_store\n"
+        f"s = open_store({place.where!r}); a = s.unfinished('h'); print(a.id if a else 'none')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "none"
     # once that process is gone, its attempt may be resumed
-    first.conn.execute("UPDATE attempts SET held_by = 'here:999999999:1'")
-    first.conn.execute("UPDATE attempts SET held_by = ? || ':999999999:1'", (first.holder.split(":")[0],))
+    place.sql(f"UPDATE attempts SET held_by = '{first.holder.split(':')[0]}:999999999:1'")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == str(held)
 
 
-def test_an_attempt_without_answers_is_never_offered_and_export_latest_means_finished(tmp_path):
-    store = SQLiteStore(tmp_path / "q.db")
+def test_an_attempt_without_answers_is_never_offered_and_export_latest_means_finished(place: Place):
+    store = place.open()
     finished = make(store)
     store.finish_attempt(finished, ScoreRecord(10.0, "p", (), ()))
     empty = make(store)
     assert store.unfinished("h") is None and store.latest_id() == finished != empty
 
 
-def test_backup_is_a_consistent_private_copy(tmp_path):
-    store = SQLiteStore(tmp_path / "q.db")
+def test_backup_is_a_consistent_private_copy(place: Place, tmp_path):
+    store = place.open()  # PostgreSQL's backup is an SQLite file too
     make(store, name="Anna")
     store.backup(tmp_path / "copy.db")
     assert (tmp_path / "copy.db").stat().st_mode & 0o777 == 0o600

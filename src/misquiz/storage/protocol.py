@@ -1,13 +1,13 @@
 """The narrow interface every store fills: what the faces may ask of a database.
 
-SQLite fills it today (storage.sqlite); a second backend fills the same methods and
-passes the same tests. Nothing outside storage/ speaks SQL.
+SQLite fills it by default (storage.sqlite); PostgreSQL (storage.postgres) fills the same
+methods and passes the same tests. Nothing outside storage/ speaks SQL.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
@@ -26,9 +26,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def is_postgres_url(where: object) -> bool:
+    return isinstance(where, str) and where.startswith(("postgresql://", "postgres://"))
+
+
 def default_db_path() -> Path:
+    """The SQLite file in the user's data folder, unless $MISQUIZ_DB names a file."""
     env = os.environ.get("MISQUIZ_DB")
-    if env:
+    if env and not is_postgres_url(env):
         return Path(env)
     from platformdirs import user_data_dir
 
@@ -67,6 +72,8 @@ class Store(Protocol):
 
     def attempt(self, attempt_id: int) -> Attempt | None: ...
 
+    def attempts(self, batch: int = 1000) -> Iterator[Attempt]: ...
+
     def latest_id(self) -> int | None: ...
 
     def unfinished(self, bank_hash: str, workshop: str | None = None) -> Attempt | None: ...
@@ -93,10 +100,18 @@ class Store(Protocol):
 def open_store(
     where: str | os.PathLike[str] | None = None, clock: Callable[[], datetime] = utc_now, *, read_only: bool = False
 ) -> Store:
-    """The store at a path (default: the user's data folder or $MISQUIZ_DB); read-only changes nothing in it."""
+    """The store at a path or a postgresql:// URL (default: $MISQUIZ_DB, else the user's data folder).
+
+    Read-only changes nothing in it.
+    """
+    where = where or os.environ.get("MISQUIZ_DB") or default_db_path()
+    if is_postgres_url(where):
+        from misquiz.storage.postgres import PostgresStore
+
+        return PostgresStore(str(where), clock=clock, read_only=read_only)
     from misquiz.storage.sqlite import SQLiteStore
 
-    return SQLiteStore(where or default_db_path(), clock=clock, read_only=read_only)
+    return SQLiteStore(where, clock=clock, read_only=read_only)
 
 
 def read_room(store: Store, bank: Bank, workshop: str, round: str | None = None, min_group: int | None = None) -> Room:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -19,6 +18,15 @@ from pathlib import Path
 from misquiz.core.attempt import Attempt, ScoreRecord
 from misquiz.core.room import BandCount, PeopleCount, RoomCounts
 from misquiz.storage.protocol import StoreError, utc_now
+from misquiz.storage.rows import (
+    ATTEMPT_COLUMNS,
+    IMPORT_COLUMNS,
+    alive,
+    attempt_from_row,
+    imported_row,
+    myth_score_rows,
+    this_process,
+)
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -100,49 +108,6 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
-_ATTEMPT_COLUMNS = (
-    "id, uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, workshop, round, "
-    "started_at, finished_at, result, person"
-)
-
-
-def _attempt(row: sqlite3.Row | tuple) -> Attempt:
-    (
-        id_,
-        uid,
-        bank_id,
-        version,
-        bank_hash,
-        lang,
-        seed,
-        order,
-        name,
-        workshop,
-        round_,
-        started,
-        finished,
-        result,
-        person,
-    ) = row
-    return Attempt(
-        id_,
-        uid,
-        bank_id,
-        version,
-        bank_hash,
-        lang,
-        seed,
-        json.loads(order),
-        name,
-        workshop,
-        round_,
-        started,
-        finished,
-        ScoreRecord.from_json(json.loads(result)) if result else None,
-        person=person,
-    )
-
-
 class SQLiteStore:
     """The Store in one SQLite file: the default, with nothing to set up."""
 
@@ -158,7 +123,7 @@ class SQLiteStore:
         self.clock = clock
         self.busy_timeout_ms = busy_timeout_ms
         self.read_only = read_only
-        self.holder = _this_process()
+        self.holder = this_process()
         self.conn = self._open_read_only() if read_only else self._open()
 
     # -- opening -------------------------------------------------------------------
@@ -375,12 +340,33 @@ class SQLiteStore:
             raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
 
     def attempt(self, attempt_id: int) -> Attempt | None:
-        rows = self._read(f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,))
+        rows = self._read(f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,))
         if not rows:
             return None
-        attempt = _attempt(rows[0])
+        attempt = attempt_from_row(rows[0])
         attempt.answers = self.answers(attempt_id)
         return attempt
+
+    def attempts(self, batch: int = 1000) -> Iterator[Attempt]:
+        """Every attempt with its answers, oldest id first, read a batch at a time."""
+        after = 0
+        while True:
+            rows = self._read(
+                f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id > ? ORDER BY id LIMIT ?", (after, batch)
+            )
+            if not rows:
+                return
+            found = [attempt_from_row(row) for row in rows]
+            answers: dict[int, dict[str, int | None]] = {}
+            for attempt_id, sid, value in self._read(
+                "SELECT attempt_id, statement_id, value FROM answers WHERE attempt_id BETWEEN ? AND ?",
+                (found[0].id, found[-1].id),
+            ):
+                answers.setdefault(attempt_id, {})[sid] = value
+            for attempt in found:
+                attempt.answers = answers.get(attempt.id, {})
+                yield attempt
+            after = found[-1].id
 
     def latest_id(self) -> int | None:
         """The latest finished attempt: what `export latest` means."""
@@ -400,7 +386,7 @@ class SQLiteStore:
         """Take an attempt for this process, unless another live process holds it."""
         with self._write() as conn:
             row = conn.execute("SELECT held_by FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
-            if row is None or (row[0] not in (None, self.holder) and _alive(row[0])):
+            if row is None or (row[0] not in (None, self.holder) and alive(row[0])):
                 return False
             conn.execute("UPDATE attempts SET held_by = ? WHERE id = ?", (self.holder, attempt_id))
             return True
@@ -414,17 +400,17 @@ class SQLiteStore:
         Never one that was finished, set aside, has no answer yet, or is being answered by another live process.
         """
         rows = self._read(
-            f"SELECT {_ATTEMPT_COLUMNS}, held_by FROM attempts AS a WHERE bank_hash = ? AND finished_at IS NULL "
+            f"SELECT {ATTEMPT_COLUMNS}, held_by FROM attempts AS a WHERE bank_hash = ? AND finished_at IS NULL "
             "AND abandoned_at IS NULL AND workshop IS ? AND person IS NULL "
             "AND EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id) ORDER BY started_at DESC, id DESC LIMIT 5",
             (bank_hash, workshop),
         )
         for row in rows:
             held_by = row[-1]
-            if held_by not in (None, self.holder) and _alive(held_by):
+            if held_by not in (None, self.holder) and alive(held_by):
                 continue
             if self.read_only or self.claim(row[0]):
-                attempt = _attempt(row[:-1])
+                attempt = attempt_from_row(row[:-1])
                 attempt.answers = self.answers(attempt.id)
                 return attempt
         return None
@@ -450,13 +436,13 @@ class SQLiteStore:
     def participant_attempt(self, bank_hash: str, workshop: str, round: str | None, person: str) -> Attempt | None:
         """A workshop participant's attempt in this round, finished or not: the one their token goes on with."""
         rows = self._read(
-            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts WHERE person = ? AND workshop = ? AND round IS ? "
+            f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE person = ? AND workshop = ? AND round IS ? "
             "AND bank_hash = ? AND abandoned_at IS NULL ORDER BY started_at DESC, id DESC LIMIT 1",
             (person, workshop, round, bank_hash),
         )
         if not rows:
             return None
-        attempt = _attempt(rows[0])
+        attempt = attempt_from_row(rows[0])
         attempt.answers = self.answers(attempt.id)
         return attempt
 
@@ -474,13 +460,13 @@ class SQLiteStore:
     def previous_finished(self, attempt_id: int) -> Attempt | None:
         """The same person's last finished attempt on the same bank before this one: by identity, never by name."""
         rows = self._read(
-            f"SELECT {_ATTEMPT_COLUMNS} FROM attempts AS a WHERE finished_at IS NOT NULL AND id != ? "
+            f"SELECT {ATTEMPT_COLUMNS} FROM attempts AS a WHERE finished_at IS NOT NULL AND id != ? "
             "AND EXISTS (SELECT 1 FROM attempts AS me WHERE me.id = ? AND me.bank_id = a.bank_id "
             "AND me.person IS a.person AND a.started_at <= me.started_at) "
             "ORDER BY finished_at DESC, id DESC LIMIT 1",
             (attempt_id, attempt_id),
         )
-        return _attempt(rows[0]) if rows else None
+        return attempt_from_row(rows[0]) if rows else None
 
     # SQLite builds each history row as JSON itself: the stored scores are copied, never re-parsed.
     _HISTORY_SQL = (
@@ -521,25 +507,7 @@ class SQLiteStore:
             if conn.execute("SELECT 1 FROM attempts WHERE uid = ?", (attempt.uid,)).fetchone():
                 return False
             cursor = conn.execute(
-                "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
-                "workshop, round, started_at, finished_at, result, person) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    attempt.uid,
-                    attempt.bank_id,
-                    attempt.bank_version,
-                    attempt.bank_hash,
-                    attempt.language,
-                    attempt.seed,
-                    json.dumps(attempt.order),
-                    attempt.name,
-                    attempt.workshop,
-                    attempt.round,
-                    attempt.started_at,
-                    attempt.finished_at,
-                    json.dumps(attempt.result.as_json()) if attempt.result is not None else None,
-                    attempt.person or f"imported:{attempt.uid}",  # someone else's attempt, never the owner's
-                ),
+                f"INSERT INTO attempts ({IMPORT_COLUMNS}) VALUES ({', '.join(['?'] * 14)})", imported_row(attempt)
             )
             conn.executemany(
                 "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (?, ?, ?, ?)",
@@ -553,41 +521,13 @@ class SQLiteStore:
             return True
 
 
-def _this_process() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{_started(os.getpid())}"
-
-
-def _started(pid: int) -> str:
-    """When a process started (Linux /proc), so that a reused process id is not taken for the old process."""
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[19]
-    except (OSError, IndexError):
-        return "?"
-
-
-def _alive(holder: str) -> bool:
-    """Whether the process that holds an attempt still runs; one on another host is taken to."""
-    host, _, rest = holder.partition(":")
-    pid_text, _, started = rest.partition(":")
-    if host != socket.gethostname():
-        return True
-    try:
-        pid = int(pid_text)
-        os.kill(pid, 0)
-    except (ValueError, ProcessLookupError):
-        return False
-    except PermissionError:
-        return True
-    return started in ("?", _started(pid))
-
-
 def _write_myth_scores(conn: sqlite3.Connection, attempt_id: int, result: ScoreRecord) -> None:
     workshop, round_ = conn.execute("SELECT workshop, round FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
     conn.execute("DELETE FROM myth_scores WHERE attempt_id = ?", (attempt_id,))
     conn.executemany(
         "INSERT INTO myth_scores (attempt_id, myth_id, score, band, mixed, workshop, round) "
         "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [(attempt_id, m.id, m.score, m.band, int(m.mixed_signals), workshop, round_) for m in result.myths],
+        myth_score_rows(attempt_id, result, workshop, round_),
     )
 
 
