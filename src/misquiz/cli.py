@@ -434,6 +434,33 @@ def backup(target: str, db: str | None) -> None:
     click.echo(f"Wrote {plain(target)}", err=True)
 
 
+@main.group()
+def db() -> None:
+    """Databases: copy results between SQLite files and PostgreSQL."""
+
+
+@db.command(name="copy")
+@click.argument("source")
+@click.argument("target")
+def db_copy(source: str, target: str) -> None:
+    """Copy every attempt from SOURCE to TARGET (each an SQLite path or a postgresql:// URL), each once.
+
+    Answers and results come along. Run it again and nothing is stored twice; the source is only read.
+    """
+    from misquiz.storage import StoreError
+    from misquiz.storage.transfer import copy_attempts
+
+    try:
+        done = copy_attempts(source, target)
+    except StoreError as exc:
+        _store_failed(exc)
+    click.echo(
+        f"Copied {done.copied} attempt(s) from {plain(done.source)} to {plain(done.target)}; "
+        f"{done.present} were there already.",
+        err=True,
+    )
+
+
 @main.command()
 def schema() -> None:
     """Print the bank's JSON Schema."""

@@ -115,6 +115,8 @@ def _psycopg() -> Any:
 class PostgresStore:
     """The Store in a PostgreSQL database: for many trainers, and several servers at once."""
 
+    shared = True
+
     def __init__(self, url: str, clock: Callable[[], datetime] = utc_now, *, read_only: bool = False) -> None:
         self.url = url
         self.where = shown(url)

@@ -42,6 +42,7 @@ def default_db_path() -> Path:
 
 class Store(Protocol):
     clock: Callable[[], datetime]
+    shared: bool  # several servers may write it at once: what a server keeps in memory may be stale
 
     def close(self) -> None: ...
 

@@ -111,6 +111,8 @@ SCHEMA_VERSION = len(MIGRATIONS)
 class SQLiteStore:
     """The Store in one SQLite file: the default, with nothing to set up."""
 
+    shared = False
+
     def __init__(
         self,
         path: str | os.PathLike[str],

@@ -119,6 +119,14 @@ class Workshop:
         if token is None:
             return None
         found = self.participants.get(token)
+        if found is not None and self.store.shared:
+            # another server may have taken this participant's last answers: go on from the database's
+            attempt = self.store.participant_attempt(
+                self.bank.content_hash, self.config.workshop, self.config.round, token
+            )
+            session = found.session
+            if attempt is None or attempt.answers != session.answers or attempt.language != session.lang:
+                found = None
         if found is None:
             attempt = self.store.participant_attempt(
                 self.bank.content_hash, self.config.workshop, self.config.round, token

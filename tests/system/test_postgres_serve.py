@@ -1,0 +1,123 @@
+"""Several `misquiz serve` processes on one PostgreSQL: one workshop, any server for any answer.
+
+A participant's cookie works on every server (no sticky sessions); the room and the
+reports read the union; `misquiz db copy` moves results both ways, each attempt once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import subprocess
+import sys
+
+import aiohttp
+
+from support.postgres import postgres_server_fixture, postgres_url_fixture  # noqa: F401  (fixtures)
+from support.serving import Visitor, free_port, start_server
+
+STATEMENTS = 36
+
+
+def misquiz(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "misquiz", *args], capture_output=True, text=True, timeout=120)
+
+
+def serve(url: str, tmp_path, port: int) -> subprocess.Popen:
+    return start_server(
+        port,
+        "--workshop",
+        "conf",
+        "--round",
+        "before",
+        "--db",
+        url,
+        env={"XDG_CACHE_HOME": str(tmp_path / "cache"), "LANG": "C.UTF-8"},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+async def take_on_both(ports: list[int], value: int) -> str:
+    """One participant whose every request goes to the next server in turn, as a round-robin proxy sends them."""
+    jar = aiohttp.CookieJar(unsafe=True)  # cookies are per host, not per port: both servers see the same one
+    sessions = [aiohttp.ClientSession(base_url=f"http://127.0.0.1:{p}", cookie_jar=jar) for p in ports]
+    try:
+        people = [Visitor(s, f"http://127.0.0.1:{p}") for s, p in zip(sessions, ports, strict=True)]
+        await people[0].start()
+        for n in range(STATEMENTS):
+            person = people[(n + 1) % len(people)]
+            await person.get(f"/quiz/{n + 1}")  # the other server's page for the same statement
+            assert person.status == 200 and person.number == n + 1, person.url
+            await person.answer(value)
+        return person.url
+    finally:
+        for s in sessions:
+            await s.close()
+
+
+def test_two_servers_take_one_workshop_and_the_room_reads_the_union(postgres_url, tmp_path):
+    ports = [free_port(), free_port()]
+    servers = [serve(postgres_url, tmp_path, port) for port in ports]
+    try:
+
+        async def crowd() -> list[str]:
+            return await asyncio.gather(*(take_on_both(ports, 1 + n % 5) for n in range(4)))
+
+        ends = asyncio.run(crowd())
+    finally:
+        for server in servers:
+            server.terminate()
+        errors = [server.communicate(timeout=15)[1] for server in servers]
+    assert all(end.endswith("/results") for end in ends), ends
+    assert all("Traceback" not in e for e in errors), errors
+    room = misquiz("room", "conf", "--json", "--db", postgres_url)
+    assert room.returncode == 0, room.stderr
+    before = json.loads(room.stdout)["rounds"]["before"]
+    assert (before["joined"], before["finished"]) == (4, 4), before
+    history = json.loads(misquiz("history", "--json", "--db", postgres_url).stdout)
+    assert len(history) == 4 and all(row["answered"] == STATEMENTS for row in history)
+    assert all(row["finished_at"] and row["round"] == "before" for row in history)
+
+
+def test_db_copy_moves_results_both_ways_each_once(postgres_url, tmp_path):
+    local = tmp_path / "trainer.db"
+    code = (
+        "import sys; from misquiz.storage import open_store; from misquiz.core.attempt import ScoreRecord\n"
+        "s = open_store(sys.argv[1])\n"
+        "for n in range(3):\n"
+        "    a = s.start_attempt(bank_id='b', bank_version='1', bank_hash='h', language='en', seed=n, order=['x', 'y'],"
+        " workshop='ws', round='after', person=f'p{n}')\n"
+        "    s.save_answer(a, 'x', 1 + n); s.save_answer(a, 'y', None)\n"
+        "    s.finish_attempt(a, ScoreRecord.from_json({'overall': {'score': 1.0, 'profile': 'p'}, 'myths': "
+        "[{'id': 'm', 'score': 25.0, 'band': 'clear', 'mixed_signals': False, 'answered': 1}]}))\n"
+    )
+    subprocess.run([sys.executable, "-c", code, str(local)], check=True)
+    first = misquiz("db", "copy", str(local), postgres_url)
+    assert first.returncode == 0, first.stderr
+    assert "Copied 3 attempt(s)" in first.stderr and "misquiz-test-only" not in first.stderr
+    again = misquiz("db", "copy", str(local), postgres_url)
+    assert "Copied 0 attempt(s)" in again.stderr and "3 were there already" in again.stderr
+    rows = json.loads(misquiz("history", "--json", "--db", postgres_url).stdout)
+    assert sorted(r["answered"] for r in rows) == [2, 2, 2]
+    assert json.loads(misquiz("room", "ws", "--round", "after", "--json", "--db", postgres_url).stdout)
+    back = tmp_path / "backup.db"
+    assert misquiz("db", "copy", postgres_url, str(back)).returncode == 0
+    original = {
+        (r["name"], r["started_at"], json.dumps(r["myths"]))
+        for r in json.loads(misquiz("history", "--json", "--db", str(local)).stdout)
+    }
+    restored = {
+        (r["name"], r["started_at"], json.dumps(r["myths"]))
+        for r in json.loads(misquiz("history", "--json", "--db", str(back)).stdout)
+    }
+    assert original == restored
+
+
+def test_db_copy_says_what_is_wrong(postgres_url, tmp_path):
+    same = misquiz("db", "copy", str(tmp_path / "a.db"), str(tmp_path / "a.db"))
+    assert same.returncode == 1 and "the same database" in same.stderr
+    down = misquiz("db", "copy", str(tmp_path / "a.db"), f"postgresql://x:pw@127.0.0.1:{free_port()}/q")
+    assert down.returncode == 1 and "no PostgreSQL server answers there" in down.stderr
+    assert "Traceback" not in down.stderr and ":pw@" not in down.stderr
