@@ -322,6 +322,7 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
     help="Show the distribution only once this many have finished.",
 )
 @click.option("--lang", type=click.Choice(LANGS), help="Language of the view (default: from your locale).")
+@click.option("--reveal", is_flag=True, help="Show the bars at once (default: hidden until you press r).")
 def room(
     code: str,
     db: str | None,
@@ -331,18 +332,29 @@ def room(
     export_path: str | None,
     min_group: int,
     lang: str | None,
+    reveal: bool,
 ) -> None:
     """Watch a workshop room live: per myth, how many are clear, in doubt, or hold it."""
     from misquiz.core.model import resolve_language
+    from misquiz.core.room import close_codes
     from misquiz.storage import StoreError, read_room
 
     bank = _quiz_bank(bank_path)
     store = _store(db, read_only=True)
     language = resolve_language(bank, lang or default_language())
     try:
+        known = [w.code for w in store.workshops()]
         current = read_room(store, bank, code, round_, min_group)
+        join = store.join_address(code)
     except StoreError as exc:
         _store_failed(exc)
+    if code not in known:
+        near = close_codes(code, known)
+        if near:
+            names = ", ".join(plain(n) for n in near)
+            click.echo(f"misquiz: no workshop '{plain(code)}' in this database; did you mean: {names}?", err=True)
+            sys.exit(1)
+        click.echo(f"misquiz: no one has joined workshop '{plain(code)}' yet.", err=True)
     if as_json:
         click.echo(json.dumps(current.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -362,7 +374,72 @@ def room(
         return
     from misquiz.tui.room_app import RoomApp
 
-    RoomApp(store, bank, code, lang=language, round=round_, min_group=min_group).run()
+    RoomApp(store, bank, code, lang=language, round=round_, min_group=min_group, join=join, reveal=reveal).run()
+
+
+@main.group()
+def workshop() -> None:
+    """Housekeeping: list workshops, move a session to its round, delete test runs."""
+
+
+@workshop.command(name="list")
+@DB_OPTION
+def workshop_list(db: str | None) -> None:
+    """Every workshop in the database: code, rounds, joined, finished, first and last activity."""
+    from misquiz.render.listing import workshop_table
+    from misquiz.storage import StoreError
+
+    store = _store(db, read_only=True)
+    try:
+        click.echo(workshop_table(store.workshops()))
+    except StoreError as exc:
+        _store_failed(exc)
+
+
+def _round_value(ctx: click.Context, param: click.Parameter, value: str) -> str | None:
+    return None if value == "none" else value
+
+
+@workshop.command()
+@click.argument("code", callback=_workshop_code)
+@click.option("--from", "from_round", type=click.Choice(["none", "before", "after"]), required=True,
+              callback=_round_value, help="The round the attempts are in now (none: no round).")  # fmt: skip
+@click.option("--to", "to_round", type=click.Choice(["none", "before", "after"]), required=True,
+              callback=_round_value, help="The round they belong to.")  # fmt: skip
+@DB_OPTION
+def retag(code: str, from_round: str | None, to_round: str | None, db: str | None) -> None:
+    """Move a workshop's attempts to another round (a session served without --round, say)."""
+    from misquiz.storage import StoreError
+
+    store = _store(db)
+    try:
+        moved = store.retag(code, from_round, to_round)
+    except StoreError as exc:
+        _store_failed(exc)
+    click.echo(f"Moved {moved} attempt(s) of {plain(code)} to round {to_round or 'none'}.")
+
+
+@workshop.command()
+@click.argument("code", callback=_workshop_code)
+@click.option("--attempt", "attempt_id", type=int, help="Delete only this attempt (see misquiz history).")
+@click.option("--yes", is_flag=True, help="Do not ask first (for scripts).")
+@DB_OPTION
+def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None:
+    """Delete a workshop's results (or one attempt of it): test runs, say. Asks first."""
+    from misquiz.storage import StoreError
+
+    what = (
+        f"attempt {attempt_id} of workshop {plain(code)}" if attempt_id else f"every result of workshop {plain(code)}"
+    )
+    if not yes and not click.confirm(f"Delete {what}?", default=False):
+        click.echo("Nothing was deleted.")
+        return
+    store = _store(db)
+    try:
+        gone = store.delete_workshop(code, attempt_id)
+    except StoreError as exc:
+        _store_failed(exc)
+    click.echo(f"Deleted {gone} attempt(s).")
 
 
 @main.command()

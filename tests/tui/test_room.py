@@ -58,23 +58,26 @@ def filled(tmp_path, bank):
     return store
 
 
-def test_counts_means_and_discussion_order(filled, bank):
-    room = read_room(filled, bank, "ws")
-    assert (room.all.joined, room.all.finished) == (5, 4)
-    sales = room.all.myth("sales-goal")
-    assert sales.counts == {"clear": 0, "doubt": 0, "myth": 4} and sales.split == 0
-    posts = room.all.myth("more-posts")
-    assert posts.counts == {"clear": 3, "doubt": 0, "myth": 1} and 0 < posts.split < 1
-    # everyone holds sales-goal; more-posts is held by one and splits the room; the rest are clear
-    assert room.all.discussion_order[:2] == ("sales-goal", "more-posts")
-    assert room.all.myth("side-issue").mean == 0
+def test_counts_mean_what_they_say_and_the_order_is_fair(filled, bank):
+    add(filled, bank, {bank.statements[0].id: 3}, round="before", finished=False)  # answering now
+    rnd = read_room(filled, bank, "ws").rounds["before"]
+    # joined: answered at least one statement (the "Late" start without an answer is nobody yet)
+    assert (rnd.joined, rnd.in_progress, rnd.finished) == (5, 1, 4)
+    assert rnd.myth("sales-goal").counts == {"clear": 0, "doubt": 0, "myth": 4}
+    assert rnd.myth("more-posts").counts == {"clear": 3, "doubt": 0, "myth": 1}
+    # everyone holds sales-goal; more-posts is held by one and seen clearly by three; the rest are clear
+    assert rnd.discussion_order[:2] == ("sales-goal", "more-posts")
+    assert rnd.myth("side-issue").mean == 0
 
 
-def test_json_shape(filled, bank):
+def test_json_keeps_rounds_apart_and_never_sums_them(filled, bank):
+    for _ in range(3):
+        add(filled, bank, answers_holding(bank, {"sales-goal": (3, 3)}), round="after")
     data = read_room(filled, bank, "ws").as_dict()
-    assert set(data) == {"workshop", "joined", "finished", "myths", "discussion_order", "rounds"}
-    assert data["myths"][0] == {"id": "side-issue", "counts": {"clear": 4, "doubt": 0, "myth": 0}, "mean": 0.0}
-    assert set(data["rounds"]) == {"before"}
+    assert set(data) == {"workshop", "round", "rounds", "shift"} and data["round"] == "after"
+    assert data["rounds"]["before"]["finished"] == 4 and data["rounds"]["after"]["finished"] == 3
+    before = data["rounds"]["before"]
+    assert before["myths"][0] == {"id": "side-issue", "counts": {"clear": 4, "doubt": 0, "myth": 0}, "mean": 0.0}
 
 
 def test_below_the_minimum_group_only_counts_are_shown(tmp_path, bank):
@@ -82,21 +85,22 @@ def test_below_the_minimum_group_only_counts_are_shown(tmp_path, bank):
     add(store, bank, answers_holding(bank, {"sales-goal": (5, 1)}))
     add(store, bank, answers_holding(bank, {}))
     data = read_room(store, bank, "ws").as_dict()
-    assert data["finished"] == 2 and data["myths"] == [] and data["discussion_order"] == []
-    assert "hidden" in data
-    assert read_room(store, bank, "ws", min_group=2).as_dict()["myths"]
+    shown = data["rounds"]["none"]
+    assert shown["finished"] == 2 and shown["myths"] == [] and shown["discussion_order"] == []
+    assert "hidden" in shown
+    assert read_room(store, bank, "ws", min_group=2).as_dict()["rounds"]["none"]["myths"]
 
 
-def test_before_and_after_shift(filled, bank):
+def test_before_and_after_side_by_side_in_one_order(filled, bank):
     for _ in range(3):
         add(filled, bank, answers_holding(bank, {"sales-goal": (3, 3)}), round="after")
     room = read_room(filled, bank, "ws")
-    assert room.has_both_rounds
+    assert room.has_both_rounds and room.current == "after"
+    assert room.order() == room.rounds["before"].discussion_order
     # before: three at 100 and one at 75; after: three at 50
     assert room.rounds["before"].myth("sales-goal").mean == pytest.approx(93.75)
     assert room.shift("sales-goal") == pytest.approx(50 - 93.75)
-    data = room.as_dict()
-    assert data["rounds"]["after"]["finished"] == 3 and data["finished"] == 7
+    assert read_room(filled, bank, "ws", round="before").current == "before"
 
 
 def test_reports_hold_no_name_and_no_live_formula(filled, bank):
@@ -122,7 +126,7 @@ def test_room_cli_json_and_export(filled, bank, tmp_path):
     db = str(filled.path)
     result = CliRunner().invoke(main, ["room", "ws", "--json", "--db", db])
     assert result.exit_code == 0
-    assert json.loads(result.stdout)["finished"] == 4
+    assert json.loads(result.stdout)["rounds"]["before"]["finished"] == 4
     for suffix in ("csv", "md", "html"):
         out = tmp_path / f"report.{suffix}"
         assert CliRunner().invoke(main, ["room", "ws", "--export", str(out), "--db", db]).exit_code == 0
@@ -132,26 +136,70 @@ def test_room_cli_json_and_export(filled, bank, tmp_path):
     assert CliRunner().invoke(main, ["room", "bad code!", "--json", "--db", db]).exit_code == 2
 
 
-async def test_the_room_view_refreshes_and_never_shows_a_name(filled, bank):
-    app = RoomApp(filled, bank, "ws", lang="en", round=None, min_group=3)
+async def test_the_room_view_refreshes_reveals_and_never_shows_a_name(filled, bank):
+    app = RoomApp(filled, bank, "ws", lang="en", round=None, min_group=3, join="http://10.0.0.5:8000/")
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
         bars = list(app.screen.query(RoomBar))
         assert [b.m.id for b in bars][:2] == ["sales-goal", "more-posts"]
+        assert not any(b.revealed for b in bars)  # answer first, reveal later
+        assert all("hidden until you reveal it" in str(b.render()) for b in bars)
         head = str(app.screen.query_one("#room-head").content)
-        assert "joined 5 · finished 4" in head
+        assert "joined 4 · in progress 0 · finished 4" in head and "Join at http://10.0.0.5:8000/" in head
         everything = "\n".join(str(w.render()) for w in app.screen.query("*") if hasattr(w, "render"))
         assert "Person" not in everything
+        await pilot.press("r")
+        assert all(b.revealed for b in app.screen.query(RoomBar))
         add(filled, bank, answers_holding(bank, {}), round="before")
         await pilot.pause(2.0)  # the view refreshes itself
-        assert "joined 6 · finished 5" in str(app.screen.query_one("#room-head").content)
-        await pilot.press("d")
-        assert isinstance(app.screen, DiscussScreen)
-        assert "1 / 9" in str(app.screen.query_one("#discuss-title").content)
-        await pilot.press("right")
-        assert "2 / 9" in str(app.screen.query_one("#discuss-title").content)
+        assert "joined 5 · in progress 0 · finished 5" in str(app.screen.query_one("#room-head").content)
         await pilot.press("escape")
         assert not isinstance(app.screen, DiscussScreen)
+
+
+async def test_discuss_mode_freezes_the_order_while_late_finishers_come_in(filled, bank):
+    app = RoomApp(filled, bank, "ws", lang="en", round=None, min_group=3)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("d")
+        screen = app.screen
+        assert isinstance(screen, DiscussScreen) and "1 / 9" in str(screen.query_one("#discuss-title").content)
+        await pilot.press("right")
+        on_screen = screen.myth_id
+        assert on_screen == "more-posts"
+        assert "hidden until you reveal it" in str(screen.query_one("#discuss-bar").content)
+        await pilot.press("r")  # reveal this myth only
+        assert "Clear: 3" in str(screen.query_one("#discuss-bar").content)
+        for _ in range(6):  # enough late finishers holding another myth to reorder the room
+            add(filled, bank, answers_holding(bank, {"every-platform": (5, 1)}), round="before")
+        await pilot.pause(2.0)
+        assert screen.myth_id == on_screen and "2 / 9" in str(screen.query_one("#discuss-title").content)
+        assert "Clear: 9" in str(screen.query_one("#discuss-bar").content)  # the counts follow, the myth stays
+        live = read_room(filled, bank, "ws").rounds["before"].discussion_order
+        assert live[0] == "every-platform" and live != screen.order  # the room moved on; the screen did not
+
+
+def test_an_unknown_code_says_which_codes_come_close(filled):
+    db = str(filled.path)
+    result = CliRunner().invoke(main, ["room", "WS", "--json", "--db", db])
+    assert result.exit_code == 1 and "did you mean: ws" in result.stderr
+
+
+def test_housekeeping_lists_retags_and_deletes(tmp_path, bank):
+    store = SQLiteStore(tmp_path / "h.db")
+    for _ in range(3):
+        add(store, bank, answers_holding(bank, {}), workshop="mon", round=None)
+    add(store, bank, answers_holding(bank, {}), workshop="test", round="before")
+    db = ["--db", str(tmp_path / "h.db")]
+    listed = CliRunner().invoke(main, ["workshop", "list", *db]).stdout
+    assert "mon" in listed and "test" in listed and "none" in listed
+    moved = CliRunner().invoke(main, ["workshop", "retag", "mon", "--from", "none", "--to", "before", *db])
+    assert moved.exit_code == 0 and "Moved 3" in moved.stdout
+    assert read_room(store, bank, "mon").rounds["before"].finished == 3
+    kept = CliRunner().invoke(main, ["workshop", "delete", "test", *db], input="n\n")
+    assert "Nothing was deleted" in kept.stdout and read_room(store, bank, "test").rounds
+    gone = CliRunner().invoke(main, ["workshop", "delete", "test", "--yes", *db])
+    assert "Deleted 1" in gone.stdout and read_room(store, bank, "test").empty
 
 
 async def test_the_room_view_below_the_threshold(tmp_path, bank):
@@ -174,4 +222,5 @@ def test_room_snapshot(snap_compare, tmp_path, bank):
         add(store, bank, answers, round="before")
     for answers in (answers_holding(bank, {"sales-goal": (3, 3)}),) * 3:
         add(store, bank, answers, round="after")
-    assert snap_compare(RoomApp(store, bank, "ws", lang="en", round=None), terminal_size=(120, 35))
+    app = RoomApp(store, bank, "ws", lang="en", round=None, reveal=True, join="http://192.168.1.20:8000/")
+    assert snap_compare(app, terminal_size=(120, 35))

@@ -275,7 +275,7 @@ def test_the_room_counts_people_and_bands_per_round(place: Place):
     make(store, workshop="other", round="before", person="x")
     counts = store.room_counts("ws")
     assert sorted(counts.people, key=lambda p: str(p.round)) == sorted(
-        [("after", 1, 1), ("before", 2, 1), (None, 1, 1)], key=lambda p: str(p[0])
+        [("after", 1, 1, 1), ("before", 2, 1, 2), (None, 1, 1, 1)], key=lambda p: str(p[0])
     )
     bands = {(b.round, b.myth_id, b.band): (b.people, b.score_total) for b in counts.bands}
     assert bands == {

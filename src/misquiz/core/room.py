@@ -1,26 +1,28 @@
-"""Where a workshop room stands, per misconception: tallied from counts, never per name.
+"""Where a workshop room stands, per misconception, one round at a time: tallied from counts, never per name.
 
-"Split" is how evenly the room is spread over the bands: the normalised entropy of the
-band counts, 0 when everyone is in one band and 1 when every band holds as many. The
-discussion order puts first the myths that most people hold and that most divide the
-room: by (share holding the myth + split), highest first; then by mean score.
+The discussion order (PRODUCT.md, "Discussion order"): per myth, `held` is the share of the round in
+the held band and `clear` the share in the clear band; priority = held + min(held, clear). What most
+of the room holds comes first; a room split between holding and seeing clearly comes next to it; a
+room that is merely unsure does not jump the queue. Ties: higher mean first, then bank order.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import NamedTuple
 
 from misquiz.core.model import Bank
 
 MIN_GROUP = 3
+ROUNDS = ("before", "after")
+UNTAGGED = "none"  # attempts of a workshop that was served without --round
 
 
 class PeopleCount(NamedTuple):
     round: str | None
-    started: int
+    joined: int  # answered at least one statement
     finished: int
+    started: int = 0  # pressed Start, answered or not: what a seat in a full room counts
 
 
 class BandCount(NamedTuple):
@@ -38,6 +40,26 @@ class RoomCounts(NamedTuple):
     bands: tuple[BandCount, ...]
 
 
+class WorkshopSummary(NamedTuple):
+    """One workshop in a database, for `misquiz workshop list`."""
+
+    code: str
+    rounds: tuple[str, ...]
+    joined: int
+    finished: int
+    first: str  # ISO date-time of the first start
+    last: str  # and of the latest activity
+
+
+def close_codes(code: str, known: list[str]) -> list[str]:
+    """Workshop codes a mistyped one may have meant: the same letters in another case, or a near spelling."""
+    import difflib
+
+    same = [k for k in known if k.lower() == code.lower()]
+    near = difflib.get_close_matches(code.lower(), [k.lower() for k in known], n=3, cutoff=0.6)
+    return same + [k for k in known if k.lower() in near and k not in same]
+
+
 @dataclass(frozen=True)
 class MythRoom:
     id: str
@@ -51,33 +73,42 @@ class MythRoom:
     def share(self, band: str) -> float:
         return self.counts.get(band, 0) / self.assessed if self.assessed else 0.0
 
-    @property
-    def split(self) -> float:
-        k = len(self.counts)
-        if self.assessed == 0 or k < 2:
-            return 0.0
-        entropy = -sum(p * math.log(p) for n in self.counts.values() if (p := n / self.assessed) > 0)
-        return max(0.0, entropy / math.log(k))  # never -0.0
+
+def priority(m: MythRoom, held: str, clear: str) -> float:
+    """held + min(held, clear): the share that holds the myth, plus the smaller camp of a split room."""
+    h, c = m.share(held), m.share(clear)
+    return h + min(h, c)
+
+
+def discussion_order(myths: tuple[MythRoom, ...], held: str, clear: str) -> tuple[str, ...]:
+    """Most pressing first; myths nobody has answered yet are left out. Stable: bank order breaks ties."""
+    assessed = [m for m in myths if m.assessed]
+    ranked = sorted(assessed, key=lambda m: (-priority(m, held, clear), -(m.mean or 0.0)))
+    return tuple(m.id for m in ranked)
 
 
 @dataclass(frozen=True)
 class RoomRound:
-    round: str | None  # None: every round together
+    round: str  # "before", "after" or UNTAGGED
     joined: int
     finished: int
     myths: tuple[MythRoom, ...]
     discussion_order: tuple[str, ...]
     shown: bool  # False below the anonymity threshold: only the counts of people
 
+    @property
+    def in_progress(self) -> int:
+        return self.joined - self.finished
+
     def myth(self, myth_id: str) -> MythRoom:
         return next(m for m in self.myths if m.id == myth_id)
 
-    def as_dict(self, workshop: str | None = None) -> dict[str, object]:
-        data: dict[str, object] = {} if workshop is None else {"workshop": workshop}
-        data |= {
+    def as_dict(self) -> dict[str, object]:
+        data: dict[str, object] = {
             "joined": self.joined,
+            "in_progress": self.in_progress,
             "finished": self.finished,
-            "myths": [{"id": m.id, "counts": m.counts, "mean": _round(m.mean)} for m in self.myths]
+            "myths": [{"id": m.id, "counts": m.counts, "mean": _one_decimal(m.mean)} for m in self.myths]
             if self.shown
             else [],
             "discussion_order": list(self.discussion_order) if self.shown else [],
@@ -90,12 +121,27 @@ class RoomRound:
 @dataclass(frozen=True)
 class Room:
     workshop: str
-    all: RoomRound
-    rounds: dict[str, RoomRound]  # "before" / "after", when the workshop used rounds
+    rounds: dict[str, RoomRound]  # in the order before, after, untagged; only rounds with participants
+    current: str | None  # the round the live view shows: the one asked for, else the latest with people
+
+    @property
+    def shown_round(self) -> RoomRound | None:
+        return self.rounds.get(self.current) if self.current else None
 
     @property
     def has_both_rounds(self) -> bool:
-        return {"before", "after"} <= set(self.rounds) and all(r.shown for r in self.rounds.values())
+        return all(r in self.rounds and self.rounds[r].shown for r in ROUNDS)
+
+    @property
+    def empty(self) -> bool:
+        return not self.rounds
+
+    def order(self) -> tuple[str, ...]:
+        """One order for every view of this room: the before round's, when before and after are compared."""
+        if self.has_both_rounds:
+            return self.rounds["before"].discussion_order
+        shown = self.shown_round
+        return shown.discussion_order if shown else ()
 
     def shift(self, myth_id: str) -> float | None:
         """After minus before, in mean score: negative means the room let go of the myth."""
@@ -105,52 +151,56 @@ class Room:
         return None if before is None or after is None else after - before
 
     def as_dict(self) -> dict[str, object]:
-        data = self.all.as_dict(self.workshop)
-        if self.rounds:
-            data["rounds"] = {name: r.as_dict() for name, r in self.rounds.items()}
+        """Each round's counts apart; the top level never adds rounds together."""
+        data: dict[str, object] = {
+            "workshop": self.workshop,
+            "round": self.current,
+            "rounds": {name: r.as_dict() for name, r in self.rounds.items()},
+        }
+        if self.has_both_rounds:
+            data["shift"] = {m: _one_decimal(self.shift(m)) for m in self.order()}
         return data
 
 
-def _round(value: float | None) -> float | None:
+def _one_decimal(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+def _name(round: str | None) -> str:
+    return round if round in ROUNDS else UNTAGGED
 
 
 def tally_room(
     bank: Bank, counts: RoomCounts, workshop: str, round: str | None = None, min_group: int = MIN_GROUP
 ) -> Room:
-    """The room from a store's counts; Python only adds up their few rows."""
-    people, scores = counts.people, counts.bands
-    named = sorted({r.round for r in people if r.round is not None}, reverse=True)  # before, after
-    wanted = [name for name in named if round in (None, name)]
-    rounds = {name: _round_of(bank, [name], people, scores, min_group, name) for name in wanted}
+    """The room from a store's counts, one round at a time; Python only adds up their few rows."""
+    present = {_name(p.round) for p in counts.people if p.joined}
+    names = [n for n in (*ROUNDS, UNTAGGED) if n in present]
+    rounds = {name: _round_of(bank, name, counts, min_group) for name in names}
     if round is not None:
-        everything = rounds.get(round) or _round_of(bank, [round], people, scores, min_group, round)
+        current: str | None = round
+        if round not in rounds:
+            rounds[round] = _round_of(bank, round, counts, min_group)
     else:
-        everything = _round_of(bank, [r.round for r in people], people, scores, min_group, None)
-    return Room(workshop, everything, rounds)
+        current = names[-1] if names else None
+        if current == UNTAGGED and len(names) > 1:
+            current = names[-2]  # a forgotten --round is shown apart, not instead of the tagged rounds
+    return Room(workshop, rounds, current)
 
 
-def _round_of(
-    bank: Bank,
-    names: list[str | None],
-    people: tuple[PeopleCount, ...],
-    scores: tuple[BandCount, ...],
-    min_group: int,
-    label: str | None,
-) -> RoomRound:
-    joined = sum(r[1] for r in people if r[0] in names)
-    finished = sum(r[2] for r in people if r[0] in names)
+def _round_of(bank: Bank, name: str, counts: RoomCounts, min_group: int) -> RoomRound:
+    joined = sum(p.joined for p in counts.people if _name(p.round) == name)
+    finished = sum(p.finished for p in counts.people if _name(p.round) == name)
     band_ids = [b.id for b in bank.bands]
-    counts = {m.id: dict.fromkeys(band_ids, 0) for m in bank.myths}
+    tallies = {m.id: dict.fromkeys(band_ids, 0) for m in bank.myths}
     totals = {m.id: 0.0 for m in bank.myths}
-    for round_name, myth_id, band, n, total in scores:
-        if round_name in names and myth_id in counts and band in counts[myth_id]:
-            counts[myth_id][band] += n
-            totals[myth_id] += total
+    for row in counts.bands:
+        if _name(row.round) == name and row.myth_id in tallies and row.band in tallies[row.myth_id]:
+            tallies[row.myth_id][row.band] += row.people
+            totals[row.myth_id] += row.score_total
     myths = tuple(
-        MythRoom(m.id, counts[m.id], totals[m.id] / sum(counts[m.id].values()) if sum(counts[m.id].values()) else None)
+        MythRoom(m.id, tallies[m.id], totals[m.id] / n if (n := sum(tallies[m.id].values())) else None)
         for m in bank.myths
     )
-    top = band_ids[-1]
-    order = sorted((m for m in myths if m.assessed), key=lambda m: (-(m.share(top) + m.split), -(m.mean or 0)))
-    return RoomRound(label, joined, finished, myths, tuple(m.id for m in order), finished >= min_group)
+    order = discussion_order(myths, band_ids[-1], band_ids[0])
+    return RoomRound(name, joined, finished, myths, order, finished >= min_group)

@@ -34,3 +34,16 @@ def history_table(rows: list[dict[str, Any]]) -> str:
             f"{str(row['answered']) + '/' + str(row['total']):>8}  {verdict}"
         )
     return "\n".join(lines)
+
+
+def workshop_table(workshops: list[Any]) -> str:
+    """Workshops (WorkshopSummary rows from the store), most recent first, as a table."""
+    if not workshops:
+        return "No workshops yet. Start one with: misquiz serve --workshop CODE"
+    lines = [f"{'workshop':<20}  {'rounds':<18}  {'joined':>6}  {'finished':>8}  {'first':<16}  {'last':<16}"]
+    for w in workshops:
+        lines.append(
+            f"{plain(w.code)[:20]:<20}  {', '.join(w.rounds)[:18]:<18}  {w.joined:>6}  {w.finished:>8}  "
+            f"{w.first[:16].replace('T', ' '):<16}  {w.last[:16].replace('T', ' '):<16}"
+        )
+    return "\n".join(lines)

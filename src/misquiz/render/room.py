@@ -26,7 +26,7 @@ def cell(value: object) -> str:
 
 
 def _rounds(room: Room) -> list[tuple[str, RoomRound]]:
-    return list(room.rounds.items()) if room.rounds else [("all", room.all)]
+    return list(room.rounds.items())
 
 
 def _round_title(name: str, lang: str) -> str:
@@ -38,7 +38,7 @@ def room_csv(room: Room, bank: Bank, lang: str) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     bands = [b.id for b in bank.bands]
-    writer.writerow(["workshop", "round", "myth", "title", *bands, "mean", "split", "discussion_rank"])
+    writer.writerow(["workshop", "round", "myth", "title", *bands, "mean", "discussion_rank"])
     for name, rnd in _rounds(room):
         if not rnd.shown:
             continue
@@ -47,7 +47,7 @@ def room_csv(room: Room, bank: Bank, lang: str) -> str:
             writer.writerow(
                 [cell(room.workshop), cell(name), cell(m.id), cell(bank.myths_by_id[m.id].title[lang])]
                 + [m.counts[b] for b in bands]
-                + ["" if m.mean is None else f"{m.mean:.1f}", f"{m.split:.2f}", rank.get(m.id, "")]
+                + ["" if m.mean is None else f"{m.mean:.1f}", rank.get(m.id, "")]
             )
     return out.getvalue()
 
@@ -58,7 +58,7 @@ def room_markdown(room: Room, bank: Bank, lang: str) -> str:
     lines = [f"# {md(t(lang, 'room_report_title', code=room.workshop))}", ""]
     for name, rnd in _rounds(room):
         lines += [f"## {md(_round_title(name, lang))}", ""]
-        lines += [md(t(lang, "room_counts", joined=rnd.joined, finished=rnd.finished)), ""]
+        lines += [md(t(lang, "room_counts", joined=rnd.joined, in_progress=rnd.in_progress, finished=rnd.finished)), ""]
         if not rnd.shown:
             lines += [md(t(lang, "room_too_few")), ""]
             continue
@@ -92,7 +92,8 @@ def room_html(room: Room, bank: Bank, lang: str) -> str:
     ]
     for name, rnd in _rounds(room):
         parts.append(f"<h2>{h(_round_title(name, lang))}</h2>")
-        parts.append(f'<p class="meta">{h(t(lang, "room_counts", joined=rnd.joined, finished=rnd.finished))}</p>')
+        counts = t(lang, "room_counts", joined=rnd.joined, in_progress=rnd.in_progress, finished=rnd.finished)
+        parts.append(f'<p class="meta">{h(counts)}</p>')
         if not rnd.shown:
             parts.append(f"<p>{h(t(lang, 'room_too_few'))}</p>")
             continue

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from misquiz.core.attempt import Attempt, ScoreRecord
     from misquiz.core.model import Bank
-    from misquiz.core.room import Room, RoomCounts
+    from misquiz.core.room import Room, RoomCounts, WorkshopSummary
 
 
 class StoreError(Exception):
@@ -96,6 +96,16 @@ class Store(Protocol):
     def import_attempt(self, attempt: Attempt) -> bool: ...
 
     def room_counts(self, workshop: str) -> RoomCounts: ...
+
+    def workshops(self) -> list[WorkshopSummary]: ...
+
+    def retag(self, workshop: str, from_round: str | None, to_round: str | None) -> int: ...
+
+    def delete_workshop(self, workshop: str, attempt_id: int | None = None) -> int: ...
+
+    def join_address(self, workshop: str) -> str | None: ...
+
+    def set_join_address(self, workshop: str, url: str) -> None: ...
 
 
 def open_store(

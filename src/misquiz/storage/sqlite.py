@@ -16,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from misquiz.core.attempt import Attempt, ScoreRecord
-from misquiz.core.room import BandCount, PeopleCount, RoomCounts
+from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
 from misquiz.storage.protocol import StoreError, utc_now
 from misquiz.storage.rows import (
     ATTEMPT_COLUMNS,
@@ -448,6 +448,55 @@ class SQLiteStore:
         attempt.answers = self.answers(attempt.id)
         return attempt
 
+    def workshops(self) -> list[WorkshopSummary]:
+        """Every workshop in this database, most recent first."""
+        rows = self._read(
+            "SELECT workshop, group_concat(DISTINCT COALESCE(round, 'none')), "
+            "SUM(EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id)), COUNT(finished_at), "
+            "MIN(started_at), MAX(COALESCE(finished_at, started_at)) "
+            "FROM attempts AS a WHERE workshop IS NOT NULL AND abandoned_at IS NULL GROUP BY workshop "
+            "ORDER BY MAX(COALESCE(finished_at, started_at)) DESC"
+        )
+        return [
+            WorkshopSummary(code, tuple(sorted(str(rounds).split(","))), int(joined), int(done), first, last)
+            for code, rounds, joined, done, first, last in rows
+        ]
+
+    def retag(self, workshop: str, from_round: str | None, to_round: str | None) -> int:
+        """Move a workshop's attempts from one round to another (None: no round); how many moved."""
+        with self._write() as conn:
+            moved = conn.execute(
+                "UPDATE attempts SET round = ? WHERE workshop = ? AND round IS ?", (to_round, workshop, from_round)
+            ).rowcount
+            conn.execute(
+                "UPDATE myth_scores SET round = ? WHERE workshop = ? AND round IS ?", (to_round, workshop, from_round)
+            )
+            return int(moved)
+
+    def delete_workshop(self, workshop: str, attempt_id: int | None = None) -> int:
+        """Delete a workshop's attempts (or one of them), with their answers and scores; how many went."""
+        with self._write() as conn:
+            if attempt_id is None:
+                gone = conn.execute("DELETE FROM attempts WHERE workshop = ?", (workshop,)).rowcount
+            else:
+                gone = conn.execute(
+                    "DELETE FROM attempts WHERE workshop = ? AND id = ?", (workshop, attempt_id)
+                ).rowcount
+            return int(gone)
+
+    def join_address(self, workshop: str) -> str | None:
+        """Where participants join this workshop, as the server last said."""
+        rows = self._read("SELECT value FROM settings WHERE key = ?", (f"join:{workshop}",))
+        return str(rows[0][0]) if rows else None
+
+    def set_join_address(self, workshop: str, url: str) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (f"join:{workshop}", url),
+            )
+
     def server_secret(self) -> bytes:
         """A random secret made once per database and kept: what a server signs its forms with."""
         rows = self._read("SELECT value FROM settings WHERE key = 'server_secret'")
@@ -491,14 +540,20 @@ class SQLiteStore:
     def room_counts(self, workshop: str) -> RoomCounts:
         """A workshop's people per round and its myth bands per round, counted by two grouped queries."""
         people = self._read(
-            "SELECT round, COUNT(*), COUNT(finished_at) FROM attempts WHERE workshop = ? GROUP BY round", (workshop,)
+            # joined: answered at least one statement; an attempt set aside for a fresh start is not a person
+            "SELECT round, SUM(EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id)), COUNT(finished_at), COUNT(*) "
+            "FROM attempts AS a WHERE workshop = ? AND abandoned_at IS NULL GROUP BY round",
+            (workshop,),
         )
         scores = self._read(
             "SELECT round, myth_id, band, COUNT(*), SUM(score) FROM myth_scores "
             "WHERE workshop = ? AND band IS NOT NULL GROUP BY round, myth_id, band",
             (workshop,),
         )
-        return RoomCounts(tuple(PeopleCount(*row) for row in people), tuple(BandCount(*row) for row in scores))
+        return RoomCounts(
+            tuple(PeopleCount(r, int(j), int(f), int(n)) for r, j, f, n in people),
+            tuple(BandCount(*row) for row in scores),
+        )
 
     def has_uid(self, uid: str) -> bool:
         return bool(self._read("SELECT 1 FROM attempts WHERE uid = ?", (uid,)))

@@ -22,7 +22,7 @@ from typing import TextIO
 from aiohttp import web
 
 from misquiz.core.model import Bank
-from misquiz.storage.protocol import Store
+from misquiz.storage.protocol import Store, StoreError
 from misquiz.web.app import build_app
 from misquiz.web.pages import WORKSHOP
 from misquiz.web.workshop import Workshop, WorkshopConfig
@@ -237,6 +237,8 @@ async def _serve(
     workshop.crowded = lambda: len(server.connections) > budget
 
     url = (config.public_url or public_url_for(host, port)).rstrip("/") + "/"
+    with contextlib.suppress(StoreError):  # the room view shows it; serving does not depend on it
+        store.set_join_address(config.workshop, url)
     round_text = f" · round: {config.round}" if config.round else ""
     colour = out.isatty() and "NO_COLOR" not in os.environ
     out.write(f"misquiz · workshop {config.workshop}{round_text}\n\nJoin at {url}\n\n")

@@ -1,4 +1,7 @@
-"""Discuss mode: one misconception at a time, full screen, for presenting to the room."""
+"""Discuss mode: one misconception at a time, full screen, for presenting to the room.
+
+Entering it freezes the order: a late finisher updates the counts, never which myth is on screen.
+"""
 
 from __future__ import annotations
 
@@ -19,14 +22,20 @@ from misquiz.tui.widgets.room_bar import stacked
 
 class DiscussScreen(Screen[None]):
     BINDINGS = [
-        Binding("right,space,n", "move(1)", show=False),
-        Binding("left,backspace,p", "move(-1)", show=False),
-        Binding("escape,d", "app.pop_screen", show=False),
+        Binding("right,space,n", "move(1)", "key_next", show=False),
+        Binding("left,backspace,p", "move(-1)", "key_back", show=False),
+        Binding("r", "reveal", "room_reveal", show=False),
+        Binding("escape,d", "app.pop_screen", "close", show=False),
     ]
 
     def __init__(self, bank: Bank, lang: str, room: Room) -> None:
         super().__init__()
         self.bank, self.lang, self.room, self.index = bank, lang, room, 0
+        self.order = room.order()  # frozen for as long as discuss mode lasts
+
+    @property
+    def myth_id(self) -> str | None:
+        return self.order[self.index] if self.order else None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="discuss"):
@@ -40,29 +49,44 @@ class DiscussScreen(Screen[None]):
 
     def show(self, room: Room) -> None:
         self.room = room
-        order = room.all.discussion_order
-        if not order or not room.all.shown:
-            self.query_one("#discuss-title", Static).update(t(self.lang, "room_hidden"))
+        rnd, lang = room.shown_round, self.lang
+        if not self.order or rnd is None or not rnd.shown:
+            self.query_one("#discuss-title", Static).update(t(lang, "room_hidden"))
             return
-        self.index %= len(order)
-        myth = self.bank.myths_by_id[order[self.index]]
-        m, lang = room.all.myth(myth.id), self.lang
+        myth = self.bank.myths_by_id[self.order[self.index]]
         self.query_one("#discuss-title", Static).update(
-            Text(f"{self.index + 1} / {len(order)}   {myth.title[lang]}", style="bold")
+            Text(f"{self.index + 1} / {len(self.order)}   {myth.title[lang]}", style="bold")
         )
-        bar = stacked(m, self.bank.bands, max(20, self.size.width - 8))
-        legend = Text("\n")
-        for band in self.bank.bands:
-            legend.append("█ ", style=band.color).append(f"{band.label[lang]}: {m.counts[band.id]}    ")
-        shift = room.shift(myth.id)
-        if shift is not None:
-            legend.append(t(lang, "room_shift_one", shift=f"{shift:+.0f}"), style="bold")
-        self.query_one("#discuss-bar", Static).update(bar + legend)
+        revealed = getattr(self.app, "revealed", True)
+        if revealed is True or (isinstance(revealed, set) and myth.id in revealed):
+            rounds = [room.rounds["before"], room.rounds["after"]] if room.has_both_rounds else [rnd]
+            bar = Text()
+            for r in rounds:
+                m = r.myth(myth.id)
+                if len(rounds) > 1:
+                    bar.append(f"{t(lang, f'round_{r.round}')}\n", style="bold")
+                bar.append_text(stacked(m, self.bank.bands, max(20, self.size.width - 8)))
+                bar.append("\n")
+                for band in self.bank.bands:
+                    bar.append("█ ", style=band.color).append(f"{band.label[lang]}: {m.counts[band.id]}    ")
+                bar.append("\n")
+            shift = room.shift(myth.id)
+            if shift is not None:
+                bar.append(t(lang, "room_shift_one", shift=f"{shift:+.0f}"), style="bold")
+        else:
+            bar = Text(t(lang, "room_not_revealed"), style="dim italic")
+        self.query_one("#discuss-bar", Static).update(bar)
         self.query_one("#discuss-text", Static).update(
             Text.assemble((t(lang, "why") + "\n", "bold"), " ".join(myth.explanation[lang].split()))
         )
-        self.query_one(KeyBar).show([("→", t(lang, "next")), ("←", t(lang, "back")), ("Esc", t(lang, "close"))])
+        keys = [("→", t(lang, "next")), ("←", t(lang, "back")), ("r", t(lang, "room_reveal"))]
+        self.query_one(KeyBar).show([*keys, ("Esc", t(lang, "close"))])
 
     def action_move(self, step: int) -> None:
-        self.index += step
-        self.show(self.room)
+        if self.order:
+            self.index = (self.index + step) % len(self.order)
+            self.show(self.room)
+
+    def action_reveal(self) -> None:
+        if self.myth_id is not None:
+            self.app.action_reveal(self.myth_id)  # type: ignore[attr-defined]  # RoomApp's own action

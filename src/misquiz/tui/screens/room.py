@@ -1,4 +1,8 @@
-"""The room, for a projector: who joined, who finished, and per myth where the group stands."""
+"""The room, for a projector: how to join, who joined and finished, and per myth where the group stands.
+
+One round at a time; with before and after, both side by side with the shift, in one order. The bars
+stay hidden until the trainer reveals them (r): answer first, reveal later.
+"""
 
 from __future__ import annotations
 
@@ -18,11 +22,15 @@ from misquiz.tui.widgets.room_bar import RoomBar
 
 
 class RoomScreen(Screen[None]):
-    BINDINGS = [Binding("d", "discuss", show=False)]
+    BINDINGS = [
+        Binding("d", "discuss", "room_discuss", show=False),
+        Binding("r", "reveal", "room_reveal", show=False),
+    ]
 
-    def __init__(self, bank: Bank, lang: str) -> None:
+    def __init__(self, bank: Bank, lang: str, join: str | None = None) -> None:
         super().__init__()
-        self.bank, self.lang = bank, lang
+        self.bank, self.lang, self.join = bank, lang, join
+        self.room: Room | None = None
 
     def compose(self) -> ComposeResult:
         yield Literal(id="room-head")
@@ -30,37 +38,64 @@ class RoomScreen(Screen[None]):
         yield KeyBar(id="keys")
 
     def show(self, room: Room) -> None:
-        lang, rnd = self.lang, room.all
-        where = t(lang, "room_round", round=rnd.round) if rnd.round else ""
-        head = Text.assemble(
-            (t(lang, "room_title", code=room.workshop), "bold"),
-            where,
-            "   ",
-            (t(lang, "room_counts", joined=rnd.joined, finished=rnd.finished), "bold"),
-        )
+        self.room = room
+        lang = self.lang
+        revealed: set[str] | bool = getattr(self.app, "revealed", True)
+        rnd = room.shown_round
+        head = Text.assemble((t(lang, "room_title", code=room.workshop), "bold"))
+        if rnd is not None:
+            head.append(f" · {t(lang, f'round_{rnd.round}')}")
+            counts = t(lang, "room_counts", joined=rnd.joined, in_progress=rnd.in_progress, finished=rnd.finished)
+            head.append(f"   {counts}", style="bold")
+        if self.join:
+            head.append("\n" + t(lang, "room_join", url=self.join, code=room.workshop))
         self.query_one("#room-head", Static).update(head)
-        body = self.query_one("#room-body", VerticalScroll)
         widgets: list[Static | RoomBar] = []
-        if not rnd.shown:
+        if rnd is None:
+            widgets.append(Literal(t(lang, "room_empty"), classes="text note"))
+        elif not rnd.shown:
             widgets.append(Literal(t(lang, "room_hidden"), classes="text note"))
         else:
             legend = Text(t(lang, "room_order") + "   ")
             for band in self.bank.bands:
                 legend.append("█ ", style=band.color).append(f"{band.label[lang]}  ")
-            if room.has_both_rounds:
-                legend.append("  " + t(lang, "room_shift"), style="italic")
+            both = room.has_both_rounds
+            if both:
+                legend.append(f"  {t(lang, 'round_before')} | {t(lang, 'round_after')}  {t(lang, 'room_shift')}")
             widgets.append(Literal(legend, classes="hint"))
-            for n, myth_id in enumerate(rnd.discussion_order, 1):
+            for n, myth_id in enumerate(room.order(), 1):
                 myth = self.bank.myths_by_id[myth_id]
-                widgets.append(RoomBar(n, myth.title[lang], rnd.myth(myth_id), self.bank.bands, room.shift(myth_id)))
+                show = revealed is True or (isinstance(revealed, set) and myth_id in revealed)
+                first = room.rounds["before"].myth(myth_id) if both else rnd.myth(myth_id)
+                widgets.append(
+                    RoomBar(
+                        n,
+                        myth.title[lang],
+                        first,
+                        self.bank.bands,
+                        after=room.rounds["after"].myth(myth_id) if both else None,
+                        shift=room.shift(myth_id),
+                        revealed=show,
+                        hidden_label=t(lang, "room_not_revealed"),
+                    )
+                )
             waiting = [m for m in rnd.myths if not m.assessed]
             if waiting:
                 widgets.append(Literal(t(lang, "room_waiting", n=len(waiting)), classes="hint"))
+        body = self.query_one("#room-body", VerticalScroll)
         with self.app.batch_update():
             body.remove_children()
             body.mount_all(widgets)
-        keys = [("d", t(lang, "room_discuss")), ("l", t(lang, "cmd_language")), ("q", t(lang, "quit_yes"))]
+        keys = [
+            ("r", t(lang, "room_reveal")),
+            ("d", t(lang, "room_discuss")),
+            ("l", t(lang, "cmd_language")),
+            ("q", t(lang, "quit_yes")),
+        ]
         self.query_one(KeyBar).show(keys)
 
     def action_discuss(self) -> None:
-        self.app.action_discuss()  # type: ignore[attr-defined]
+        self.app.action_discuss()  # type: ignore[attr-defined]  # RoomApp's own action
+
+    def action_reveal(self) -> None:
+        self.app.action_reveal_all()  # type: ignore[attr-defined]  # RoomApp's own action
