@@ -327,3 +327,28 @@ def test_read_only_reads_and_never_writes(place: Place):
     with pytest.raises(StoreError):
         make(reader)
     assert len(place.open().history()) == 1
+
+
+def test_finished_answers_are_the_raw_answers_of_finished_attempts_by_workshop_and_round(place: Place):
+    store = place.open()
+    made = {}
+    for key, workshop, round_, finished in (
+        ("before", "ws", "before", True),
+        ("after", "ws", "after", True),
+        ("untagged", "ws", None, True),
+        ("other", "other", "before", True),
+        ("busy", "ws", "before", False),
+        ("other-bank", "ws", "before", True),
+    ):
+        attempt = make(store, workshop=workshop, round=round_, person=key, bank_id="x" if key == "other-bank" else "b")
+        store.save_answer(attempt, "a", 4)
+        store.save_answer(attempt, "b", None)
+        if finished:
+            store.finish_attempt(attempt, RECORD)
+        made[key] = attempt
+    rows = store.finished_answers("b", "ws", "before")
+    assert sorted(rows) == [(made["before"], "a", 4), (made["before"], "b", None)]
+    assert {a for a, _, _ in store.finished_answers("b", "ws")} == {made["before"], made["after"], made["untagged"]}
+    assert {a for a, _, _ in store.finished_answers("b", "ws", "none")} == {made["untagged"]}
+    assert len(store.finished_answers("b")) == 8  # every workshop, every round, finished only
+    assert store.finished_answers("nobody") == []

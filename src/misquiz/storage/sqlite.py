@@ -537,6 +537,28 @@ class SQLiteStore:
     def history(self) -> list[dict[str, object]]:
         return [json.loads(row[0]) for row in self._read(self._HISTORY_SQL)]
 
+    def finished_answers(
+        self, bank_id: str, workshop: str | None = None, round: str | None = None
+    ) -> list[tuple[int, str, int | None]]:
+        """(attempt, statement, value) of every finished attempt on a bank, for item statistics.
+
+        workshop None: every attempt; round None: every round, "none": attempts without a round.
+        """
+        sql = (
+            "SELECT a.id, s.statement_id, s.value FROM attempts AS a JOIN answers AS s ON s.attempt_id = a.id "
+            "WHERE a.bank_id = ? AND a.finished_at IS NOT NULL AND a.abandoned_at IS NULL"
+        )
+        args: list[object] = [bank_id]
+        if workshop is not None:
+            sql += " AND a.workshop = ?"
+            args.append(workshop)
+        if round == "none":
+            sql += " AND a.round IS NULL"
+        elif round is not None:
+            sql += " AND a.round = ?"
+            args.append(round)
+        return [(int(a), str(sid), None if v is None else int(v)) for a, sid, v in self._read(sql, tuple(args))]
+
     def room_counts(self, workshop: str) -> RoomCounts:
         """A workshop's people per round and its myth bands per round, counted by two grouped queries."""
         people = self._read(
