@@ -1,0 +1,131 @@
+"""Scaling out: two `misquiz serve` processes and one PostgreSQL on this machine.
+
+    python benchmarks/bench_scale.py [PARTICIPANTS] [ROOM_ATTEMPTS]
+
+PARTICIPANTS (default 1,000) are split between the two servers (even to one, odd to the
+other); each keeps its own cookies, comes from its own loopback address, joins at once with
+the rest and answers every statement with 0–0.5 s of thinking time in between. An answer's
+latency is the POST and the redirect it leads to, until the next page has arrived. Then the
+database is filled to ROOM_ATTEMPTS (default 100,000) attempts in one workshop and
+`misquiz room --json` is timed as a whole process. PostgreSQL is Debian's, started by the
+tests' fixture (initdb in a temporary folder; fsync off, as in the tests).
+Prints the figures; exits 1 if an answer was lost or a target was missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_web import STATEMENTS, cpu_seconds, participant
+
+from support.postgres import PostgresServer, binaries
+from support.serving import free_port, start_server
+
+FILL_SQL = """
+INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, workshop,
+                      round, started_at, finished_at, result, person)
+SELECT 'fill-' || n, 'b', '1', 'h', 'en', n, '[]', '', 'room', 'before', '2026-01-01T00:00:00+00:00',
+       CASE WHEN n % 10 = 0 THEN NULL ELSE '2026-01-01T00:05:00+00:00' END, NULL, 'p' || n
+FROM generate_series(1, %(count)s) AS n;
+INSERT INTO answers (attempt_id, statement_id, value, answered_at)
+SELECT id, 's1', 3, started_at FROM attempts WHERE workshop = 'room';
+INSERT INTO myth_scores (attempt_id, myth_id, score, band, mixed, workshop, round)
+SELECT a.id, 'm' || m, (a.seed * 7 + m * 13) % 101,
+       CASE WHEN (a.seed * 7 + m * 13) % 101 <= 33 THEN 'clear'
+            WHEN (a.seed * 7 + m * 13) % 101 <= 66 THEN 'doubt' ELSE 'held' END, 0, 'room', 'before'
+FROM attempts AS a, generate_series(1, 9) AS m WHERE a.workshop = 'room' AND a.finished_at IS NOT NULL;
+ANALYZE;
+"""
+
+
+async def crowd(bases: list[str], count: int) -> tuple[list[float], int, float]:
+    latencies: list[float] = []
+    began = time.perf_counter()
+    done = await asyncio.gather(
+        *(participant(n, bases[n % len(bases)], latencies, random.Random(n)) for n in range(count)),
+        return_exceptions=True,
+    )
+    failures = [d for d in done if d is not True]
+    for failure in failures[:3]:
+        print("failed:", repr(failure), file=sys.stderr)
+    return latencies, count - len(failures), time.perf_counter() - began
+
+
+def main() -> None:
+    count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
+    room_attempts = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    bin_dir = binaries()
+    if bin_dir is None:
+        sys.exit("PostgreSQL is not installed (Debian: apt-get install postgresql)")
+    pg = PostgresServer(bin_dir)
+    pg.start()
+    try:
+        url = pg.new_database()
+        ports = [free_port(), free_port()]
+        servers = [
+            start_server(
+                port,
+                "--workshop",
+                "bench",
+                "--db",
+                url,
+                "--max-participants",
+                str(count),
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for port in ports
+        ]
+        try:
+            cpu_before = [cpu_seconds(s.pid) for s in servers]
+            latencies, finished, took = asyncio.run(crowd([f"http://127.0.0.1:{p}" for p in ports], count))
+            cpu = [cpu_seconds(s.pid) - b for s, b in zip(servers, cpu_before, strict=True)]
+        finally:
+            for server in servers:
+                server.terminate()
+                server.wait(timeout=15)
+        stored = pg.sql("SELECT COUNT(*) FROM answers", url.rsplit("/", 1)[1])[0][0]
+        done = pg.sql("SELECT COUNT(*) FROM attempts WHERE finished_at IS NOT NULL", url.rsplit("/", 1)[1])[0][0]
+        cuts = statistics.quantiles(latencies, n=100)
+        p95 = cuts[94]
+
+        import psycopg
+
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(FILL_SQL.replace("%(count)s", str(room_attempts)))  # type: ignore[arg-type]
+        args = [sys.executable, "-m", "misquiz", "room", "room", "--json", "--db", url]
+        subprocess.run(args, check=True, capture_output=True)  # warm the bank cache
+        times = []
+        for _ in range(5):
+            start = time.perf_counter()
+            out = subprocess.run(args, check=True, capture_output=True, text=True).stdout
+            times.append(time.perf_counter() - start)
+        room_s = statistics.median(times)
+        assert f'"finished": {room_attempts - room_attempts // 10}' in out, out[:300]
+    finally:
+        pg.stop()
+    print(f"participants: {count} joined at once, split over 2 servers; {finished} finished in {took:.1f} s")
+    print(f"server CPU: {cpu[0]:.1f} s and {cpu[1]:.1f} s over those {took:.1f} s")
+    print(f"answers: {len(latencies)} timed, {stored} stored (expected {count * STATEMENTS}); finished attempts {done}")
+    print(
+        f"answer latency (POST + redirected GET): median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p95 {p95 * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms "
+        "(target p95 <= 100 ms)"
+    )
+    print(
+        f"`misquiz room --json` over {room_attempts:,} attempts: {room_s:.3f} s (process, median of 5)  (target <= 1 s)"
+    )
+    ok = finished == count and stored == count * STATEMENTS and p95 <= 0.1 and room_s <= 1.0
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
