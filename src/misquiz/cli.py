@@ -455,6 +455,14 @@ def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None
     show_default=True,
     help="People who may join this round; the next one sees a 'this room is full' page.",
 )
+@click.option(
+    "--min-group",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="The projector page shows the distribution only once this many have finished.",
+)
+@click.option("--lang", type=click.Choice(LANGS), help="Language of the projector page (default: from your locale).")
 @click.option("--verbose", is_flag=True, help="Print a line per request (the QR code then scrolls away).")
 @BANK_OPTION
 @DB_OPTION
@@ -465,6 +473,8 @@ def serve(
     port: int,
     public_url: str | None,
     max_participants: int,
+    min_group: int,
+    lang: str | None,
     verbose: bool,
     bank_path: str | None,
     db: str | None,
@@ -486,6 +496,8 @@ def serve(
         max_participants=max_participants,
         public_url=public_url,
         hosts=allowed_hosts(host, public_url),
+        min_group=min_group,
+        lang=lang or default_language(),
     )
     try:
         code = serve_workshop(bank, store, config, host=host, port=port, verbose=verbose)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import resource
 import signal
 import socket
@@ -58,6 +59,10 @@ def test_the_banner_then_one_status_line_and_no_access_log(tmp_path):
     assert head[0] == "misquiz · workshop mon · round: before"
     assert f"Join at http://127.0.0.1:{port}/" in out
     assert "█" in out and "misquiz room mon" in out
+    projector = re.search(
+        rf"Projector page \(for you only, do not share\): http://127\.0\.0\.1:{port}/projector/(\S+)", out
+    )
+    assert projector is not None and len(projector.group(1)) >= 43  # 256 bits
     assert "joined 1 · mid-quiz 1 · finished 0 · refused 0" in out
     assert "GET /" not in out + err  # access logs only with --verbose
     assert "Session ended: 1 joined, 0 finished." in out

@@ -10,7 +10,6 @@ from __future__ import annotations
 import errno
 import logging
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 import jinja2
@@ -18,8 +17,8 @@ from aiohttp import web
 
 from misquiz.core.model import Bank
 from misquiz.storage.protocol import Store, StoreError
-from misquiz.web.pages import WORKSHOP, error_page
-from misquiz.web.views import language, results, statement, static, welcome
+from misquiz.web.pages import WORKSHOP, error_page, same_origin
+from misquiz.web.views import language, projector, results, statement, static, welcome
 from misquiz.web.workshop import Workshop, WorkshopConfig
 
 log = logging.getLogger("misquiz.web")
@@ -54,7 +53,16 @@ def build_app(bank: Bank, store: Store, config: WorkshopConfig) -> web.Applicati
     app.router.add_get("/results", results.show)
     app.router.add_get(r"/results/{file}", results.download)
     app.router.add_get(r"/static/{name}", static.serve)
+    app.router.add_get(r"/projector/{token}", projector.show)
+    app.router.add_post(r"/projector/{token}", projector.act)
+    app.router.add_get(r"/projector/{token}/events", projector.events)
+    app.on_shutdown.append(end_streams)
     return app
+
+
+async def end_streams(app: web.Application) -> None:
+    """Open event streams end at once, so stopping the server never waits for them."""
+    app[WORKSHOP].projector.close()
 
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
@@ -115,19 +123,6 @@ async def host_check(request: web.Request, handler):  # type: ignore[no-untyped-
     if host_name(request.headers.get("Host", "")) not in request.app[WORKSHOP].config.hosts:
         return error_page(request, 421, "web_wrong_host")
     return await handler(request)
-
-
-def same_origin(request: web.Request) -> bool:
-    origin = request.headers.get("Origin")
-    if origin is None:
-        return request.headers.get("Sec-Fetch-Site") == "same-origin"
-    parts = urlsplit(origin)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return False  # "null" and anything else that is not an origin
-    public = request.app[WORKSHOP].config.public_url
-    if public and urlsplit(public)[:2] == parts[:2]:
-        return True
-    return parts.netloc.lower() == request.headers.get("Host", "").lower()
 
 
 @web.middleware

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
@@ -99,3 +100,16 @@ def give_token(response: web.StreamResponse, request: web.Request, token: str) -
 
 def see_other(location: str) -> web.HTTPSeeOther:
     return web.HTTPSeeOther(location)
+
+
+def same_origin(request: web.Request) -> bool:
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return request.headers.get("Sec-Fetch-Site") == "same-origin"
+    parts = urlsplit(origin)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return False  # "null" and anything else that is not an origin
+    public = request.app[WORKSHOP].config.public_url
+    if public and urlsplit(public)[:2] == parts[:2]:
+        return True
+    return parts.netloc.lower() == request.headers.get("Host", "").lower()

@@ -243,6 +243,7 @@ async def _serve(
     colour = out.isatty() and "NO_COLOR" not in os.environ
     out.write(f"misquiz · workshop {config.workshop}{round_text}\n\nJoin at {url}\n\n")
     out.write(qr_text(url, colour) + "\n\n")
+    out.write(f"Projector page (for you only, do not share): {url}projector/{workshop.projector.token}\n\n")
     out.write(
         f"Up to {config.max_participants} participants. Watch the room with: misquiz room {config.workshop}\n"
         "Ctrl+C ends the session; every answer is stored as it is given.\n\n"

@@ -18,8 +18,10 @@ from dataclasses import dataclass, field
 
 from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
+from misquiz.core.room import MIN_GROUP
 from misquiz.storage.protocol import Store
 from misquiz.storage.recording import StoreRecorder
+from misquiz.web.projector import Projector
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 ACTIVE_SECONDS = 15 * 60  # someone who has not been seen for this long is no longer counted as mid-quiz
@@ -44,6 +46,8 @@ class WorkshopConfig:
     joins_per_client: tuple[float, float] = (30, 3.0)  # burst, then per second (per client address)
     answers_per_participant: tuple[float, float] = (40, 5.0)  # burst, then per second (per token)
     body_limit: int = 16 * 1024
+    min_group: int = MIN_GROUP  # below this many finished people, the projector page shows only counts of people
+    lang: str | None = None  # the projector page's language unless it asks for another
 
     @property
     def secure_cookie(self) -> bool:
@@ -96,6 +100,7 @@ class Workshop:
         self.answers = RateLimit(*config.answers_per_participant)
         self.statement_ids = frozenset(s.id for s in bank.statements)
         self.crowded: Callable[[], bool] = lambda: False  # the server says when descriptors run short
+        self.projector = Projector(bank, store, config.workshop, config.round, config.min_group)
 
     def _counted(self) -> tuple[int, int]:
         for people in self.store.room_counts(self.config.workshop).people:

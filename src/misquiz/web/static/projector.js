@@ -1,0 +1,89 @@
+// The projector page, live: one event stream replaces the live part of the page whenever the room
+// or the trainer's choices change; the forms are sent without a page load; keys for the trainer:
+// r reveals (all, or the myth on screen), d toggles discuss mode, → or Space next, ← back, Esc leaves.
+// The page works without this file (forms, and a refresh inside <noscript>).
+(function () {
+  "use strict";
+  var root = document.getElementById("projector");
+  var live = document.getElementById("live");
+  if (!root || !live || !window.EventSource || !window.fetch) return;
+
+  function apply(data) {
+    var focused = document.activeElement && document.activeElement.getAttribute("data-focus");
+    live.innerHTML = data.html;
+    if (data.title) document.title = data.title;
+    if (focused) {
+      var again = live.querySelector('[data-focus="' + focused + '"]');
+      if (again) again.focus();
+    }
+    root.setAttribute("data-updated", String(Date.now()));
+  }
+
+  var source = new EventSource(root.getAttribute("data-events"));
+  source.addEventListener("room", function (event) {
+    apply(JSON.parse(event.data));
+  });
+  source.addEventListener("open", function () {
+    root.setAttribute("data-live", "yes");
+  });
+  source.addEventListener("error", function () {
+    root.setAttribute("data-live", "no"); // the browser reconnects by itself
+  });
+
+  var busy = false;
+  function send(fields) {
+    if (busy) return;
+    busy = true;
+    var body = new URLSearchParams();
+    body.set("csrf", root.getAttribute("data-csrf"));
+    body.set("lang", root.getAttribute("data-lang"));
+    Object.keys(fields).forEach(function (name) { body.set(name, fields[name]); });
+    fetch(root.getAttribute("data-action"), {
+      method: "POST",
+      body: body,
+      credentials: "same-origin",
+      headers: { "X-Misquiz-Fetch": "1" }
+    }).then(function (response) {
+      return response.ok ? response.json() : null;
+    }).then(function (data) {
+      if (data) apply(data);
+    }).catch(function () {}).then(function () { busy = false; });
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form || !form.hasAttribute("data-act")) return;
+    event.preventDefault();
+    var fields = {};
+    var myth = form.querySelector('input[name="myth"]');
+    if (myth) fields.myth = myth.value;
+    var button = event.submitter || form.querySelector('button[name="do"]');
+    fields["do"] = button.value;
+    send(fields);
+  });
+
+  document.addEventListener("keydown", function (event) {
+    if (event.altKey || event.ctrlKey || event.metaKey || event.isComposing) return;
+    var target = event.target;
+    if (target && (target.tagName === "INPUT" || target.tagName === "TEXTAREA" || target.isContentEditable)) return;
+    var section = live.querySelector("section[data-mode]");
+    var discussing = section && section.getAttribute("data-mode") === "discuss";
+    var key = event.key;
+    var what = null;
+    if (key === "r" || key === "R") {
+      what = discussing ? { "do": "reveal", myth: section.getAttribute("data-myth") } : { "do": "reveal_all" };
+    } else if (key === "d" || key === "D") {
+      what = { "do": discussing ? "leave" : "discuss" };
+    } else if (discussing && key === "Escape") {
+      what = { "do": "leave" };
+    } else if (discussing && (key === "ArrowRight" || key === " " || key === "Spacebar")) {
+      what = { "do": "next" };
+    } else if (discussing && key === "ArrowLeft") {
+      what = { "do": "back" };
+    }
+    if (what) {
+      event.preventDefault();
+      send(what);
+    }
+  });
+})();
