@@ -323,6 +323,9 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
 )
 @click.option("--lang", type=click.Choice(LANGS), help="Language of the view (default: from your locale).")
 @click.option("--reveal", is_flag=True, help="Show the bars at once (default: hidden until you press r).")
+@click.option("--title", help="The group report's title (default: Workshop CODE: where the room stands).")
+@click.option("--by", help="Who the group report is from: an organisation, a trainer.")
+@click.option("--items", "per_statement", is_flag=True, help="With --export FILE.csv: one row per statement.")
 def room(
     code: str,
     db: str | None,
@@ -333,6 +336,9 @@ def room(
     min_group: int,
     lang: str | None,
     reveal: bool,
+    title: str | None,
+    by: str | None,
+    per_statement: bool,
 ) -> None:
     """Watch a workshop room live: per myth, how many are clear, in doubt, or hold it."""
     from misquiz.core.model import resolve_language
@@ -361,20 +367,81 @@ def room(
     if export_path is not None:
         from pathlib import Path
 
-        from misquiz.render.room import write_room_report
+        from misquiz.render.room import write_group_report
 
         try:
-            write_room_report(current, bank, language, Path(export_path))
+            write_group_report(
+                store, bank, code, Path(export_path), lang=language, now=store.clock(),
+                round=round_, min_group=min_group, title=title, by=by, items=per_statement,
+            )  # fmt: skip
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--export") from None
         except OSError as exc:
             click.echo(f"misquiz: {plain(export_path)}: cannot write ({exc.strerror})", err=True)
             sys.exit(1)
+        except StoreError as exc:
+            _store_failed(exc)
         click.echo(f"Wrote {plain(export_path)}", err=True)
         return
     from misquiz.tui.room_app import RoomApp
 
     RoomApp(store, bank, code, lang=language, round=round_, min_group=min_group, join=join, reveal=reveal).run()
+
+
+@main.command()
+@click.argument("code", required=False, callback=_workshop_code)
+@click.option("--round", "round_", type=click.Choice(["before", "after", "none"]), help="One round only.")
+@BANK_OPTION
+@DB_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write one row per statement to this file.")
+@click.option(
+    "--min-group",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="Show statistics only once this many attempts have finished.",
+)
+@click.option("--lang", type=click.Choice(LANGS), help="Language of the table (default: from your locale).")
+def items(
+    code: str | None,
+    round_: str | None,
+    bank_path: str | None,
+    db: str | None,
+    as_json: bool,
+    csv_path: str | None,
+    min_group: int,
+    lang: str | None,
+) -> None:
+    """Which statements work: per statement n, no opinion, mean, spread, item-rest correlation and flags.
+
+    Without CODE: every finished attempt on this bank in the database.
+    """
+    from misquiz.core.model import resolve_language
+    from misquiz.render.items import read_items
+    from misquiz.storage import StoreError
+
+    bank = _quiz_bank(bank_path)
+    store = _store(db, read_only=True)
+    language = resolve_language(bank, lang or default_language())
+    try:
+        report = read_items(store, bank, code, round_, min_group)
+    except StoreError as exc:
+        _store_failed(exc)
+    from misquiz.render.items import items_csv, items_json, items_table
+
+    if csv_path is not None:
+        try:
+            with open(csv_path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(items_csv(report, bank, language))
+        except OSError as exc:
+            click.echo(f"misquiz: {plain(csv_path)}: cannot write ({exc.strerror})", err=True)
+            sys.exit(1)
+        click.echo(f"Wrote {plain(csv_path)}", err=True)
+    if as_json:
+        click.echo(items_json(report, bank, language))
+    elif csv_path is None:
+        click.echo(items_table(report, bank, language, min_group))
 
 
 @main.group()

@@ -73,7 +73,7 @@ def markdown(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> s
         for n, item in enumerate(section.items, 1):
             score = "" if item.score is None else f" ({item.score}/100, {md(item.band_label)})"
             if section.key == PRIORITIES:
-                out += [f"### {n}\\. {md(item.title)}{score}", ""]
+                out += [f"### {n}. {md(item.title)}{score}", ""]
                 if item.advice:
                     out += [md(item.advice), ""]
                 out += [f"- [ ] {md(a)}" for a in item.actions] + [""]

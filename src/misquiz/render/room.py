@@ -1,20 +1,28 @@
-"""The group report of a workshop: CSV for a spreadsheet, Markdown, or one printable HTML page.
+"""The group report of a workshop: CSV for a spreadsheet, Markdown, or printable HTML (two A4 pages at most).
 
-No name ever appears: the report holds counts per band, means and the discussion order.
-Cells that a spreadsheet would run as a formula are quoted.
+Markdown and HTML lay out the core's GroupReport; the CSV holds one row per myth per round with
+numbers as numbers. No name ever appears. Cells that a spreadsheet would run as a formula are quoted.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from misquiz.core.catalogue import t
+from misquiz.core.items import ItemReport, item_statistics
 from misquiz.core.model import Bank, resolve_language
-from misquiz.core.room import Room, RoomRound
+from misquiz.core.report import GroupReport, ReportRow, RoundCell, group_report
+from misquiz.core.room import Room
 from misquiz.core.text import plain
-from misquiz.render.report import BAND_COLORS, CSP, PAGE_CSS, h, md
+from misquiz.render.items import items_csv
+from misquiz.render.report import BAND_COLORS, CSP, h, md
+
+if TYPE_CHECKING:
+    from misquiz.storage import Store
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -25,106 +33,327 @@ def cell(value: object) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def _rounds(room: Room) -> list[tuple[str, RoomRound]]:
-    return list(room.rounds.items())
+def number(value: float | int | None, places: int = 1) -> str:
+    """A number a spreadsheet reads as one: a dot decimal, no quotes; empty when there is none."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return f"{value:.{places}f}"
 
 
-def _round_title(name: str, lang: str) -> str:
-    return t(lang, f"round_{name}")
+# -- CSV: one row per myth per round ---------------------------------------------------------
+
+
+def csv_columns(bank: Bank) -> list[str]:
+    """The header: fixed names, then a count and a share per band (count_clear, share_clear, ...)."""
+    bands = [b.id for b in bank.bands]
+    return [
+        "workshop",
+        "round",
+        "myth",
+        "title",
+        "joined",
+        "finished",
+        "discussion_rank",
+        "assessed",
+        *(f"count_{b}" for b in bands),
+        *(f"share_{b}" for b in bands),
+        "mean_score",
+        "score",
+        "band",
+        "shift",
+    ]
 
 
 def room_csv(room: Room, bank: Bank, lang: str) -> str:
+    """One row per myth per round; a round below the minimum group gives one row with its counts only."""
     lang = resolve_language(bank, lang)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    bands = [b.id for b in bank.bands]
-    writer.writerow(["workshop", "round", "myth", "title", *bands, "mean", "discussion_rank"])
-    for name, rnd in _rounds(room):
+    columns = csv_columns(bank)
+    writer.writerow(columns)
+    bands = bank.bands
+    for name, rnd in room.rounds.items():
+        people = [rnd.joined, rnd.finished]
         if not rnd.shown:
+            writer.writerow([cell(room.workshop), cell(name), "", "", *people] + [""] * (len(columns) - 6))
             continue
         rank = {myth_id: n for n, myth_id in enumerate(rnd.discussion_order, 1)}
         for m in rnd.myths:
+            score = None if m.mean is None else _shown(m.mean)
+            band = "" if score is None else next((b.id for b in bands if score <= b.max), bands[-1].id)
+            shift = room.shift(m.id)
             writer.writerow(
-                [cell(room.workshop), cell(name), cell(m.id), cell(bank.myths_by_id[m.id].title[lang])]
-                + [m.counts[b] for b in bands]
-                + ["" if m.mean is None else f"{m.mean:.1f}", rank.get(m.id, "")]
+                [cell(room.workshop), cell(name), cell(m.id), cell(bank.myths_by_id[m.id].title[lang]), *people]
+                + [rank.get(m.id, ""), m.assessed]
+                + [m.counts.get(b.id, 0) for b in bands]
+                + [number(m.share(b.id), 3) if m.assessed else "" for b in bands]
+                + [number(m.mean), number(score), cell(band), number(shift) if name == "after" else ""]
             )
     return out.getvalue()
 
 
-def room_markdown(room: Room, bank: Bank, lang: str) -> str:
-    lang = resolve_language(bank, lang)
-    bands = bank.bands
-    lines = [f"# {md(t(lang, 'room_report_title', code=room.workshop))}", ""]
-    for name, rnd in _rounds(room):
-        lines += [f"## {md(_round_title(name, lang))}", ""]
-        lines += [md(t(lang, "room_counts", joined=rnd.joined, in_progress=rnd.in_progress, finished=rnd.finished)), ""]
-        if not rnd.shown:
-            lines += [md(t(lang, "room_too_few")), ""]
-            continue
-        head = [md(t(lang, "misconception")), *(md(b.label[lang]) for b in bands), md(t(lang, "mean"))]
-        lines.append("| # | " + " | ".join(head) + " |")
-        lines.append("|---|---|" + "---|" * len(bands) + "---|")
-        for n, myth_id in enumerate(rnd.discussion_order, 1):
-            m = rnd.myth(myth_id)
-            counts = " | ".join(str(m.counts[b.id]) for b in bands)
-            lines.append(f"| {n} | {md(bank.myths_by_id[myth_id].title[lang])} | {counts} | {m.mean:.0f} |")
-        lines.append("")
-    if room.has_both_rounds:
-        lines += [f"## {md(t(lang, 'room_shift_title'))}", ""]
-        for myth in bank.myths:
-            shift = room.shift(myth.id)
-            if shift is not None:
-                lines.append(f"- {md(myth.title[lang])}: {shift:+.0f}")
-        lines.append("")
+def _shown(mean: float) -> int:
+    from misquiz.core.scoring import shown
+
+    return shown(mean)
+
+
+# -- Markdown ------------------------------------------------------------------------------
+
+
+def _counts(c: RoundCell) -> str:
+    return " / ".join(str(n) for n in c.counts)
+
+
+def report_markdown(report: GroupReport) -> str:
+    r = report
+    lab = r.labels
+    lines = [f"# {md(r.title)}", ""]
+    meta = [f"{lab['report_workshop']} {r.workshop}", r.date, r.bank_title]
+    if r.by:
+        meta.insert(0, f"{lab['report_by']}: {r.by}")
+    lines += [f"_{md(' · '.join(meta))}_", ""]
+    lines += [f"**{md(lab['report_people'])}**", ""]
+    lines += [f"- {md(p.title)}: {md(p.line)}" for p in r.rounds] + [""]
+    if r.hidden:
+        return "\n".join([*lines, md(r.hidden), ""])
+    if r.order_note:
+        lines += [md(r.order_note), ""]
+    band_names = " / ".join(b.label for b in r.bands)
+    head = [lab["report_rank"], md(lab["misconception"])]
+    for p in r.columns:
+        head += [f"{p.title}: {band_names}", f"{p.title}: {lab['report_score']}"]
+    if r.compared:
+        head.append(lab["report_shift"])
+    lines.append("| " + " | ".join(head[:2] + [md(x) for x in head[2:]]) + " |")
+    lines.append("|" + "|".join("---:" if n != 1 else "---" for n in range(len(head))) + "|")
+    for row in r.rows:
+        cells = ["" if row.rank is None else str(row.rank), md(row.title)]
+        for c in row.cells:
+            cells += [_counts(c), "–" if c.score is None else str(c.score)]
+        if r.compared:
+            cells.append(_signed(row.shift))
+        lines.append("| " + " | ".join(cells) + " |")
+    lines.append("")
+    if r.shifts:
+        lines += [f"## {md(lab['room_shift_title'])}", ""]
+        lines += [f"{n}. {md(row.title)}: {_signed(row.shift)}" for n, row in enumerate(r.shifts, 1)] + [""]
+    if r.next_note:
+        lines += [f"## {md(lab['report_next'])}", "", md(r.next_note), ""]
+        lines += [f"{n}. **{md(s.title)}**: {md(s.line)}" for n, s in enumerate(r.next_steps, 1)]
+        lines += [""] if r.next_steps else []
+    lines += [f"## {md(lab['report_legend'])}", ""]
+    lines += [f"- {md(x)}" for x in r.legend] + [""]
+    if r.flags_note:
+        lines += [f"## {md(lab['report_flags'])}", "", md(r.flags_note), ""]
+        for f in r.flags:
+            lines.append(f"- **{md(f.statement_id)}** ({md(f.myth_title)}): {md(f.text)}")
+            lines += [f"  - {md(reason)}" for reason in f.reasons]
+        lines += [""] if r.flags else []
+        if r.flags_more:
+            lines += [md(r.flags_more), ""]
     return "\n".join(lines)
 
 
-def room_html(room: Room, bank: Bank, lang: str) -> str:
-    lang = resolve_language(bank, lang)
+def _signed(value: int | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:+d}".replace("-", "−")
+
+
+# -- HTML ------------------------------------------------------------------------------------
+
+REPORT_CSS = """
+@page { size: A4; margin: 12mm; }
+* { box-sizing: border-box; }
+body { font: 10pt/1.35 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif; color: #1a1a1a;
+       max-width: 52rem; margin: 1.5rem auto; padding: 0 1rem; }
+h1 { font-size: 1.35rem; margin: 0 0 .15rem; }
+h2 { font-size: 1rem; margin: .9rem 0 .3rem; border-bottom: 1px solid #ddd; padding-bottom: .1rem; }
+p, ul, ol { margin: .2rem 0 .4rem; }
+.meta { color: #555; }
+table { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
+th, td { padding: .15rem .3rem; text-align: left; vertical-align: middle; }
+thead th { font-size: .85em; color: #444; border-bottom: 1px solid #bbb; white-space: nowrap; }
+tbody tr { border-bottom: 1px solid #eee; }
+td.num, th.num { text-align: right; white-space: nowrap; }
+td.counts { white-space: nowrap; font-size: .9em; }
+td.title { min-width: 11rem; }
+td.bar { width: 9%; min-width: 3rem; }
+ol.shifts { columns: 2; column-gap: 2rem; }
+.stack { display: flex; height: .7rem; border-radius: 2px; overflow: hidden; background: #e6e6e6; }
+.stack span, .swatch { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+.swatch { display: inline-block; width: .7em; height: .7em; border-radius: 2px; margin-right: .2em; }
+.legend { font-size: .88em; color: #333; }
+.flags { font-size: .85em; }
+.flags td { vertical-align: top; }
+@media print {
+  body { margin: 0; max-width: none; padding: 0; }
+  h2 { break-after: avoid; }
+  tr, li, .legend li { break-inside: avoid; }
+}
+"""
+
+
+def _band_counts(report: GroupReport, c: RoundCell) -> str:
+    return " · ".join(
+        f'<span style="color:{BAND_COLORS.get(b.color, "#555")}">{n}</span>'
+        for b, n in zip(report.bands, c.counts, strict=True)
+    )
+
+
+def _stack(report: GroupReport, c: RoundCell) -> str:
+    parts = "".join(
+        f'<span style="width:{100 * n / c.assessed:.1f}%;background:{BAND_COLORS.get(b.color, "#555")}"></span>'
+        for b, n in zip(report.bands, c.counts, strict=True)
+        if c.assessed and n
+    )
+    return f'<div class="stack">{parts}</div>'
+
+
+def _row_html(report: GroupReport, row: ReportRow) -> str:
+    cells = [f'<td class="num">{"" if row.rank is None else row.rank}</td><td class="title">{h(row.title)}</td>']
+    for c in row.cells:
+        score = "–" if c.score is None else str(c.score)
+        color = BAND_COLORS.get(c.band.color, "#555") if c.band else "#555"
+        cells.append(
+            f'<td class="bar">{_stack(report, c)}</td><td class="counts">{_band_counts(report, c)}</td>'
+            f'<td class="num" style="color:{color};font-weight:600">{score}</td>'
+        )
+    if report.compared:
+        cells.append(f'<td class="num">{_signed(row.shift)}</td>')
+    return "<tr>" + "".join(cells) + "</tr>"
+
+
+def report_html(report: GroupReport) -> str:
+    r = report
+    lab = r.labels
+    meta = [f"{lab['report_workshop']} {r.workshop}", r.date, r.bank_title]
+    if r.by:
+        meta.insert(0, f"{lab['report_by']}: {r.by}")
+    people = " — ".join(f"<strong>{h(p.title)}</strong>: {h(p.line)}" for p in r.rounds)
     parts = [
-        f'<!DOCTYPE html><html lang="{h(lang)}"><head><meta charset="utf-8">',
+        f'<!DOCTYPE html><html lang="{h(r.lang)}"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
         CSP,
-        f"<title>{h(t(lang, 'room_report_title', code=room.workshop))}</title><style>{PAGE_CSS}"
-        ".stack{display:flex;height:.9rem;border-radius:3px;overflow:hidden;background:#e6e6e6}"
-        ".stack div{-webkit-print-color-adjust:exact;print-color-adjust:exact}</style></head><body>",
-        f"<h1>{h(t(lang, 'room_report_title', code=room.workshop))}</h1>",
+        f"<title>{h(r.title)}</title><style>{REPORT_CSS}</style></head><body>",
+        f"<h1>{h(r.title)}</h1>",
+        f'<p class="meta">{h(" · ".join(meta))}</p>',
+        f'<p class="meta">{h(lab["report_people"])}: {people}</p>' if r.rounds else "",
     ]
-    for name, rnd in _rounds(room):
-        parts.append(f"<h2>{h(_round_title(name, lang))}</h2>")
-        counts = t(lang, "room_counts", joined=rnd.joined, in_progress=rnd.in_progress, finished=rnd.finished)
-        parts.append(f'<p class="meta">{h(counts)}</p>')
-        if not rnd.shown:
-            parts.append(f"<p>{h(t(lang, 'room_too_few'))}</p>")
-            continue
-        parts.append('<table class="bars">')
-        for n, myth_id in enumerate(rnd.discussion_order, 1):
-            m = rnd.myth(myth_id)
-            stack = "".join(
-                f'<div style="width:{100 * m.share(b.id):.1f}%;background:{BAND_COLORS.get(b.color, "#555")}"></div>'
-                for b in bank.bands
-            )
-            counts = " · ".join(f"{m.counts[b.id]} {h(b.label[lang])}" for b in bank.bands)
+    if r.hidden:
+        parts += [f"<p>{h(r.hidden)}</p>", "</body></html>"]
+        return "\n".join(parts)
+    if r.order_note:
+        parts.append(f'<p class="meta">{h(r.order_note)}</p>')
+    bands = " · ".join(f'<span style="color:{BAND_COLORS.get(b.color, "#555")}">{h(b.label)}</span>' for b in r.bands)
+    top = f'<th class="num" rowspan="2">{h(lab["report_rank"])}</th><th rowspan="2">{h(lab["misconception"])}</th>'
+    top += "".join(f'<th colspan="3">{h(p.title)}</th>' for p in r.columns)
+    if r.compared:
+        top += f'<th class="num" rowspan="2">{h(lab["report_shift"])}</th>'
+    sub = "".join(f'<th></th><th>{bands}</th><th class="num">{h(lab["report_score"])}</th>' for _ in r.columns)
+    parts.append(f'<table class="report"><thead><tr>{top}</tr><tr>{sub}</tr></thead><tbody>')
+    parts += [_row_html(r, row) for row in r.rows]
+    parts.append("</tbody></table>")
+    if r.shifts:
+        parts.append(f'<h2>{h(lab["room_shift_title"])}</h2><ol class="shifts">')
+        parts += [f"<li>{h(row.title)}: <strong>{_signed(row.shift)}</strong></li>" for row in r.shifts]
+        parts.append("</ol>")
+    if r.next_note:
+        parts.append(f"<h2>{h(lab['report_next'])}</h2><p>{h(r.next_note)}</p>")
+        if r.next_steps:
+            parts.append("<ol>")
+            parts += [f"<li><strong>{h(s.title)}</strong>: {h(s.line)}</li>" for s in r.next_steps]
+            parts.append("</ol>")
+    swatches = " ".join(
+        f'<span class="swatch" style="background:{BAND_COLORS.get(b.color, "#555")}"></span>{h(b.label)} '
+        f"{b.low}–{b.high}"
+        for b in r.bands
+    )
+    parts.append(f'<h2>{h(lab["report_legend"])}</h2><ul class="legend"><li>{swatches}</li>')
+    parts += [f"<li>{h(x)}</li>" for x in r.legend]
+    parts.append("</ul>")
+    if r.flags_note:
+        parts.append(f'<h2>{h(lab["report_flags"])}</h2><p class="legend">{h(r.flags_note)}</p>')
+        if r.flags:
             parts.append(
-                f'<tr><td class="score">{n}.</td><td class="title">{h(bank.myths_by_id[myth_id].title[lang])}</td>'
-                f'<td class="bar"><div class="stack">{stack}</div></td><td>{counts}</td></tr>'
+                f'<table class="flags"><thead><tr><th>{h(lab["report_statement"])}</th>'
+                f"<th>{h(lab['report_reasons'])}</th></tr></thead><tbody>"
             )
-        parts.append("</table>")
-    if room.has_both_rounds:
-        parts.append(f"<h2>{h(t(lang, 'room_shift_title'))}</h2><ul>")
-        for myth in bank.myths:
-            shift = room.shift(myth.id)
-            if shift is not None:
-                parts.append(f"<li>{h(myth.title[lang])}: {shift:+.0f}</li>")
-        parts.append("</ul>")
+            for f in r.flags:
+                reasons = "<br>".join(h(x) for x in f.reasons)
+                parts.append(
+                    f"<tr><td><strong>{h(f.statement_id)}</strong> ({h(f.myth_title)}): {h(f.text)}</td>"
+                    f"<td>{reasons}</td></tr>"
+                )
+            parts.append("</tbody></table>")
+        if r.flags_more:
+            parts.append(f'<p class="legend">{h(r.flags_more)}</p>')
     parts.append("</body></html>")
-    return "\n".join(parts)
+    return "\n".join(p for p in parts if p)
 
 
-def write_room_report(room: Room, bank: Bank, lang: str, path: Path) -> None:
-    lang = resolve_language(bank, lang)
-    writers = {".csv": room_csv, ".md": room_markdown, ".html": room_html}
+def room_markdown(room: Room, bank: Bank, lang: str, now: datetime | None = None, **extra: object) -> str:
+    """The group report of a room as Markdown (now: the report's date, default today)."""
+    return report_markdown(group_report(room, bank, lang, now or datetime.now(), **extra))  # type: ignore[arg-type]
+
+
+def room_html(room: Room, bank: Bank, lang: str, now: datetime | None = None, **extra: object) -> str:
+    """The group report of a room as one printable, self-contained HTML page."""
+    return report_html(group_report(room, bank, lang, now or datetime.now(), **extra))  # type: ignore[arg-type]
+
+
+# -- writing -----------------------------------------------------------------------------------
+
+SUFFIXES = (".csv", ".md", ".html")
+
+
+def write_group_report(
+    store: Store,
+    bank: Bank,
+    workshop: str,
+    path: Path,
+    *,
+    lang: str,
+    now: datetime,
+    round: str | None = None,
+    min_group: int | None = None,
+    title: str | None = None,
+    by: str | None = None,
+    items: bool = False,
+) -> None:
+    """Read the room (and its answers, for the flags), build the report and write it in the format its name asks."""
+    from misquiz.core.room import MIN_GROUP
+    from misquiz.storage import read_room
+
     suffix = path.suffix.lower()
-    if suffix not in writers:
+    if suffix not in SUFFIXES:
         raise ValueError(f"{path}: use a name ending in .csv, .md or .html")
-    path.write_text(writers[suffix](room, bank, lang), encoding="utf-8", newline="")
+    if items and suffix != ".csv":
+        raise ValueError("--items writes one row per statement: use a name ending in .csv")
+    lang = resolve_language(bank, lang)
+    group = MIN_GROUP if min_group is None else min_group
+    if items:
+        stats = item_statistics(
+            bank, store.finished_answers(bank.id, workshop, round), workshop=workshop, round=round, min_group=group
+        )
+        text = items_csv(stats, bank, lang)
+    else:
+        room = read_room(store, bank, workshop, round, group)
+        if suffix == ".csv":
+            text = room_csv(room, bank, lang)
+        else:
+            flags = _flag_stats(store, bank, room, group)
+            report = group_report(room, bank, lang, now, title=title, by=by, items=flags)
+            render: Callable[[GroupReport], str] = report_markdown if suffix == ".md" else report_html
+            text = render(report)
+    path.write_text(text, encoding="utf-8", newline="")
+
+
+def _flag_stats(store: Store, bank: Bank, room: Room, min_group: int) -> ItemReport:
+    """Item statistics for the appendix: over the before round when there is one (answers not yet taught)."""
+    round = "before" if "before" in room.rounds else None
+    rows = store.finished_answers(bank.id, room.workshop, round)
+    return item_statistics(bank, rows, workshop=room.workshop, round=round, min_group=min_group)

@@ -1,0 +1,167 @@
+"""Item statistics laid out: a terminal table, JSON, and CSV with one row per statement."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import TYPE_CHECKING
+
+from misquiz.core.catalogue import t
+from misquiz.core.items import ItemReport, MythStats, flag_reason, item_statistics, rounded
+from misquiz.core.model import Bank, resolve_language
+from misquiz.core.text import plain
+
+if TYPE_CHECKING:
+    from misquiz.storage import Store
+
+ITEM_COLUMNS = [
+    "workshop",
+    "round",
+    "myth",
+    "statement",
+    "keyed",
+    "text",
+    "n",
+    "no_opinion",
+    "share_no_opinion",
+    *(f"share_{a}" for a in range(1, 6)),
+    "mean",
+    "sd",
+    "item_rest",
+    "item_rest_n",
+    "myth_reliability",
+    "myth_reliability_method",
+    "myth_reliability_n",
+    "flags",
+]
+
+
+def read_items(
+    store: Store, bank: Bank, workshop: str | None = None, round: str | None = None, min_group: int | None = None
+) -> ItemReport:
+    """The statistics of a bank's statements over stored finished attempts: the store reads, the core computes."""
+    from misquiz.core.room import MIN_GROUP
+
+    rows = store.finished_answers(bank.id, workshop, round)
+    group = MIN_GROUP if min_group is None else min_group
+    return item_statistics(bank, rows, workshop=workshop, round=round, min_group=group)
+
+
+def _num(value: float | None, places: int = 3) -> str:
+    return "" if value is None else f"{value:.{places}f}"
+
+
+def items_csv(report: ItemReport, bank: Bank, lang: str) -> str:
+    """One row per statement, numbers as numbers; below the minimum group only a header and the count."""
+    from misquiz.render.room import cell
+
+    lang = resolve_language(bank, lang)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ITEM_COLUMNS)
+    workshop, round = cell(report.workshop or ""), cell(report.round or "")
+    texts = {s.id: s.text[lang] for s in bank.statements}
+    for myth in report.myths:
+        for s in myth.statements:
+            writer.writerow(
+                [workshop, round, cell(myth.id), cell(s.id), s.keyed, cell(texts[s.id]), s.n, s.no_opinion]
+                + [_num(s.no_opinion_share)]
+                + [_num(x) for x in s.shares]
+                + [_num(s.mean), _num(s.sd), _num(s.item_rest), s.item_rest_n]
+                + [_num(myth.reliability), myth.method or "", myth.n, " ".join(s.flags)]
+            )
+    return out.getvalue()
+
+
+def items_json(report: ItemReport, bank: Bank, lang: str) -> str:
+    lang = resolve_language(bank, lang)
+    data: dict[str, object] = {
+        "bank": report.bank_id,
+        "workshop": report.workshop,
+        "round": report.round,
+        "attempts": report.attempts,
+        "shown": report.shown,
+        "myths": [_myth_json(m, lang) for m in report.myths],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=2)
+
+
+def _myth_json(m: MythStats, lang: str) -> dict[str, object]:
+    return {
+        "id": m.id,
+        "reliability": rounded(m.reliability, 3),
+        "method": m.method,
+        "n": m.n,
+        "statements": [
+            {
+                "id": s.id,
+                "keyed": s.keyed,
+                "n": s.n,
+                "no_opinion": s.no_opinion,
+                "share_no_opinion": rounded(s.no_opinion_share, 3),
+                "shares": {str(a): rounded(x, 3) for a, x in enumerate(s.shares, 1)},
+                "mean": rounded(s.mean, 3),
+                "sd": rounded(s.sd, 3),
+                "item_rest": rounded(s.item_rest, 3),
+                "item_rest_n": s.item_rest_n,
+                "flags": [{"id": f, "reason": flag_reason(lang, s, f)} for f in s.flags],
+            }
+            for s in m.statements
+        ],
+    }
+
+
+def items_table(report: ItemReport, bank: Bank, lang: str, min_group: int) -> str:
+    """A table for the terminal: per myth its reliability, per statement its figures; then the flags explained."""
+    lang = resolve_language(bank, lang)
+    scope = t(lang, "items_scope_workshop", code=report.workshop) if report.workshop else t(lang, "items_scope_all")
+    if report.round:
+        scope += f" · {t(lang, {'before': 'round_before', 'after': 'round_after'}.get(report.round, 'round_none'))}"
+    lines = [plain(t(lang, "items_title", scope=scope, n=report.attempts)), ""]
+    if not report.shown:
+        return "\n".join([*lines, t(lang, "items_hidden", n=report.attempts, min=min_group)])
+    heads = [
+        "",
+        "n",
+        "items_col_no_opinion",
+        "items_col_mean",
+        "items_col_sd",
+        "items_col_item_rest",
+        "items_col_flags",
+    ]
+    head = [t(lang, "items_col_n") if k == "n" else t(lang, k) if k else "" for k in heads]
+    width = max(len(s.id) for s in report.statements) + 4
+    fmt = f"{{:<{width}}} {{:>5}} {{:>7}} {{:>5}} {{:>5}} {{:>10}}  {{}}"
+    titles = bank.myths_by_id
+    for myth in report.myths:
+        lines.append(plain(f"{titles[myth.id].title[lang]}  ({_reliability(myth, lang)})"))
+        lines.append(fmt.format(*head))
+        for s in myth.statements:
+            lines.append(
+                fmt.format(
+                    f"  {plain(s.id)}",
+                    s.n,
+                    f"{100 * s.no_opinion_share:.0f}%",
+                    _num(s.mean, 2) or "–",
+                    _num(s.sd, 2) or "–",
+                    _num(s.item_rest, 2) or "–",
+                    " ".join("⚑" for _ in s.flags),
+                )
+            )
+        lines.append("")
+    lines.append(t(lang, "items_legend"))
+    flagged = report.flagged
+    if flagged:
+        lines += ["", t(lang, "report_flags")]
+        for s in flagged:
+            for f in s.flags:
+                lines.append(plain(f"⚑ {s.id}: {flag_reason(lang, s, f)}"))
+    return "\n".join(lines)
+
+
+def _reliability(m: MythStats, lang: str) -> str:
+    if m.reliability is None:
+        return t(lang, "items_reliability_none")
+    key = "items_reliability_alpha" if m.method == "alpha" else "items_reliability_spearman_brown"
+    return t(lang, key, value=f"{m.reliability:.2f}", n=m.n)
