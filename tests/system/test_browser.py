@@ -6,9 +6,11 @@ Uses Debian's chromium through Playwright. On CI it is never skipped: a missing 
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -257,5 +259,170 @@ def test_no_serious_accessibility_problem_on_the_welcome_a_statement_and_the_res
         page.wait_for_url("**/results" if n == 36 else f"**/quiz/{n + 1}")
     page.locator("summary").first.click()
     check("results")
+    context.close()
+    assert problems == {}
+
+
+# -- the projector page ------------------------------------------------------------------
+
+
+class Projector(Server):
+    """`misquiz serve` for a round with a minimum group of 2; its projector address read from the banner."""
+
+    def start(self) -> None:
+        self.banner = self.db.parent / "banner.txt"
+        with self.banner.open("w") as out:
+            self.process = start_server(
+                self.port,
+                "--workshop",
+                "proj",
+                "--round",
+                "before",
+                "--min-group",
+                "2",
+                "--lang",
+                "en",
+                "--db",
+                str(self.db),
+                env=self.env,
+                stdout=out,
+                stderr=subprocess.DEVNULL,
+            )
+        for _ in range(50):
+            found = re.search(r"Projector page .*: (http://\S+)", self.banner.read_text())
+            if found:
+                self.projector = found.group(1)
+                return
+            time.sleep(0.1)
+        raise AssertionError("no projector address in the banner")
+
+    def finish_one(self, held: dict[str, tuple[int, int]], finished: bool = True) -> None:
+        """A participant who answers every statement, written to the database as a server would."""
+        from misquiz.core.scoring import score_attempt
+        from misquiz.storage.sqlite import SQLiteStore
+        from support.quiz import answers_holding
+
+        answers = answers_holding(BANK, held)
+        store = SQLiteStore(self.db)
+        try:
+            attempt = store.start_attempt(
+                bank_id=BANK.id,
+                bank_version=BANK.version,
+                bank_hash=BANK.content_hash,
+                language="en",
+                seed=1,
+                order=[s.id for s in BANK.statements],
+                name="Hidden Name",
+                workshop="proj",
+                round="before",
+            )
+            for sid, value in answers.items():
+                store.save_answer(attempt, sid, value)
+            if finished:
+                store.finish_attempt(attempt, score_attempt(BANK, answers).record())
+        finally:
+            store.close()
+
+
+@pytest.fixture(scope="module")
+def projector(tmp_path_factory) -> Iterator[Projector]:
+    running = Projector(tmp_path_factory.mktemp("projector"))
+    yield running
+    running.stop()
+
+
+def count(page, name: str) -> str:
+    return page.locator(f'dd[data-count="{name}"]').inner_text()
+
+
+def test_the_projector_page_follows_the_room_by_server_sent_events_and_the_trainers_keys(projector, browser):
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1600, "height": 900})
+    page = context.new_page()
+    hosts: set[str] = set()
+    page.on("request", lambda request: hosts.add(request.url.split("/")[2]))
+    page.goto(projector.projector)
+    expect(page.locator("#projector")).to_have_attribute("data-live", "yes")
+    assert page.locator("svg.qr").is_visible() and page.get_by_text(f"{projector.url}/", exact=True).is_visible()
+    expect(page.locator('dd[data-count="joined"]')).to_have_text("0")
+    page.evaluate("window.stayed = 'yes'")  # gone if the page were loaded again
+    projector.finish_one({"sales-goal": (5, 1)})
+    expect(page.locator('dd[data-count="finished"]')).to_have_text("1")
+    expect(page.get_by_text(catalogue.t("en", "projector_too_few", n=2))).to_be_visible()
+    projector.finish_one({"sales-goal": (5, 1), "more-posts": (5, 1)})
+    projector.finish_one({}, finished=False)
+    expect(page.locator('dd[data-count="finished"]')).to_have_text("2", timeout=2000)
+    assert count(page, "joined") == "3" and count(page, "in_progress") == "1"
+    assert page.locator(".stack").count() == 0  # answer first
+    titles = page.locator(".myth-title").all_inner_texts()
+    assert titles[0] == BANK.myths_by_id["sales-goal"].title["en"] and len(titles) == len(BANK.myths)
+    page.keyboard.press("r")
+    expect(page.locator(".stack")).to_have_count(len(BANK.myths))
+    second = context.new_page()  # every projector tab agrees
+    second.goto(projector.projector)
+    expect(second.locator(".stack")).to_have_count(len(BANK.myths))
+    page.keyboard.press("d")
+    expect(page.locator('section[data-mode="discuss"]')).to_have_attribute("data-myth", "sales-goal")
+    expect(second.locator('section[data-mode="discuss"]')).to_be_visible()
+    page.keyboard.press("ArrowRight")
+    shown = page.locator("section[data-mode]")
+    expect(shown).to_have_attribute("data-myth", "more-posts")
+    for _ in range(3):  # late finishers who would move another myth up the order
+        projector.finish_one({"no-plan": (5, 1)})
+    expect(page.locator('dd[data-count="finished"]')).to_have_text("5", timeout=2000)
+    assert shown.get_attribute("data-myth") == "more-posts"  # the order stays frozen
+    page.keyboard.press(" ")
+    page.keyboard.press("ArrowLeft")
+    expect(shown).to_have_attribute("data-myth", "more-posts")
+    page.keyboard.press("Escape")
+    expect(page.locator('section[data-mode="room"]')).to_be_visible()
+    page.get_by_role("link", name="Nederlands").click()
+    expect(page.locator("html")).to_have_attribute("lang", "nl")
+    expect(page.locator('dd[data-count="finished"]')).to_have_text("5")
+    assert page.get_by_text(catalogue.t("nl", "projector_join")).is_visible()
+    assert page.evaluate("window.stayed") is None  # the language switch is the one page load
+    context.close()
+    assert hosts == {f"127.0.0.1:{projector.port}"}, f"the page asked other hosts: {hosts}"
+
+
+def test_a_participants_cookie_never_opens_the_projector(projector, browser):
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(projector.url + "/")
+    page.get_by_role("button", name=catalogue.t("en", "start")).click()
+    page.wait_for_url("**/quiz/1")
+    cookie = next(c["value"] for c in context.cookies() if c["name"] == "misquiz")
+    assert cookie not in projector.projector
+    for path in (f"/projector/{cookie}", "/projector/", "/projector/" + "A" * 43):
+        response = page.goto(projector.url + path)
+        assert response is not None and response.status == 404, path
+    assert "projector" not in page.content().replace("/projector/", "")
+    context.close()
+
+
+def test_no_serious_accessibility_problem_on_the_projector_page(projector, browser):
+    from axe_playwright_python.sync_playwright import Axe
+    from playwright.sync_api import expect
+
+    axe = Axe()
+    context = browser.new_context(viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    problems: dict[str, list[str]] = {}
+
+    def check(where: str) -> None:
+        violations = axe.run(page).response["violations"]
+        serious = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
+        if serious:
+            problems[where] = serious
+
+    page.goto(projector.projector + "?lang=fr")
+    expect(page.locator("#projector")).to_have_attribute("data-live", "yes")
+    check("room")
+    page.get_by_role("button", name=catalogue.t("fr", "room_discuss")).click()
+    expect(page.locator('section[data-mode="discuss"]')).to_be_visible()
+    check("discuss")
+    page.keyboard.press("Escape")
+    expect(page.locator('section[data-mode="room"]')).to_be_visible()
     context.close()
     assert problems == {}
