@@ -1,0 +1,190 @@
+"""The group report: its view-model, its three formats in every language, the CLI, and two printed A4 pages."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import shutil
+import subprocess
+from datetime import datetime
+
+import pytest
+from click.testing import CliRunner
+
+from misquiz.cli import main
+from misquiz.core.report import group_report
+from misquiz.core.scoring import score_attempt
+from misquiz.render.room import csv_columns, report_html, report_markdown, room_csv, write_group_report
+from misquiz.storage import read_room
+from misquiz.storage.sqlite import SQLiteStore
+from support.quiz import answers_holding
+
+NOW = datetime(2026, 3, 3, 10, 0)
+LANGS = ("en", "nl", "fr")
+
+
+def add(store, bank, answers, round_, workshop="ws"):
+    attempt = store.start_attempt(
+        bank_id=bank.id, bank_version=bank.version, bank_hash=bank.content_hash, language="en", seed=1,
+        order=[s.id for s in bank.statements], name="Secret Name", workshop=workshop, round=round_,
+    )  # fmt: skip
+    for sid, value in answers.items():
+        store.save_answer(attempt, sid, value)
+    store.finish_attempt(attempt, score_attempt(bank, answers).record())
+
+
+@pytest.fixture
+def workshop(tmp_path, bank):
+    store = SQLiteStore(tmp_path / "report.db")
+    before = [
+        {"sales-goal": (5, 1), "more-posts": (5, 1)},
+        {"sales-goal": (5, 1), "more-posts": (1, 5)},
+        {"sales-goal": (4, 2), "no-plan": (3, 3)},
+        {"sales-goal": (5, 1)},
+    ]
+    after = [{"sales-goal": (3, 3), "more-posts": (5, 1)}, {"more-posts": (4, 2)}, {}]
+    for held in before:
+        add(store, bank, answers_holding(bank, held), "before")
+    for held in after:
+        add(store, bank, answers_holding(bank, held), "after")
+    return store
+
+
+def test_the_view_model_compares_rounds_in_the_before_order(workshop, bank):
+    room = read_room(workshop, bank, "ws")
+    report = group_report(room, bank, "en", NOW, title="Acme", by="Jo")
+    assert (report.title, report.by, report.date, report.workshop) == ("Acme", "Jo", "3 March 2026", "ws")
+    assert [(p.name, p.finished) for p in report.rounds] == [("before", 4), ("after", 3)]
+    assert [r.myth_id for r in report.rows][: len(room.order())] == list(room.rounds["before"].discussion_order)
+    assert report.rows[0].myth_id == "sales-goal" and report.rows[0].rank == 1
+    sales = report.rows[0]
+    assert [c.score for c in sales.cells] == [94, 17] and sales.shift == 17 - 94
+    assert report.shifts[0].myth_id == "sales-goal"  # largest first
+    assert [abs(r.shift or 0) for r in report.shifts] == sorted(
+        (abs(r.shift or 0) for r in report.shifts), reverse=True
+    )
+    # what to discuss next comes from the after round: more-posts is held by two of three there
+    assert report.next_steps[0].title == bank.myths_by_id["more-posts"].title["en"]
+    assert len(report.legend) == 3 and "0–33" in report.legend[1]
+
+
+def test_below_the_minimum_group_only_counts(workshop, bank):
+    room = read_room(workshop, bank, "ws", min_group=4)
+    report = group_report(room, bank, "en", NOW)
+    assert [c.shown for c in report.rounds] == [True, False]
+    assert len(report.columns) == 1 and all(r.shift is None for r in report.rows)
+    assert "Too few people" in " ".join(report.legend)
+    hidden = group_report(read_room(workshop, bank, "ws", min_group=10), bank, "en", NOW)
+    assert hidden.rows == () and hidden.hidden
+    for text in (report_markdown(hidden), report_html(hidden)):
+        assert "joined 3" in text and "Sales" not in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_heading_is_in_the_reports_language(workshop, bank, lang):
+    from misquiz.core.catalogue import t
+
+    report = group_report(read_room(workshop, bank, "ws"), bank, lang, NOW, by="Jo")
+    md, page = report_markdown(report), report_html(report)
+    for key in ("report_next", "report_legend", "room_shift_title", "round_before", "round_after"):
+        assert t(lang, key) in md and t(lang, key).replace("'", "&#x27;") in page
+    assert bank.myths_by_id["sales-goal"].title[lang] in md
+    if lang != "en":
+        for english in ("What to discuss next", "How to read", "Prepared by", "Before"):
+            assert english not in md
+    assert f'lang="{lang}"' in page and "Secret Name" not in md + page
+    assert "\\." not in md and "\\(" not in md  # nothing escaped that Markdown does not need
+
+
+def test_html_is_self_contained(workshop, bank):
+    page = report_html(group_report(read_room(workshop, bank, "ws"), bank, "en", NOW))
+    assert "Content-Security-Policy" in page and "default-src 'none'" in page
+    assert not re.search(r"(src|href)=|@import|url\(|<script", page)
+    assert "break-inside: avoid" in page and "@page" in page
+
+
+def test_csv_for_spreadsheets(workshop, bank):
+    text = room_csv(read_room(workshop, bank, "ws"), bank, "en")
+    rows = list(csv.reader(io.StringIO(text)))
+    header = rows[0]
+    assert header == csv_columns(bank) and len(set(header)) == len(header)
+    assert len(rows) == 1 + 2 * len(bank.myths)
+    data = [dict(zip(header, r, strict=True)) for r in rows[1:]]
+    sales = [d for d in data if d["myth"] == "sales-goal"]
+    assert [d["round"] for d in sales] == ["before", "after"]
+    assert sales[0]["mean_score"] == "93.8" and sales[0]["count_myth"] == "4" and sales[0]["share_myth"] == "1.000"
+    assert float(sales[1]["shift"]) == pytest.approx(50 / 3 - 93.75, abs=0.05)
+    assert '"' not in text.splitlines()[1].split(",Social")[0]  # numbers are not quoted
+
+
+def test_cli_exports_every_format_with_title_and_by(workshop, bank, tmp_path):
+    db = str(workshop.path)
+    for suffix in ("html", "md", "csv"):
+        out = tmp_path / f"report.{suffix}"
+        args = ["room", "ws", "--export", str(out), "--db", db, "--lang", "nl", "--title", "Acme", "--by", "Jo"]
+        result = CliRunner().invoke(main, args)
+        assert result.exit_code == 0, result.output
+    assert "Opgesteld door: Jo" in (tmp_path / "report.md").read_text(encoding="utf-8")
+    items = tmp_path / "items.csv"
+    assert CliRunner().invoke(main, ["room", "ws", "--export", str(items), "--items", "--db", db]).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(items.read_text(encoding="utf-8"))))
+    assert len(rows) == len(bank.statements) and rows[0]["n"] == "7"
+    wrong = CliRunner().invoke(main, ["room", "ws", "--export", str(tmp_path / "r.md"), "--items", "--db", db])
+    assert wrong.exit_code == 2
+
+
+def test_cli_items_table_json_and_csv(workshop, bank, tmp_path):
+    db = str(workshop.path)
+    table = CliRunner().invoke(main, ["items", "ws", "--db", db, "--lang", "en"])
+    assert table.exit_code == 0 and "item–rest" in table.output and "sales-goal-1" in table.output
+    data = json.loads(CliRunner().invoke(main, ["items", "--db", db, "--json", "--round", "before"]).output)
+    assert data["attempts"] == 4 and data["round"] == "before" and len(data["myths"]) == len(bank.myths)
+    first = data["myths"][0]["statements"][0]
+    assert set(first) >= {"n", "no_opinion", "shares", "mean", "sd", "item_rest", "flags"}
+    out = tmp_path / "items.csv"
+    assert CliRunner().invoke(main, ["items", "ws", "--db", db, "--csv", str(out)]).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("workshop,round,myth,statement")
+    few = CliRunner().invoke(main, ["items", "ws", "--db", db, "--round", "after", "--min-group", "5"])
+    assert (
+        few.exit_code == 0 and "at least" not in few.output and "5" in few.output and "sales-goal-1" not in few.output
+    )
+
+
+def _pdf_pages(path) -> int:
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+        return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+    return len(re.findall(rb"/Type\s*/Page(?![s\w])", path.read_bytes()))
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_html_report_prints_on_at_most_two_a4_pages(tmp_path, bank, lang):
+    browser = _chromium()
+    if browser is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromium is needed on CI to check the printed report")
+        pytest.skip("chromium is not installed")
+    store = SQLiteStore(tmp_path / "big.db")
+    import random
+
+    rng = random.Random(7)
+    for round_ in ("before", "after"):  # random answers: many flagged statements, the longest appendix
+        for _ in range(30):
+            add(store, bank, {s.id: rng.choice([1, 2, 3, 4, 5, None]) for s in bank.statements}, round_)
+    page = tmp_path / "report.html"
+    write_group_report(store, bank, "ws", page, lang=lang, now=NOW, title="Workshop Acme", by="Trainer Jo")
+    pdf = tmp_path / "report.pdf"
+    subprocess.run(
+        [browser, "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
+         f"--print-to-pdf={pdf}", page.as_uri()],
+        capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert pdf.exists(), "chromium wrote no PDF"
+    assert 1 <= _pdf_pages(pdf) <= 2

@@ -1,0 +1,86 @@
+"""Item statistics: figures checked by hand and against the standard library, flags with their reasons."""
+
+from __future__ import annotations
+
+import math
+import statistics
+
+import pytest
+
+from misquiz.core.items import (
+    EXTREME,
+    LOW,
+    NEGATIVE,
+    NO_OPINION,
+    cronbach_alpha,
+    flag_reason,
+    item_statistics,
+    spearman_brown,
+)
+
+# answers to a1 (myth), a2 (fact), a3 (myth) of the tiny bank's myth "alpha"
+PEOPLE = [(5, 1, 5), (1, 5, 1), (4, 3, 2), (2, 2, 4)]
+
+
+def rows(people, ids=("a1", "a2", "a3")):
+    return [(n, sid, v) for n, answers in enumerate(people, 1) for sid, v in zip(ids, answers, strict=True)]
+
+
+def test_the_corrected_item_rest_correlation_by_hand(tiny):
+    report = item_statistics(tiny, rows(PEOPLE))
+    a1 = next(s for s in report.statements if s.id == "a1")
+    # keyed points: a1 [4, 0, 3, 1]; the mean of a2 and a3 [4, 0, 1.5, 3]
+    # Sxy = 6.5, Sxx = 10, Syy = 9.1875
+    assert a1.item_rest == pytest.approx(6.5 / math.sqrt(10 * 9.1875))
+    assert a1.item_rest == pytest.approx(statistics.correlation([4, 0, 3, 1], [4, 0, 1.5, 3]))
+    assert a1.item_rest_n == 4
+    assert (a1.n, a1.no_opinion, a1.mean) == (4, 0, 3.0)
+    assert a1.sd == pytest.approx(statistics.stdev([5, 1, 4, 2]))
+    assert a1.shares == (0.25, 0.25, 0.0, 0.25, 0.25)
+
+
+def test_cronbachs_alpha_by_hand(tiny):
+    report = item_statistics(tiny, rows(PEOPLE))
+    alpha = next(m for m in report.myths if m.id == "alpha")
+    # item variances 10/3, 8.75/3, 10/3; variance of the totals [12, 0, 6, 7] is 72.75/3
+    assert alpha.method == "alpha" and alpha.n == 4
+    assert alpha.reliability == pytest.approx(1.5 * (1 - 28.75 / 72.75))
+    assert cronbach_alpha([[4, 4, 4], [0, 0, 0], [3, 2, 1], [1, 3, 3]]) == pytest.approx(66 / 72.75)
+
+
+def test_two_answered_statements_give_spearman_brown(tiny):
+    people = [(5, 1), (1, 5), (4, 2), (2, 3), (3, 3)]
+    report = item_statistics(tiny, rows(people, ("b1", "b2")))
+    beta = next(m for m in report.myths if m.id == "beta")
+    r = statistics.correlation([4, 0, 3, 1, 2], [4, 0, 3, 2, 2])
+    assert beta.method == "spearman_brown" and beta.reliability == pytest.approx(2 * r / (1 + r))
+    assert spearman_brown([[1, 1], [2, 2], [3, 3]]) == pytest.approx(1.0)
+
+
+def test_flags_say_why(tiny):
+    # a1 agrees with its myth; a3 goes the other way (keyed wrong); a2 is mostly "no opinion"
+    people = [(5, None, 1), (1, None, 5), (4, 3, 2), (2, None, 4), (5, None, 1)]
+    report = item_statistics(tiny, rows(people))
+    by_id = {s.id: s for s in report.statements}
+    assert NEGATIVE in by_id["a3"].flags and NO_OPINION in by_id["a2"].flags
+    assert by_id["a2"].no_opinion == 4 and by_id["a2"].no_opinion_share == pytest.approx(0.8)
+    assert "80%" in flag_reason("en", by_id["a2"], NO_OPINION)
+    assert "keyed the wrong way" in flag_reason("en", by_id["a3"], NEGATIVE)
+    everyone_agrees = item_statistics(tiny, rows([(5, 1, 5), (5, 2, 4), (5, 1, 3), (5, 3, 5), (4, 1, 5)]))
+    a1 = next(s for s in everyone_agrees.statements if s.id == "a1")
+    assert EXTREME in a1.flags and "80%" in flag_reason("en", a1, EXTREME)
+    assert LOW not in by_id["a3"].flags  # negative is said once, as the stronger reason
+
+
+def test_below_the_minimum_group_only_the_count(tiny):
+    report = item_statistics(tiny, rows(PEOPLE[:2]), min_group=3)
+    assert (report.attempts, report.shown, report.myths) == (2, False, ())
+    assert item_statistics(tiny, rows(PEOPLE[:2]), min_group=2).shown
+
+
+def test_unknown_statements_and_constant_answers_give_no_figure(tiny):
+    report = item_statistics(tiny, [*rows([(3, 3, 3)] * 4), (9, "gone", 2)])
+    assert report.attempts == 5
+    a1 = next(s for s in report.statements if s.id == "a1")
+    assert a1.item_rest is None and a1.flags == ()
+    assert next(m for m in report.myths if m.id == "alpha").reliability is None
