@@ -142,21 +142,23 @@ def take(
     from misquiz.core.quiz import QuizOptions
 
     bank = _quiz_bank(bank_path)
-    store = _store(db)
     options = QuizOptions(lang or default_language(), seed, name, workshop, round_)
     reason = _plain_reason() if not plain_lines else ""
     if plain_lines or reason:
         from misquiz.lines.plain import run_plain
 
+        store = _store(db)
         code = run_plain(bank, options, store, stdin=sys.stdin, stdout=sys.stdout, reason=reason)
-    else:
-        from misquiz.tui.app import build_app
+        store.close()
+        sys.exit(code)
+    from misquiz.storage import open_store
+    from misquiz.tui.app import build_app
 
-        app = build_app(bank, options, store)
-        app.run()
-        code = app.return_code or 0
-    store.close()
-    sys.exit(code)
+    app = build_app(bank, options, open_store=lambda: open_store(db))
+    app.run()
+    if app.store is not None:
+        app.store.close()
+    sys.exit(app.return_code or 0)
 
 
 @main.command()

@@ -74,16 +74,27 @@ def open_quiz(
     session = QuizSession.start(bank, options)
     if store is None:
         return session, None
+    return session, attach_store(session, store, on_error, offer_resume=offer_resume)
+
+
+def attach_store(
+    session: QuizSession,
+    store: Store,
+    on_error: Callable[[str], None] = lambda message: None,
+    *,
+    offer_resume: bool = True,
+) -> Attempt | None:
+    """Wire a session that is already showing to its store; the attempt it may go on with."""
     session.recorder = StoreRecorder(store, on_error)
     resumable = None
     try:
-        if not session.name and options.person is None:
+        if not session.name and session.person is None:
             session.name = store.last_name()  # the welcome remembers who uses this machine
         if offer_resume:
-            resumable = store.unfinished(bank.content_hash, options.workshop)
+            resumable = store.unfinished(session.bank.content_hash, session.workshop)
     except StoreError as exc:
         on_error(str(exc))
-    return session, resumable
+    return resumable
 
 
 def progress_of(store: Store | None, session: QuizSession) -> Progress | None:

@@ -203,7 +203,10 @@ class SQLiteStore:
             except OSError as exc:
                 raise StoreError(f"{where}: cannot create the database here ({exc.strerror})") from None
         try:
-            conn = sqlite3.connect(where, timeout=self.busy_timeout_ms / 1000, isolation_level=None)
+            # Opened on a worker thread while the welcome paints, then used on the app's thread, one at a time.
+            conn = sqlite3.connect(
+                where, timeout=self.busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
+            )
         except sqlite3.Error as exc:
             raise StoreError(f"{where}: cannot open the database ({exc})") from None
         try:

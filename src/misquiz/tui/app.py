@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import asyncio
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import t
 from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
+from misquiz.core.text import plain
 from misquiz.storage.protocol import Store
 from misquiz.tui.screens.question import QuestionScreen
 from misquiz.tui.screens.welcome import WelcomeScreen
@@ -39,12 +41,51 @@ class MisquizApp(App[None]):
         store: Store | None = None,
         resume: Attempt | None = None,
         export_dir: Path | None = None,
+        open_store: Callable[[], Store] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.store = store
         self.resume = resume
         self.export_dir = export_dir or Path.cwd()
+        # The database is opened once the welcome is painted: start-up is part of the product.
+        self.open_store = open_store
+        self.store_ready = asyncio.Event()
+        if open_store is None:
+            self.store_ready.set()
+
+    def on_mount(self) -> None:
+        if self.open_store is not None:
+            self.call_after_refresh(self._open_store_later)
+
+    def _open_store_later(self) -> None:
+        self.run_worker(self._open_store, thread=True, exit_on_error=False)
+
+    def _open_store(self) -> None:
+        from misquiz.storage import StoreError
+
+        assert self.open_store is not None
+        try:
+            store = self.open_store()
+        except StoreError as exc:
+            self.call_from_thread(self.exit, None, 1, f"misquiz: {plain(str(exc))}")
+            return
+        self.call_from_thread(self._store_opened, store)
+
+    def _store_opened(self, store: Store) -> None:
+        from misquiz.storage.recording import attach_store
+
+        self.store = store
+        resume = attach_store(self.session, store, self.store_failed)
+        self.store_ready.set()
+        welcome = self.screen if isinstance(self.screen, WelcomeScreen) else None
+        if welcome is not None and self.session.name:
+            welcome.remember_name(self.session.name)
+        if resume is not None and welcome is not None:
+            from misquiz.tui.screens.resume import ResumeScreen
+
+            self.resume = resume
+            self.push_screen(ResumeScreen(resume, self.lang, self.session.bank.title[self.lang]))
 
     @property
     def lang(self) -> str:
@@ -61,9 +102,12 @@ class MisquizApp(App[None]):
         self.notify(t(self.lang, "db_error", error=message), severity="error", timeout=15, markup=False)
 
     @on(WelcomeScreen.Started)
-    def _started(self, event: WelcomeScreen.Started) -> None:
+    async def _started(self, event: WelcomeScreen.Started) -> None:
         if any(isinstance(screen, QuestionScreen) for screen in self.screen_stack):
             return  # a second Enter while the first was on its way: one attempt, not two
+        await self.store_ready.wait()  # a very quick Enter still gets its attempt stored
+        if any(isinstance(screen, QuestionScreen) for screen in self.screen_stack):
+            return
         self.session.begin(event.name)
         self.push_screen(QuestionScreen(self.session))
 
@@ -72,7 +116,10 @@ class MisquizApp(App[None]):
         assert attempt is not None
         if not event.resume:
             self.session.set_aside(attempt)
-            self.push_screen(WelcomeScreen(self.session))  # over the resume screen, which is never seen again
+            if isinstance(self.screen_stack[0], WelcomeScreen) and len(self.screen_stack) > 1:
+                self.pop_screen()  # the resume screen came over the welcome: back to it
+            else:
+                self.push_screen(WelcomeScreen(self.session))  # over the resume screen, never seen again
             return
         self.session.resume(attempt)
         self.push_screen(QuestionScreen(self.session))
@@ -179,8 +226,14 @@ def build_app(
     store: Store | None = None,
     *,
     export_dir: Path | None = None,
+    open_store: Callable[[], Store] | None = None,
 ) -> MisquizApp:
-    """The one factory for the CLI and the tests alike."""
+    """The one factory for the CLI and the tests alike.
+
+    With open_store instead of a store, the database is opened only once the welcome is painted.
+    """
+    if open_store is not None:
+        return MisquizApp(QuizSession.start(bank, options), export_dir=export_dir, open_store=open_store)
     from misquiz.storage.recording import open_quiz
 
     holder: list[MisquizApp] = []

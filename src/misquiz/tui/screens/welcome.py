@@ -46,6 +46,12 @@ class WelcomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.relabel()
 
+    def remember_name(self, name: str) -> None:
+        """The name last used on this machine, once the database has said it; never over what was typed."""
+        field = self.query_one("#name", Input)
+        if not field.value:
+            field.value = name
+
     def relabel(self) -> None:
         s, lang = self.session, self.session.lang
         # One widget for all the words: the welcome is the first thing drawn, so it is kept light.
