@@ -418,6 +418,8 @@ def test_no_serious_accessibility_problem_on_the_projector_page(projector, brows
 
     page.goto(projector.projector + "?lang=fr")
     expect(page.locator("#projector")).to_have_attribute("data-live", "yes")
+    page.keyboard.press("Escape")  # whatever an earlier test left on screen
+    expect(page.locator('section[data-mode="room"]')).to_be_visible()
     check("room")
     page.get_by_role("button", name=catalogue.t("fr", "room_discuss")).click()
     expect(page.locator('section[data-mode="discuss"]')).to_be_visible()

@@ -30,24 +30,24 @@
     root.setAttribute("data-live", "no"); // the browser reconnects by itself
   });
 
-  var busy = false;
+  var queue = Promise.resolve(); // one command after another, none dropped, in the order pressed
   function send(fields) {
-    if (busy) return;
-    busy = true;
     var body = new URLSearchParams();
     body.set("csrf", root.getAttribute("data-csrf"));
     body.set("lang", root.getAttribute("data-lang"));
     Object.keys(fields).forEach(function (name) { body.set(name, fields[name]); });
-    fetch(root.getAttribute("data-action"), {
-      method: "POST",
-      body: body,
-      credentials: "same-origin",
-      headers: { "X-Misquiz-Fetch": "1" }
-    }).then(function (response) {
-      return response.ok ? response.json() : null;
-    }).then(function (data) {
-      if (data) apply(data);
-    }).catch(function () {}).then(function () { busy = false; });
+    queue = queue.then(function () {
+      return fetch(root.getAttribute("data-action"), {
+        method: "POST",
+        body: body,
+        credentials: "same-origin",
+        headers: { "X-Misquiz-Fetch": "1" }
+      }).then(function (response) {
+        return response.ok ? response.json() : null;
+      }).then(function (data) {
+        if (data) apply(data);
+      });
+    }).catch(function () {});
   }
 
   document.addEventListener("submit", function (event) {
