@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from misquiz.core.attempt import Attempt, ScoreRecord
-from misquiz.core.room import BandCount, PeopleCount, RoomCounts
+from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
 from misquiz.storage.protocol import StoreError, utc_now
 from misquiz.storage.rows import (
     ATTEMPT_COLUMNS,
@@ -441,6 +441,59 @@ class PostgresStore:
         attempt.answers = self.answers(attempt.id)
         return attempt
 
+    def workshops(self) -> list[WorkshopSummary]:
+        """Every workshop in this database, most recent first."""
+        rows = self._read(
+            "SELECT workshop, string_agg(DISTINCT COALESCE(round, 'none'), ','), "
+            "SUM(CASE WHEN EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id) THEN 1 ELSE 0 END), "
+            "COUNT(finished_at), MIN(started_at), MAX(COALESCE(finished_at, started_at)) "
+            "FROM attempts AS a WHERE workshop IS NOT NULL AND abandoned_at IS NULL GROUP BY workshop "
+            "ORDER BY MAX(COALESCE(finished_at, started_at)) DESC"
+        )
+        return [
+            WorkshopSummary(code, tuple(sorted(str(rounds).split(","))), int(joined), int(done), first, last)
+            for code, rounds, joined, done, first, last in rows
+        ]
+
+    def retag(self, workshop: str, from_round: str | None, to_round: str | None) -> int:
+        """Move a workshop's attempts from one round to another (None: no round); how many moved."""
+
+        def work(conn: Any) -> int:
+            moved = conn.execute(
+                "UPDATE attempts SET round = %s WHERE workshop = %s AND round IS NOT DISTINCT FROM %s",
+                (to_round, workshop, from_round),
+            ).rowcount
+            conn.execute(
+                "UPDATE myth_scores SET round = %s WHERE workshop = %s AND round IS NOT DISTINCT FROM %s",
+                (to_round, workshop, from_round),
+            )
+            return int(moved)
+
+        return int(self._write(work))
+
+    def delete_workshop(self, workshop: str, attempt_id: int | None = None) -> int:
+        """Delete a workshop's attempts (or one of them), with their answers and scores; how many went."""
+
+        def work(conn: Any) -> int:
+            if attempt_id is None:
+                return int(conn.execute("DELETE FROM attempts WHERE workshop = %s", (workshop,)).rowcount)
+            return int(
+                conn.execute("DELETE FROM attempts WHERE workshop = %s AND id = %s", (workshop, attempt_id)).rowcount
+            )
+
+        return int(self._write(work))
+
+    def join_address(self, workshop: str) -> str | None:
+        """Where participants join this workshop, as a server last said."""
+        rows = self._read("SELECT value FROM settings WHERE key = %s", (f"join:{workshop}",))
+        return str(rows[0][0]) if rows else None
+
+    def set_join_address(self, workshop: str, url: str) -> None:
+        self._run(
+            "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (f"join:{workshop}", url),
+        )
+
     def server_secret(self) -> bytes:
         """A random secret made once per database and kept: every server signs its forms with the same one."""
         rows = self._read("SELECT value FROM settings WHERE key = 'server_secret'")
@@ -504,7 +557,11 @@ class PostgresStore:
     def room_counts(self, workshop: str) -> RoomCounts:
         """A workshop's people per round and its myth bands per round: the union of every server's answers."""
         people = self._read(
-            "SELECT round, COUNT(*), COUNT(finished_at) FROM attempts WHERE workshop = %s GROUP BY round", (workshop,)
+            # joined: answered at least one statement; an attempt set aside for a fresh start is not a person
+            "SELECT round, COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id)), "
+            "COUNT(finished_at), COUNT(*) FROM attempts AS a WHERE workshop = %s AND abandoned_at IS NULL "
+            "GROUP BY round",
+            (workshop,),
         )
         scores = self._read(
             "SELECT round, myth_id, band, COUNT(*), SUM(score) FROM myth_scores "
@@ -512,7 +569,7 @@ class PostgresStore:
             (workshop,),
         )
         return RoomCounts(
-            tuple(PeopleCount(r, int(s), int(f)) for r, s, f in people),
+            tuple(PeopleCount(r, int(j), int(f), int(n)) for r, j, f, n in people),
             tuple(BandCount(r, m, b, int(n), float(total)) for r, m, b, n, total in scores),
         )
 
