@@ -12,7 +12,8 @@ from typing import Any
 from misquiz.core.model import Bank, bank_from_data
 from misquiz.core.problems import ERROR, WARNING, Problem, ProblemsError
 from misquiz.files import schema
-from misquiz.files.document import BANK_LIMITS, Document, KeyPath, no_gc, read_document, shipped_bank_path
+from misquiz.files.document import BANK_LIMITS, Document, KeyPath, no_gc, read_document
+from misquiz.files.paths import shipped_bank_path
 
 MAX_STATEMENT_CHARS = 160
 EXPLANATION_WORDS = (60, 150)

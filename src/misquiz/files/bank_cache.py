@@ -7,23 +7,33 @@ modification time). `misquiz validate` never uses the cache.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
+import sys
+import zlib
 from pathlib import Path
 
 from misquiz.core.model import Bank, bank_from_data
 from misquiz.core.problems import ProblemsError
-from misquiz.files.document import shipped_bank_path
+from misquiz.files.paths import shipped_bank_path
 
 FORMAT = 2
 
 
-def _cache_file(bank_path: Path) -> Path:
+def _cache_folder() -> Path:
+    # The XDG rule itself on Linux: platformdirs costs a tenth of the quiz's start-up to import.
+    if sys.platform.startswith("linux"):
+        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+        return Path(base) / "misquiz"
     from platformdirs import user_cache_dir
 
-    digest = hashlib.sha256(str(bank_path).encode()).hexdigest()[:20]
-    return Path(user_cache_dir("misquiz", appauthor=False)) / f"bank-{digest}.json"
+    return Path(user_cache_dir("misquiz", appauthor=False))
+
+
+def _cache_file(bank_path: Path) -> Path:
+    # A short name for the path; the cache holds the whole path and is used only when it matches.
+    digest = f"{zlib.crc32(str(bank_path).encode()):08x}"
+    return _cache_folder() / f"bank-{digest}.json"
 
 
 def load_bank_for_quiz(path: str | os.PathLike[str] | None = None) -> Bank:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import pathlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -46,14 +45,6 @@ MAX_DEPTH = 32
 _YAML = "tag:yaml.org,2002:"
 _SCALAR_TAGS = {_YAML + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _SAFE_CONSTRUCT = {_YAML + t for t in ("int", "float", "bool", "null")}
-
-
-def shipped_bank_path() -> pathlib.Path:
-    package = pathlib.Path(__file__).resolve().parent.parent
-    installed = package / "data" / "misconceptions.yaml"
-    if installed.is_file():
-        return installed
-    return package.parent.parent / "data" / "misconceptions.yaml"  # a source checkout or editable install
 
 
 def format_path(path: KeyPath) -> str:

@@ -13,7 +13,6 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from misquiz.core.advice import advice_plan
 from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import t
 from misquiz.core.model import Bank
@@ -174,6 +173,7 @@ class MisquizApp(App[None]):
             self.push_screen(ResultsScreen(self.session, progress_of(self.store, self.session)))
 
     def action_export(self, kind: str) -> None:
+        from misquiz.core.advice import advice_plan
         from misquiz.render.report import write_report
         from misquiz.storage.recording import progress_of
 
