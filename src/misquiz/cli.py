@@ -175,7 +175,7 @@ def validate(path: str | None, as_json: bool, strict: bool) -> None:
     else:
         from misquiz.render.listing import bank_check_text
 
-        click.echo(bank_check_text(result))
+        click.echo(bank_check_text(result, default_language()))
     sys.exit(0 if result.ok else 1)
 
 
@@ -220,7 +220,7 @@ def history(as_json: bool, db: str | None) -> None:
         _store_failed(exc)
     from misquiz.render.listing import history_table
 
-    click.echo(history_table(rows))
+    click.echo(history_table(rows, default_language()))
 
 
 @main.command()
@@ -460,7 +460,7 @@ def workshop_list(db: str | None) -> None:
 
     store = _store(db, read_only=True)
     try:
-        click.echo(workshop_table(store.workshops()))
+        click.echo(workshop_table(store.workshops(), default_language()))
     except StoreError as exc:
         _store_failed(exc)
 

@@ -1,32 +1,49 @@
-"""Plain-text listings the command line prints: a bank check and the history of attempts."""
+"""Plain-text listings the command line prints: a bank check, the history of attempts, the workshops.
+
+Every word comes from the catalogue, in the language asked for.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from misquiz.core.catalogue import t
 from misquiz.core.text import plain
 
 
-def bank_check_text(check: Any) -> str:
+def bank_check_text(check: Any, lang: str) -> str:
     """Every problem on its own line, then one line of counts (a BankCheck from files.bank)."""
     lines = [str(problem) for problem in check.errors + check.warnings]
-    counts = f"{check.myths} myths, {check.statements} statements, languages: {', '.join(check.languages) or '-'}"
-    if check.ok:
-        warned = f", {len(check.warnings)} warning(s)" if check.warnings else ""
-        lines.append(plain(f"{check.file}: valid{warned} · {counts}"))
+    counts = t(
+        lang,
+        "check_counts",
+        myths=check.myths,
+        statements=check.statements,
+        languages=", ".join(check.languages) or "-",
+    )
+    if check.ok and not check.warnings:
+        lines.append(plain(t(lang, "check_valid", file=check.file, counts=counts)))
+    elif check.ok:
+        lines.append(plain(t(lang, "check_valid_warned", file=check.file, warnings=len(check.warnings), counts=counts)))
     else:
-        lines.append(plain(f"{check.file}: {len(check.errors)} error(s), {len(check.warnings)} warning(s) · {counts}"))
+        found = t(lang, "check_invalid", file=check.file, errors=len(check.errors), warnings=len(check.warnings))
+        lines.append(plain(f"{found} · {counts}"))
     return "\n".join(lines)
 
 
-def history_table(rows: list[dict[str, Any]]) -> str:
+def _columns(lang: str, key: str) -> list[str]:
+    return t(lang, key).split("|")
+
+
+def history_table(rows: list[dict[str, Any]], lang: str) -> str:
     """Stored attempts, newest first, as a table for a terminal."""
     if not rows:
-        return "No attempts yet. Take the quiz with: misquiz"
-    lines = [f"{'id':>5}  {'started':<16}  {'name':<20}  {'workshop':<12}  {'answered':>8}  overall"]
+        return t(lang, "history_none")
+    id_, started, name, workshop, answered, overall = _columns(lang, "history_columns")
+    lines = [f"{id_:>5}  {started:<16}  {name:<20}  {workshop:<12}  {answered:>8}  {overall}"]
     for row in rows:
-        overall = row["overall"]
-        verdict = f"{overall['score']:.0f} {overall['profile']}" if overall else "unfinished"
+        result = row["overall"]
+        verdict = f"{result['score']:.0f} {result['profile']}" if result else t(lang, "history_unfinished")
         where = str(row["workshop"] or "") + (f"/{row['round']}" if row["round"] else "")
         lines.append(
             f"{row['id']:>5}  {str(row['started_at'])[:16].replace('T', ' '):<16}  "
@@ -36,11 +53,12 @@ def history_table(rows: list[dict[str, Any]]) -> str:
     return "\n".join(lines)
 
 
-def workshop_table(workshops: list[Any]) -> str:
+def workshop_table(workshops: list[Any], lang: str) -> str:
     """Workshops (WorkshopSummary rows from the store), most recent first, as a table."""
     if not workshops:
-        return "No workshops yet. Start one with: misquiz serve --workshop CODE"
-    lines = [f"{'workshop':<20}  {'rounds':<18}  {'joined':>6}  {'finished':>8}  {'first':<16}  {'last':<16}"]
+        return t(lang, "workshops_none")
+    code, rounds, joined, finished, first, last = _columns(lang, "workshops_columns")
+    lines = [f"{code:<20}  {rounds:<18}  {joined:>6}  {finished:>8}  {first:<16}  {last:<16}"]
     for w in workshops:
         lines.append(
             f"{plain(w.code)[:20]:<20}  {', '.join(w.rounds)[:18]:<18}  {w.joined:>6}  {w.finished:>8}  "
