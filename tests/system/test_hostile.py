@@ -8,6 +8,7 @@ import json
 
 import pytest
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 
 from misquiz.cli import main
 from misquiz.render.room import room_csv, room_html, room_markdown
@@ -29,6 +30,7 @@ HOSTILE = [
     "<script>alert(1)</script>",
     '" onload="alert(1)',
     "# **bold** [a](https://evil.example)",
+    "[x](javascript:alert(1)) ![i](https://evil.example/i.png) <https://evil.example>",
     '=HYPERLINK("https://evil.example","x")',
     "+1+1",
     "-1",
@@ -117,6 +119,8 @@ def test_every_sink_is_harmless(hostile_db, bank, sink):
     if sink is sink_markdown:
         assert "[link=" not in output.replace("\\[link=", "")
         assert "](https" not in output.replace("\\](https", "")
+        rendered = MarkdownIt("commonmark").enable(["strikethrough", "table"]).render(output)
+        assert "<a " not in rendered and "<script" not in rendered and "<strong>bold" not in rendered
     if sink is sink_group_reports:
         for row in csv.reader(io.StringIO(output.split("# Workshop")[0])):
             assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row), row

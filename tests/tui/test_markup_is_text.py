@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import html
 import os
 import subprocess
 import sys
 
 import yaml
+from markdown_it import MarkdownIt
 
 from misquiz.core.advice import advice_plan
 from misquiz.core.scoring import score_attempt
@@ -64,7 +66,11 @@ def test_every_report_and_plain_mode_show_it_as_written(tmp_path):
     answers = {s.id: 5 for s in bank.statements}
     plan = advice_plan(bank, score_attempt(bank, answers), "en", taken_at="2026-01-01T00:00:00+00:00")
     assert TRICKS in plan_text(plan)
-    assert "budget \\[in EUR\\] \\[/\\]" in markdown(plan)  # literal in Markdown, escaped once
+    text = markdown(plan)
+    assert "budget \\[in EUR] \\[/] \\[bold]b\\[/bold] \\[link=https://x.invalid]x\\[/link]" in text  # escaped once
+    rendered = MarkdownIt("commonmark").enable("strikethrough").render(text)
+    assert "<a " not in rendered and "<bold>" not in rendered  # no link and no tag survives a renderer
+    assert html.escape(TRICKS, quote=False) in rendered  # and the reader sees it as written
     assert "budget [in EUR] [/] [bold]b[/bold]" in html_page(plan) and "<bold>" not in html_page(plan)
     env = {**os.environ, "MISQUIZ_DB": str(tmp_path / "p.db"), "XDG_CACHE_HOME": str(tmp_path / "c")}
     proc = subprocess.run(

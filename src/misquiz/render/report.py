@@ -37,14 +37,79 @@ def _title(plan: AdvicePlan, name: str) -> str:
 
 # -- Markdown ---------------------------------------------------------------------------
 
-_MD_INLINE = re.compile(r"([\\`*_\[\]<>|~])")
-_MD_LINE_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+_ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+_ENTITY = re.compile(r"&(?:[A-Za-z][A-Za-z0-9]*|#[0-9]{1,7}|#[xX][0-9A-Fa-f]{1,6});")
+_MD_LINE_START = re.compile(r"^(\s*)(?:([#>+\-=])|(\d+)([.)]))")
+_MD_CLOSING_HASHES = re.compile(r"(?<=\s)(#+)$")
+
+
+def _word(ch: str) -> bool:
+    return ch.isalnum()
+
+
+def _md_inline(text: str) -> str:
+    """One pass over the text, so an escape is never escaped again."""
+    out: list[str] = []
+    n = len(text)
+    last_close = text.rfind("]")
+    for i, ch in enumerate(text):
+        before = text[i - 1] if i else ""
+        after = text[i + 1] if i + 1 < n else ""
+        escape = False
+        if ch in "*`":
+            escape = True
+        elif ch == "\\":
+            escape = after == "" or after in _ASCII_PUNCT  # at the end, it would escape what follows
+        elif ch == "_":
+            # CommonMark ignores an underscore inside a word; look past a run of them (snake__case)
+            j, k = i, i
+            while j > 0 and text[j - 1] == "_":
+                j -= 1
+            while k + 1 < n and text[k + 1] == "_":
+                k += 1
+            escape = not (j > 0 and _word(text[j - 1]) and k + 1 < n and _word(text[k + 1]))
+        elif ch == "[":
+            escape = i < last_close  # a bracket that a later "]" could close into a link
+        elif ch == "]":
+            escape = after in ("(", "[", ":")  # a link, reference or definition
+        elif ch == "<":
+            escape = after != "" and ((after.isascii() and after.isalpha()) or after in "/!?")
+        elif ch == "~":
+            escape = before == "~" or after == "~"  # ~~strikethrough~~
+        elif ch == "&":
+            escape = _ENTITY.match(text, i) is not None
+        out.append("\\" + ch if escape else ch)
+    return "".join(out)
 
 
 def md(text: str) -> str:
-    """Text as literal Markdown: what could format, link or start a block is escaped, nothing more."""
-    flat = _MD_INLINE.sub(r"\\\1", plain(" ".join(text.split())))
-    return _MD_LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), flat)
+    """Text as literal Markdown that still reads cleanly in an editor.
+
+    Only what could format, link, run as HTML or start a block is escaped: `*` and backticks always;
+    `_` at a word boundary; `[` when a later `]` could close it, `]` before `(`, `[` or `:`; `<` before
+    a tag or autolink; doubled `~`; `&` before an entity; a backslash before punctuation; and `#`,
+    `>`, `+`, `-`, `=`, `1.` at the start. A table cell escapes `|` on top (see render.room).
+    """
+    flat = _md_inline(plain(" ".join(text.split())))
+    flat = _MD_CLOSING_HASHES.sub(lambda m: "\\" + m.group(1), flat)  # "Title #" would lose its "#"
+
+    def start(m: re.Match[str]) -> str:
+        if m.group(2):
+            return m.group(1) + "\\" + m.group(2)
+        return m.group(1) + m.group(3) + "\\" + m.group(4)
+
+    return _MD_LINE_START.sub(start, flat, count=1)
+
+
+def _change(change: int | None) -> str:
+    """Progress since last time: "▲ 5" holds more, "▼ 25" holds less."""
+    if not change:
+        return ""
+    return f" {'▲' if change > 0 else '▼'} {abs(change)}"
+
+
+def _flagged(plan: AdvicePlan) -> bool:
+    return any(row.mixed for row in plan.rows)
 
 
 def markdown(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> str:
@@ -62,7 +127,7 @@ def markdown(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> s
         out += [f"_{md(plan.progress_note)}_", ""]
     for row in plan.rows:
         score = "–" if row.score is None else str(row.score)
-        change = f" ({row.change:+d})" if row.change else ""
+        change = _change(row.change)
         flag = f" ⚑ {md(plan.labels['mixed'])}" if row.mixed else ""
         out.append(f"- {score} · {md(row.band_label)} · {md(row.title)}{change}{flag}")
     out.append("")
@@ -83,7 +148,7 @@ def markdown(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> s
                 out.append(f"- {md(item.title)}{score}")
         if section.key != PRIORITIES and section.items:
             out.append("")
-    if plan.mixed_note:
+    if plan.mixed_note and _flagged(plan):
         out += [md(plan.mixed_note), ""]
     if plan.check_back:
         out += [f"## {md(plan.labels['check_back_title'])}", "", md(plan.check_back), ""]
@@ -121,12 +186,30 @@ td.title { width: 48%; }
 td.bar { width: 30%; }
 .track { background: #e6e6e6; height: .8rem; border-radius: 3px; overflow: hidden; }
 .fill { height: 100%; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-td.score { text-align: right; width: 3rem; font-variant-numeric: tabular-nums; }
+td.score { text-align: right; width: 4.5rem; white-space: nowrap; font-variant-numeric: tabular-nums; }
 td.band { font-weight: 600; }
 ul.actions { list-style: none; padding-left: .2rem; }
 ul.actions li::before { content: "☐ "; }
 .note { color: #7a5a00; }
-@media print { body { margin: 0; max-width: none; } h2, h3 { break-after: avoid; } li, tr { break-inside: avoid; } }
+/* Printed: one A4 page for the longest realistic plan (three priorities, a second look, the clear ones). */
+@media print {
+  @page { margin: 10mm 12mm; }
+  html { font-size: 8pt; }
+  body { font: 8.2pt/1.25 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+         margin: 0; max-width: none; padding: 0; }
+  h1 { font-size: 13pt; }
+  h2 { font-size: 10pt; margin: .7rem 0 .25rem; }
+  h3 { font-size: 9pt; margin: .45rem 0 .1rem; }
+  p, ul { margin: .15rem 0; }
+  ul { padding-left: 1.1rem; }
+  h2 + ul { columns: 2; column-gap: 1.6rem; }
+  .meta { margin: 0 0 .4rem; }
+  .profile { padding: .35rem .6rem; }
+  table.bars td { padding: .03rem .3rem; }
+  .track { height: .6rem; }
+  h2, h3 { break-after: avoid; }
+  li, tr { break-inside: avoid; }
+}
 """
 
 # Nothing may load from elsewhere: no scripts, no fonts, no images.
@@ -163,7 +246,7 @@ def html_page(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> 
     parts.append('<table class="bars">')
     for row in plan.rows:
         color = BAND_COLORS.get(row.color, "#555")
-        change = f" ({row.change:+d})" if row.change else ""
+        change = _change(row.change)
         flag = " ⚑" if row.mixed else ""
         width = 0 if row.score is None else row.score
         parts.append(
@@ -173,7 +256,7 @@ def html_page(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> 
             f'<td class="band" style="color:{color}">{h(row.band_label)}{flag}</td></tr>'
         )
     parts.append("</table>")
-    if plan.mixed_note:
+    if plan.mixed_note and _flagged(plan):
         parts.append(f'<p class="note">{h(plan.mixed_note)}</p>')
     for section in plan.sections:
         parts.append(f'<h2 id="{section.key}">{h(section.title)}</h2>')

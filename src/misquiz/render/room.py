@@ -107,6 +107,11 @@ def _counts(c: RoundCell) -> str:
     return " / ".join(str(n) for n in c.counts)
 
 
+def md_cell(text: str) -> str:
+    """Text for a Markdown table cell: literal Markdown, and a `|` that does not split the cell."""
+    return md(text).replace("|", "\\|")
+
+
 def report_markdown(report: GroupReport) -> str:
     r = report
     lab = r.labels
@@ -122,15 +127,15 @@ def report_markdown(report: GroupReport) -> str:
     if r.order_note:
         lines += [md(r.order_note), ""]
     band_names = " / ".join(b.label for b in r.bands)
-    head = [lab["report_rank"], md(lab["misconception"])]
+    head = [lab["report_rank"], md_cell(lab["misconception"])]
     for p in r.columns:
         head += [f"{p.title}: {band_names}", f"{p.title}: {lab['report_score']}"]
     if r.compared:
         head.append(lab["report_shift"])
-    lines.append("| " + " | ".join(head[:2] + [md(x) for x in head[2:]]) + " |")
+    lines.append("| " + " | ".join(head[:2] + [md_cell(x) for x in head[2:]]) + " |")
     lines.append("|" + "|".join("---:" if n != 1 else "---" for n in range(len(head))) + "|")
     for row in r.rows:
-        cells = ["" if row.rank is None else str(row.rank), md(row.title)]
+        cells = ["" if row.rank is None else str(row.rank), md_cell(row.title)]
         for c in row.cells:
             cells += [_counts(c), "–" if c.score is None else str(c.score)]
         if r.compared:
