@@ -96,6 +96,8 @@ async def pages_for_errors(request: web.Request, handler):  # type: ignore[no-un
         if exc.status >= 400:
             return error_page(request, exc.status, "web_bad_request")
         raise
+    except UnicodeDecodeError:  # a form body that is not UTF-8
+        return error_page(request, 400, "web_bad_request")
     except StoreError as exc:
         log.error("store: %s", exc)
         return error_page(request, 503, "web_not_saved")

@@ -104,7 +104,9 @@ class Projector:
         return self._csrf.hexdigest()[:40]
 
     def csrf_ok(self, given: object) -> bool:
-        return isinstance(given, str) and hmac.compare_digest(self.csrf, given)
+        return isinstance(given, str) and hmac.compare_digest(
+            self.csrf.encode(), given.encode("utf-8", "surrogatepass")
+        )
 
     # -- the room and what is shown of it ------------------------------------------------
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import TextIO
 
 from aiohttp import web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from misquiz.core.model import Bank
 from misquiz.storage.protocol import Store, StoreError
@@ -160,6 +161,10 @@ class _AboveStatus(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         with contextlib.suppress(Exception):
+            error = record.exc_info[1] if record.exc_info else None
+            if isinstance(error, HttpProcessingError):  # a malformed request (a line too long, say): one line
+                self.status.say(f"{record.getMessage()}: {error.code} {error.message[:200]!r}")
+                return
             self.status.say(self.format(record))
 
 

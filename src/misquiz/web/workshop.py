@@ -115,7 +115,11 @@ class Workshop:
         return hmac.new(self.secret, b"csrf:" + token.encode(), hashlib.sha256).hexdigest()[:40]
 
     def csrf_ok(self, token: str | None, given: object) -> bool:
-        return token is not None and isinstance(given, str) and hmac.compare_digest(self.csrf(token), given)
+        return (  # as bytes: compare_digest refuses str with non-ASCII characters
+            token is not None
+            and isinstance(given, str)
+            and hmac.compare_digest(self.csrf(token).encode(), given.encode("utf-8", "surrogatepass"))
+        )
 
     # -- participants -------------------------------------------------------------------
 
