@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import NamedTuple
 
 from misquiz.core.catalogue import t
@@ -75,7 +75,7 @@ class ItemReport(NamedTuple):
         return tuple(s for s in self.statements if s.flags)
 
 
-def _variance(xs: list[float]) -> float:
+def _variance(xs: Sequence[float]) -> float:
     """Sample variance in floats: `statistics.variance` works in exact fractions, many times slower here."""
     n = len(xs)
     mean = math.fsum(xs) / n
