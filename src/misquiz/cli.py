@@ -351,12 +351,12 @@ def room(
     store = _store(db, read_only=True)
     language = resolve_language(bank, lang or default_language())
     try:
-        known = [w.code for w in store.workshops()]
         current = read_room(store, bank, code, round_, min_group)
         join = store.join_address(code)
+        known = [] if not current.empty else [w.code for w in store.workshops()]  # only asked when needed
     except StoreError as exc:
         _store_failed(exc)
-    if code not in known:
+    if current.empty and code not in known:
         near = close_codes(code, known)
         if near:
             names = ", ".join(plain(n) for n in near)
