@@ -100,7 +100,7 @@ def _store_failed(exc: Exception) -> NoReturn:
 
 
 def _workshop_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from misquiz.files.results import valid_code
+    from misquiz.core.room import valid_code
 
     if value is not None and not valid_code(value):
         raise click.BadParameter("use 1-40 letters, digits, - or _")

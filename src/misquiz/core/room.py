@@ -14,6 +14,7 @@ from typing import NamedTuple
 from misquiz.core.model import Bank
 
 MIN_GROUP = 3
+CODE_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"  # a workshop code: one place for the command line and the files
 ROUNDS = ("before", "after")
 UNTAGGED = "none"  # attempts of a workshop that was served without --round
 
@@ -49,6 +50,12 @@ class WorkshopSummary(NamedTuple):
     finished: int
     first: str  # ISO date-time of the first start
     last: str  # and of the latest activity
+
+
+def valid_code(code: str) -> bool:
+    import re
+
+    return re.match(CODE_PATTERN, code) is not None
 
 
 def close_codes(code: str, known: list[str]) -> list[str]:

@@ -16,6 +16,7 @@ from typing import Any, cast
 from misquiz.core.attempt import Attempt
 from misquiz.core.model import Bank
 from misquiz.core.problems import Problem, ProblemsError
+from misquiz.core.room import valid_code as valid_workshop_code
 from misquiz.core.scoring import score_attempt
 from misquiz.core.text import clean_name
 from misquiz.files import schema
@@ -46,7 +47,7 @@ def result_json(attempt: Attempt, bank: Bank) -> dict[str, object]:
 
 
 def valid_code(code: str) -> bool:
-    return schema.matches(schema.CODE_PATTERN, code)
+    return valid_workshop_code(code)
 
 
 def read_result_file(path: str | os.PathLike[str], bank: Bank) -> Attempt:

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from misquiz.core.problems import Problem
+from misquiz.core.room import CODE_PATTERN as ROOM_CODE_PATTERN
 from misquiz.core.text import first_control
 from misquiz.files.document import Document, KeyPath
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 LANG_PATTERN = r"^[a-z]{2,3}$"
 UID_PATTERN = r"^[A-Za-z0-9_-]{8,64}$"
-CODE_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"
+CODE_PATTERN = ROOM_CODE_PATTERN
 DATE_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 COLORS = ("green", "yellow", "red", "blue", "cyan", "magenta", "orange", "grey")
 RESULT_FORMAT = "misquiz-result"
