@@ -1,12 +1,14 @@
 """Load on `misquiz serve`: participants that follow the forms as a browser without JavaScript would.
 
-    python benchmarks/bench_web.py [PARTICIPANTS] [IDLE]
+    python benchmarks/bench_web.py [PARTICIPANTS] [IDLE] [CLIENT_PROCESSES]
 
 PARTICIPANTS (default 500) each keep their own cookies and come from their own loopback
 address (127.0.x.y, as phones on a network would), all join at once and answer every
 statement with 0–0.5 s of thinking time in between. An answer's latency is the POST and the
 redirect it leads to, until the next page has arrived. Then IDLE (default 2,000) keep-alive
 connections are opened and left idle, and one more participant must still join and finish.
+CLIENT_PROCESSES (default 1) splits the participants over that many client processes, so
+that one Python client's own queueing does not pass for the server's latency.
 Prints the figures; checks that every answer was stored.
 """
 
@@ -67,16 +69,36 @@ async def participant(n: int, base: str, latencies: list[float], rng: random.Ran
         return person.url.endswith("/results")
 
 
-async def crowd(base: str, count: int) -> tuple[list[float], int, float]:
+async def crowd(base: str, count: int, first: int = 0) -> tuple[list[float], int, float]:
     latencies: list[float] = []
     began = time.perf_counter()
     done = await asyncio.gather(
-        *(participant(n, base, latencies, random.Random(n)) for n in range(count)), return_exceptions=True
+        *(participant(n, base, latencies, random.Random(n)) for n in range(first, first + count)),
+        return_exceptions=True,
     )
     failures = [d for d in done if d is not True]
     for failure in failures[:3]:
         print("failed:", repr(failure), file=sys.stderr)
     return latencies, count - len(failures), time.perf_counter() - began
+
+
+def _crowd_slice(base: str, first: int, count: int) -> tuple[list[float], int, float]:
+    return asyncio.run(crowd(base, count, first))
+
+
+def crowds(base: str, count: int, processes: int) -> tuple[list[float], int, float]:
+    """The crowd split over several client processes, started together."""
+    if processes <= 1:
+        return asyncio.run(crowd(base, count))
+    from concurrent.futures import ProcessPoolExecutor
+
+    sizes = [count // processes + (1 if i < count % processes else 0) for i in range(processes)]
+    starts = [sum(sizes[:i]) for i in range(processes)]
+    began = time.perf_counter()
+    with ProcessPoolExecutor(processes) as pool:
+        parts = list(pool.map(_crowd_slice, [base] * processes, starts, sizes))
+    latencies = [x for part in parts for x in part[0]]
+    return latencies, sum(part[1] for part in parts), time.perf_counter() - began
 
 
 async def idle_then_join(port: int, base: str, idle: int) -> tuple[int, float, bool]:
@@ -103,6 +125,7 @@ async def idle_then_join(port: int, base: str, idle: int) -> tuple[int, float, b
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     idle = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
+    processes = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         port = free_port()
@@ -121,7 +144,7 @@ def main() -> None:
         try:
             start_rss = rss_mb(server.pid)
             cpu_before = cpu_seconds(server.pid)
-            latencies, finished, took = asyncio.run(crowd(base, count))
+            latencies, finished, took = crowds(base, count, processes)
             server_cpu = cpu_seconds(server.pid) - cpu_before
             peak_rss = rss_mb(server.pid, "VmHWM")
             open_after, join_took, joined = asyncio.run(idle_then_join(port, base, idle))
@@ -134,7 +157,9 @@ def main() -> None:
             stored = conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
             done = conn.execute("SELECT COUNT(*) FROM attempts WHERE finished_at IS NOT NULL").fetchone()[0]
     cuts = statistics.quantiles(latencies, n=100)
-    print(f"participants: {count} joined at once; {finished} finished in {took:.1f} s")
+    print(
+        f"participants: {count} joined at once from {processes} client process(es); {finished} finished in {took:.1f} s"
+    )
     print(f"server CPU: {server_cpu:.1f} s over those {took:.1f} s ({server_cpu / took:.0%} of one core)")
     print(f"answers: {len(latencies)} timed, {stored} stored (expected {(count + 1) * STATEMENTS} with the late one)")
     print(
