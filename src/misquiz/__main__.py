@@ -8,6 +8,11 @@ import sys
 def run() -> None:
     """Ctrl+C while the program is still loading ends it like Ctrl+C later on: no traceback."""
     try:
+        if len(sys.argv) == 1:
+            from misquiz.tui.launch import full_screen_refused, quick_start
+
+            if not full_screen_refused():  # a bare `misquiz` at a terminal: the quiz, without the parser
+                sys.exit(quick_start())
         from misquiz.cli import main
 
         main()

@@ -47,17 +47,6 @@ def _load(bank_path: str | None):
     return result.bank
 
 
-def _plain_reason() -> str:
-    """Why the full screen cannot be used here, or "" when it can."""
-    if os.environ.get("TERM") == "dumb":
-        return "TERM=dumb"
-    if not sys.stdout.isatty():
-        return "the output is not a terminal"
-    if not sys.stdin.isatty():
-        return "the input is not a terminal"
-    return ""
-
-
 class _DefaultToTake(click.Group):
     """`misquiz` and `misquiz --lang nl` mean `misquiz take ...`."""
 
@@ -100,9 +89,11 @@ def _store_failed(exc: Exception) -> NoReturn:
 
 
 def _workshop_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
     from misquiz.core.room import valid_code
 
-    if value is not None and not valid_code(value):
+    if not valid_code(value):
         raise click.BadParameter("use 1-40 letters, digits, - or _")
     return value
 
@@ -143,7 +134,9 @@ def take(
 
     bank = _quiz_bank(bank_path)
     options = QuizOptions(lang or default_language(), seed, name, workshop, round_)
-    reason = _plain_reason() if not plain_lines else ""
+    from misquiz.tui.launch import full_screen_refused, run_full_screen
+
+    reason = full_screen_refused() if not plain_lines else ""
     if plain_lines or reason:
         from misquiz.lines.plain import run_plain
 
@@ -151,14 +144,7 @@ def take(
         code = run_plain(bank, options, store, stdin=sys.stdin, stdout=sys.stdout, reason=reason)
         store.close()
         sys.exit(code)
-    from misquiz.storage import open_store
-    from misquiz.tui.app import build_app
-
-    app = build_app(bank, options, open_store=lambda: open_store(db))
-    app.run()
-    if app.store is not None:
-        app.store.close()
-    sys.exit(app.return_code or 0)
+    sys.exit(run_full_screen(bank, options, db))
 
 
 @main.command()

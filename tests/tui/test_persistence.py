@@ -246,3 +246,24 @@ async def test_quitting_with_a_database_says_the_answers_are_kept(tmp_path, bank
         await pilot.press("enter", "3", "q")
         assert isinstance(app.screen, ConfirmScreen)
         assert app.screen.detail.startswith("Your answers so far are kept")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_a_bare_misquiz_is_take_with_every_default(tmp_path, bank):
+    """`misquiz` alone skips the command-line parser for speed; it must still honour what `take` honours."""
+    db = tmp_path / "bare.db"
+    env = {**os.environ, "MISQUIZ_DB": str(db), "TERM": "xterm-256color", "COLUMNS": "80", "LINES": "24"}
+    env.update(LC_ALL="", LC_MESSAGES="", LANG="nl_NL.UTF-8", XDG_CACHE_HOME=str(tmp_path / "cache"))
+    term = Terminal([], env)
+    try:
+        term.read_until("Beginnen", timeout=60)  # the locale's language
+        term.type("Bram\r")
+        term.read_until("1 / 36")
+        term.type("4")
+        term.read_until("2 / 36")
+    finally:
+        term.kill()
+    [row] = SQLiteStore(db).history()  # $MISQUIZ_DB, as `take` reads it
+    attempt = SQLiteStore(db).attempt(row["id"])
+    assert (attempt.name, attempt.language, len(attempt.answers)) == ("Bram", "nl", 1)
+    assert attempt.workshop is None and attempt.round is None

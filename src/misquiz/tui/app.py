@@ -19,7 +19,6 @@ from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
 from misquiz.core.text import plain
 from misquiz.storage.protocol import Store
-from misquiz.tui.screens.question import QuestionScreen
 from misquiz.tui.screens.welcome import WelcomeScreen
 
 
@@ -102,6 +101,8 @@ class MisquizApp(App[None]):
 
     @on(WelcomeScreen.Started)
     async def _started(self, event: WelcomeScreen.Started) -> None:
+        from misquiz.tui.screens.question import QuestionScreen  # after the welcome is painted
+
         if any(isinstance(screen, QuestionScreen) for screen in self.screen_stack):
             return  # a second Enter while the first was on its way: one attempt, not two
         await self.store_ready.wait()  # a very quick Enter still gets its attempt stored
@@ -120,12 +121,16 @@ class MisquizApp(App[None]):
             else:
                 self.push_screen(WelcomeScreen(self.session))  # over the resume screen, never seen again
             return
+        from misquiz.tui.screens.question import QuestionScreen
+
         self.session.resume(attempt)
         self.push_screen(QuestionScreen(self.session))
         if self.session.finished:  # it stopped after the last answer: the core has stored its result
             self._finished()
 
-    @on(QuestionScreen.Finished)
+    def on_question_screen_finished(self) -> None:
+        self._finished()
+
     def _finished(self) -> None:
         from misquiz.storage.recording import progress_of
         from misquiz.tui.screens.results import ResultsScreen
