@@ -122,3 +122,45 @@ def test_backup_is_a_consistent_private_copy(place: Place, tmp_path):
     assert [r["name"] for r in SQLiteStore(tmp_path / "copy.db", read_only=True).history()] == ["Anna"]
     with pytest.raises(StoreError, match="already exists"):
         store.backup(tmp_path / "copy.db")
+
+
+LEAVE_A_WAL = """
+import os, sys
+from misquiz.storage.sqlite import SQLiteStore
+store = SQLiteStore(sys.argv[1])
+store.conn.execute("PRAGMA wal_autocheckpoint = 0")
+for n in range(5):
+    fields = dict(bank_id="b", bank_version="1", bank_hash="h", language="en", order=["a"])
+    store.start_attempt(seed=n, name=f"late {n}", **fields)
+os._exit(0)  # like a crash: the WAL file stays, full
+"""
+
+
+def test_a_backup_restored_next_to_a_leftover_wal_is_refused_not_corrupted(place: Place, tmp_path):
+    live = tmp_path / "misquiz.db"
+    store = SQLiteStore(live)
+    make(store, name="Anna")
+    store.close()
+    source = place.open()
+    make(source, name="Bert")
+    source.backup(tmp_path / "backup.db")  # from SQLite's backup API, or from PostgreSQL
+    subprocess.run([sys.executable, "-c", LEAVE_A_WAL, str(live)], check=True)
+    wal = tmp_path / "misquiz.db-wal"
+    assert wal.stat().st_size > 0
+    live.write_bytes((tmp_path / "backup.db").read_bytes())  # the restore, with the old WAL still there
+    before = digest(live), digest(wal)
+    for read_only in (False, True):
+        with pytest.raises(StoreError, match="WAL file lies next to it that does not belong to it"):
+            SQLiteStore(live, read_only=read_only)
+    assert (digest(live), digest(wal)) == before
+    os.replace(wal, tmp_path / "old.db-wal")  # as the message advises
+    (tmp_path / "misquiz.db-shm").unlink(missing_ok=True)
+    assert [r["name"] for r in SQLiteStore(live).history()] == ["Bert"]
+
+
+def test_a_crash_leaves_a_wal_that_is_its_own_and_is_recovered(tmp_path):
+    live = tmp_path / "misquiz.db"
+    SQLiteStore(live).close()
+    subprocess.run([sys.executable, "-c", LEAVE_A_WAL, str(live)], check=True)
+    assert (tmp_path / "misquiz.db-wal").stat().st_size > 0
+    assert len(SQLiteStore(live).history()) == 5

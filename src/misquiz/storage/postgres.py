@@ -407,7 +407,7 @@ class PostgresStore:
 
     def backup(self, target: str | os.PathLike[str]) -> None:
         """A copy of every attempt into a new SQLite file (mode 0600), read in one consistent snapshot."""
-        from misquiz.storage.sqlite import SQLiteStore
+        from misquiz.storage.sqlite import SQLiteStore, seal_backup
 
         path = Path(target)
         if path.exists() or path.is_symlink():
@@ -426,6 +426,7 @@ class PostgresStore:
             copy.close()
             path.unlink(missing_ok=True)
             raise
+        seal_backup(copy.conn)
         copy.close()
 
     def participant_attempt(self, bank_hash: str, workshop: str, round: str | None, person: str) -> Attempt | None:

@@ -108,6 +108,12 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def seal_backup(conn: sqlite3.Connection) -> None:
+    """A backup file is left in rollback mode: restored next to the old database's leftover WAL file,
+    it is refused on opening (see `_refuse_a_stranger_wal`) instead of corrupted by it."""
+    conn.execute("PRAGMA journal_mode = DELETE")
+
+
 class SQLiteStore:
     """The Store in one SQLite file: the default, with nothing to set up."""
 
@@ -155,7 +161,40 @@ class SQLiteStore:
             raise StoreError(f"{where}: not a misquiz database (another program's, or damaged); it was left as it is")
         if mark == 0 and not self._ours_unmarked():
             raise StoreError(f"{where}: not a misquiz database (another program's, or damaged); it was left as it is")
+        self._refuse_a_stranger_wal(header)
         return True
+
+    def _refuse_a_stranger_wal(self, header: bytes) -> None:
+        """A WAL file left from another database would be replayed into this one and corrupt it: refuse.
+
+        Ours are in WAL mode (header bytes 18-19 are 2); a backup is written in rollback mode (1), so a
+        backup restored next to the old database's WAL is caught here. A WAL whose page size differs
+        from the database's cannot be its own either.
+        """
+        wal = self.path.with_name(self.path.name + "-wal")
+        try:
+            with wal.open("rb") as handle:
+                wal_header = handle.read(32)
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            raise StoreError(f"{wal}: cannot be read ({exc.strerror}); check the permissions") from None
+        if not wal_header:
+            return  # an empty WAL (after a clean checkpoint) holds nothing to replay
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        rollback_mode = header[18] == 1 and header[19] == 1
+        foreign = rollback_mode or (
+            len(wal_header) == 32
+            and wal_header[:4] in (b"\x37\x7f\x06\x82", b"\x37\x7f\x06\x83")
+            and int.from_bytes(wal_header[8:12], "big") != page_size
+        )
+        if foreign:
+            raise StoreError(
+                f"{self.path}: a WAL file lies next to it that does not belong to it ({wal.name}; was the "
+                f"database restored from a backup?). Move {wal.name} (and {wal.name[:-4]}-shm, if there) "
+                "out of this folder, then try again; nothing was changed"
+            )
 
     def _ours_unmarked(self) -> bool:
         """An older misquiz database (before the mark), or an empty one: read without changing a byte."""
@@ -430,6 +469,7 @@ class SQLiteStore:
             copy = sqlite3.connect(path)
             try:
                 self.conn.backup(copy)
+                seal_backup(copy)
             finally:
                 copy.close()
         except OSError as exc:
