@@ -55,6 +55,15 @@ class _DefaultToTake(click.Group):
             args = ["take", *args]
         return super().parse_args(ctx, args)
 
+    def invoke(self, ctx: click.Context):
+        """A database that fails or holds damage anywhere in a command ends in its message, never a traceback."""
+        from misquiz.storage.protocol import StoreError
+
+        try:
+            return super().invoke(ctx)
+        except StoreError as exc:
+            _store_failed(exc)
+
 
 @click.group(cls=_DefaultToTake, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(version=None, package_name="misquiz", message="misquiz %(version)s")

@@ -172,3 +172,12 @@ def test_validate_json_keeps_control_characters_escaped(tmp_path):
     code, out, _ = run("validate", str(path), "--json")
     assert code == 1 and out.isascii()
     assert any("control character" in e["message"] for e in json.loads(out)["errors"])
+
+
+def test_history_lists_an_attempt_answered_all_no_opinion(tmp_path):
+    """Its overall score cannot be told; the listing says so instead of failing (found by the store fuzzer)."""
+    db = str(tmp_path / "zero.db")
+    result = CliRunner().invoke(main, ["take", "--plain", "--db", db, "--lang", "en"], input="0\n" * 40)
+    assert result.exit_code == 0, result.output
+    code, out, _ = run("history", "--db", db)
+    assert code == 0 and "36/36  –" in out

@@ -3,7 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any, NamedTuple
+
+# The span of years a stored or imported moment may have: every later step (dates in reports,
+# "check back in 30 days") can handle these. Import refuses others; the store reports them as damage.
+EARLIEST_YEAR, LATEST_YEAR = 2000, 9000
+
+
+def moment_in_span(value: object) -> bool:
+    """Whether a value is an ISO 8601 date and time within the span of years."""
+    if not isinstance(value, str) or len(value) > 64:
+        return False
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return EARLIEST_YEAR <= moment.year <= LATEST_YEAR
 
 
 class MythRecord(NamedTuple):

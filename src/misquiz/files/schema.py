@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from misquiz.core.attempt import EARLIEST_YEAR, LATEST_YEAR
 from misquiz.core.problems import Problem
 from misquiz.core.room import CODE_PATTERN as ROOM_CODE_PATTERN
 from misquiz.core.text import first_control
@@ -231,8 +232,8 @@ class Moment(Spec):
     """A date and time with its zone (ISO 8601), in a span of years that every later step can handle."""
 
     description: str = ""
-    earliest: int = 2000
-    latest: int = 9000
+    earliest: int = EARLIEST_YEAR
+    latest: int = LATEST_YEAR
 
     def check(self, value: object, path: KeyPath, ctx: Context) -> None:
         moment = read_moment(value)

@@ -5,6 +5,7 @@ Every word comes from the catalogue, in the language asked for.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from misquiz.core.catalogue import t
@@ -42,8 +43,7 @@ def history_table(rows: list[dict[str, Any]], lang: str) -> str:
     id_, started, name, workshop, answered, overall = _columns(lang, "history_columns")
     lines = [f"{id_:>5}  {started:<16}  {name:<20}  {workshop:<12}  {answered:>8}  {overall}"]
     for row in rows:
-        result = row["overall"]
-        verdict = f"{result['score']:.0f} {result['profile']}" if result else t(lang, "history_unfinished")
+        verdict = _verdict(row["overall"]) or t(lang, "history_unfinished")
         where = str(row["workshop"] or "") + (f"/{row['round']}" if row["round"] else "")
         lines.append(
             f"{row['id']:>5}  {str(row['started_at'])[:16].replace('T', ' '):<16}  "
@@ -51,6 +51,15 @@ def history_table(rows: list[dict[str, Any]], lang: str) -> str:
             f"{str(row['answered']) + '/' + str(row['total']):>8}  {verdict}"
         )
     return "\n".join(lines)
+
+
+def _verdict(result: object) -> str:
+    """An attempt's overall score and profile; "–" for a score that cannot be told (all "no opinion")."""
+    if not isinstance(result, dict):
+        return ""
+    score, profile = result.get("score"), result.get("profile")
+    number = isinstance(score, int | float) and not isinstance(score, bool) and math.isfinite(score)
+    return (f"{score:.0f}" if number else "–") + f" {plain(str(profile or ''))}"
 
 
 def workshop_table(workshops: list[Any], lang: str) -> str:

@@ -22,6 +22,7 @@ from misquiz.storage.rows import (
     ATTEMPT_COLUMNS,
     IMPORT_COLUMNS,
     alive,
+    answers_from_rows,
     attempt_from_row,
     imported_row,
     myth_score_rows,
@@ -401,14 +402,14 @@ class SQLiteStore:
             if not rows:
                 return
             found = [attempt_from_row(row) for row in rows]
-            answers: dict[int, dict[str, int | None]] = {}
+            answers: dict[int, list[tuple[str, int | None]]] = {}
             for attempt_id, sid, value in self._read(
                 "SELECT attempt_id, statement_id, value FROM answers WHERE attempt_id BETWEEN ? AND ?",
                 (found[0].id, found[-1].id),
             ):
-                answers.setdefault(attempt_id, {})[sid] = value
+                answers.setdefault(attempt_id, []).append((sid, value))
             for attempt in found:
-                attempt.answers = answers.get(attempt.id, {})
+                attempt.answers = answers_from_rows(attempt.id, answers.get(attempt.id, []))
                 yield attempt
             after = found[-1].id
 
@@ -436,7 +437,8 @@ class SQLiteStore:
             return True
 
     def answers(self, attempt_id: int) -> dict[str, int | None]:
-        return dict(self._read("SELECT statement_id, value FROM answers WHERE attempt_id = ?", (attempt_id,)))
+        rows = self._read("SELECT statement_id, value FROM answers WHERE attempt_id = ?", (attempt_id,))
+        return answers_from_rows(attempt_id, rows)
 
     def unfinished(self, bank_hash: str, workshop: str | None = None) -> Attempt | None:
         """The owner's most recent attempt on this bank to go on with, claimed for this process.
