@@ -224,3 +224,17 @@ def test_room_snapshot(snap_compare, tmp_path, bank):
         add(store, bank, answers, round="after")
     app = RoomApp(store, bank, "ws", lang="en", round=None, reveal=True, join="http://192.168.1.20:8000/")
     assert snap_compare(app, terminal_size=(120, 35))
+
+
+@pytest.mark.parametrize(("lang", "size"), [("nl", (80, 24)), ("fr", (50, 30)), ("en", (160, 50))])
+async def test_the_room_view_never_cuts_a_title(filled, bank, lang, size):
+    """At any size every title is there in full (wrapped where it must), and the shift stays visible."""
+    app = RoomApp(filled, bank, "ws", lang=lang, round=None, min_group=3, reveal=True)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        bars = list(app.screen.query(RoomBar))
+        assert len(bars) == len(bank.myths)
+        for bar in bars:
+            shown = " ".join(str(bar.render()).split())  # the lines as one text
+            assert " ".join(bar.title_text.split()) in shown and "…" not in shown
+            assert bar.size.width <= size[0] and bar.size.height == len(str(bar.render()).splitlines())

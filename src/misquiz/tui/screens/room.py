@@ -61,8 +61,9 @@ class RoomScreen(Screen[None]):
                 legend.append("█ ", style=band.color).append(f"{band.label[lang]}  ")
             both = room.has_both_rounds
             if both:
-                legend.append(f"  {t(lang, 'round_before')} | {t(lang, 'round_after')}  {t(lang, 'room_shift')}")
+                legend.append(f"\n{t(lang, 'round_before')} | {t(lang, 'round_after')}  {t(lang, 'room_shift')}")
             widgets.append(Literal(legend, classes="hint"))
+            longest = max(len(myth.title[lang]) for myth in self.bank.myths)
             for n, myth_id in enumerate(room.order(), 1):
                 myth = self.bank.myths_by_id[myth_id]
                 show = revealed is True or (isinstance(revealed, set) and myth_id in revealed)
@@ -77,6 +78,7 @@ class RoomScreen(Screen[None]):
                         shift=room.shift(myth_id),
                         revealed=show,
                         hidden_label=t(lang, "room_not_revealed"),
+                        title_column=longest,
                     )
                 )
             waiting = [m for m in rnd.myths if not m.assessed]

@@ -6,6 +6,7 @@ With before and after, two bars side by side and the shift; until the trainer re
 from __future__ import annotations
 
 from rich.text import Text
+from textual.geometry import Size
 from textual.widget import Widget
 
 from misquiz.core.model import Band
@@ -37,29 +38,50 @@ class RoomBar(Widget):
         shift: float | None = None,
         revealed: bool = True,
         hidden_label: str = "",
+        title_column: int = 0,
     ) -> None:
         super().__init__(classes="room-bar")
         self.rank, self.title_text, self.m, self.bands = rank, title, m, bands
+        # the longest title of the room: every row takes one line, or every row two, so the bars align
+        self.title_column = max(title_column, len(title))
         self.after, self.shift, self.revealed, self.hidden_label = after, shift, revealed, hidden_label
 
-    def render(self) -> Text:
-        width = self.size.width
+    def _right(self, room: int) -> Text:
+        """The bar(s), the counts per band and the shift (or the hidden label), in `room` cells at most."""
+        if not self.revealed:
+            return Text(self.hidden_label, style="dim italic")
         bars = [self.m] if self.after is None else [self.m, self.after]
-        bar = max(8, width // (3 if self.after is None else 5))
-        counts = "  ".join(" ".join(f"{m.counts[b.id]:>2}" for b in self.bands) for m in bars)
+        counts = "  " + "  ".join(" ".join(f"{m.counts[b.id]:>2}" for b in self.bands) for m in bars)
         shift = ""
         if self.shift is not None:
             delta = round(self.shift)
             shift = f" {'▲' if delta > 0 else '▼' if delta < 0 else '='}{abs(delta):>3}"
-        right = len(bars) * (bar + 1) + len(counts) + len(shift) + 3
-        title_width = max(10, width - right - 5)
-        title = self.title_text if len(self.title_text) <= title_width else self.title_text[: title_width - 1] + "…"
-        text = Text(f"{self.rank:>2}. {title:<{title_width}} ", no_wrap=True)
-        if not self.revealed:
-            return text.append(self.hidden_label, style="dim italic")
+        bar = max(4, min(40, (room - len(counts) - len(shift)) // len(bars) - 1))
+        text = Text(no_wrap=True)
         for m in bars:
             text.append_text(stacked(m, self.bands, bar))
             text.append(" ")
-        text.append(f"  {counts}")
-        text.append(shift, style="bold")
-        return text
+        text.append(counts)
+        return text.append(shift, style="bold")
+
+    def _lines(self, width: int) -> list[Text]:
+        """One line when every title of the room fits beside its bars; else the title (wrapped, never cut)
+        above them."""
+        width = max(width, 20)
+        head = f"{self.rank:>2}. "
+        beside = width - len(head) - self.title_column - 1
+        if beside >= 40 or (not self.revealed and beside >= len(self.hidden_label)):
+            right = self._right(min(beside, width // 2))
+            return [Text(f"{head}{self.title_text:<{self.title_column}} ", no_wrap=True) + right]
+        indent = " " * len(head)
+        lines = Text(self.title_text, style="bold").wrap(self.app.console, width - len(head))
+        wrapped = [Text(head if n == 0 else indent) + line for n, line in enumerate(lines)]
+        return [*wrapped, Text(indent) + self._right(width - len(head))]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        lines = self._lines(width)
+        self.set_class(len(lines) > 1, "-stacked")  # a bold title starts each row: no blank line needed
+        return len(lines)
+
+    def render(self) -> Text:
+        return Text("\n").join(self._lines(self.size.width))
