@@ -277,6 +277,23 @@ async def test_the_stream_sends_an_update_when_someone_finishes(bank, tmp_path):
         other.close()
 
 
+async def test_a_finish_on_this_server_is_pushed_at_once_not_at_the_next_poll(bank, tmp_path, monkeypatch):
+    monkeypatch.setattr("misquiz.web.projector.POLL_SECONDS", 30.0)  # only the nudge can be in time
+    async with serving(bank, tmp_path / "p.db") as (client, projector, store):
+        fill(store, bank, people=2)
+        response = await client.get(f"/projector/{projector.token}/events?lang=en")
+        assert 'data-count="finished">2<' in (await next_event(response.content))["html"]
+        person = Visitor(client, f"http://127.0.0.1:{client.server.port}")
+        await person.start()
+        await person.finish(4)
+        loop = asyncio.get_running_loop()
+        finished, deadline = loop.time(), loop.time() + 2
+        while 'data-count="finished">3<' not in (await next_event(response.content, timeout=2))["html"]:
+            assert loop.time() < deadline, "the finish never reached the stream"
+        assert loop.time() - finished < 1.0
+        response.close()
+
+
 async def test_the_stream_ends_when_the_server_stops(bank, tmp_path):
     async with serving(bank, tmp_path / "p.db") as (client, projector, _):
         response = await client.get(f"/projector/{projector.token}/events")

@@ -28,6 +28,7 @@ from misquiz.storage.protocol import Store, StoreError, read_room
 
 log = logging.getLogger("misquiz.web")
 POLL_SECONDS = 0.5
+NUDGE_GAP = 0.05
 
 
 def projector_token(secret: bytes, workshop: str) -> str:
@@ -91,6 +92,7 @@ class Projector:
         self.watchers = 0
         self.closing = False
         self._changed = asyncio.Event()
+        self._nudged = asyncio.Event()  # someone on this server finished or joined: read the room now
         self._seen = ""
         self._task: asyncio.Task[None] | None = None
 
@@ -180,4 +182,13 @@ class Projector:
                 if seen != self._seen:
                     self._seen = seen
                     self.changed()
-            await asyncio.sleep(POLL_SECONDS)
+            # Participants of this server nudge; those of other servers (one PostgreSQL) are polled.
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._nudged.wait(), POLL_SECONDS)
+            self._nudged.clear()
+            await asyncio.sleep(NUDGE_GAP)  # a burst of finishes is one read
+
+    def nudge(self) -> None:
+        """The room changed on this server (a first answer, a finish): the page hears of it at once."""
+        if self.watchers:
+            self._nudged.set()

@@ -183,6 +183,8 @@ class Workshop:
             raise NotSaved(participant.errors[-1])
         if session.finished and not was_finished:
             self.finished += 1
+        if (session.finished and not was_finished) or len(session.answers) == 1:
+            self.projector.nudge()  # joined (a first answer) or finished: the projector counts it at once
 
     def set_language(self, participant: Participant, lang: str) -> None:
         participant.session.set_language(lang)
