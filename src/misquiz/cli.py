@@ -107,6 +107,15 @@ def _workshop_code(ctx: click.Context, param: click.Parameter, value: str | None
     return value
 
 
+def _ip_addresses(ctx: click.Context, param: click.Parameter, values: tuple[str, ...]) -> frozenset[str]:
+    import ipaddress
+
+    try:
+        return frozenset(str(ipaddress.ip_address(v)) for v in values)
+    except ValueError as exc:
+        raise click.BadParameter(f"{plain(str(exc))}; give an IP address, like 127.0.0.1") from None
+
+
 DB_OPTION = click.option(
     "--db", type=click.Path(), envvar="MISQUIZ_DB", help="The database (default: in your data folder; or $MISQUIZ_DB)."
 )
@@ -527,6 +536,14 @@ def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None
     help="The projector page shows the distribution only once this many have finished.",
 )
 @click.option("--lang", type=click.Choice(LANGS), help="Language of the projector page (default: from your locale).")
+@click.option(
+    "--trusted-proxy",
+    "trusted_proxies",
+    multiple=True,
+    callback=_ip_addresses,
+    metavar="ADDRESS",
+    help="A reverse proxy in front (repeatable): its X-Forwarded-For names the client, for the join limit.",
+)
 @click.option("--verbose", is_flag=True, help="Print a line per request (the QR code then scrolls away).")
 @BANK_OPTION
 @DB_OPTION
@@ -539,6 +556,7 @@ def serve(
     max_participants: int,
     min_group: int,
     lang: str | None,
+    trusted_proxies: frozenset[str],
     verbose: bool,
     bank_path: str | None,
     db: str | None,
@@ -562,6 +580,7 @@ def serve(
         hosts=allowed_hosts(host, public_url),
         min_group=min_group,
         lang=lang or default_language(),
+        trusted_proxies=trusted_proxies,
     )
     try:
         code = serve_workshop(bank, store, config, host=host, port=port, verbose=verbose)

@@ -361,6 +361,39 @@ async def test_joins_and_answers_are_rate_limited_per_client(bank, tmp_path):
         assert person.status == 429 and answers_stored(tmp_path / "a.db") == 3
 
 
+async def test_behind_a_trusted_proxy_the_join_limit_counts_the_forwarded_client(bank, tmp_path):
+    """Behind nginx every participant arrives from the proxy's address; one shared limit would turn a room away."""
+
+    async def join(client, forwarded: str) -> int:
+        client.session.cookie_jar.clear()
+        person = visitor(client)
+        await person.get("/")
+        await person.post(
+            "/start",
+            {"csrf": person.csrf, "lang": "en", "name": ""},
+            headers={**person.headers, "X-Forwarded-For": forwarded},
+        )
+        return person.status
+
+    config = replace(CONFIG, joins_per_client=(2, 0.001), trusted_proxies=frozenset({"127.0.0.1"}))
+    async with serving(bank, tmp_path / "p.db", config) as (client, _):
+        statuses = [await join(client, f"203.0.113.{n}") for n in range(1, 6)]
+        assert statuses == [200] * 5  # five people behind one proxy: five clients
+        # the nearest address the proxy did not add is the client; what a client claims before it is not
+        assert [await join(client, f"198.51.100.{n}, 203.0.113.9") for n in range(3)] == [200, 200, 429]
+    async with serving(bank, tmp_path / "q.db", replace(config, trusted_proxies=frozenset())) as (client, _):
+        # no trusted proxy: a forged X-Forwarded-For changes nothing, the peer is the client
+        assert [await join(client, f"203.0.113.{n}") for n in range(3)] == [200, 200, 429]
+
+
+def test_the_client_behind_a_chain_of_trusted_proxies():
+    config = replace(CONFIG, trusted_proxies=frozenset({"10.0.0.1", "10.0.0.2"}))
+    assert config.client("10.0.0.1", ["6.6.6.6, 192.0.2.7, 10.0.0.2"]) == "192.0.2.7"
+    assert config.client("10.0.0.1", ["192.0.2.7", "10.0.0.2"]) == "192.0.2.7"  # the header given twice
+    assert config.client("10.0.0.1", []) == "10.0.0.1"
+    assert config.client("192.0.2.50", ["10.0.0.2"]) == "192.0.2.50"  # not from a proxy: the peer
+
+
 async def test_the_room_is_full_after_max_participants_joined_and_says_so_in_their_language(bank, tmp_path):
     db = tmp_path / "w.db"
     async with serving(bank, db, replace(CONFIG, max_participants=2)) as (client, workshop):

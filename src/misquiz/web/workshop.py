@@ -48,6 +48,19 @@ class WorkshopConfig:
     body_limit: int = 16 * 1024
     min_group: int = MIN_GROUP  # below this many finished people, the projector page shows only counts of people
     lang: str | None = None  # the projector page's language unless it asks for another
+    trusted_proxies: frozenset[str] = frozenset()  # reverse proxies whose X-Forwarded-For names the client
+
+    def client(self, remote: str | None, forwarded: list[str]) -> str:
+        """Who is asking, for the per-client join limit: the peer, or behind a trusted proxy the nearest
+        address in X-Forwarded-For that is not a trusted proxy itself (the ones before it can be forged)."""
+        peer = remote or "?"
+        if peer not in self.trusted_proxies:
+            return peer
+        hops = [hop.strip() for value in forwarded for hop in value.split(",") if hop.strip()]
+        for hop in reversed(hops):
+            if hop not in self.trusted_proxies:
+                return hop[:64]
+        return peer
 
     @property
     def secure_cookie(self) -> bool:

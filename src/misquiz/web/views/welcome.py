@@ -48,7 +48,8 @@ async def start(request: web.Request) -> web.StreamResponse:
     assert token is not None
     if participant is not None:
         raise see_other(where(participant))
-    if not workshop.joins.allow(request.remote or "?"):
+    client = workshop.config.client(request.remote, request.headers.getall("X-Forwarded-For", []))
+    if not workshop.joins.allow(client):
         return error_page(request, 429, "web_slow_down")
     wanted = form.get("lang")
     lang = resolve_language(workshop.bank, wanted if isinstance(wanted, str) else None)
