@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
 import stat
 import subprocess
@@ -17,6 +18,8 @@ from datetime import UTC, datetime
 import pytest
 
 from misquiz.core.attempt import ScoreRecord
+from misquiz.core.items import answer_patterns, item_report, item_statistics
+from misquiz.core.model import Bank, Statement
 from misquiz.storage import StoreError
 from misquiz.storage.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 from support.postgres import Place, place_fixture  # noqa: F401  (the fixture)
@@ -352,3 +355,46 @@ def test_finished_answers_are_the_raw_answers_of_finished_attempts_by_workshop_a
     assert {a for a, _, _ in store.finished_answers("b", "ws", "none")} == {made["untagged"]}
     assert len(store.finished_answers("b")) == 8  # every workshop, every round, finished only
     assert store.finished_answers("nobody") == []
+
+
+def wide_bank(bank: Bank) -> Bank:
+    """The tiny bank with a myth of 25 statements between its two: small myths share a slot, this one has two."""
+    wide = bank.myths[0]._replace(
+        id="wide", statements=tuple(Statement(f"w{n}", "fact" if n % 3 else "myth", {}) for n in range(25))
+    )
+    return bank._replace(id="b", myths=(bank.myths[0], wide, bank.myths[1]))
+
+
+def random_answers(store, bank: Bank, rng: random.Random) -> None:
+    """Attempts of two banks in two workshops (and none), three rounds, finished, unfinished and set aside,
+    with "no opinion", statements the bank lacks, and attempts with no answer at all."""
+    ids = [s.id for s in bank.statements] + ["not-in-the-bank", "a1-old"]
+    for n in range(60):
+        attempt = make(
+            store,
+            bank_id=rng.choice(["b", "b", "b", "other"]),
+            workshop=rng.choice(["ws", "ws", "elsewhere", None]),
+            round=rng.choice(["before", "after", None]),
+            person=f"p{n}",
+        )
+        given = rng.sample(ids, rng.choice([0, 1, 2, len(ids) // 2, len(ids)]))
+        for sid in given:
+            store.save_answer(attempt, sid, rng.choice([None, 1, 2, 3, 4, 5, 5, 5]))
+        if rng.random() < 0.8:
+            store.finish_attempt(attempt, RECORD)
+        if rng.random() < 0.1:
+            store.abandon_attempt(attempt)
+
+
+def test_the_stores_answer_patterns_are_those_of_the_raw_answers(place: Place, tiny: Bank):
+    bank = wide_bank(tiny)
+    store = place.open()
+    random_answers(store, bank, random.Random(7))
+    for workshop in ("ws", "elsewhere", None, "nobody"):
+        for round_ in ("before", "after", "none", None):
+            rows = store.finished_answers("b", workshop, round_)
+            counted = store.answer_patterns(bank, workshop, round_)
+            assert counted == answer_patterns(bank, rows), (workshop, round_)
+            assert item_report(bank, counted, min_group=1) == item_statistics(bank, rows, min_group=1)
+    assert store.answer_patterns(bank, "ws").attempts > 5
+    assert any(len(p) == 25 and p[22] for p in store.answer_patterns(bank).myths["wide"])  # its second slot
