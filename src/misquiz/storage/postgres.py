@@ -98,6 +98,25 @@ MIGRATIONS: list[str] = [
     CREATE INDEX attempts_person_workshop ON attempts (person, workshop, round, bank_hash);
     ALTER TABLE attempts ADD COLUMN held_by TEXT;
     """,
+    # When an attempt's first answer was stored: a person has joined a room once they answered, and the room
+    # counts them from the attempts alone. Every answer stored from now on sets it, whichever way it comes in.
+    # The trigger's function is named with its schema (a session reading an empty database has only pg_temp),
+    # and it keeps the search path it was made with.
+    """
+    ALTER TABLE attempts ADD COLUMN first_answer_at TEXT;
+    UPDATE attempts AS a SET first_answer_at = f.first
+        FROM (SELECT attempt_id, MIN(answered_at) AS first FROM answers GROUP BY attempt_id) AS f
+        WHERE f.attempt_id = a.id;
+    CREATE FUNCTION misquiz_first_answer() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+    BEGIN
+        UPDATE attempts SET first_answer_at = NEW.answered_at WHERE id = NEW.attempt_id AND first_answer_at IS NULL;
+        RETURN NULL;
+    END $$;
+    DO $$ BEGIN
+        EXECUTE 'CREATE TRIGGER answers_first_answer AFTER INSERT ON answers FOR EACH ROW EXECUTE FUNCTION '
+            || quote_ident(current_schema()) || '.misquiz_first_answer()';
+    END $$;
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -452,8 +471,7 @@ class PostgresStore:
         """Every workshop in this database, most recent first."""
         rows = self._read(
             "SELECT workshop, string_agg(DISTINCT COALESCE(round, 'none'), ','), "
-            "SUM(CASE WHEN EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id) THEN 1 ELSE 0 END), "
-            "COUNT(finished_at), MIN(started_at), MAX(COALESCE(finished_at, started_at)) "
+            "COUNT(first_answer_at), COUNT(finished_at), MIN(started_at), MAX(COALESCE(finished_at, started_at)) "
             "FROM attempts AS a WHERE workshop IS NOT NULL AND abandoned_at IS NULL GROUP BY workshop "
             "ORDER BY MAX(COALESCE(finished_at, started_at)) DESC"
         )
@@ -590,10 +608,10 @@ class PostgresStore:
     def room_counts(self, workshop: str) -> RoomCounts:
         """A workshop's people per round and its myth bands per round: the union of every server's answers."""
         people = self._read(
-            # joined: answered at least one statement; an attempt set aside for a fresh start is not a person
-            "SELECT round, COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id)), "
-            "COUNT(finished_at), COUNT(*) FROM attempts AS a WHERE workshop = %s AND abandoned_at IS NULL "
-            "GROUP BY round",
+            # joined: answered at least one statement (first_answer_at is set by the first answer stored);
+            # an attempt set aside for a fresh start is not a person
+            "SELECT round, COUNT(first_answer_at), COUNT(finished_at), COUNT(*) FROM attempts "
+            "WHERE workshop = %s AND abandoned_at IS NULL GROUP BY round",
             (workshop,),
         )
         scores = self._read(

@@ -108,6 +108,17 @@ MIGRATIONS: list[str] = [
     """
     ALTER TABLE attempts ADD COLUMN held_by TEXT;
     """,
+    # When an attempt's first answer was stored: a person has joined a room once they answered, and the room
+    # counts joined, finished and started from one covering index. Every answer stored from now on sets it,
+    # whichever way it comes in.
+    """
+    ALTER TABLE attempts ADD COLUMN first_answer_at TEXT;
+    UPDATE attempts SET first_answer_at = (SELECT MIN(answered_at) FROM answers WHERE attempt_id = attempts.id);
+    CREATE TRIGGER answers_first_answer AFTER INSERT ON answers BEGIN
+        UPDATE attempts SET first_answer_at = NEW.answered_at WHERE id = NEW.attempt_id AND first_answer_at IS NULL;
+    END;
+    CREATE INDEX attempts_room ON attempts (workshop, round, abandoned_at, finished_at, first_answer_at);
+    """,
 ]
 # Our mark in the file's header (SQLite's application_id): "misq". A file without it is not ours.
 APPLICATION_ID = 0x6D697371
@@ -245,9 +256,8 @@ class SQLiteStore:
             try:
                 current = conn.execute("PRAGMA user_version").fetchone()[0]
                 if current == version:  # another process may have migrated meanwhile
-                    for statement in MIGRATIONS[version].split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
+                    for statement in _statements(MIGRATIONS[version]):
+                        conn.execute(statement)
                     conn.execute(f"PRAGMA user_version = {version + 1}")
                 conn.execute("COMMIT")
             except BaseException:
@@ -462,7 +472,7 @@ class SQLiteStore:
         """Every workshop in this database, most recent first."""
         rows = self._read(
             "SELECT workshop, group_concat(DISTINCT COALESCE(round, 'none')), "
-            "SUM(EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id)), COUNT(finished_at), "
+            "COUNT(first_answer_at), COUNT(finished_at), "
             "MIN(started_at), MAX(COALESCE(finished_at, started_at)) "
             "FROM attempts AS a WHERE workshop IS NOT NULL AND abandoned_at IS NULL GROUP BY workshop "
             "ORDER BY MAX(COALESCE(finished_at, started_at)) DESC"
@@ -605,9 +615,10 @@ class SQLiteStore:
     def room_counts(self, workshop: str) -> RoomCounts:
         """A workshop's people per round and its myth bands per round, counted by two grouped queries."""
         people = self._read(
-            # joined: answered at least one statement; an attempt set aside for a fresh start is not a person
-            "SELECT round, SUM(EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id)), COUNT(finished_at), COUNT(*) "
-            "FROM attempts AS a WHERE workshop = ? AND abandoned_at IS NULL GROUP BY round",
+            # joined: answered at least one statement (first_answer_at is set by the first answer stored);
+            # an attempt set aside for a fresh start is not a person
+            "SELECT round, COUNT(first_answer_at), COUNT(finished_at), COUNT(*) "
+            "FROM attempts WHERE workshop = ? AND abandoned_at IS NULL GROUP BY round",
             (workshop,),
         )
         scores = self._read(
@@ -641,6 +652,17 @@ class SQLiteStore:
             if attempt.result is not None:
                 _write_myth_scores(conn, int(cursor.lastrowid or 0), attempt.result)
             return True
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a migration one by one (a trigger's body holds semicolons of its own)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
 
 
 def _finished(bank_id: str, workshop: str | None, round: str | None) -> tuple[str, tuple[object, ...]]:
