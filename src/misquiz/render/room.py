@@ -328,8 +328,12 @@ def write_group_report(
     title: str | None = None,
     by: str | None = None,
     items: bool = False,
+    room: Room | None = None,
 ) -> None:
-    """Read the room (and its answers, for the flags), build the report and write it in the format its name asks."""
+    """Read the room (and its answers, for the flags), build the report and write it in the format its name asks.
+
+    room: the room as the caller has just read it with the same workshop, round and min_group (else read here).
+    """
     from misquiz.core.room import MIN_GROUP
     from misquiz.storage import read_room
 
@@ -346,7 +350,7 @@ def write_group_report(
         )
         text = items_csv(stats, bank, lang)
     else:
-        room = read_room(store, bank, workshop, round, group)
+        room = room if room is not None else read_room(store, bank, workshop, round, group)
         if suffix == ".csv":
             text = room_csv(room, bank, lang)
         else:
