@@ -378,7 +378,7 @@ def room(
         try:
             write_group_report(
                 store, bank, code, Path(export_path), lang=language, now=store.clock(),
-                round=round_, min_group=min_group, title=title, by=by, items=per_statement,
+                round=round_, min_group=min_group, title=title, by=by, items=per_statement, room=current,
             )  # fmt: skip
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--export") from None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import random
 import sqlite3
 import stat
 import subprocess
@@ -17,6 +18,8 @@ from datetime import UTC, datetime
 import pytest
 
 from misquiz.core.attempt import ScoreRecord
+from misquiz.core.items import answer_patterns, item_report, item_statistics
+from misquiz.core.model import Bank, Statement
 from misquiz.storage import StoreError
 from misquiz.storage.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 from support.postgres import Place, place_fixture  # noqa: F401  (the fixture)
@@ -53,12 +56,20 @@ def test_each_migration_runs_from_the_version_before(tmp_path, start):
             "'2026-01-01T00:00:00+00:00', '2026-01-01T00:05:00+00:00', ?)",
             (result,),
         )
+        for sid, at in (("b", "2026-01-01T00:02:00+00:00"), ("a", "2026-01-01T00:01:00+00:00")):
+            conn.execute("INSERT INTO answers VALUES (1, ?, 4, ?)", (sid, at))
     conn.commit()
     conn.close()
     store = SQLiteStore(path)
     assert store.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     indexes = {r[0] for r in store.conn.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
-    assert {"attempts_started", "attempts_workshop", "attempts_name_bank", "myth_scores_room"} <= indexes
+    assert {
+        "attempts_started",
+        "attempts_workshop",
+        "attempts_name_bank",
+        "myth_scores_room",
+        "attempts_room",
+    } <= indexes
     assert "attempts_person_workshop" in indexes
     assert store.server_secret() == store.server_secret()
     assert store.has_uid("u1") == (start >= 1)
@@ -69,6 +80,11 @@ def test_each_migration_runs_from_the_version_before(tmp_path, start):
     # attempts from before people were told apart belong to the owner (no workshop) or to no one
     person = store.conn.execute("SELECT person FROM attempts").fetchall()
     assert person == ([(None,)] if start >= 1 else [])
+    # when the first answer was stored: filled in from the answers, or set by them as they came
+    first = store.conn.execute("SELECT first_answer_at FROM attempts").fetchall()
+    assert first == (
+        [("2026-01-01T00:01:00+00:00",)] if 1 <= start < 7 else [("2026-01-01T00:02:00+00:00",)] if start else []
+    )
 
 
 def test_a_database_from_a_newer_misquiz_is_refused(tmp_path):
@@ -352,3 +368,75 @@ def test_finished_answers_are_the_raw_answers_of_finished_attempts_by_workshop_a
     assert {a for a, _, _ in store.finished_answers("b", "ws", "none")} == {made["untagged"]}
     assert len(store.finished_answers("b")) == 8  # every workshop, every round, finished only
     assert store.finished_answers("nobody") == []
+
+
+def wide_bank(bank: Bank) -> Bank:
+    """The tiny bank with a myth of 25 statements between its two: small myths share a slot, this one has two."""
+    wide = bank.myths[0]._replace(
+        id="wide", statements=tuple(Statement(f"w{n}", "fact" if n % 3 else "myth", {}) for n in range(25))
+    )
+    return bank._replace(id="b", myths=(bank.myths[0], wide, bank.myths[1]))
+
+
+def random_answers(store, bank: Bank, rng: random.Random) -> None:
+    """Attempts of two banks in two workshops (and none), three rounds, finished, unfinished and set aside,
+    with "no opinion", statements the bank lacks, and attempts with no answer at all."""
+    ids = [s.id for s in bank.statements] + ["not-in-the-bank", "a1-old"]
+    for n in range(60):
+        attempt = make(
+            store,
+            bank_id=rng.choice(["b", "b", "b", "other"]),
+            workshop=rng.choice(["ws", "ws", "elsewhere", None]),
+            round=rng.choice(["before", "after", None]),
+            person=f"p{n}",
+        )
+        given = rng.sample(ids, rng.choice([0, 1, 2, len(ids) // 2, len(ids)]))
+        for sid in given:
+            store.save_answer(attempt, sid, rng.choice([None, 1, 2, 3, 4, 5, 5, 5]))
+        if rng.random() < 0.8:
+            store.finish_attempt(attempt, RECORD)
+        if rng.random() < 0.1:
+            store.abandon_attempt(attempt)
+
+
+def test_the_stores_answer_patterns_are_those_of_the_raw_answers(place: Place, tiny: Bank):
+    bank = wide_bank(tiny)
+    store = place.open()
+    random_answers(store, bank, random.Random(7))
+    for workshop in ("ws", "elsewhere", None, "nobody"):
+        for round_ in ("before", "after", "none", None):
+            rows = store.finished_answers("b", workshop, round_)
+            counted = store.answer_patterns(bank, workshop, round_)
+            assert counted == answer_patterns(bank, rows), (workshop, round_)
+            assert item_report(bank, counted, min_group=1) == item_statistics(bank, rows, min_group=1)
+    assert store.answer_patterns(bank, "ws").attempts > 5
+    assert any(len(p) == 25 and p[22] for p in store.answer_patterns(bank).myths["wide"])  # its second slot
+
+
+def test_joined_means_answered_once_whichever_way_the_answer_came(place: Place):
+    store = place.open()
+    make(store, workshop="ws", round="before", person="only-started")
+    saved = make(store, workshop="ws", round="before", person="saved")
+    store.save_answer(saved, "a", None)  # "no opinion" is an answer
+    store.save_answer(saved, "a", 3)
+    by_hand = make(store, workshop="ws", round="before", person="by-hand")
+    place.sql(
+        "INSERT INTO answers (attempt_id, statement_id, value, answered_at) "
+        f"VALUES ({by_hand}, 'b', 2, '2026-01-01T00:00:00+00:00')"
+    )
+    source = place.other().open()
+    elsewhere = make(source, workshop="ws", round="before", person="imported")
+    source.save_answer(elsewhere, "a", 5)
+    store.import_attempt(source.attempt(elsewhere))
+    set_aside = make(store, workshop="ws", round="before", person="set-aside")
+    store.save_answer(set_aside, "a", 1)
+    store.abandon_attempt(set_aside)
+    [people] = store.room_counts("ws").people
+    assert (people.joined, people.finished, people.started) == (3, 0, 4)
+    assert [(w.code, w.joined) for w in store.workshops()] == [("ws", 3)]
+    # the same as counting answers, attempt by attempt
+    exists = place.sql(
+        "SELECT COUNT(*) FROM attempts AS a WHERE workshop = 'ws' AND abandoned_at IS NULL "
+        "AND EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id)"
+    )
+    assert exists == [(3,)]

@@ -55,6 +55,8 @@ def test_each_migration_runs_from_the_version_before(postgres_url, start):
             "'2026-01-01T00:00:00+00:00', '2026-01-01T00:05:00+00:00', %s, 'ws')",
             (result,),
         )
+        for sid, at in (("b", "2026-01-01T00:02:00+00:00"), ("a", "2026-01-01T00:01:00+00:00")):
+            sql(postgres_url, "INSERT INTO answers SELECT id, %s, 4, %s FROM attempts", (sid, at))
     store = PostgresStore(postgres_url)
     assert dict(sql(postgres_url, "SELECT key, value FROM misquiz_meta"))["schema_version"] == str(SCHEMA_VERSION)
     assert store.server_secret() == store.server_secret()
@@ -64,6 +66,11 @@ def test_each_migration_runs_from_the_version_before(postgres_url, start):
     assert rows == ([("m1", 75.0, "held", 1, "ws")] if start == 1 else [])
     if start == 1:
         assert [(b.myth_id, b.band, b.people) for b in store.room_counts("ws").bands] == [("m1", "held", 1)]
+    # when the first answer was stored: filled in from the answers (the room counts its person as joined)
+    assert sql(postgres_url, "SELECT first_answer_at FROM attempts") == (
+        [("2026-01-01T00:01:00+00:00",)] if start >= 1 else []
+    )
+    assert [p.joined for p in store.room_counts("ws").people] == ([1] if start >= 1 else [])
 
 
 def test_a_database_from_a_newer_misquiz_is_refused(postgres_url):

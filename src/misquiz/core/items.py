@@ -6,13 +6,16 @@ statement's points toward the misconception (keying applied) against the mean po
 other statements of its myth, over the people who answered both. Per myth: a reliability figure,
 Cronbach's alpha over the people who answered every statement of the myth (Spearman–Brown when
 only two statements were answered). Flags say, with their reason, which statements to look at.
+
+Every figure follows from how many people gave each answer pattern per myth (a store counts these
+where the answers are), through integer sums: exact until the one division that gives the figure.
 """
 
 from __future__ import annotations
 
 import math
-import statistics
-from collections.abc import Iterable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 from misquiz.core.catalogue import t
@@ -86,6 +89,8 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     """Pearson's r, or None when there are fewer than three pairs or either side does not vary."""
     if len(xs) < 3 or len(set(xs)) < 2 or len(set(ys)) < 2:
         return None
+    import statistics  # (and its fractions and decimals) only here: reports compute from patterns
+
     return statistics.correlation(xs, ys)
 
 
@@ -110,6 +115,39 @@ def spearman_brown(table: list[list[float]]) -> float | None:
     return 2 * r / (1 + r)
 
 
+# A pattern: a person's answers to one myth, one state per statement of the myth in bank order.
+NOT_ANSWERED, NO_OPINION_STATE = 0, 6  # the states beside the answers 1..5
+Pattern = tuple[int, ...]
+
+
+class AnswerPatterns(NamedTuple):
+    """All that item statistics need of the answers: per myth, how many people gave each pattern.
+
+    A store counts them where the answers are (SQL); `answer_patterns` counts them from raw rows. People who
+    gave none of a myth's statements are not among its patterns.
+    """
+
+    attempts: int  # finished attempts with at least one stored answer (to any statement)
+    myths: Mapping[str, Mapping[Pattern, int]]  # myth id -> pattern -> people
+
+
+def answer_patterns(bank: Bank, rows: Iterable[AnswerRow]) -> AnswerPatterns:
+    """The patterns of raw answers; statements the bank lacks are left out, their attempts still count."""
+    where = {s.id: (m.id, j, len(m.statements)) for m in bank.myths for j, s in enumerate(m.statements)}
+    people: dict[int, dict[str, list[int]]] = {}
+    for attempt, sid, value in rows:
+        person = people.setdefault(attempt, {})
+        if sid in where:
+            myth_id, j, k = where[sid]
+            states = person.get(myth_id) or person.setdefault(myth_id, [NOT_ANSWERED] * k)
+            states[j] = NO_OPINION_STATE if value is None else value
+    counted: dict[str, Counter[Pattern]] = {m.id: Counter() for m in bank.myths}
+    for person in people.values():
+        for myth_id, states in person.items():
+            counted[myth_id][tuple(states)] += 1
+    return AnswerPatterns(len(people), {myth_id: dict(c) for myth_id, c in counted.items()})
+
+
 def item_statistics(
     bank: Bank,
     rows: Iterable[AnswerRow],
@@ -119,58 +157,124 @@ def item_statistics(
     min_group: int = MIN_GROUP,
 ) -> ItemReport:
     """The statistics of every statement of a bank, from raw answers; statements the bank lacks are left out."""
-    known = {s.id for s in bank.statements}
-    by_attempt: dict[int, dict[str, int | None]] = {}
-    for attempt, sid, value in rows:
-        if sid in known:
-            by_attempt.setdefault(attempt, {})[sid] = value
-        else:
-            by_attempt.setdefault(attempt, {})
-    answers = list(by_attempt.values())
-    shown = len(answers) >= min_group
-    myths = tuple(_myth_stats(myth, answers) for myth in bank.myths) if shown else ()
-    return ItemReport(bank.id, workshop, round, len(answers), shown, myths)
+    return item_report(bank, answer_patterns(bank, rows), workshop=workshop, round=round, min_group=min_group)
 
 
-def _myth_stats(myth: Myth, answers: list[dict[str, int | None]]) -> MythStats:
-    ids = [s.id for s in myth.statements]
-    keyed = {s.id: s for s in myth.statements}
-    scored: list[dict[str, float]] = []  # per person: points toward the myth of each answered statement
-    for given in answers:
-        row = {sid: float(points(keyed[sid], v)) for sid in ids if (v := given.get(sid)) is not None}
-        if row:
-            scored.append(row)
-    stats = tuple(_statement_stats(s, myth.id, answers, scored) for s in myth.statements)
-    answered = [sid for sid in ids if any(sid in row for row in scored)]
-    complete = [[row[sid] for sid in answered] for row in scored if all(sid in row for sid in answered)]
+def item_report(
+    bank: Bank,
+    patterns: AnswerPatterns,
+    *,
+    workshop: str | None = None,
+    round: str | None = None,
+    min_group: int = MIN_GROUP,
+) -> ItemReport:
+    """The statistics of every statement of a bank from the patterns of its answers."""
+    shown = patterns.attempts >= min_group
+    myths = tuple(_myth_stats(m, patterns.myths.get(m.id, {})) for m in bank.myths) if shown else ()
+    return ItemReport(bank.id, workshop, round, patterns.attempts, shown, myths)
+
+
+class _Sums:
+    """Integer sums over people, from which a correlation or a variance follows exactly."""
+
+    __slots__ = ("n", "x", "xx", "xy", "y", "yy")
+
+    def __init__(self) -> None:
+        self.n = self.x = self.xx = self.y = self.yy = self.xy = 0
+
+    def add(self, people: int, x: int, y: int) -> None:
+        self.n += people
+        self.x += people * x
+        self.xx += people * x * x
+        self.y += people * y
+        self.yy += people * y * y
+        self.xy += people * x * y
+
+    def correlation(self) -> float | None:
+        """Pearson's r, or None when there are fewer than three people or either side does not vary."""
+        n = self.n
+        vx, vy = n * self.xx - self.x * self.x, n * self.yy - self.y * self.y
+        if n < 3 or vx == 0 or vy == 0:
+            return None
+        cov = n * self.xy - self.x * self.y
+        return math.copysign(math.sqrt(cov * cov / (vx * vy)), cov)  # r²: one rounding of an exact ratio
+
+
+def _myth_stats(myth: Myth, patterns: Mapping[Pattern, int]) -> MythStats:
+    """Every figure of a myth from its patterns, in integers: exact until the last division.
+
+    x is a statement's points toward the myth (keying applied); c how many of the myth's statements a person
+    answered, T their points over those. A person's rest (the mean points of their other answered statements)
+    is kept as an integer by scaling every rest by the same number: a correlation does not change with scale.
+    """
+    k = len(myth.statements)
+    to_points = [[None, *(points(s, a) for a in range(1, 6)), None] for s in myth.statements]
+    cells: defaultdict[tuple[int, int, int, int], int] = defaultdict(int)  # (statement, state, c, T) -> people
+    for pattern, people in patterns.items():
+        given = [x for p, state in zip(to_points, pattern, strict=True) if (x := p[state]) is not None]
+        c, total = len(given), sum(given)
+        for j, state in enumerate(pattern):
+            if state:
+                cells[j, state, c, total] += people
+    scale = math.lcm(*range(1, k))  # rests are sums over 1..k-1 other statements
+    states = [[0] * 7 for _ in range(k)]  # per statement: people per state
+    rest = [_Sums() for _ in range(k)]  # per statement: x against the (scaled) rest
+    by_count: dict[int, list[_Sums]] = {}  # per c, per statement: x against T over the people who answered it
+    for (j, state, c, total), people in cells.items():
+        states[j][state] += people
+        x = to_points[j][state]
+        if x is None:
+            continue
+        (by_count.get(c) or by_count.setdefault(c, [_Sums() for _ in range(k)]))[j].add(people, x, total)
+        if c > 1:
+            rest[j].add(people, x, (total - x) * (scale // (c - 1)))
+    stats = tuple(_statement_stats(s, myth.id, states[j], rest[j]) for j, s in enumerate(myth.statements))
+    answered = [j for j in range(k) if stats[j].n]
+    if not answered:
+        return MythStats(myth.id, None, None, 0, stats)
+    # complete rows: the people who answered every statement anyone answered; each is in every column
+    columns = [by_count.get(len(answered), [_Sums()] * k)[j] for j in answered]
+    complete = columns[0].n
     if len(answered) == 2:
-        return MythStats(myth.id, spearman_brown(complete), "spearman_brown", len(complete), stats)
+        a, b = columns
+        pair = _Sums()  # a against b, where T² = a² + 2ab + b²
+        pair.n, pair.x, pair.xx, pair.y, pair.yy = complete, a.x, a.xx, b.x, b.xx
+        pair.xy = (a.yy - a.xx - b.xx) // 2
+        r = pair.correlation()
+        reliability = None if r is None or r <= -1 else 2 * r / (1 + r)
+        return MythStats(myth.id, reliability, "spearman_brown", complete, stats)
     if len(answered) > 2:
-        return MythStats(myth.id, cronbach_alpha(complete), "alpha", len(complete), stats)
-    return MythStats(myth.id, None, None, len(complete), stats)
+        return MythStats(myth.id, _alpha(columns), "alpha", complete, stats)
+    return MythStats(myth.id, None, None, complete, stats)
 
 
-def _statement_stats(
-    st: Statement, myth_id: str, answers: list[dict[str, int | None]], scored: list[dict[str, float]]
-) -> StatementStats:
-    values = [v for given in answers if (v := given.get(st.id)) is not None]
-    no_opinion = sum(1 for given in answers if st.id in given and given[st.id] is None)
-    n = len(values)
-    shares = tuple(values.count(a) / n if n else 0.0 for a in range(1, 6))
-    xs, ys = [], []
-    for row in scored:
-        if st.id in row and len(row) > 1:
-            rest = [p for sid, p in row.items() if sid != st.id]
-            xs.append(row[st.id])
-            ys.append(sum(rest) / len(rest))
-    r = pearson(xs, ys)
+def _alpha(columns: list[_Sums]) -> float | None:
+    """Cronbach's alpha over complete rows: k/(k-1) · (1 - Σ item variances / variance of the totals T)."""
+    m, k = columns[0].n, len(columns)
+    if m < 3:
+        return None
+    item_spread = sum(m * c.xx - c.x * c.x for c in columns)  # each variance times m(m-1)
+    total_spread = m * columns[0].yy - columns[0].y * columns[0].y
+    if total_spread == 0:
+        return None
+    return k * (total_spread - item_spread) / ((k - 1) * total_spread)  # integers: one rounding
+
+
+def _statement_stats(st: Statement, myth_id: str, states: list[int], rest: _Sums) -> StatementStats:
+    counts = states[1:6]
+    no_opinion = states[NO_OPINION_STATE]
+    n = sum(counts)
+    shares = tuple(c / n if n else 0.0 for c in counts)
+    total = sum(a * c for a, c in enumerate(counts, 1))
+    squares = sum(a * a * c for a, c in enumerate(counts, 1))
+    r = rest.correlation()
     flags = []
     if r is not None and r < 0:
         flags.append(NEGATIVE)
     elif r is not None and r < LOW_ITEM_REST:
         flags.append(LOW)
-    total = n + no_opinion
-    if total and no_opinion / total > NO_OPINION_LIMIT:
+    answered = n + no_opinion
+    if answered and no_opinion / answered > NO_OPINION_LIMIT:
         flags.append(NO_OPINION)
     if n and max(shares[0], shares[4]) >= EXTREME_LIMIT:
         flags.append(EXTREME)
@@ -181,10 +285,10 @@ def _statement_stats(
         n,
         no_opinion,
         shares,
-        statistics.fmean(values) if values else None,
-        math.sqrt(_variance(values)) if n >= 2 else None,
+        total / n if n else None,
+        math.sqrt((n * squares - total * total) / (n * (n - 1))) if n >= 2 else None,
         r,
-        len(xs),
+        rest.n,
         tuple(flags),
     )
 

@@ -8,7 +8,7 @@ import json
 from typing import TYPE_CHECKING
 
 from misquiz.core.catalogue import t
-from misquiz.core.items import ItemReport, MythStats, flag_reason, item_statistics, rounded
+from misquiz.core.items import ItemReport, MythStats, flag_reason, item_report, rounded
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.text import plain
 
@@ -43,9 +43,9 @@ def read_items(
     """The statistics of a bank's statements over stored finished attempts: the store reads, the core computes."""
     from misquiz.core.room import MIN_GROUP
 
-    rows = store.finished_answers(bank.id, workshop, round)
+    patterns = store.answer_patterns(bank, workshop, round)
     group = MIN_GROUP if min_group is None else min_group
-    return item_statistics(bank, rows, workshop=workshop, round=round, min_group=group)
+    return item_report(bank, patterns, workshop=workshop, round=round, min_group=group)
 
 
 def _num(value: float | None, places: int = 3) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from misquiz.core.items import ItemReport, item_statistics
+from misquiz.core.items import ItemReport, item_report
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.report import GroupReport, ReportRow, RoundCell, group_report
 from misquiz.core.room import Room
@@ -328,8 +328,12 @@ def write_group_report(
     title: str | None = None,
     by: str | None = None,
     items: bool = False,
+    room: Room | None = None,
 ) -> None:
-    """Read the room (and its answers, for the flags), build the report and write it in the format its name asks."""
+    """Read the room (and its answers, for the flags), build the report and write it in the format its name asks.
+
+    room: the room as the caller has just read it with the same workshop, round and min_group (else read here).
+    """
     from misquiz.core.room import MIN_GROUP
     from misquiz.storage import read_room
 
@@ -341,12 +345,12 @@ def write_group_report(
     lang = resolve_language(bank, lang)
     group = MIN_GROUP if min_group is None else min_group
     if items:
-        stats = item_statistics(
-            bank, store.finished_answers(bank.id, workshop, round), workshop=workshop, round=round, min_group=group
+        stats = item_report(
+            bank, store.answer_patterns(bank, workshop, round), workshop=workshop, round=round, min_group=group
         )
         text = items_csv(stats, bank, lang)
     else:
-        room = read_room(store, bank, workshop, round, group)
+        room = room if room is not None else read_room(store, bank, workshop, round, group)
         if suffix == ".csv":
             text = room_csv(room, bank, lang)
         else:
@@ -360,5 +364,5 @@ def write_group_report(
 def _flag_stats(store: Store, bank: Bank, room: Room, min_group: int) -> ItemReport:
     """Item statistics for the appendix: over the before round when there is one (answers not yet taught)."""
     round = "before" if "before" in room.rounds else None
-    rows = store.finished_answers(bank.id, room.workshop, round)
-    return item_statistics(bank, rows, workshop=room.workshop, round=round, min_group=min_group)
+    patterns = store.answer_patterns(bank, room.workshop, round)
+    return item_report(bank, patterns, workshop=room.workshop, round=round, min_group=min_group)

@@ -13,7 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from misquiz.core.attempt import Attempt, ScoreRecord
 from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
@@ -21,13 +21,20 @@ from misquiz.storage.protocol import StoreError, utc_now
 from misquiz.storage.rows import (
     ATTEMPT_COLUMNS,
     IMPORT_COLUMNS,
+    STATE_BITS,
     alive,
     answers_from_rows,
     attempt_from_row,
     imported_row,
     myth_score_rows,
+    pattern_layout,
+    patterns_counted,
     this_process,
 )
+
+if TYPE_CHECKING:
+    from misquiz.core.items import AnswerPatterns
+    from misquiz.core.model import Bank
 
 APPLICATION = "misquiz"
 CONNECT_TIMEOUT_S = 5
@@ -91,6 +98,25 @@ MIGRATIONS: list[str] = [
     CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
     CREATE INDEX attempts_person_workshop ON attempts (person, workshop, round, bank_hash);
     ALTER TABLE attempts ADD COLUMN held_by TEXT;
+    """,
+    # When an attempt's first answer was stored: a person has joined a room once they answered, and the room
+    # counts them from the attempts alone. Every answer stored from now on sets it, whichever way it comes in.
+    # The trigger's function is named with its schema (a session reading an empty database has only pg_temp),
+    # and it keeps the search path it was made with.
+    """
+    ALTER TABLE attempts ADD COLUMN first_answer_at TEXT;
+    UPDATE attempts AS a SET first_answer_at = f.first
+        FROM (SELECT attempt_id, MIN(answered_at) AS first FROM answers GROUP BY attempt_id) AS f
+        WHERE f.attempt_id = a.id;
+    CREATE FUNCTION misquiz_first_answer() RETURNS trigger LANGUAGE plpgsql SET search_path FROM CURRENT AS $$
+    BEGIN
+        UPDATE attempts SET first_answer_at = NEW.answered_at WHERE id = NEW.attempt_id AND first_answer_at IS NULL;
+        RETURN NULL;
+    END $$;
+    DO $$ BEGIN
+        EXECUTE 'CREATE TRIGGER answers_first_answer AFTER INSERT ON answers FOR EACH ROW EXECUTE FUNCTION '
+            || quote_ident(current_schema()) || '.misquiz_first_answer()';
+    END $$;
     """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -448,8 +474,7 @@ class PostgresStore:
         """Every workshop in this database, most recent first."""
         rows = self._read(
             "SELECT workshop, string_agg(DISTINCT COALESCE(round, 'none'), ','), "
-            "SUM(CASE WHEN EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id) THEN 1 ELSE 0 END), "
-            "COUNT(finished_at), MIN(started_at), MAX(COALESCE(finished_at, started_at)) "
+            "COUNT(first_answer_at), COUNT(finished_at), MIN(started_at), MAX(COALESCE(finished_at, started_at)) "
             "FROM attempts AS a WHERE workshop IS NOT NULL AND abandoned_at IS NULL GROUP BY workshop "
             "ORDER BY MAX(COALESCE(finished_at, started_at)) DESC"
         )
@@ -542,28 +567,54 @@ class PostgresStore:
 
         workshop None: every attempt; round None: every round, "none": attempts without a round.
         """
-        sql = (
-            "SELECT a.id, s.statement_id, s.value FROM attempts AS a JOIN answers AS s ON s.attempt_id = a.id "
-            "WHERE a.bank_id = %s AND a.finished_at IS NOT NULL AND a.abandoned_at IS NULL"
+        where, args = _finished(bank_id, workshop, round)
+        rows = self._read(
+            f"SELECT a.id, s.statement_id, s.value FROM attempts AS a JOIN answers AS s ON s.attempt_id = a.id "
+            f"WHERE {where}",
+            args,
         )
-        args: list[object] = [bank_id]
-        if workshop is not None:
-            sql += " AND a.workshop = %s"
-            args.append(workshop)
-        if round == "none":
-            sql += " AND a.round IS NULL"
-        elif round is not None:
-            sql += " AND a.round = %s"
-            args.append(round)
-        return [(int(a), str(sid), None if v is None else int(v)) for a, sid, v in self._read(sql, tuple(args))]
+        return [(int(a), str(sid), None if v is None else int(v)) for a, sid, v in rows]
+
+    def answer_patterns(self, bank: Bank, workshop: str | None = None, round: str | None = None) -> AnswerPatterns:
+        """Per myth, how many people gave each answer pattern: the finished attempts of finished_answers, counted.
+
+        Per attempt its states summed into slots, then per myth its part of them counted: all in the server.
+        A statement's slot and bit come from a JSON object, looked up by its id: no join for the planner to
+        misjudge on tables it has no statistics of yet (just filled).
+        """
+        from misquiz.core.items import NO_OPINION_STATE
+
+        layout = pattern_layout(bank)
+        where, args = _finished(bank.id, workshop, round)
+        places = json.dumps({sid: (slot << 6) + unit.bit_length() - 1 for sid, slot, unit in layout.keys})
+        state = f"COALESCE(s.value, {NO_OPINION_STATE})::bigint << (k.place & 63)"
+        sums = [
+            f"COALESCE(SUM({state}) FILTER (WHERE k.place >> 6 = {n}), 0)::bigint AS c{n}" for n in range(layout.slots)
+        ]
+
+        def part(slot: int, first: int, n: int) -> str:
+            return f"(c{slot} >> {first}) & {(1 << (STATE_BITS * n)) - 1}"
+
+        myths = [f"({place}, ARRAY[{', '.join(part(*p) for p in m.parts)}])" for place, m in enumerate(layout.myths)]
+        rows = self._read(
+            f"WITH per AS (SELECT {', '.join(sums) or 'COUNT(*)'} FROM attempts AS a "
+            "JOIN answers AS s ON s.attempt_id = a.id "
+            "CROSS JOIN LATERAL (SELECT (%s::jsonb ->> s.statement_id)::int AS place) AS k "
+            f"WHERE {where} GROUP BY a.id) "
+            "SELECT m.place, m.codes, COUNT(*) FROM per CROSS JOIN LATERAL "
+            f"(VALUES {', '.join(['(-1, ARRAY[]::bigint[])', *myths])}) AS m(place, codes) GROUP BY m.place, m.codes",
+            (places, *args),
+        )
+        attempts = sum(int(n) for place, _, n in rows if place == -1)
+        return patterns_counted(layout, attempts, [row for row in rows if row[0] >= 0])
 
     def room_counts(self, workshop: str) -> RoomCounts:
         """A workshop's people per round and its myth bands per round: the union of every server's answers."""
         people = self._read(
-            # joined: answered at least one statement; an attempt set aside for a fresh start is not a person
-            "SELECT round, COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id)), "
-            "COUNT(finished_at), COUNT(*) FROM attempts AS a WHERE workshop = %s AND abandoned_at IS NULL "
-            "GROUP BY round",
+            # joined: answered at least one statement (first_answer_at is set by the first answer stored);
+            # an attempt set aside for a fresh start is not a person
+            "SELECT round, COUNT(first_answer_at), COUNT(finished_at), COUNT(*) FROM attempts "
+            "WHERE workshop = %s AND abandoned_at IS NULL GROUP BY round",
             (workshop,),
         )
         scores = self._read(
@@ -604,6 +655,22 @@ class PostgresStore:
             return True
 
         return bool(self._write(work))
+
+
+def _finished(bank_id: str, workshop: str | None, round: str | None) -> tuple[str, tuple[object, ...]]:
+    """Which attempts item statistics read: finished on a bank, in a workshop (None: any) and round (None: any,
+    "none": without a round)."""
+    where = "a.bank_id = %s AND a.finished_at IS NOT NULL AND a.abandoned_at IS NULL"
+    args: list[object] = [bank_id]
+    if workshop is not None:
+        where += " AND a.workshop = %s"
+        args.append(workshop)
+    if round == "none":
+        where += " AND a.round IS NULL"
+    elif round is not None:
+        where += " AND a.round = %s"
+        args.append(round)
+    return where, tuple(args)
 
 
 def _write_myth_scores(

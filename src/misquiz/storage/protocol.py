@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from misquiz.core.attempt import Attempt, ScoreRecord
+    from misquiz.core.items import AnswerPatterns
     from misquiz.core.model import Bank
     from misquiz.core.room import Room, RoomCounts, WorkshopSummary
 
@@ -100,6 +101,10 @@ class Store(Protocol):
     def finished_answers(
         self, bank_id: str, workshop: str | None = None, round: str | None = None
     ) -> list[tuple[int, str, int | None]]: ...
+
+    def answer_patterns(self, bank: Bank, workshop: str | None = None, round: str | None = None) -> AnswerPatterns:
+        """The answer patterns of the same attempts as finished_answers, counted where they are stored."""
+        ...
 
     def workshops(self) -> list[WorkshopSummary]: ...
 

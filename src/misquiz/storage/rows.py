@@ -1,7 +1,8 @@
-"""What every backend shares: an attempt's row and who holds an attempt.
+"""What every backend shares: an attempt's row, who holds an attempt, and answer patterns in integers.
 
 SQLite and PostgreSQL read the same columns in the same order and map them to the same
-`Attempt`; a live process marks what it answers the same way in both.
+`Attempt`; a live process marks what it answers the same way in both; both count answer
+patterns (item statistics) with the same integer codes.
 """
 
 from __future__ import annotations
@@ -9,12 +10,17 @@ from __future__ import annotations
 import json
 import os
 import socket
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from misquiz.core.attempt import Attempt, ScoreRecord, moment_in_span
 from misquiz.storage.protocol import StoreError
+
+if TYPE_CHECKING:  # item statistics are imported when asked for: the quiz's start-up does without them
+    from misquiz.core.items import AnswerPatterns, Pattern
+    from misquiz.core.model import Bank
 
 ATTEMPT_COLUMNS = (
     "id, uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, workshop, round, "
@@ -189,3 +195,95 @@ def alive(holder: str) -> bool:
     except PermissionError:
         return True
     return started in ("?", _started(pid))
+
+
+# A person's patterns travel as integers: three bits per statement (its state 0..6), 21 statements to a
+# 64-bit integer, called a slot. Small myths share a slot; a myth of more than 21 statements has slots of its
+# own. The database sums state × unit over each attempt's answers into its slots, one row per attempt: a few
+# sums per answer, and no sorting of answers.
+STATE_BITS = 3
+SLOT_STATEMENTS = 21
+
+
+class MythSlots(NamedTuple):
+    id: str
+    statements: int
+    parts: tuple[tuple[int, int, int], ...]  # (slot, first bit, statements there): where its states are
+
+
+class PatternLayout(NamedTuple):
+    keys: list[tuple[str, int, int]]  # statement id, its slot, its unit (1 << the first bit of its state)
+    myths: list[MythSlots]
+    slots: int
+
+
+def pattern_layout(bank: Bank) -> PatternLayout:
+    keys: list[tuple[str, int, int]] = []
+    myths: list[MythSlots] = []
+    slot, used = 0, 0  # the slot being filled, and how many statements it holds
+    for myth in bank.myths:
+        ids = [s.id for s in myth.statements]
+        if used and used + len(ids) > SLOT_STATEMENTS:
+            slot, used = slot + 1, 0
+        parts = []
+        for start in range(0, len(ids), SLOT_STATEMENTS):
+            if start:
+                slot, used = slot + 1, 0
+            chunk = ids[start : start + SLOT_STATEMENTS]
+            parts.append((slot, STATE_BITS * used, len(chunk)))
+            keys += [(sid, slot, 1 << (STATE_BITS * (used + place))) for place, sid in enumerate(chunk)]
+            used += len(chunk)
+        myths.append(MythSlots(myth.id, len(ids), tuple(parts)))
+    return PatternLayout(keys, myths, slot + 1 if keys else 0)
+
+
+_PAIRS = [(v & 7, v >> STATE_BITS) for v in range(64)]  # two statements' states from six bits
+
+
+def decoded(codes: Sequence[int], statements: int) -> Pattern:
+    """A myth's pattern from its parts' codes (each shifted down to its first state), two states at a time."""
+    states: Pattern = ()
+    for code in codes:
+        n = min(SLOT_STATEMENTS, statements - len(states))
+        part: Pattern = ()
+        for first in range(0, STATE_BITS * n, 2 * STATE_BITS):
+            part += _PAIRS[(code >> first) & 63]
+        states += part[:n]
+    return states
+
+
+def patterns_per_attempt(layout: PatternLayout, rows: Sequence[Sequence[int | None]]) -> AnswerPatterns:
+    """The patterns from one row of slot sums per attempt (None: nothing answered in that slot)."""
+    from misquiz.core.items import AnswerPatterns
+
+    columns = list(zip(*rows, strict=True)) if rows else [()] * layout.slots
+    myths: dict[str, dict[Pattern, int]] = {}
+    for myth in layout.myths:
+        parts = [_part(columns[slot], first, n) for slot, first, n in myth.parts]
+        if len(parts) == 1:  # a myth in one slot: its codes are counted as they are
+            counted = Counter(parts[0])
+            myths[myth.id] = {decoded((code,), myth.statements): n for code, n in counted.items() if code}
+        else:
+            joined = Counter(zip(*parts, strict=True))
+            myths[myth.id] = {decoded(codes, myth.statements): n for codes, n in joined.items() if any(codes)}
+    return AnswerPatterns(len(rows), myths)
+
+
+def _part(column: Sequence[int | None], first: int, statements: int) -> list[int]:
+    mask = (1 << (STATE_BITS * statements)) - 1
+    return [((code or 0) >> first) & mask for code in column]
+
+
+def patterns_counted(
+    layout: PatternLayout, attempts: int, rows: Iterable[tuple[int, Sequence[int], int]]
+) -> AnswerPatterns:
+    """The patterns from (myth's place in the layout, its parts' codes, people) rows counted by the database."""
+    from misquiz.core.items import AnswerPatterns
+
+    myths: dict[str, dict[Pattern, int]] = {myth.id: {} for myth in layout.myths}
+    for place, codes, n in rows:
+        if any(codes):
+            myth = layout.myths[place]
+            pattern = decoded(codes, myth.statements)
+            myths[myth.id][pattern] = myths[myth.id].get(pattern, 0) + int(n)
+    return AnswerPatterns(attempts, myths)

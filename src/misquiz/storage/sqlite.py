@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from misquiz.core.attempt import Attempt, ScoreRecord
 from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
@@ -26,8 +27,14 @@ from misquiz.storage.rows import (
     attempt_from_row,
     imported_row,
     myth_score_rows,
+    pattern_layout,
+    patterns_per_attempt,
     this_process,
 )
+
+if TYPE_CHECKING:
+    from misquiz.core.items import AnswerPatterns
+    from misquiz.core.model import Bank
 
 BUSY_TIMEOUT_MS = 5000
 
@@ -101,6 +108,17 @@ MIGRATIONS: list[str] = [
     # resumes it too: host, process id and the process's start time.
     """
     ALTER TABLE attempts ADD COLUMN held_by TEXT;
+    """,
+    # When an attempt's first answer was stored: a person has joined a room once they answered, and the room
+    # counts joined, finished and started from one covering index. Every answer stored from now on sets it,
+    # whichever way it comes in.
+    """
+    ALTER TABLE attempts ADD COLUMN first_answer_at TEXT;
+    UPDATE attempts SET first_answer_at = (SELECT MIN(answered_at) FROM answers WHERE attempt_id = attempts.id);
+    CREATE TRIGGER answers_first_answer AFTER INSERT ON answers BEGIN
+        UPDATE attempts SET first_answer_at = NEW.answered_at WHERE id = NEW.attempt_id AND first_answer_at IS NULL;
+    END;
+    CREATE INDEX attempts_room ON attempts (workshop, round, abandoned_at, finished_at, first_answer_at);
     """,
 ]
 # Our mark in the file's header (SQLite's application_id): "misq". A file without it is not ours.
@@ -278,9 +296,8 @@ class SQLiteStore:
             try:
                 current = conn.execute("PRAGMA user_version").fetchone()[0]
                 if current == version:  # another process may have migrated meanwhile
-                    for statement in MIGRATIONS[version].split(";"):
-                        if statement.strip():
-                            conn.execute(statement)
+                    for statement in _statements(MIGRATIONS[version]):
+                        conn.execute(statement)
                     conn.execute(f"PRAGMA user_version = {version + 1}")
                 conn.execute("COMMIT")
             except BaseException:
@@ -497,7 +514,7 @@ class SQLiteStore:
         """Every workshop in this database, most recent first."""
         rows = self._read(
             "SELECT workshop, group_concat(DISTINCT COALESCE(round, 'none')), "
-            "SUM(EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id)), COUNT(finished_at), "
+            "COUNT(first_answer_at), COUNT(finished_at), "
             "MIN(started_at), MAX(COALESCE(finished_at, started_at)) "
             "FROM attempts AS a WHERE workshop IS NOT NULL AND abandoned_at IS NULL GROUP BY workshop "
             "ORDER BY MAX(COALESCE(finished_at, started_at)) DESC"
@@ -589,27 +606,61 @@ class SQLiteStore:
 
         workshop None: every attempt; round None: every round, "none": attempts without a round.
         """
-        sql = (
-            "SELECT a.id, s.statement_id, s.value FROM attempts AS a JOIN answers AS s ON s.attempt_id = a.id "
-            "WHERE a.bank_id = ? AND a.finished_at IS NOT NULL AND a.abandoned_at IS NULL"
+        where, args = _finished(bank_id, workshop, round)
+        rows = self._read(
+            f"SELECT a.id, s.statement_id, s.value FROM attempts AS a JOIN answers AS s ON s.attempt_id = a.id "
+            f"WHERE {where}",
+            args,
         )
-        args: list[object] = [bank_id]
-        if workshop is not None:
-            sql += " AND a.workshop = ?"
-            args.append(workshop)
-        if round == "none":
-            sql += " AND a.round IS NULL"
-        elif round is not None:
-            sql += " AND a.round = ?"
-            args.append(round)
-        return [(int(a), str(sid), None if v is None else int(v)) for a, sid, v in self._read(sql, tuple(args))]
+        return [(int(a), str(sid), None if v is None else int(v)) for a, sid, v in rows]
+
+    def answer_patterns(self, bank: Bank, workshop: str | None = None, round: str | None = None) -> AnswerPatterns:
+        """Per myth, how many people gave each answer pattern: the finished attempts of finished_answers, counted.
+
+        One pass over the answers as they are stored, one row per attempt (its states summed into slots);
+        grouped in the order the attempts come (by the workshop's index: round, then id), SQLite sorts nothing.
+        """
+        from misquiz.core.items import NO_OPINION_STATE
+
+        layout = pattern_layout(bank)
+        where, args = _finished(bank.id, workshop, round)
+        state = f"k.unit * COALESCE(s.value, {NO_OPINION_STATE})"
+        sums = ", ".join(f"SUM({state}) FILTER (WHERE k.slot = {n})" for n in range(layout.slots))
+        try:
+            self._pattern_keys(layout.keys)
+            rows = self.conn.execute(
+                f"SELECT {sums or 'COUNT(*)'} FROM attempts AS a JOIN answers AS s ON s.attempt_id = a.id "
+                f"LEFT JOIN temp.pattern_keys AS k ON k.statement_id = s.statement_id WHERE {where} "
+                f"GROUP BY {'a.round, a.id' if workshop is not None else 'a.id'}",
+                args,
+            ).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
+        return patterns_per_attempt(layout, rows if layout.slots else [()] * len(rows))
+
+    def _pattern_keys(self, keys: list[tuple[str, int, int]]) -> None:
+        """A bank's statements with their slots, in a table of this connection's own (never in the file)."""
+        conn = self.conn
+        conn.execute(
+            "CREATE TEMP TABLE IF NOT EXISTS pattern_keys "
+            "(statement_id TEXT PRIMARY KEY, slot INTEGER NOT NULL, unit INTEGER NOT NULL) WITHOUT ROWID"
+        )
+        conn.execute("BEGIN")
+        try:
+            conn.execute("DELETE FROM temp.pattern_keys")
+            conn.executemany("INSERT INTO temp.pattern_keys VALUES (?, ?, ?)", keys)
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     def room_counts(self, workshop: str) -> RoomCounts:
         """A workshop's people per round and its myth bands per round, counted by two grouped queries."""
         people = self._read(
-            # joined: answered at least one statement; an attempt set aside for a fresh start is not a person
-            "SELECT round, SUM(EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id)), COUNT(finished_at), COUNT(*) "
-            "FROM attempts AS a WHERE workshop = ? AND abandoned_at IS NULL GROUP BY round",
+            # joined: answered at least one statement (first_answer_at is set by the first answer stored);
+            # an attempt set aside for a fresh start is not a person
+            "SELECT round, COUNT(first_answer_at), COUNT(finished_at), COUNT(*) "
+            "FROM attempts WHERE workshop = ? AND abandoned_at IS NULL GROUP BY round",
             (workshop,),
         )
         scores = self._read(
@@ -643,6 +694,33 @@ class SQLiteStore:
             if attempt.result is not None:
                 _write_myth_scores(conn, int(cursor.lastrowid or 0), attempt.result)
             return True
+
+
+def _statements(script: str) -> Iterator[str]:
+    """The statements of a migration one by one (a trigger's body holds semicolons of its own)."""
+    pending = ""
+    for piece in script.split(";"):
+        pending += piece + ";"
+        if sqlite3.complete_statement(pending):
+            if pending.strip(" \n;"):
+                yield pending
+            pending = ""
+
+
+def _finished(bank_id: str, workshop: str | None, round: str | None) -> tuple[str, tuple[object, ...]]:
+    """Which attempts item statistics read: finished on a bank, in a workshop (None: any) and round (None: any,
+    "none": without a round)."""
+    where = "a.bank_id = ? AND a.finished_at IS NOT NULL AND a.abandoned_at IS NULL"
+    args: list[object] = [bank_id]
+    if workshop is not None:
+        where += " AND a.workshop = ?"
+        args.append(workshop)
+    if round == "none":
+        where += " AND a.round IS NULL"
+    elif round is not None:
+        where += " AND a.round = ?"
+        args.append(round)
+    return where, tuple(args)
 
 
 def _write_myth_scores(conn: sqlite3.Connection, attempt_id: int, result: ScoreRecord) -> None:
