@@ -51,7 +51,7 @@ results = st.builds(
 )  # fmt: skip
 values = st.one_of(
     st.none(), numbers, st.text(max_size=40), st.binary(max_size=20), moments, json_texts, results,
-    st.sampled_from(["before", "after", "nl", "fr", "xx", "[bold]", "\x1b[31m", "\u202e"]),
+    st.sampled_from(["before", "after", "nl", "fr", "xx", "[bold]", "\x1b[31m", "\u202e", 1.5, 2.0, 5.0, "3", True]),
 )  # fmt: skip
 
 
@@ -78,7 +78,13 @@ def template(tmp_path_factory) -> Path:
     column=st.sampled_from([("attempts", c) for c in ATTEMPT_COLUMNS] + [("answers", c) for c in ANSWER_COLUMNS]),
     value=values,
     command=st.sampled_from(
-        [["export", "latest"], ["export", "1", "--format", "html"], ["export", "1", "--format", "json"], ["history"]]
+        [
+            ["export", "latest"],
+            ["export", "1", "--format", "html"],
+            ["export", "1", "--format", "json"],
+            ["history"],
+            ["items", "--json", "--min-group", "1"],
+        ]
     ),
 )
 def test_a_hostile_stored_value_never_crashes_a_reader(template, column, value, command):
@@ -87,11 +93,13 @@ def test_a_hostile_stored_value_never_crashes_a_reader(template, column, value, 
         db = Path(tmp) / "case.db"
         db.write_bytes(template.read_bytes())
         with sqlite3.connect(db) as conn:
-            where = "attempt_id = 1 AND rowid = (SELECT MIN(rowid) FROM answers)" if table == "answers" else "id = 1"
+            first = "(SELECT MIN(statement_id) FROM answers WHERE attempt_id = 1)"
+            where = f"attempt_id = 1 AND statement_id = {first}" if table == "answers" else "id = 1"
             try:
-                conn.execute(f"UPDATE {table} SET {name} = ? WHERE {where}", (value,))
-            except sqlite3.Error:
+                changed = conn.execute(f"UPDATE {table} SET {name} = ? WHERE {where}", (value,)).rowcount
+            except sqlite3.IntegrityError:
                 return  # a constraint of the schema refused it: nothing hostile got stored
+            assert changed == 1
         result = CliRunner().invoke(main, [*command, "--db", str(db)])
     assert result.exit_code in (0, 1), (column, value, command, result.output)
     if result.exception is not None:

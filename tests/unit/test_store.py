@@ -440,3 +440,32 @@ def test_joined_means_answered_once_whichever_way_the_answer_came(place: Place):
         "AND EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id)"
     )
     assert exists == [(3,)]
+
+
+def test_a_read_only_command_reads_an_older_database_without_changing_it(tmp_path):
+    """After an upgrade, `history` or `export` read yesterday's database at once; the file is migrated only
+    by a command that writes."""
+    path = tmp_path / "old.db"
+    conn = sqlite3.connect(path)
+    for n in range(SCHEMA_VERSION - 1):
+        conn.executescript(MIGRATIONS[n])
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION - 1}")
+    conn.commit()
+    conn.close()
+    SQLiteStore(path, read_only=True).close()  # nothing in the old file to read: no attempt, no error
+    writer = sqlite3.connect(path)
+    writer.execute(
+        "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, "
+        "started_at, name) VALUES ('u1', 'b', '1', 'h', 'en', 1, '[\"a\"]', '2026-01-01T00:00:00+00:00', 'Ann')"
+    )
+    writer.execute("INSERT INTO answers VALUES (1, 'a', 4, '2026-01-01T00:01:00+00:00')")
+    writer.commit()
+    writer.close()
+    before = path.read_bytes()
+    store = SQLiteStore(path, read_only=True)
+    assert [(r["name"], r["answered"]) for r in store.history()] == [("Ann", 1)]
+    assert store.attempt(1).answers == {"a": 4}
+    store.close()
+    assert path.read_bytes() == before
+    with sqlite3.connect(path) as check:
+        assert check.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION - 1

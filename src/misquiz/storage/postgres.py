@@ -204,7 +204,7 @@ class PostgresStore:
             if version != SCHEMA_VERSION:
                 raise StoreError(
                     f"{self.where}: made by an older misquiz (schema {version}; this one reads {SCHEMA_VERSION}); "
-                    "take the quiz once with this misquiz to bring it up to date"
+                    "a command that writes to it (serve, import, db copy) brings it up to date"
                 )
             self._run("SET default_transaction_read_only = on")
             return

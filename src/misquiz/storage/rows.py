@@ -257,6 +257,8 @@ def patterns_per_attempt(layout: PatternLayout, rows: Sequence[Sequence[int | No
     from misquiz.core.items import AnswerPatterns
 
     columns = list(zip(*rows, strict=True)) if rows else [()] * layout.slots
+    if not all(type(code) is int or code is None for column in columns for code in column):
+        raise StoreError("an answer in the database is not 1-5 or no opinion (damaged); item statistics cannot be told")
     myths: dict[str, dict[Pattern, int]] = {}
     for myth in layout.myths:
         parts = [_part(columns[slot], first, n) for slot, first, n in myth.parts]

@@ -241,13 +241,24 @@ class SQLiteStore:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
             raise StoreError(_explain(where, exc, self.busy_timeout_ms)) from None
-        if version != SCHEMA_VERSION:
+        if version > SCHEMA_VERSION:
             conn.close()
-            newer = "a newer" if version > SCHEMA_VERSION else "an older"
             raise StoreError(
-                f"{where}: made by {newer} misquiz (schema {version}; this one reads {SCHEMA_VERSION}); "
-                "take the quiz once with this misquiz to bring it up to date"
+                f"{where}: made by a newer misquiz (schema {version}; this one reads up to {SCHEMA_VERSION})"
             )
+        if version < SCHEMA_VERSION:
+            # An older database is brought up to date in memory for reading: the file stays as it is
+            # until a command that writes migrates it.
+            memory = sqlite3.connect(":memory:", isolation_level=None, check_same_thread=False)
+            try:
+                conn.backup(memory)
+                self._migrate(memory, version)
+            except sqlite3.DatabaseError as exc:
+                memory.close()
+                raise StoreError(_explain(where, exc, self.busy_timeout_ms)) from None
+            finally:
+                conn.close()
+            return memory
         return conn
 
     def _open(self) -> sqlite3.Connection:
