@@ -24,6 +24,7 @@ from misquiz.storage.recording import StoreRecorder
 from misquiz.web.projector import Projector
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+MAX_REMEMBERED = 10_000  # form tokens kept computed (about 2 MB at most); past this, the cache starts over
 ACTIVE_SECONDS = 15 * 60  # someone who has not been seen for this long is no longer counted as mid-quiz
 
 
@@ -93,6 +94,7 @@ class Workshop:
     def __init__(self, bank: Bank, store: Store, config: WorkshopConfig) -> None:
         self.bank, self.store, self.config = bank, store, config
         self.secret = store.server_secret()
+        self.csrf_tokens: dict[str, str] = {}  # participant token -> form token, computed once
         self.participants: dict[str, Participant] = {}
         self.joined, self.finished = self._counted()
         self.refused = 0
@@ -112,7 +114,13 @@ class Workshop:
 
     def csrf(self, token: str) -> str:
         """The form token bound to a participant: valid for as long as their cookie, across restarts."""
-        return hmac.new(self.secret, b"csrf:" + token.encode(), hashlib.sha256).hexdigest()[:40]
+        known = self.csrf_tokens.get(token)
+        if known is None:
+            known = hmac.new(self.secret, b"csrf:" + token.encode(), hashlib.sha256).hexdigest()[:40]
+            if len(self.csrf_tokens) >= MAX_REMEMBERED:  # computed again when needed, never grown without end
+                self.csrf_tokens.clear()
+            self.csrf_tokens[token] = known
+        return known
 
     def csrf_ok(self, token: str | None, given: object) -> bool:
         return (  # as bytes: compare_digest refuses str with non-ASCII characters
