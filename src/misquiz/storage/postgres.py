@@ -307,6 +307,21 @@ class PostgresStore:
             (attempt_id, statement_id, value, self._now()),
         )
 
+    def save_answers(self, answers: list[tuple[int, str, int | None]]) -> None:
+        """Several answers (attempt, statement, value) in one transaction, sent together: all stored, or none."""
+        now = self._now()
+
+        def work(conn: Any) -> None:
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (%s, %s, %s, %s) "
+                    "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
+                    "answered_at = excluded.answered_at",
+                    [(attempt_id, statement_id, value, now) for attempt_id, statement_id, value in answers],
+                )
+
+        self._write(work)
+
     def set_language(self, attempt_id: int, language: str) -> None:
         self._run("UPDATE attempts SET language = %s WHERE id = %s", (language, attempt_id))
 

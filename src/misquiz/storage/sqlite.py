@@ -316,6 +316,17 @@ class SQLiteStore:
                 (attempt_id, statement_id, value, self._now()),
             )
 
+    def save_answers(self, answers: list[tuple[int, str, int | None]]) -> None:
+        """Several answers (attempt, statement, value) in one transaction: all stored, or none."""
+        now = self._now()
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
+                "answered_at = excluded.answered_at",
+                [(attempt_id, statement_id, value, now) for attempt_id, statement_id, value in answers],
+            )
+
     def set_language(self, attempt_id: int, language: str) -> None:
         with self._write() as conn:
             conn.execute("UPDATE attempts SET language = ? WHERE id = ?", (language, attempt_id))

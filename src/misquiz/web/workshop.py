@@ -8,6 +8,7 @@ connections.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
@@ -17,9 +18,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from misquiz.core.model import Bank
-from misquiz.core.quiz import QuizOptions, QuizSession
+from misquiz.core.quiz import NO_OPINION, QuizOptions, QuizSession
 from misquiz.core.room import MIN_GROUP
-from misquiz.storage.protocol import Store
+from misquiz.storage.protocol import Store, StoreError
 from misquiz.storage.recording import StoreRecorder
 from misquiz.web.projector import Projector
 
@@ -75,6 +76,71 @@ class RateLimit:
         return True
 
 
+class GroupCommit:
+    """Answers that arrive together are stored together: one transaction for all of them.
+
+    Each answer's request waits until the transaction that holds it is committed, so every
+    answer is committed before the page that follows it is sent, as with one commit per answer;
+    a busy server only commits less often. The batch is written at the loop's next turn, after
+    every request that arrived in the same turn has added its answer. If the batch fails, each
+    answer in it is tried on its own, so only the answers that cannot be stored are refused.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.waiting: list[tuple[tuple[int, str, int | None], asyncio.Future[None]]] = []
+        self.commits = 0  # transactions, for the tests and the curious
+
+    def save(self, attempt_id: int, statement_id: str, value: int | None) -> asyncio.Future[None]:
+        """Done when this answer is committed; raises StoreError if it could not be."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        if not self.waiting:
+            loop.call_soon(self._commit)
+        self.waiting.append(((attempt_id, statement_id, value), done))
+        return done
+
+    def _commit(self) -> None:
+        batch, self.waiting = self.waiting, []
+        answers = [answer for answer, _ in batch]
+        outcomes: list[StoreError | None] = [None] * len(batch)
+        try:
+            self.commits += 1
+            if len(answers) == 1:
+                self.store.save_answer(*answers[0])
+            else:
+                self.store.save_answers(answers)
+        except StoreError as failed:
+            outcomes = [failed] if len(answers) == 1 else [self._alone(answer) for answer in answers]
+        for (_, done), outcome in zip(batch, outcomes, strict=True):
+            if done.done():  # the request is gone (cancelled); its answer is stored all the same
+                continue
+            if outcome is None:
+                done.set_result(None)
+            else:
+                done.set_exception(outcome)
+
+    def _alone(self, answer: tuple[int, str, int | None]) -> StoreError | None:
+        try:
+            self.commits += 1
+            self.store.save_answer(*answer)
+        except StoreError as failed:
+            return failed
+        return None
+
+
+class ParticipantRecorder(StoreRecorder):
+    """A participant's recorder: writes as StoreRecorder does, but not an answer the workshop already committed."""
+
+    def __init__(self, store: Store, on_error: Callable[[str], None]) -> None:
+        super().__init__(store, on_error)
+        self.stored: tuple[int | None, str, int | None] | None = None
+
+    def answered(self, session: QuizSession, statement_id: str) -> None:
+        if self.stored != (session.attempt_id, statement_id, session.answers[statement_id]):
+            super().answered(session, statement_id)
+
+
 @dataclass
 class Participant:
     session: QuizSession
@@ -103,6 +169,7 @@ class Workshop:
         self.statement_ids = frozenset(s.id for s in bank.statements)
         self.crowded: Callable[[], bool] = lambda: False  # the server says when descriptors run short
         self.projector = Projector(bank, store, config.workshop, config.round, config.min_group)
+        self.commits = GroupCommit(store)
 
     def _counted(self) -> tuple[int, int]:
         for people in self.store.room_counts(self.config.workshop).people:
@@ -151,7 +218,7 @@ class Workshop:
             if attempt is None:
                 return None
             found = Participant(QuizSession.start(self.bank, self._options(token, attempt.language)))
-            found.session.recorder = StoreRecorder(self.store, found.errors.append)
+            found.session.recorder = ParticipantRecorder(self.store, found.errors.append)
             found.session.resume(attempt)
             self.participants[token] = found
         found.seen = time.monotonic()
@@ -167,7 +234,7 @@ class Workshop:
             raise RoomIsFull
         session = QuizSession.start(self.bank, self._options(token, lang))
         joining = Participant(session)
-        session.recorder = StoreRecorder(self.store, joining.errors.append)
+        session.recorder = ParticipantRecorder(self.store, joining.errors.append)
         session.begin(name)
         if session.attempt_id is None:
             raise NotSaved(joining.errors[-1] if joining.errors else "")
@@ -175,18 +242,37 @@ class Workshop:
         self.joined += 1
         return joining
 
-    def answer(self, participant: Participant, position: int, value: int) -> None:
-        """Answer the statement at this position (already checked); the same answer twice changes nothing."""
+    async def answer(self, participant: Participant, position: int, value: int) -> None:
+        """Answer the statement at this position (already checked); the same answer twice changes nothing.
+
+        The answer is committed (with whatever others arrive at the same time) before the session
+        takes it, so no page shows it as given until it is stored; then the session moves on, and
+        on the last statement its result is stored.
+        """
         session = participant.session
-        was_finished = session.finished
         session.position = position
         if session.current_answer == value:
             session.forward()
             return
+        statement_id = session.order[position]
+        stored = None if value == NO_OPINION else value
+        recorder = session.recorder
+        if session.attempt_id is not None and isinstance(recorder, ParticipantRecorder):
+            try:
+                await self.commits.save(session.attempt_id, statement_id, stored)
+            except StoreError as exc:
+                raise NotSaved(str(exc)) from None
+            recorder.stored = (session.attempt_id, statement_id, stored)
+        was_finished = session.finished
         del participant.errors[:]
-        session.answer(value)
+        session.position = position  # another request of this participant may have moved it meanwhile
+        try:
+            session.answer(value)
+        finally:
+            if isinstance(recorder, ParticipantRecorder):
+                recorder.stored = None
         if participant.errors:
-            session.answers.pop(session.order[position], None)  # never shown as given when it was not stored
+            session.answers.pop(statement_id, None)  # never shown as given when it was not stored
             session.position = position
             raise NotSaved(participant.errors[-1])
         if session.finished and not was_finished:

@@ -6,7 +6,7 @@ from aiohttp import web
 
 from misquiz.core.model import Bank
 from misquiz.core.quiz import NO_OPINION
-from misquiz.web.pages import error_page, participant_of, render, see_other, workshop_of
+from misquiz.web.pages import error_page, participant_of, redirect, render, see_other, workshop_of
 from misquiz.web.views.welcome import where
 from misquiz.web.workshop import NotSaved
 
@@ -79,9 +79,9 @@ async def answer(request: web.Request) -> web.StreamResponse:
     if not workshop.answers.allow(token):
         return error_page(request, 429, "web_slow_down")
     try:
-        workshop.answer(participant, position, int(value))
+        await workshop.answer(participant, position, int(value))
     except NotSaved:
         return error_page(request, 503, "web_not_saved")
     if session.finished:
-        raise see_other("/results")
-    raise see_other(f"/quiz/{min(position + 2, session.total)}")
+        return redirect("/results")
+    return redirect(f"/quiz/{min(position + 2, session.total)}")

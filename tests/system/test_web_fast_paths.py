@@ -1,4 +1,6 @@
-"""A statement page joined from its stencil is, byte for byte, the page its template renders."""
+"""The busy paths give what the general ones give: a statement page joined from its stencil is, byte
+for byte, the page its template renders; the participant's cookie read at a glance is the one
+aiohttp's full cookie parser finds."""
 
 from __future__ import annotations
 
@@ -6,12 +8,14 @@ import itertools
 
 import pytest
 from aiohttp.test_utils import make_mocked_request
+from hypothesis import given
+from hypothesis import strategies as st
 
 from misquiz.storage.sqlite import SQLiteStore
 from misquiz.web.app import build_app
-from misquiz.web.pages import STENCILS, Stencil, render
+from misquiz.web.pages import COOKIE, STENCILS, Stencil, render, token_of
 from misquiz.web.views.statement import VARY, options_of
-from misquiz.web.workshop import WorkshopConfig
+from misquiz.web.workshop import WorkshopConfig, valid_token
 
 TOKEN = "A" * 32
 
@@ -61,3 +65,22 @@ def test_every_shape_of_a_statement_page_is_the_page_rendered_in_full(bank, tmp_
         assert len(app[STENCILS]) == len(bank.languages) * 7 * 2 * 2
     finally:
         store.close()
+
+
+ALPHABET = "abcXYZ019_-"
+TOKENS = st.one_of(st.text(ALPHABET, min_size=32, max_size=32), st.text(ALPHABET, min_size=30, max_size=34))
+NAMES = st.sampled_from([COOKIE, COOKIE, "x" + COOKIE, COOKIE + "x", "other"])
+VALUES = st.one_of(
+    TOKENS,
+    TOKENS.map(lambda v: f'"{v}"'),  # quoted
+    TOKENS.map(lambda v: f'"a;{COOKIE}={v};b"'),  # our cookie inside another's quoted value
+    st.text(alphabet='ab=;" \t', max_size=6),
+)
+SEPARATORS = st.sampled_from([";", "; ", ";  ", " ;", ";\t"])
+
+
+@given(st.lists(st.tuples(NAMES, VALUES), max_size=4), SEPARATORS, st.sampled_from(["", " ", "\t"]))
+def test_the_token_read_at_a_glance_is_the_one_the_cookie_parser_finds(cookies, separator, space):
+    header = separator.join(f"{name}={space}{value}{space}" for name, value in cookies)
+    request = make_mocked_request("GET", "/", headers={"Cookie": header})
+    assert token_of(request) == valid_token(request.cookies.get(COOKIE))
