@@ -322,6 +322,30 @@ class PostgresStore:
 
         self._write(work)
 
+    def participant_state(
+        self, attempt_id: int, bank_hash: str, workshop: str, round: str | None, person: str
+    ) -> tuple[str, dict[str, int | None]] | None:
+        """What participant_attempt would find, in one statement, when a server already holds the attempt.
+
+        The attempt's language and answers while it is still this person's current attempt in this
+        workshop, round and bank (not set aside, none newer); else None. A server that shares the
+        database checks its copy of a participant with this on each request.
+        """
+        rows = self._read(
+            "SELECT a.language, s.statement_id, s.value FROM attempts AS a "
+            "LEFT JOIN answers AS s ON s.attempt_id = a.id "
+            "WHERE a.id = %s AND a.person = %s AND a.workshop = %s AND a.round IS NOT DISTINCT FROM %s "
+            "AND a.bank_hash = %s "
+            "AND a.abandoned_at IS NULL AND NOT EXISTS (SELECT 1 FROM attempts AS b WHERE b.person = a.person "
+            "AND b.workshop = a.workshop AND b.round IS NOT DISTINCT FROM a.round AND b.bank_hash = a.bank_hash "
+            "AND b.abandoned_at IS NULL "
+            "AND (b.started_at > a.started_at OR (b.started_at = a.started_at AND b.id > a.id)))",
+            (attempt_id, person, workshop, round, bank_hash),
+        )
+        if not rows:
+            return None
+        return str(rows[0][0]), {sid: value for _, sid, value in rows if sid is not None}
+
     def set_language(self, attempt_id: int, language: str) -> None:
         self._run("UPDATE attempts SET language = %s WHERE id = %s", (language, attempt_id))
 

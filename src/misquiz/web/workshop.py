@@ -205,11 +205,11 @@ class Workshop:
         found = self.participants.get(token)
         if found is not None and self.store.shared:
             # another server may have taken this participant's last answers: go on from the database's
-            attempt = self.store.participant_attempt(
-                self.bank.content_hash, self.config.workshop, self.config.round, token
+            session, attempt_id = found.session, found.session.attempt_id
+            state = attempt_id and self.store.participant_state(
+                attempt_id, self.bank.content_hash, self.config.workshop, self.config.round, token
             )
-            session = found.session
-            if attempt is None or attempt.answers != session.answers or attempt.language != session.lang:
+            if state != (session.lang, session.answers):  # changed elsewhere, or no longer theirs: read it again
                 found = None
         if found is None:
             attempt = self.store.participant_attempt(
