@@ -1,4 +1,5 @@
-"""Answers that arrive together are committed together, and each waits for its commit."""
+"""Answers that arrive together are committed together, and each waits for its commit; on a shared
+database, the checks of the participants of one moment are one statement."""
 
 from __future__ import annotations
 
@@ -14,14 +15,15 @@ from misquiz.storage import StoreError
 from misquiz.storage.sqlite import SQLiteStore
 from misquiz.web.app import build_app
 from misquiz.web.pages import WORKSHOP
-from misquiz.web.workshop import GroupCommit, WorkshopConfig
+from misquiz.web.workshop import GroupCommit, GroupRead, WorkshopConfig
 from support.serving import Visitor
 
 CONFIG = WorkshopConfig("ws", "before")
 
 
-def make(store) -> int:
-    return store.start_attempt(bank_id="b", bank_version="1", bank_hash="h", language="en", seed=1, order=["a"])
+def make(store, **extra) -> int:
+    fields = dict(bank_id="b", bank_version="1", bank_hash="h", language="en", seed=1, order=["a"])
+    return store.start_attempt(**(fields | extra))
 
 
 async def test_answers_given_in_the_same_turn_share_one_commit_and_each_waits_for_it(tmp_path):
@@ -85,4 +87,29 @@ async def test_a_crowd_answering_at_once_has_every_answer_stored_and_shown_as_sa
         for client in clients:
             await client.close()
         await server.close()
+        store.close()
+
+
+async def test_the_checks_of_one_moment_are_one_statement_and_each_gets_its_own_answer(tmp_path, monkeypatch):
+    store = SQLiteStore(tmp_path / "g.db")
+    try:
+        people = ["p" * 32, "q" * 32, "r" * 32]
+        attempts = [make(store, workshop="ws", round="before", person=person) for person in people]
+        store.save_answer(attempts[1], "a", 2)
+        reads = GroupRead(store, "h", "ws", "before")
+        asked = [reads.state(attempt, person) for attempt, person in zip(attempts, people, strict=True)]
+        asked.append(reads.state(attempts[0], "x" * 32))  # not this person's attempt
+        assert await asyncio.gather(*asked) == [("en", {}), ("en", {"a": 2}), ("en", {}), None]
+        assert reads.reads == 1
+
+        def broken(*args):
+            raise StoreError("the server went away")
+
+        monkeypatch.setattr(store, "participant_states", broken)
+        outcomes = await asyncio.gather(
+            reads.state(attempts[0], people[0]), reads.state(attempts[1], people[1]), return_exceptions=True
+        )
+        assert all(isinstance(outcome, StoreError) for outcome in outcomes)
+        assert reads.reads == 2
+    finally:
         store.close()

@@ -43,18 +43,26 @@ def participant(store, person="p" * 32, round="before", **extra) -> int:
     return make(store, workshop="ws", round=round, person=person, **extra)
 
 
+def state(store, attempt, person="p" * 32, round="before", bank_hash="h"):
+    return store.participant_states([(attempt, person)], bank_hash, "ws", round).get((attempt, person))
+
+
 def test_the_state_of_a_participant_is_what_participant_attempt_finds(place: Place):
     store = place.open()
     try:
         attempt = participant(store)
-        assert store.participant_state(attempt, "h", "ws", "before", "p" * 32) == ("en", {})
+        assert state(store, attempt) == ("en", {})
         store.save_answers([(attempt, "a", 4), (attempt, "b", None)])
         store.set_language(attempt, "nl")
         found = store.participant_attempt("h", "ws", "before", "p" * 32)
-        state = store.participant_state(attempt, "h", "ws", "before", "p" * 32)
-        assert state == (found.language, found.answers) == ("nl", {"a": 4, "b": None})
-        other = participant(store, person="q" * 32, round=None)
-        assert store.participant_state(other, "h", "ws", None, "q" * 32) == ("en", {})
+        assert state(store, attempt) == (found.language, found.answers) == ("nl", {"a": 4, "b": None})
+        other = participant(store, person="q" * 32)
+        store.save_answer(other, "b", 1)
+        both = store.participant_states([(attempt, "p" * 32), (other, "q" * 32)], "h", "ws", "before")
+        assert both == {(attempt, "p" * 32): ("nl", {"a": 4, "b": None}), (other, "q" * 32): ("en", {"b": 1})}
+        no_round = participant(store, person="r" * 32, round=None)
+        assert state(store, no_round, "r" * 32, round=None) == ("en", {})
+        assert store.participant_states([], "h", "ws", None) == {}
     finally:
         store.close()
 
@@ -62,21 +70,20 @@ def test_the_state_of_a_participant_is_what_participant_attempt_finds(place: Pla
 def test_an_attempt_that_is_no_longer_the_participants_has_no_state(place: Place):
     store = place.open()
     try:
-        me = "p" * 32
         attempt = participant(store)
-        assert store.participant_state(attempt, "h", "ws", "before", "q" * 32) is None  # another person's
-        assert store.participant_state(attempt, "other-bank", "ws", "before", me) is None
-        assert store.participant_state(attempt, "h", "ws", "after", me) is None
+        assert state(store, attempt, person="q" * 32) is None  # another person's
+        assert state(store, attempt, bank_hash="other-bank") is None
+        assert state(store, attempt, round="after") is None
         store.retag("ws", "before", "after")
-        assert store.participant_state(attempt, "h", "ws", "before", me) is None  # moved to another round
-        assert store.participant_state(attempt, "h", "ws", "after", me) == ("en", {})
+        assert state(store, attempt) is None  # moved to another round
+        assert state(store, attempt, round="after") == ("en", {})
         newer = participant(store, round="after", started_at="2999-01-01T00:00:00+00:00")
-        assert store.participant_state(attempt, "h", "ws", "after", me) is None  # a newer one is theirs now
-        assert store.participant_state(newer, "h", "ws", "after", me) == ("en", {})
+        assert state(store, attempt, round="after") is None  # a newer one is theirs now
+        assert state(store, newer, round="after") == ("en", {})
         store.abandon_attempt(newer)
-        assert store.participant_state(newer, "h", "ws", "after", me) is None  # set aside
-        assert store.participant_state(attempt, "h", "ws", "after", me) == ("en", {})
+        assert state(store, newer, round="after") is None  # set aside
+        assert state(store, attempt, round="after") == ("en", {})
         store.delete_workshop("ws")
-        assert store.participant_state(attempt, "h", "ws", "after", me) is None
+        assert state(store, attempt, round="after") is None
     finally:
         store.close()

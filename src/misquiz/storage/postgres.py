@@ -322,29 +322,33 @@ class PostgresStore:
 
         self._write(work)
 
-    def participant_state(
-        self, attempt_id: int, bank_hash: str, workshop: str, round: str | None, person: str
-    ) -> tuple[str, dict[str, int | None]] | None:
-        """What participant_attempt would find, in one statement, when a server already holds the attempt.
+    def participant_states(
+        self, held: list[tuple[int, str]], bank_hash: str, workshop: str, round: str | None
+    ) -> dict[tuple[int, str], tuple[str, dict[str, int | None]]]:
+        """What participant_attempt would find of attempts a server already holds, in one statement.
 
-        The attempt's language and answers while it is still this person's current attempt in this
-        workshop, round and bank (not set aside, none newer); else None. A server that shares the
-        database checks its copy of a participant with this on each request.
+        For each (attempt, person) that is still that person's current attempt in this workshop,
+        round and bank (not set aside, none newer): its language and answers. A
+        server that shares the database checks its copies of participants with this, for all the
+        requests of one moment at once.
         """
         rows = self._read(
-            "SELECT a.language, s.statement_id, s.value FROM attempts AS a "
+            "SELECT a.id, a.person, a.language, s.statement_id, s.value FROM attempts AS a "
             "LEFT JOIN answers AS s ON s.attempt_id = a.id "
-            "WHERE a.id = %s AND a.person = %s AND a.workshop = %s AND a.round IS NOT DISTINCT FROM %s "
-            "AND a.bank_hash = %s "
+            "WHERE (a.id, a.person) IN (SELECT * FROM unnest(%s::bigint[], %s::text[])) "
+            "AND a.workshop = %s AND a.round IS NOT DISTINCT FROM %s AND a.bank_hash = %s "
             "AND a.abandoned_at IS NULL AND NOT EXISTS (SELECT 1 FROM attempts AS b WHERE b.person = a.person "
             "AND b.workshop = a.workshop AND b.round IS NOT DISTINCT FROM a.round AND b.bank_hash = a.bank_hash "
             "AND b.abandoned_at IS NULL "
             "AND (b.started_at > a.started_at OR (b.started_at = a.started_at AND b.id > a.id)))",
-            (attempt_id, person, workshop, round, bank_hash),
+            ([attempt for attempt, _ in held], [person for _, person in held], workshop, round, bank_hash),
         )
-        if not rows:
-            return None
-        return str(rows[0][0]), {sid: value for _, sid, value in rows if sid is not None}
+        states: dict[tuple[int, str], tuple[str, dict[str, int | None]]] = {}
+        for attempt_id, person, language, statement_id, value in rows:  # a row per answer; statement None: none yet
+            answers = states.setdefault((int(attempt_id), str(person)), (str(language), {}))[1]
+            if statement_id is not None:
+                answers[statement_id] = value
+        return states
 
     def set_language(self, attempt_id: int, language: str) -> None:
         self._run("UPDATE attempts SET language = %s WHERE id = %s", (language, attempt_id))

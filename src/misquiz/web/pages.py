@@ -38,9 +38,9 @@ def token_of(request: web.Request) -> str | None:
     return valid_token(request.cookies.get(COOKIE))  # the last of several, a quoted one, or none
 
 
-def participant_of(request: web.Request) -> tuple[str | None, Participant | None]:
+async def participant_of(request: web.Request) -> tuple[str | None, Participant | None]:
     token = token_of(request)
-    return token, workshop_of(request).participant(token)
+    return token, await workshop_of(request).find(token)
 
 
 def accepted_language(request: web.Request) -> str | None:

@@ -129,6 +129,47 @@ class GroupCommit:
         return None
 
 
+AttemptState = tuple[str, dict[str, int | None]]  # an attempt's language and answers
+
+
+class GroupRead:
+    """On a shared database, the checks of one moment in one statement.
+
+    Each request of a participant this server holds asks whether its copy is still current
+    (another server may have taken answers meanwhile); all that ask in the same turn of the
+    event loop are answered by one participant_states statement, at the loop's next turn.
+    """
+
+    def __init__(self, store: Store, bank_hash: str, workshop: str, round: str | None) -> None:
+        self.store, self.bank_hash, self.workshop, self.round = store, bank_hash, workshop, round
+        self.waiting: list[tuple[tuple[int, str], asyncio.Future[AttemptState | None]]] = []
+        self.reads = 0  # statements, for the tests and the curious
+
+    def state(self, attempt_id: int, person: str) -> asyncio.Future[AttemptState | None]:
+        """Done with the attempt's language and answers, or None if it is no longer this person's."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[AttemptState | None] = loop.create_future()
+        if not self.waiting:
+            loop.call_soon(self._read)
+        self.waiting.append(((attempt_id, person), done))
+        return done
+
+    def _read(self) -> None:
+        batch, self.waiting = self.waiting, []
+        try:
+            self.reads += 1
+            held = list(dict.fromkeys(key for key, _ in batch))
+            states = self.store.participant_states(held, self.bank_hash, self.workshop, self.round)
+        except Exception as failed:  # each request fails as it would have on its own (a page, never a traceback)
+            for _, done in batch:
+                if not done.done():
+                    done.set_exception(failed)
+            return
+        for key, done in batch:
+            if not done.done():
+                done.set_result(states.get(key))
+
+
 class ParticipantRecorder(StoreRecorder):
     """A participant's recorder: writes as StoreRecorder does, but not an answer the workshop already committed."""
 
@@ -170,6 +211,7 @@ class Workshop:
         self.crowded: Callable[[], bool] = lambda: False  # the server says when descriptors run short
         self.projector = Projector(bank, store, config.workshop, config.round, config.min_group)
         self.commits = GroupCommit(store)
+        self.reads = GroupRead(store, bank.content_hash, config.workshop, config.round)
 
     def _counted(self) -> tuple[int, int]:
         for people in self.store.room_counts(self.config.workshop).people:
@@ -202,27 +244,45 @@ class Workshop:
         """This token's participant in this round, from the cache or the store; None if they never started."""
         if token is None:
             return None
-        found = self.participants.get(token)
-        if found is not None and self.store.shared:
+        held = self.participants.get(token)
+        if held is not None and self.store.shared:
             # another server may have taken this participant's last answers: go on from the database's
-            session, attempt_id = found.session, found.session.attempt_id
-            state = attempt_id and self.store.participant_state(
-                attempt_id, self.bank.content_hash, self.config.workshop, self.config.round, token
+            attempt_id = held.session.attempt_id
+            states = self.store.participant_states(
+                [(attempt_id or 0, token)], self.bank.content_hash, self.config.workshop, self.config.round
             )
-            if state != (session.lang, session.answers):  # changed elsewhere, or no longer theirs: read it again
-                found = None
-        if found is None:
+            held = self._if_current(held, states.get((attempt_id or 0, token)))
+        return self._found(token, held)
+
+    async def find(self, token: str | None) -> Participant | None:
+        """participant(), for a request: on a shared database its check joins the others of the moment (GroupRead)."""
+        if token is None:
+            return None
+        held = self.participants.get(token)
+        if held is not None and self.store.shared:
+            attempt_id = held.session.attempt_id
+            held = self._if_current(held, await self.reads.state(attempt_id or 0, token))
+        return self._found(token, held)
+
+    @staticmethod
+    def _if_current(held: Participant, state: AttemptState | None) -> Participant | None:
+        """The participant held here if the database says the same of them; None (read them again) if not."""
+        session = held.session
+        return held if state == (session.lang, session.answers) else None
+
+    def _found(self, token: str, held: Participant | None) -> Participant | None:
+        if held is None:
             attempt = self.store.participant_attempt(
                 self.bank.content_hash, self.config.workshop, self.config.round, token
             )
             if attempt is None:
                 return None
-            found = Participant(QuizSession.start(self.bank, self._options(token, attempt.language)))
-            found.session.recorder = ParticipantRecorder(self.store, found.errors.append)
-            found.session.resume(attempt)
-            self.participants[token] = found
-        found.seen = time.monotonic()
-        return found
+            held = Participant(QuizSession.start(self.bank, self._options(token, attempt.language)))
+            held.session.recorder = ParticipantRecorder(self.store, held.errors.append)
+            held.session.resume(attempt)
+            self.participants[token] = held
+        held.seen = time.monotonic()
+        return held
 
     def join(self, token: str, lang: str, name: str) -> Participant:
         """Start this token's attempt; raises RoomIsFull or NotSaved."""

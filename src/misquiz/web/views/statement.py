@@ -29,7 +29,7 @@ def position_of(request: web.Request, total: int) -> int | None:
 
 
 async def show(request: web.Request) -> web.StreamResponse:
-    token, participant = participant_of(request)
+    token, participant = await participant_of(request)
     if participant is None:
         raise see_other("/")
     session = participant.session
@@ -58,7 +58,7 @@ async def show(request: web.Request) -> web.StreamResponse:
 
 async def answer(request: web.Request) -> web.StreamResponse:
     workshop = workshop_of(request)
-    token, participant = participant_of(request)
+    token, participant = await participant_of(request)
     form = await request.post()
     if not workshop.csrf_ok(token, form.get("csrf")):
         return error_page(request, 403, "web_stale")
