@@ -34,7 +34,7 @@ def test_a_template_that_changes_a_varying_value_gets_no_stencil():
         Stencil("<p>\x00text</p>", {"text"})  # |truncate, say
 
 
-def test_every_shape_of_a_statement_page_is_the_page_rendered_in_full(bank, tmp_path):
+def test_every_shape_of_a_statement_page_and_the_welcome_is_the_page_rendered_in_full(bank, tmp_path):
     store = SQLiteStore(tmp_path / "s.db")
     app = build_app(bank, store, WorkshopConfig("ws", "before"))
     try:
@@ -63,6 +63,13 @@ def test_every_shape_of_a_statement_page_is_the_page_rendered_in_full(bank, tmp_
                 assert joined.charset == full.charset == "utf-8"
         assert all(stencil is not None for stencil in app[STENCILS].values())
         assert len(app[STENCILS]) == len(bank.languages) * 7 * 2 * 2
+        for lang, round in itertools.product(bank.languages, [None, "after"]):
+            context = {"intro": bank.intro[lang], "minutes": bank.minutes, "count": 36, "round": round}
+            request = make_mocked_request("GET", "/", app=app)
+            joined = render(request, "welcome.html", lang, context, token=TOKEN, vary=())
+            full = render(request, "welcome.html", lang, context, token=TOKEN)
+            assert joined.body == full.body and joined.content_type == full.content_type
+        assert all(stencil is not None for stencil in app[STENCILS].values())
     finally:
         store.close()
 

@@ -86,16 +86,17 @@ def render(
     *,
     status: int = 200,
     token: str | None = None,
-    vary: Collection[str] = (),
+    vary: Collection[str] | None = None,
 ) -> web.Response:
     """The page from its template; `vary` names the values that change from request to request.
 
-    With `vary`, the template is rendered once for each shape of the page (every other value,
-    which must be hashable) with a marker in place of each varying value, the form token and the
-    path; each request then only joins the pieces with its own escaped values (see Stencil).
+    With `vary` (even empty), the template is rendered once for each shape of the page (every
+    other value, which must be hashable) with a marker in place of each varying value, the form
+    token and the path; each request then only joins the pieces with its own escaped values
+    (see Stencil).
     """
     context = context or {}
-    if vary and token:
+    if vary is not None and token:
         stencil = stencil_for(request, template, lang, context, vary)
         if stencil is not None:
             values = {name: context[name] for name in vary if context[name] is not None}

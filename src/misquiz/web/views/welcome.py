@@ -33,7 +33,7 @@ async def show(request: web.Request) -> web.StreamResponse:
             "count": len(bank.statements),
             "round": workshop.config.round,
         }
-        response = render(request, "welcome.html", lang, context, token=token)
+        response = render(request, "welcome.html", lang, context, token=token, vary=())  # only the form token varies
     if fresh or request.cookies.get("misquiz") != token:
         give_token(response, request, token)
     return response
