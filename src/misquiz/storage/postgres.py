@@ -333,10 +333,11 @@ class PostgresStore:
         requests of one moment at once.
         """
         rows = self._read(
-            "SELECT a.id, a.person, a.language, s.statement_id, s.value FROM attempts AS a "
+            # joined to the pairs (not `IN` them), so that each attempt is found by its key, never by a scan
+            "SELECT a.id, a.person, a.language, s.statement_id, s.value FROM unnest(%s::bigint[], %s::text[]) "
+            "AS w(id, person) JOIN attempts AS a ON a.id = w.id AND a.person = w.person "
             "LEFT JOIN answers AS s ON s.attempt_id = a.id "
-            "WHERE (a.id, a.person) IN (SELECT * FROM unnest(%s::bigint[], %s::text[])) "
-            "AND a.workshop = %s AND a.round IS NOT DISTINCT FROM %s AND a.bank_hash = %s "
+            "WHERE a.workshop = %s AND a.round IS NOT DISTINCT FROM %s AND a.bank_hash = %s "
             "AND a.abandoned_at IS NULL AND NOT EXISTS (SELECT 1 FROM attempts AS b WHERE b.person = a.person "
             "AND b.workshop = a.workshop AND b.round IS NOT DISTINCT FROM a.round AND b.bank_hash = a.bank_hash "
             "AND b.abandoned_at IS NULL "
