@@ -25,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_web import STATEMENTS, children_cpu, cpu_seconds, crowds, waited_for_cpu
+from bench_web import STATEMENTS, children_cpu, cpu_seconds, crowds, lag_text, waited_for_cpu
 
 from support.postgres import PostgresServer, binaries
 from support.serving import free_port, start_server
@@ -96,7 +96,7 @@ def main() -> None:
             cpu_before = [cpu_seconds(s.pid) for s in servers]
             waited_before = [waited_for_cpu(s.pid) for s in servers]
             pg_before, client_before = postgres_cpu(pg), children_cpu()
-            latencies, finished, took = crowds([f"http://127.0.0.1:{p}" for p in ports], count, processes)
+            latencies, finished, took, lags = crowds([f"http://127.0.0.1:{p}" for p in ports], count, processes)
             cpu = [cpu_seconds(s.pid) - b for s, b in zip(servers, cpu_before, strict=True)]
             waited = [waited_for_cpu(s.pid) - b for s, b in zip(servers, waited_before, strict=True)]
             pg_cpu, client_cpu = postgres_cpu(pg) - pg_before, children_cpu() - client_before
@@ -143,6 +143,7 @@ def main() -> None:
         f"p95 {p95 * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms "
         "(target p95 <= 100 ms)"
     )
+    print(lag_text(lags))
     print(
         f"`misquiz room --json` over {room_attempts:,} attempts: {room_s:.3f} s (process, median of 5)  (target <= 1 s)"
     )

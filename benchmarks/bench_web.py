@@ -87,26 +87,40 @@ async def participant(n: int, base: str, latencies: list[float], rng: random.Ran
         return person.url.endswith("/results")
 
 
-async def crowd(bases: list[str], count: int, first: int = 0) -> tuple[list[float], int, float]:
+async def lag_monitor(lags: list[float], done: asyncio.Event) -> None:
+    """How late a 10 ms sleep wakes in this client's event loop: its own queueing, inside every latency it measures."""
+    while not done.is_set():
+        began = time.perf_counter()
+        await asyncio.sleep(0.01)
+        lags.append(time.perf_counter() - began - 0.01)
+
+
+async def crowd(bases: list[str], count: int, first: int = 0) -> tuple[list[float], int, float, list[float]]:
     """Participants first .. first + count - 1; participant n goes to bases[n % len(bases)]."""
     latencies: list[float] = []
+    lags: list[float] = []
+    done_event = asyncio.Event()
+    monitor = asyncio.create_task(lag_monitor(lags, done_event))
     began = time.perf_counter()
     done = await asyncio.gather(
         *(participant(n, bases[n % len(bases)], latencies, random.Random(n)) for n in range(first, first + count)),
         return_exceptions=True,
     )
+    took = time.perf_counter() - began
+    done_event.set()
+    await monitor
     failures = [d for d in done if d is not True]
     for failure in failures[:3]:
         print("failed:", repr(failure), file=sys.stderr)
-    return latencies, count - len(failures), time.perf_counter() - began
+    return latencies, count - len(failures), took, lags
 
 
-def _crowd_slice(bases: list[str], first: int, count: int) -> tuple[list[float], int, float]:
+def _crowd_slice(bases: list[str], first: int, count: int) -> tuple[list[float], int, float, list[float]]:
     return asyncio.run(crowd(bases, count, first))
 
 
-def crowds(bases: list[str], count: int, processes: int) -> tuple[list[float], int, float]:
-    """The crowd split over several client processes, started together."""
+def crowds(bases: list[str], count: int, processes: int) -> tuple[list[float], int, float, list[float]]:
+    """The crowd split over several client processes, started together; latencies, finished, seconds, loop lags."""
     if processes <= 1:
         return asyncio.run(crowd(bases, count))
     from concurrent.futures import ProcessPoolExecutor
@@ -117,7 +131,18 @@ def crowds(bases: list[str], count: int, processes: int) -> tuple[list[float], i
     with ProcessPoolExecutor(processes) as pool:
         parts = list(pool.map(_crowd_slice, [bases] * processes, starts, sizes))
     latencies = [x for part in parts for x in part[0]]
-    return latencies, sum(part[1] for part in parts), time.perf_counter() - began
+    lags = [x for part in parts for x in part[3]]
+    return latencies, sum(part[1] for part in parts), time.perf_counter() - began, lags
+
+
+def lag_text(lags: list[float]) -> str:
+    if len(lags) < 2:
+        return "client event-loop lag: not measured"
+    cuts = statistics.quantiles(lags, n=100)
+    return (
+        f"client event-loop lag (a 10 ms sleep woke this late; part of every latency above): "
+        f"median {statistics.median(lags) * 1000:.1f} ms, p95 {cuts[94] * 1000:.1f} ms"
+    )
 
 
 async def idle_then_join(port: int, base: str, idle: int) -> tuple[int, float, bool]:
@@ -167,7 +192,7 @@ def main() -> None:
                 waited_for_cpu(server.pid),
                 children_cpu(),
             )
-            latencies, finished, took = crowds([base], count, processes)
+            latencies, finished, took, lags = crowds([base], count, processes)
             server_cpu = cpu_seconds(server.pid) - cpu_before
             server_waited = waited_for_cpu(server.pid) - waited_before
             client_cpu = children_cpu() - client_before
@@ -196,6 +221,7 @@ def main() -> None:
         f"answer latency (POST + redirected GET): median {statistics.median(latencies) * 1000:.1f} ms, "
         f"p95 {cuts[94] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
     )
+    print(lag_text(lags))
     print(f"server RSS: {start_rss:.0f} MB at start, peak {peak_rss:.0f} MB under load, {final_rss:.0f} MB at the end")
     print(
         f"{idle} idle keep-alive connections: server alive {alive}; one more participant "

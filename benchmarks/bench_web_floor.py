@@ -20,7 +20,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_web import STATEMENTS, children_cpu, cpu_seconds, crowds, rss_mb, waited_for_cpu
+from bench_web import STATEMENTS, children_cpu, cpu_seconds, crowds, lag_text, rss_mb, waited_for_cpu
 
 from support.serving import free_port
 
@@ -88,7 +88,7 @@ def main() -> None:
     try:
         start_server_wait(port, server)
         cpu_before, waited_before, client_before = cpu_seconds(server.pid), waited_for_cpu(server.pid), children_cpu()
-        latencies, finished, took = crowds([f"http://127.0.0.1:{port}"], count, processes)
+        latencies, finished, took, lags = crowds([f"http://127.0.0.1:{port}"], count, processes)
         server_cpu = cpu_seconds(server.pid) - cpu_before
         server_waited = waited_for_cpu(server.pid) - waited_before
         client_cpu = children_cpu() - client_before
@@ -111,6 +111,7 @@ def main() -> None:
         f"answer latency (POST + redirected GET): median {statistics.median(latencies) * 1000:.1f} ms, "
         f"p95 {cuts[94] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
     )
+    print(lag_text(lags))
     sys.exit(0 if finished == count else 1)
 
 
