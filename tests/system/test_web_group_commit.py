@@ -61,6 +61,13 @@ async def test_an_answer_that_cannot_be_stored_fails_alone(tmp_path, monkeypatch
         outcomes = await asyncio.gather(commits.save(good, "a", 2), commits.save(bad, "a", 2), return_exceptions=True)
         assert outcomes[0] is None and isinstance(outcomes[1], StoreError)
         assert store.attempt(good).answers == {"a": 2} and store.attempt(bad).answers == {}
+
+        def out_of_descriptors(*args):
+            raise OSError(24, "Too many open files")
+
+        monkeypatch.setattr(store, "save_answers", out_of_descriptors)
+        outcomes = await asyncio.gather(commits.save(good, "a", 1), commits.save(bad, "a", 1), return_exceptions=True)
+        assert all(isinstance(outcome, OSError) for outcome in outcomes)  # each request fails; none waits for ever
     finally:
         store.close()
 

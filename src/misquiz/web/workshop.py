@@ -103,7 +103,7 @@ class GroupCommit:
     def _commit(self) -> None:
         batch, self.waiting = self.waiting, []
         answers = [answer for answer, _ in batch]
-        outcomes: list[StoreError | None] = [None] * len(batch)
+        outcomes: list[Exception | None] = [None] * len(batch)
         try:
             self.commits += 1
             if len(answers) == 1:
@@ -112,6 +112,8 @@ class GroupCommit:
                 self.store.save_answers(answers)
         except StoreError as failed:
             outcomes = [failed] if len(answers) == 1 else [self._alone(answer) for answer in answers]
+        except Exception as failed:  # not the store's refusal: each request fails as it would have on its own
+            outcomes = [failed] * len(batch)
         for (_, done), outcome in zip(batch, outcomes, strict=True):
             if done.done():  # the request is gone (cancelled); its answer is stored all the same
                 continue
@@ -120,11 +122,11 @@ class GroupCommit:
             else:
                 done.set_exception(outcome)
 
-    def _alone(self, answer: tuple[int, str, int | None]) -> StoreError | None:
+    def _alone(self, answer: tuple[int, str, int | None]) -> Exception | None:
         try:
             self.commits += 1
             self.store.save_answer(*answer)
-        except StoreError as failed:
+        except Exception as failed:
             return failed
         return None
 
