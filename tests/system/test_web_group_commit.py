@@ -120,3 +120,42 @@ async def test_the_checks_of_one_moment_are_one_statement_and_each_gets_its_own_
         assert reads.reads == 2
     finally:
         store.close()
+
+
+async def test_a_double_submit_while_the_first_waits_for_its_commit_counts_once(bank, tmp_path, monkeypatch):
+    db = tmp_path / "w.db"
+    store = SQLiteStore(db)
+    app = build_app(bank, store, CONFIG)
+    server = TestServer(app)
+    await server.start_server()
+    origin = f"http://127.0.0.1:{server.port}"
+    client = aiohttp.ClientSession(base_url=origin, cookie_jar=aiohttp.CookieJar(unsafe=True))
+    try:
+        person = Visitor(client, origin)
+        await person.start()
+        for _ in range(35):
+            await person.answer(4)
+        finishes = []
+        monkeypatch.setattr(store, "finish_attempt", lambda *args: finishes.append(args))
+        commits = app[WORKSHOP].commits
+        save = commits.save
+
+        async def slow_save(*answer):
+            await asyncio.sleep(0.2)  # a slow disk: the second submit arrives while the first waits
+            await save(*answer)
+
+        monkeypatch.setattr(commits, "save", slow_save)
+        form = {"csrf": person.csrf, "statement": person.statement, "answer": "2"}
+        pages = await asyncio.gather(
+            *(client.post(f"/quiz/{person.number}", data=form, headers=person.headers) for _ in range(2))
+        )
+        assert [page.status for page in pages] == [200, 200]
+        assert all(str(page.url).endswith("/results") for page in pages)
+        workshop = app[WORKSHOP]
+        assert (workshop.joined, workshop.finished) == (1, 1) and len(finishes) == 1
+        with sqlite3.connect(db) as conn:
+            assert conn.execute("SELECT COUNT(*), SUM(value = 2) FROM answers").fetchone() == (36, 1)
+    finally:
+        await client.close()
+        await server.close()
+        store.close()

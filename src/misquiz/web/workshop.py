@@ -319,15 +319,20 @@ class Workshop:
         statement_id = session.order[position]
         stored = None if value == NO_OPINION else value
         recorder = session.recorder
-        if session.attempt_id is not None and isinstance(recorder, ParticipantRecorder):
+        committed = session.attempt_id is not None and isinstance(recorder, ParticipantRecorder)
+        if committed:
             try:
-                await self.commits.save(session.attempt_id, statement_id, stored)
+                await self.commits.save(session.attempt_id or 0, statement_id, stored)
             except StoreError as exc:
                 raise NotSaved(str(exc)) from None
-            recorder.stored = (session.attempt_id, statement_id, stored)
+        session.position = position  # another request of this participant may have moved it meanwhile
+        if session.current_answer == value:  # and may have given this very answer (a double submit)
+            session.forward()
+            return
         was_finished = session.finished
         del participant.errors[:]
-        session.position = position  # another request of this participant may have moved it meanwhile
+        if committed and isinstance(recorder, ParticipantRecorder):
+            recorder.stored = (session.attempt_id, statement_id, stored)
         try:
             session.answer(value)
         finally:
