@@ -21,7 +21,9 @@ def test_answers_saved_together_are_stored_and_replace_earlier_ones(place: Place
         store.save_answer(first, "a", 1)
         store.save_answers([(first, "a", 4), (first, "b", None), (second, "a", 5)])
         assert store.attempt(first).answers == {"a": 4, "b": None}
-        assert store.attempt(second).answers == {"a": 5}
+        store.save_answers([(first, "b", 3), (second, "b", 1), (first, "b", None)])  # the same one twice: the later
+        assert store.attempt(first).answers == {"a": 4, "b": None}
+        assert store.attempt(second).answers == {"a": 5, "b": 1}
     finally:
         store.close()
 

@@ -308,19 +308,18 @@ class PostgresStore:
         )
 
     def save_answers(self, answers: list[tuple[int, str, int | None]]) -> None:
-        """Several answers (attempt, statement, value) in one transaction, sent together: all stored, or none."""
-        now = self._now()
+        """Several answers (attempt, statement, value) in one statement, one round trip: all stored, or none.
 
-        def work(conn: Any) -> None:
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (%s, %s, %s, %s) "
-                    "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
-                    "answered_at = excluded.answered_at",
-                    [(attempt_id, statement_id, value, now) for attempt_id, statement_id, value in answers],
-                )
-
-        self._write(work)
+        The same statement twice: the later answer counts, as if they had been saved one after the other.
+        """
+        latest = {(attempt_id, statement_id): value for attempt_id, statement_id, value in answers}
+        self._run(
+            "INSERT INTO answers (attempt_id, statement_id, value, answered_at) "
+            "SELECT a, s, v, %s FROM unnest(%s::bigint[], %s::text[], %s::integer[]) AS given(a, s, v) "
+            "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
+            "answered_at = excluded.answered_at",
+            (self._now(), [a for a, _ in latest], [s for _, s in latest], list(latest.values())),
+        )
 
     def participant_states(
         self, held: list[tuple[int, str]], bank_hash: str, workshop: str, round: str | None
