@@ -1,11 +1,13 @@
 """Scaling out: two `misquiz serve` processes and one PostgreSQL on this machine.
 
-    python benchmarks/bench_scale.py [PARTICIPANTS] [ROOM_ATTEMPTS]
+    python benchmarks/bench_scale.py [PARTICIPANTS] [ROOM_ATTEMPTS] [CLIENT_PROCESSES]
 
 PARTICIPANTS (default 1,000) are split between the two servers (even to one, odd to the
 other); each keeps its own cookies, comes from its own loopback address, joins at once with
 the rest and answers every statement with 0–0.5 s of thinking time in between. An answer's
-latency is the POST and the redirect it leads to, until the next page has arrived. Then the
+latency is the POST and the redirect it leads to, until the next page has arrived.
+CLIENT_PROCESSES (default 1) splits the participants over that many client processes, as in
+bench_web; the CPU of the servers, of PostgreSQL and of the clients is printed per request. Then the
 database is filled to ROOM_ATTEMPTS (default 100,000) attempts in one workshop and
 `misquiz room --json` is timed as a whole process. PostgreSQL is Debian's, started by the
 tests' fixture (initdb in a temporary folder; fsync off, as in the tests).
@@ -14,8 +16,7 @@ Prints the figures; exits 1 if an answer was lost or a target was missed.
 
 from __future__ import annotations
 
-import asyncio
-import random
+import os
 import statistics
 import subprocess
 import sys
@@ -24,7 +25,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_web import STATEMENTS, cpu_seconds, participant
+from bench_web import STATEMENTS, children_cpu, cpu_seconds, crowds, lag_text, waited_for_cpu
 
 from support.postgres import PostgresServer, binaries
 from support.serving import free_port, start_server
@@ -46,22 +47,29 @@ ANALYZE;
 """
 
 
-async def crowd(bases: list[str], count: int) -> tuple[list[float], int, float]:
-    latencies: list[float] = []
-    began = time.perf_counter()
-    done = await asyncio.gather(
-        *(participant(n, bases[n % len(bases)], latencies, random.Random(n)) for n in range(count)),
-        return_exceptions=True,
-    )
-    failures = [d for d in done if d is not True]
-    for failure in failures[:3]:
-        print("failed:", repr(failure), file=sys.stderr)
-    return latencies, count - len(failures), time.perf_counter() - began
+def postgres_cpu(pg: PostgresServer) -> float:
+    """CPU seconds of this cluster: the postmaster, its live children, and those that ended."""
+    try:
+        postmaster = int((pg.data / "postmaster.pid").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return 0.0
+    total = 0.0
+    for pid in filter(str.isdigit, os.listdir("/proc")):
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(pid) == postmaster:
+            total += sum(int(f) for f in fields[11:15])  # utime stime, and cutime cstime of ended children
+        elif int(fields[1]) == postmaster:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     room_attempts = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
+    processes = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     bin_dir = binaries()
     if bin_dir is None:
         sys.exit("PostgreSQL is not installed (Debian: apt-get install postgresql)")
@@ -86,8 +94,12 @@ def main() -> None:
         ]
         try:
             cpu_before = [cpu_seconds(s.pid) for s in servers]
-            latencies, finished, took = asyncio.run(crowd([f"http://127.0.0.1:{p}" for p in ports], count))
+            waited_before = [waited_for_cpu(s.pid) for s in servers]
+            pg_before, client_before = postgres_cpu(pg), children_cpu()
+            latencies, finished, took, lags = crowds([f"http://127.0.0.1:{p}" for p in ports], count, processes)
             cpu = [cpu_seconds(s.pid) - b for s, b in zip(servers, cpu_before, strict=True)]
+            waited = [waited_for_cpu(s.pid) - b for s, b in zip(servers, waited_before, strict=True)]
+            pg_cpu, client_cpu = postgres_cpu(pg) - pg_before, children_cpu() - client_before
         finally:
             for server in servers:
                 server.terminate()
@@ -112,14 +124,26 @@ def main() -> None:
         assert f'"finished": {room_attempts - room_attempts // 10}' in out, out[:300]
     finally:
         pg.stop()
-    print(f"participants: {count} joined at once, split over 2 servers; {finished} finished in {took:.1f} s")
-    print(f"server CPU: {cpu[0]:.1f} s and {cpu[1]:.1f} s over those {took:.1f} s")
+    requests = len(latencies) * 2 + count * 3  # an answer is two requests; joining is three
+    print(
+        f"participants: {count} joined at once, split over 2 servers, from {processes} client process(es); "
+        f"{finished} finished in {took:.1f} s"
+    )
+    print(
+        f"server CPU: {cpu[0]:.1f} s and {cpu[1]:.1f} s over those {took:.1f} s "
+        f"({sum(cpu) / requests * 1e6:.0f} µs a request); they waited {waited[0]:.1f} s and {waited[1]:.1f} s for a CPU"
+    )
+    print(
+        f"PostgreSQL CPU: {pg_cpu:.1f} s ({pg_cpu / requests * 1e6:.0f} µs a request); "
+        f"client CPU: {client_cpu:.1f} s ({client_cpu / requests * 1e6:.0f} µs a request)"
+    )
     print(f"answers: {len(latencies)} timed, {stored} stored (expected {count * STATEMENTS}); finished attempts {done}")
     print(
         f"answer latency (POST + redirected GET): median {statistics.median(latencies) * 1000:.1f} ms, "
         f"p95 {p95 * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms "
         "(target p95 <= 100 ms)"
     )
+    print(lag_text(lags))
     print(
         f"`misquiz room --json` over {room_attempts:,} attempts: {room_s:.3f} s (process, median of 5)  (target <= 1 s)"
     )

@@ -9,7 +9,9 @@ redirect it leads to, until the next page has arrived. Then IDLE (default 2,000)
 connections are opened and left idle, and one more participant must still join and finish.
 CLIENT_PROCESSES (default 1) splits the participants over that many client processes, so
 that one Python client's own queueing does not pass for the server's latency.
-Prints the figures; checks that every answer was stored.
+Prints the figures, with the CPU the server and the clients used per request and how long
+the server waited for a CPU while it had work (Linux's schedstat): on a machine shared with
+the clients, that wait is part of every latency. Checks that every answer was stored.
 """
 
 from __future__ import annotations
@@ -45,6 +47,22 @@ def cpu_seconds(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def waited_for_cpu(pid: int) -> float:
+    """Seconds this process was ready to run but waited for a CPU (Linux; 0 where unknown)."""
+    try:
+        return int(Path(f"/proc/{pid}/schedstat").read_text().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def children_cpu() -> float:
+    """CPU seconds of this process and of its children that ended (the client processes)."""
+    import resource
+
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def address(n: int) -> str:
     return f"127.0.{1 + n // 250}.{1 + n % 250}"
 
@@ -69,36 +87,62 @@ async def participant(n: int, base: str, latencies: list[float], rng: random.Ran
         return person.url.endswith("/results")
 
 
-async def crowd(base: str, count: int, first: int = 0) -> tuple[list[float], int, float]:
+async def lag_monitor(lags: list[float], done: asyncio.Event) -> None:
+    """How late a 10 ms sleep wakes in this client's event loop: its own queueing, inside every latency it measures."""
+    while not done.is_set():
+        began = time.perf_counter()
+        await asyncio.sleep(0.01)
+        lags.append(time.perf_counter() - began - 0.01)
+
+
+async def crowd(bases: list[str], count: int, first: int = 0) -> tuple[list[float], int, float, list[float]]:
+    """Participants first .. first + count - 1; participant n goes to bases[n % len(bases)]."""
     latencies: list[float] = []
+    lags: list[float] = []
+    done_event = asyncio.Event()
+    monitor = asyncio.create_task(lag_monitor(lags, done_event))
     began = time.perf_counter()
     done = await asyncio.gather(
-        *(participant(n, base, latencies, random.Random(n)) for n in range(first, first + count)),
+        *(participant(n, bases[n % len(bases)], latencies, random.Random(n)) for n in range(first, first + count)),
         return_exceptions=True,
     )
+    took = time.perf_counter() - began
+    done_event.set()
+    await monitor
     failures = [d for d in done if d is not True]
     for failure in failures[:3]:
         print("failed:", repr(failure), file=sys.stderr)
-    return latencies, count - len(failures), time.perf_counter() - began
+    return latencies, count - len(failures), took, lags
 
 
-def _crowd_slice(base: str, first: int, count: int) -> tuple[list[float], int, float]:
-    return asyncio.run(crowd(base, count, first))
+def _crowd_slice(bases: list[str], first: int, count: int) -> tuple[list[float], int, float, list[float]]:
+    return asyncio.run(crowd(bases, count, first))
 
 
-def crowds(base: str, count: int, processes: int) -> tuple[list[float], int, float]:
-    """The crowd split over several client processes, started together."""
+def crowds(bases: list[str], count: int, processes: int) -> tuple[list[float], int, float, list[float]]:
+    """The crowd split over several client processes, started together; latencies, finished, seconds, loop lags."""
     if processes <= 1:
-        return asyncio.run(crowd(base, count))
+        return asyncio.run(crowd(bases, count))
     from concurrent.futures import ProcessPoolExecutor
 
     sizes = [count // processes + (1 if i < count % processes else 0) for i in range(processes)]
     starts = [sum(sizes[:i]) for i in range(processes)]
     began = time.perf_counter()
     with ProcessPoolExecutor(processes) as pool:
-        parts = list(pool.map(_crowd_slice, [base] * processes, starts, sizes))
+        parts = list(pool.map(_crowd_slice, [bases] * processes, starts, sizes))
     latencies = [x for part in parts for x in part[0]]
-    return latencies, sum(part[1] for part in parts), time.perf_counter() - began
+    lags = [x for part in parts for x in part[3]]
+    return latencies, sum(part[1] for part in parts), time.perf_counter() - began, lags
+
+
+def lag_text(lags: list[float]) -> str:
+    if len(lags) < 2:
+        return "client event-loop lag: not measured"
+    cuts = statistics.quantiles(lags, n=100)
+    return (
+        f"client event-loop lag (a 10 ms sleep woke this late; part of every latency above): "
+        f"median {statistics.median(lags) * 1000:.1f} ms, p95 {cuts[94] * 1000:.1f} ms"
+    )
 
 
 async def idle_then_join(port: int, base: str, idle: int) -> tuple[int, float, bool]:
@@ -143,9 +187,15 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         try:
             start_rss = rss_mb(server.pid)
-            cpu_before = cpu_seconds(server.pid)
-            latencies, finished, took = crowds(base, count, processes)
+            cpu_before, waited_before, client_before = (
+                cpu_seconds(server.pid),
+                waited_for_cpu(server.pid),
+                children_cpu(),
+            )
+            latencies, finished, took, lags = crowds([base], count, processes)
             server_cpu = cpu_seconds(server.pid) - cpu_before
+            server_waited = waited_for_cpu(server.pid) - waited_before
+            client_cpu = children_cpu() - client_before
             peak_rss = rss_mb(server.pid, "VmHWM")
             open_after, join_took, joined = asyncio.run(idle_then_join(port, base, idle))
             alive = server.poll() is None
@@ -160,12 +210,18 @@ def main() -> None:
     print(
         f"participants: {count} joined at once from {processes} client process(es); {finished} finished in {took:.1f} s"
     )
-    print(f"server CPU: {server_cpu:.1f} s over those {took:.1f} s ({server_cpu / took:.0%} of one core)")
+    requests = len(latencies) * 2 + count * 3  # an answer is two requests; joining is three (welcome, start, page)
+    print(
+        f"server CPU: {server_cpu:.1f} s over those {took:.1f} s ({server_cpu / took:.0%} of one core), "
+        f"{server_cpu / requests * 1e6:.0f} µs a request; it waited {server_waited:.1f} s for a CPU while it had work"
+    )
+    print(f"client CPU: {client_cpu:.1f} s in {processes} process(es), {client_cpu / requests * 1e6:.0f} µs a request")
     print(f"answers: {len(latencies)} timed, {stored} stored (expected {(count + 1) * STATEMENTS} with the late one)")
     print(
         f"answer latency (POST + redirected GET): median {statistics.median(latencies) * 1000:.1f} ms, "
         f"p95 {cuts[94] * 1000:.1f} ms, p99 {cuts[98] * 1000:.1f} ms, max {max(latencies) * 1000:.1f} ms"
     )
+    print(lag_text(lags))
     print(f"server RSS: {start_rss:.0f} MB at start, peak {peak_rss:.0f} MB under load, {final_rss:.0f} MB at the end")
     print(
         f"{idle} idle keep-alive connections: server alive {alive}; one more participant "

@@ -334,6 +334,49 @@ class PostgresStore:
             (attempt_id, statement_id, value, self._now()),
         )
 
+    def save_answers(self, answers: list[tuple[int, str, int | None]]) -> None:
+        """Several answers (attempt, statement, value) in one statement, one round trip: all stored, or none.
+
+        The same statement twice: the later answer counts, as if they had been saved one after the other.
+        """
+        latest = {(attempt_id, statement_id): value for attempt_id, statement_id, value in answers}
+        self._run(
+            "INSERT INTO answers (attempt_id, statement_id, value, answered_at) "
+            "SELECT a, s, v, %s FROM unnest(%s::bigint[], %s::text[], %s::integer[]) AS given(a, s, v) "
+            "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
+            "answered_at = excluded.answered_at",
+            (self._now(), [a for a, _ in latest], [s for _, s in latest], list(latest.values())),
+        )
+
+    def participant_states(
+        self, held: list[tuple[int, str]], bank_hash: str, workshop: str, round: str | None
+    ) -> dict[tuple[int, str], tuple[str, dict[str, int | None]]]:
+        """What participant_attempt would find of attempts a server already holds, in one statement.
+
+        For each (attempt, person) that is still that person's current attempt in this workshop,
+        round and bank (not set aside, none newer): its language and answers. A
+        server that shares the database checks its copies of participants with this, for all the
+        requests of one moment at once.
+        """
+        rows = self._read(
+            # joined to the pairs (not `IN` them), so that each attempt is found by its key, never by a scan
+            "SELECT a.id, a.person, a.language, s.statement_id, s.value FROM unnest(%s::bigint[], %s::text[]) "
+            "AS w(id, person) JOIN attempts AS a ON a.id = w.id AND a.person = w.person "
+            "LEFT JOIN answers AS s ON s.attempt_id = a.id "
+            "WHERE a.workshop = %s AND a.round IS NOT DISTINCT FROM %s AND a.bank_hash = %s "
+            "AND a.abandoned_at IS NULL AND NOT EXISTS (SELECT 1 FROM attempts AS b WHERE b.person = a.person "
+            "AND b.workshop = a.workshop AND b.round IS NOT DISTINCT FROM a.round AND b.bank_hash = a.bank_hash "
+            "AND b.abandoned_at IS NULL "
+            "AND (b.started_at > a.started_at OR (b.started_at = a.started_at AND b.id > a.id)))",
+            ([attempt for attempt, _ in held], [person for _, person in held], workshop, round, bank_hash),
+        )
+        states: dict[tuple[int, str], tuple[str, dict[str, int | None]]] = {}
+        for attempt_id, person, language, statement_id, value in rows:  # a row per answer; statement None: none yet
+            answers = states.setdefault((int(attempt_id), str(person)), (str(language), {}))[1]
+            if statement_id is not None:
+                answers[statement_id] = value
+        return states
+
     def set_language(self, attempt_id: int, language: str) -> None:
         self._run("UPDATE attempts SET language = %s WHERE id = %s", (language, attempt_id))
 

@@ -384,6 +384,45 @@ class SQLiteStore:
                 (attempt_id, statement_id, value, self._now()),
             )
 
+    def save_answers(self, answers: list[tuple[int, str, int | None]]) -> None:
+        """Several answers (attempt, statement, value) in one transaction: all stored, or none."""
+        now = self._now()
+        with self._write() as conn:
+            conn.executemany(
+                "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
+                "answered_at = excluded.answered_at",
+                [(attempt_id, statement_id, value, now) for attempt_id, statement_id, value in answers],
+            )
+
+    def participant_states(
+        self, held: list[tuple[int, str]], bank_hash: str, workshop: str, round: str | None
+    ) -> dict[tuple[int, str], tuple[str, dict[str, int | None]]]:
+        """What participant_attempt would find of attempts a server already holds, in one statement.
+
+        For each (attempt, person) that is still that person's current attempt in this workshop,
+        round and bank (not set aside, none newer): its language and answers. A
+        server that shares the database checks its copies of participants with this, for all the
+        requests of one moment at once.
+        """
+        rows = self._read(
+            "SELECT a.id, a.person, a.language, s.statement_id, s.value FROM json_each(?) AS w "
+            "JOIN attempts AS a ON a.id = json_extract(w.value, '$[0]') AND a.person = json_extract(w.value, '$[1]') "
+            "LEFT JOIN answers AS s ON s.attempt_id = a.id "
+            "WHERE a.workshop = ? AND a.round IS ? AND a.bank_hash = ? "
+            "AND a.abandoned_at IS NULL AND NOT EXISTS (SELECT 1 FROM attempts AS b WHERE b.person = a.person "
+            "AND b.workshop = a.workshop AND b.round IS a.round AND b.bank_hash = a.bank_hash "
+            "AND b.abandoned_at IS NULL "
+            "AND (b.started_at > a.started_at OR (b.started_at = a.started_at AND b.id > a.id)))",
+            (json.dumps(held), workshop, round, bank_hash),
+        )
+        states: dict[tuple[int, str], tuple[str, dict[str, int | None]]] = {}
+        for attempt_id, person, language, statement_id, value in rows:  # a row per answer; statement None: none yet
+            answers = states.setdefault((int(attempt_id), str(person)), (str(language), {}))[1]
+            if statement_id is not None:
+                answers[statement_id] = value
+        return states
+
     def set_language(self, attempt_id: int, language: str) -> None:
         with self._write() as conn:
             conn.execute("UPDATE attempts SET language = ? WHERE id = ?", (language, attempt_id))

@@ -17,7 +17,7 @@ from aiohttp import web
 
 from misquiz.core.model import Bank
 from misquiz.storage.protocol import Store, StoreError
-from misquiz.web.pages import WORKSHOP, error_page, same_origin
+from misquiz.web.pages import STENCILS, WORKSHOP, error_page, same_origin
 from misquiz.web.views import language, projector, results, statement, static, welcome
 from misquiz.web.workshop import Workshop, WorkshopConfig
 
@@ -30,11 +30,12 @@ OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE})
 
 def build_app(bank: Bank, store: Store, config: WorkshopConfig) -> web.Application:
     app = web.Application(
-        middlewares=[pages_for_errors, host_check, origin_check],
+        middlewares=[guard],
         client_max_size=config.body_limit,
         handler_args={"max_field_size": 8190, "max_line_size": 8190},
     )
     app[WORKSHOP] = Workshop(bank, store, config)
+    app[STENCILS] = {}
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -78,11 +79,18 @@ async def security_headers(request: web.Request, response: web.StreamResponse) -
 
 
 @web.middleware
-async def pages_for_errors(request: web.Request, handler):  # type: ignore[no-untyped-def]
+async def guard(request: web.Request, handler):  # type: ignore[no-untyped-def]
+    """Every request, in one middleware: descriptors, the Host, the origin of a change; every error a page."""
     workshop = request.app[WORKSHOP]
     if workshop.crowded():
         return error_page(request, 503, "web_busy", close=True)
     try:
+        # Against DNS rebinding: the Host header must name this server.
+        if host_name(request.headers.get("Host", "")) not in workshop.config.hosts:
+            return error_page(request, 421, "web_wrong_host")
+        # A page from another origin can neither answer nor start a participant.
+        if request.method not in SAFE_METHODS and not same_origin(request):
+            return error_page(request, 403, "web_other_origin")
         return await handler(request)
     except web.HTTPRedirection:
         raise
@@ -117,19 +125,3 @@ def host_name(host: str) -> str:
     if host.startswith("["):
         return host[1 : host.find("]")] if "]" in host else host
     return host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-
-
-@web.middleware
-async def host_check(request: web.Request, handler):  # type: ignore[no-untyped-def]
-    """Against DNS rebinding: the Host header must name this server."""
-    if host_name(request.headers.get("Host", "")) not in request.app[WORKSHOP].config.hosts:
-        return error_page(request, 421, "web_wrong_host")
-    return await handler(request)
-
-
-@web.middleware
-async def origin_check(request: web.Request, handler):  # type: ignore[no-untyped-def]
-    """A page from another origin can neither answer nor start a participant."""
-    if request.method not in SAFE_METHODS and not same_origin(request):
-        return error_page(request, 403, "web_other_origin")
-    return await handler(request)

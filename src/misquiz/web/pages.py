@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Collection, Hashable
 from typing import Any
 from urllib.parse import urlsplit
 
 import aiohttp_jinja2
 from aiohttp import web
+from markupsafe import Markup, escape
 
 from misquiz.core import catalogue
 from misquiz.core.model import resolve_language
 from misquiz.web.workshop import Participant, Workshop, valid_token
 
 WORKSHOP = web.AppKey("workshop", Workshop)
+STENCILS = web.AppKey("stencils", dict)
 COOKIE = "misquiz"
 COOKIE_AGE = 60 * 60 * 24 * 90  # long enough for a before round and an after round months apart
 
@@ -21,13 +25,22 @@ def workshop_of(request: web.Request) -> Workshop:
     return request.app[WORKSHOP]
 
 
+# Our cookie as a browser sends it back: alone in the header, or among others, unquoted.
+OUR_COOKIE = re.compile(rf"(?:^|;)[ \t]*{COOKIE}=([A-Za-z0-9_-]{{32}})[ \t]*(?:;|$)")
+
+
 def token_of(request: web.Request) -> str | None:
-    return valid_token(request.cookies.get(COOKIE))
+    header = request.headers.get("Cookie", "")
+    if header.count(f"{COOKIE}=") == 1 and '"' not in header:  # the usual case, without parsing every cookie
+        found = OUR_COOKIE.search(header)
+        if found:
+            return found.group(1)
+    return valid_token(request.cookies.get(COOKIE))  # the last of several, a quoted one, or none
 
 
-def participant_of(request: web.Request) -> tuple[str | None, Participant | None]:
+async def participant_of(request: web.Request) -> tuple[str | None, Participant | None]:
     token = token_of(request)
-    return token, workshop_of(request).participant(token)
+    return token, await workshop_of(request).find(token)
 
 
 def accepted_language(request: web.Request) -> str | None:
@@ -48,6 +61,23 @@ def language_of(request: web.Request, participant: Participant | None = None) ->
     return resolve_language(bank, wanted if wanted in bank.languages else accepted_language(request))
 
 
+def common_context(request: web.Request, lang: str, csrf: str) -> dict[str, Any]:
+    workshop = workshop_of(request)
+
+    def say(key: str, **values: object) -> str:
+        return catalogue.t(lang, key, **values)
+
+    return {
+        "lang": lang,
+        "t": say,
+        "bank_title": workshop.bank.title[lang],
+        "workshop": workshop.config.workshop,
+        "languages": [(code, catalogue.t(code, "language_name")) for code in workshop.bank.languages],
+        "csrf": csrf,
+        "here": request.path,
+    }
+
+
 def render(
     request: web.Request,
     template: str,
@@ -56,22 +86,84 @@ def render(
     *,
     status: int = 200,
     token: str | None = None,
+    vary: Collection[str] | None = None,
 ) -> web.Response:
-    workshop = workshop_of(request)
+    """The page from its template; `vary` names the values that change from request to request.
 
-    def say(key: str, **values: object) -> str:
-        return catalogue.t(lang, key, **values)
+    With `vary` (even empty), the template is rendered once for each shape of the page (every
+    other value, which must be hashable) with a marker in place of each varying value, the form
+    token and the path; each request then only joins the pieces with its own escaped values
+    (see Stencil).
+    """
+    context = context or {}
+    if vary is not None and token:
+        stencil = stencil_for(request, template, lang, context, vary)
+        if stencil is not None:
+            values = {name: context[name] for name in vary if context[name] is not None}
+            values["csrf"] = workshop_of(request).csrf(token)
+            values["here"] = request.path
+            return web.Response(body=stencil.fill(values), status=status, content_type="text/html", charset="utf-8")
+    csrf = workshop_of(request).csrf(token) if token else ""
+    return aiohttp_jinja2.render_template(
+        template, request, {**common_context(request, lang, csrf), **context}, status=status
+    )
 
-    common = {
-        "lang": lang,
-        "t": say,
-        "bank_title": workshop.bank.title[lang],
-        "workshop": workshop.config.workshop,
-        "languages": [(code, catalogue.t(code, "language_name")) for code in workshop.bank.languages],
-        "csrf": workshop.csrf(token) if token else "",
-        "here": request.path,
-    }
-    return aiohttp_jinja2.render_template(template, request, {**common, **(context or {})}, status=status)
+
+MARK = "\x00"  # never in a rendered page otherwise: not in our templates, and the bank's texts are printable
+MAX_STENCILS = 2000
+
+
+class Stencil:
+    """A page rendered with a marker (MARK, name, MARK) in each varying value's place, kept as its pieces.
+
+    Filling it gives the bytes the template would have rendered: each value is escaped as
+    autoescaping would. A template that did more with a varying value than print it (a test,
+    a filter) would leave a marker changed or missing; such a page is refused here and rendered
+    in full each time instead.
+    """
+
+    __slots__ = ("names", "pieces")
+
+    def __init__(self, page: str, names: Collection[str]) -> None:
+        parts = page.split(MARK)
+        if len(parts) % 2 == 0 or not set(parts[1::2]) <= set(names):
+            raise ValueError("a varying value was not printed as it is")
+        self.pieces = [part.encode() for part in parts[0::2]]
+        self.names = parts[1::2]
+
+    def fill(self, values: dict[str, Any]) -> bytes:
+        out = [self.pieces[0]]
+        for name, piece in zip(self.names, self.pieces[1:], strict=True):
+            out.append(str(escape(values[name])).encode())
+            out.append(piece)
+        return b"".join(out)
+
+
+def stencil_for(
+    request: web.Request, template: str, lang: str, context: dict[str, Any], vary: Collection[str]
+) -> Stencil | None:
+    """The stencil for this page's shape, made the first time it is asked for; None if it cannot be one."""
+    stencils: dict[Hashable, Stencil | None] = request.app[STENCILS]
+    varying = frozenset(name for name in vary if context[name] is not None)  # None is part of the shape
+    shape = tuple(sorted((k, v) for k, v in context.items() if k not in varying))
+    key = (template, lang, varying, shape)
+    try:
+        return stencils[key]
+    except KeyError:
+        pass
+    names = varying | {"csrf", "here"}
+    marked = {name: Markup(f"{MARK}{name}{MARK}") for name in names}
+    common = common_context(request, lang, marked["csrf"])
+    common["here"] = marked["here"]
+    page = aiohttp_jinja2.render_string(template, request, {**common, **context, **marked})
+    try:
+        stencil: Stencil | None = Stencil(page, names)
+    except ValueError:
+        stencil = None
+    if len(stencils) >= MAX_STENCILS:
+        stencils.clear()
+    stencils[key] = stencil
+    return stencil
 
 
 def error_page(request: web.Request, status: int, key: str, *, close: bool = False) -> web.Response:
@@ -100,6 +192,11 @@ def give_token(response: web.StreamResponse, request: web.Request, token: str) -
 
 def see_other(location: str) -> web.HTTPSeeOther:
     return web.HTTPSeeOther(location)
+
+
+def redirect(location: str) -> web.Response:
+    """What see_other sends (303, Location, a one-line body), returned rather than raised: cheaper on a busy path."""
+    return web.Response(status=303, text="303: See Other", headers={"Location": location})
 
 
 def same_origin(request: web.Request) -> bool:

@@ -239,7 +239,11 @@ async def _serve(
     server = runner.server
     assert server is not None
     budget = max(32, limit - DESCRIPTOR_RESERVE - _open_descriptors())
-    workshop.crowded = lambda: len(server.connections) > budget
+    open_now = getattr(server, "_connections", None)  # aiohttp's own dict: its `connections` copies it per call
+    if isinstance(open_now, dict):
+        workshop.crowded = lambda: len(open_now) > budget
+    else:  # pragma: no cover - another aiohttp
+        workshop.crowded = lambda: len(server.connections) > budget
 
     url = (config.public_url or public_url_for(host, port)).rstrip("/") + "/"
     with contextlib.suppress(StoreError):  # the room view shows it; serving does not depend on it

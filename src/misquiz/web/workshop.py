@@ -8,6 +8,7 @@ connections.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import re
@@ -17,13 +18,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from misquiz.core.model import Bank
-from misquiz.core.quiz import QuizOptions, QuizSession
+from misquiz.core.quiz import NO_OPINION, QuizOptions, QuizSession
 from misquiz.core.room import MIN_GROUP
-from misquiz.storage.protocol import Store
+from misquiz.storage.protocol import Store, StoreError
 from misquiz.storage.recording import StoreRecorder
 from misquiz.web.projector import Projector
 
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
+MAX_REMEMBERED = 10_000  # form tokens kept computed (about 2 MB at most); past this, the cache starts over
 ACTIVE_SECONDS = 15 * 60  # someone who has not been seen for this long is no longer counted as mid-quiz
 
 
@@ -87,6 +89,114 @@ class RateLimit:
         return True
 
 
+class GroupCommit:
+    """Answers that arrive together are stored together: one transaction for all of them.
+
+    Each answer's request waits until the transaction that holds it is committed, so every
+    answer is committed before the page that follows it is sent, as with one commit per answer;
+    a busy server only commits less often. The batch is written at the loop's next turn, after
+    every request that arrived in the same turn has added its answer. If the batch fails, each
+    answer in it is tried on its own, so only the answers that cannot be stored are refused.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.waiting: list[tuple[tuple[int, str, int | None], asyncio.Future[None]]] = []
+        self.commits = 0  # transactions, for the tests and the curious
+
+    def save(self, attempt_id: int, statement_id: str, value: int | None) -> asyncio.Future[None]:
+        """Done when this answer is committed; raises StoreError if it could not be."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[None] = loop.create_future()
+        if not self.waiting:
+            loop.call_soon(self._commit)
+        self.waiting.append(((attempt_id, statement_id, value), done))
+        return done
+
+    def _commit(self) -> None:
+        batch, self.waiting = self.waiting, []
+        answers = [answer for answer, _ in batch]
+        outcomes: list[Exception | None] = [None] * len(batch)
+        try:
+            self.commits += 1
+            if len(answers) == 1:
+                self.store.save_answer(*answers[0])
+            else:
+                self.store.save_answers(answers)
+        except StoreError as failed:
+            outcomes = [failed] if len(answers) == 1 else [self._alone(answer) for answer in answers]
+        except Exception as failed:  # not the store's refusal: each request fails as it would have on its own
+            outcomes = [failed] * len(batch)
+        for (_, done), outcome in zip(batch, outcomes, strict=True):
+            if done.done():  # the request is gone (cancelled); its answer is stored all the same
+                continue
+            if outcome is None:
+                done.set_result(None)
+            else:
+                done.set_exception(outcome)
+
+    def _alone(self, answer: tuple[int, str, int | None]) -> Exception | None:
+        try:
+            self.commits += 1
+            self.store.save_answer(*answer)
+        except Exception as failed:
+            return failed
+        return None
+
+
+AttemptState = tuple[str, dict[str, int | None]]  # an attempt's language and answers
+
+
+class GroupRead:
+    """On a shared database, the checks of one moment in one statement.
+
+    Each request of a participant this server holds asks whether its copy is still current
+    (another server may have taken answers meanwhile); all that ask in the same turn of the
+    event loop are answered by one participant_states statement, at the loop's next turn.
+    """
+
+    def __init__(self, store: Store, bank_hash: str, workshop: str, round: str | None) -> None:
+        self.store, self.bank_hash, self.workshop, self.round = store, bank_hash, workshop, round
+        self.waiting: list[tuple[tuple[int, str], asyncio.Future[AttemptState | None]]] = []
+        self.reads = 0  # statements, for the tests and the curious
+
+    def state(self, attempt_id: int, person: str) -> asyncio.Future[AttemptState | None]:
+        """Done with the attempt's language and answers, or None if it is no longer this person's."""
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[AttemptState | None] = loop.create_future()
+        if not self.waiting:
+            loop.call_soon(self._read)
+        self.waiting.append(((attempt_id, person), done))
+        return done
+
+    def _read(self) -> None:
+        batch, self.waiting = self.waiting, []
+        try:
+            self.reads += 1
+            held = list(dict.fromkeys(key for key, _ in batch))
+            states = self.store.participant_states(held, self.bank_hash, self.workshop, self.round)
+        except Exception as failed:  # each request fails as it would have on its own (a page, never a traceback)
+            for _, done in batch:
+                if not done.done():
+                    done.set_exception(failed)
+            return
+        for key, done in batch:
+            if not done.done():
+                done.set_result(states.get(key))
+
+
+class ParticipantRecorder(StoreRecorder):
+    """A participant's recorder: writes as StoreRecorder does, but not an answer the workshop already committed."""
+
+    def __init__(self, store: Store, on_error: Callable[[str], None]) -> None:
+        super().__init__(store, on_error)
+        self.stored: tuple[int | None, str, int | None] | None = None
+
+    def answered(self, session: QuizSession, statement_id: str) -> None:
+        if self.stored != (session.attempt_id, statement_id, session.answers[statement_id]):
+            super().answered(session, statement_id)
+
+
 @dataclass
 class Participant:
     session: QuizSession
@@ -106,6 +216,7 @@ class Workshop:
     def __init__(self, bank: Bank, store: Store, config: WorkshopConfig) -> None:
         self.bank, self.store, self.config = bank, store, config
         self.secret = store.server_secret()
+        self.csrf_tokens: dict[str, str] = {}  # participant token -> form token, computed once
         self.participants: dict[str, Participant] = {}
         self.joined, self.finished = self._counted()
         self.refused = 0
@@ -114,6 +225,8 @@ class Workshop:
         self.statement_ids = frozenset(s.id for s in bank.statements)
         self.crowded: Callable[[], bool] = lambda: False  # the server says when descriptors run short
         self.projector = Projector(bank, store, config.workshop, config.round, config.min_group)
+        self.commits = GroupCommit(store)
+        self.reads = GroupRead(store, bank.content_hash, config.workshop, config.round)
 
     def _counted(self) -> tuple[int, int]:
         for people in self.store.room_counts(self.config.workshop).people:
@@ -125,7 +238,13 @@ class Workshop:
 
     def csrf(self, token: str) -> str:
         """The form token bound to a participant: valid for as long as their cookie, across restarts."""
-        return hmac.new(self.secret, b"csrf:" + token.encode(), hashlib.sha256).hexdigest()[:40]
+        known = self.csrf_tokens.get(token)
+        if known is None:
+            known = hmac.new(self.secret, b"csrf:" + token.encode(), hashlib.sha256).hexdigest()[:40]
+            if len(self.csrf_tokens) >= MAX_REMEMBERED:  # computed again when needed, never grown without end
+                self.csrf_tokens.clear()
+            self.csrf_tokens[token] = known
+        return known
 
     def csrf_ok(self, token: str | None, given: object) -> bool:
         return (  # as bytes: compare_digest refuses str with non-ASCII characters
@@ -140,27 +259,45 @@ class Workshop:
         """This token's participant in this round, from the cache or the store; None if they never started."""
         if token is None:
             return None
-        found = self.participants.get(token)
-        if found is not None and self.store.shared:
+        held = self.participants.get(token)
+        if held is not None and self.store.shared:
             # another server may have taken this participant's last answers: go on from the database's
-            attempt = self.store.participant_attempt(
-                self.bank.content_hash, self.config.workshop, self.config.round, token
+            attempt_id = held.session.attempt_id
+            states = self.store.participant_states(
+                [(attempt_id or 0, token)], self.bank.content_hash, self.config.workshop, self.config.round
             )
-            session = found.session
-            if attempt is None or attempt.answers != session.answers or attempt.language != session.lang:
-                found = None
-        if found is None:
+            held = self._if_current(held, states.get((attempt_id or 0, token)))
+        return self._found(token, held)
+
+    async def find(self, token: str | None) -> Participant | None:
+        """participant(), for a request: on a shared database its check joins the others of the moment (GroupRead)."""
+        if token is None:
+            return None
+        held = self.participants.get(token)
+        if held is not None and self.store.shared:
+            attempt_id = held.session.attempt_id
+            held = self._if_current(held, await self.reads.state(attempt_id or 0, token))
+        return self._found(token, held)
+
+    @staticmethod
+    def _if_current(held: Participant, state: AttemptState | None) -> Participant | None:
+        """The participant held here if the database says the same of them; None (read them again) if not."""
+        session = held.session
+        return held if state == (session.lang, session.answers) else None
+
+    def _found(self, token: str, held: Participant | None) -> Participant | None:
+        if held is None:
             attempt = self.store.participant_attempt(
                 self.bank.content_hash, self.config.workshop, self.config.round, token
             )
             if attempt is None:
                 return None
-            found = Participant(QuizSession.start(self.bank, self._options(token, attempt.language)))
-            found.session.recorder = StoreRecorder(self.store, found.errors.append)
-            found.session.resume(attempt)
-            self.participants[token] = found
-        found.seen = time.monotonic()
-        return found
+            held = Participant(QuizSession.start(self.bank, self._options(token, attempt.language)))
+            held.session.recorder = ParticipantRecorder(self.store, held.errors.append)
+            held.session.resume(attempt)
+            self.participants[token] = held
+        held.seen = time.monotonic()
+        return held
 
     def join(self, token: str, lang: str, name: str) -> Participant:
         """Start this token's attempt; raises RoomIsFull or NotSaved."""
@@ -172,7 +309,7 @@ class Workshop:
             raise RoomIsFull
         session = QuizSession.start(self.bank, self._options(token, lang))
         joining = Participant(session)
-        session.recorder = StoreRecorder(self.store, joining.errors.append)
+        session.recorder = ParticipantRecorder(self.store, joining.errors.append)
         session.begin(name)
         if session.attempt_id is None:
             raise NotSaved(joining.errors[-1] if joining.errors else "")
@@ -180,18 +317,42 @@ class Workshop:
         self.joined += 1
         return joining
 
-    def answer(self, participant: Participant, position: int, value: int) -> None:
-        """Answer the statement at this position (already checked); the same answer twice changes nothing."""
+    async def answer(self, participant: Participant, position: int, value: int) -> None:
+        """Answer the statement at this position (already checked); the same answer twice changes nothing.
+
+        The answer is committed (with whatever others arrive at the same time) before the session
+        takes it, so no page shows it as given until it is stored; then the session moves on, and
+        on the last statement its result is stored.
+        """
         session = participant.session
-        was_finished = session.finished
         session.position = position
         if session.current_answer == value:
             session.forward()
             return
+        statement_id = session.order[position]
+        stored = None if value == NO_OPINION else value
+        recorder = session.recorder
+        committed = session.attempt_id is not None and isinstance(recorder, ParticipantRecorder)
+        if committed:
+            try:
+                await self.commits.save(session.attempt_id or 0, statement_id, stored)
+            except StoreError as exc:
+                raise NotSaved(str(exc)) from None
+        session.position = position  # another request of this participant may have moved it meanwhile
+        if session.current_answer == value:  # and may have given this very answer (a double submit)
+            session.forward()
+            return
+        was_finished = session.finished
         del participant.errors[:]
-        session.answer(value)
+        if committed and isinstance(recorder, ParticipantRecorder):
+            recorder.stored = (session.attempt_id, statement_id, stored)
+        try:
+            session.answer(value)
+        finally:
+            if isinstance(recorder, ParticipantRecorder):
+                recorder.stored = None
         if participant.errors:
-            session.answers.pop(session.order[position], None)  # never shown as given when it was not stored
+            session.answers.pop(statement_id, None)  # never shown as given when it was not stored
             session.position = position
             raise NotSaved(participant.errors[-1])
         if session.finished and not was_finished:

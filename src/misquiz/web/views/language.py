@@ -13,7 +13,7 @@ BACK_TO = re.compile(r"/(quiz/\d{1,4}|results)?")
 
 async def switch(request: web.Request) -> web.StreamResponse:
     workshop = workshop_of(request)
-    token, participant = participant_of(request)
+    token, participant = await participant_of(request)
     form = await request.post()
     if not workshop.csrf_ok(token, form.get("csrf")):
         return error_page(request, 403, "web_stale")

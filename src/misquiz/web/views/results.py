@@ -17,8 +17,8 @@ DOWNLOADS = {
 }
 
 
-def finished_participant(request: web.Request) -> tuple[str, Participant]:
-    token, participant = participant_of(request)
+async def finished_participant(request: web.Request) -> tuple[str, Participant]:
+    token, participant = await participant_of(request)
     if participant is None or token is None:
         raise see_other("/")
     if not participant.session.finished:
@@ -35,7 +35,7 @@ def taken_at(request: web.Request, participant: Participant) -> str:
 
 
 async def show(request: web.Request) -> web.StreamResponse:
-    token, participant = finished_participant(request)
+    token, participant = await finished_participant(request)
     workshop = workshop_of(request)
     session = participant.session
     progress = progress_of(workshop.store, session)
@@ -53,7 +53,7 @@ async def download(request: web.Request) -> web.StreamResponse:
     kind = DOWNLOADS.get(request.match_info["file"])
     if kind is None:
         raise web.HTTPNotFound
-    _, participant = finished_participant(request)
+    _, participant = await finished_participant(request)
     workshop = workshop_of(request)
     session = participant.session
     when = taken_at(request, participant)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from aiohttp import web
 
+from misquiz.core.model import Bank
 from misquiz.core.quiz import NO_OPINION
-from misquiz.web.pages import error_page, participant_of, render, see_other, workshop_of
+from misquiz.web.pages import error_page, participant_of, redirect, render, see_other, workshop_of
 from misquiz.web.views.welcome import where
 from misquiz.web.workshop import NotSaved
+
+# What changes from one statement page to the next; the rest (language, the answer chosen, whether
+# there is a way back or forward) decides the page's shape, rendered once (pages.Stencil).
+VARY = ("n", "statement_id", "text", "answered", "back", "forward")
+
+
+def options_of(bank: Bank, lang: str) -> tuple[tuple[int, str], ...]:
+    return (*((o.value, o.label[lang]) for o in bank.scale), (NO_OPINION, bank.no_opinion[lang]))
 
 
 def position_of(request: web.Request, total: int) -> int | None:
@@ -20,7 +29,7 @@ def position_of(request: web.Request, total: int) -> int | None:
 
 
 async def show(request: web.Request) -> web.StreamResponse:
-    token, participant = participant_of(request)
+    token, participant = await participant_of(request)
     if participant is None:
         raise see_other("/")
     session = participant.session
@@ -30,15 +39,13 @@ async def show(request: web.Request) -> web.StreamResponse:
     if position is None or position > session.resume_position():
         raise see_other(where(participant))  # not reached yet: go on where you are
     session.position = position
-    bank = workshop_of(request).bank
     lang = session.lang
-    options = [(o.value, o.label[lang]) for o in bank.scale] + [(NO_OPINION, bank.no_opinion[lang])]
     context = {
         "n": position + 1,
         "total": session.total,
-        "statement": session.current,
+        "statement_id": session.order[position],
         "text": session.current.text[lang],
-        "options": options,
+        "options": options_of(workshop_of(request).bank, lang),
         "chosen": session.current_answer,
         "answered": session.answered,
         "back": f"/quiz/{position}" if position > 0 else None,
@@ -46,12 +53,12 @@ async def show(request: web.Request) -> web.StreamResponse:
         if session.current_answer is not None and position + 1 < session.total
         else None,
     }
-    return render(request, "statement.html", lang, context, token=token)
+    return render(request, "statement.html", lang, context, token=token, vary=VARY)
 
 
 async def answer(request: web.Request) -> web.StreamResponse:
     workshop = workshop_of(request)
-    token, participant = participant_of(request)
+    token, participant = await participant_of(request)
     form = await request.post()
     if not workshop.csrf_ok(token, form.get("csrf")):
         return error_page(request, 403, "web_stale")
@@ -72,9 +79,9 @@ async def answer(request: web.Request) -> web.StreamResponse:
     if not workshop.answers.allow(token):
         return error_page(request, 429, "web_slow_down")
     try:
-        workshop.answer(participant, position, int(value))
+        await workshop.answer(participant, position, int(value))
     except NotSaved:
         return error_page(request, 503, "web_not_saved")
     if session.finished:
-        raise see_other("/results")
-    raise see_other(f"/quiz/{min(position + 2, session.total)}")
+        return redirect("/results")
+    return redirect(f"/quiz/{min(position + 2, session.total)}")

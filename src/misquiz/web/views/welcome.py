@@ -16,7 +16,7 @@ def where(participant: Participant) -> str:
 
 
 async def show(request: web.Request) -> web.StreamResponse:
-    token, participant = participant_of(request)
+    token, participant = await participant_of(request)
     if participant is not None:
         raise see_other(where(participant))
     workshop = workshop_of(request)
@@ -33,7 +33,7 @@ async def show(request: web.Request) -> web.StreamResponse:
             "count": len(bank.statements),
             "round": workshop.config.round,
         }
-        response = render(request, "welcome.html", lang, context, token=token)
+        response = render(request, "welcome.html", lang, context, token=token, vary=())  # only the form token varies
     if fresh or request.cookies.get("misquiz") != token:
         give_token(response, request, token)
     return response
@@ -41,7 +41,7 @@ async def show(request: web.Request) -> web.StreamResponse:
 
 async def start(request: web.Request) -> web.StreamResponse:
     workshop = workshop_of(request)
-    token, participant = participant_of(request)
+    token, participant = await participant_of(request)
     form = await request.post()
     if not workshop.csrf_ok(token, form.get("csrf")):
         return error_page(request, 403, "web_stale")
