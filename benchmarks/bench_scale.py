@@ -1,13 +1,13 @@
 """Scaling out: two `misquiz serve` processes and one PostgreSQL on this machine.
 
-    python benchmarks/bench_scale.py [PARTICIPANTS] [ROOM_ATTEMPTS] [CLIENT_PROCESSES]
+    python benchmarks/bench_scale.py [PARTICIPANTS] [ROOM_ATTEMPTS] [CLIENT_PROCESSES] [CLIENT_NICENESS]
 
 PARTICIPANTS (default 1,000) are split between the two servers (even to one, odd to the
 other); each keeps its own cookies, comes from its own loopback address, joins at once with
 the rest and answers every statement with 0–0.5 s of thinking time in between. An answer's
 latency is the POST and the redirect it leads to, until the next page has arrived.
 CLIENT_PROCESSES (default 1) splits the participants over that many client processes, as in
-bench_web; the CPU of the servers, of PostgreSQL and of the clients is printed per request. Then the
+bench_web (and CLIENT_NICENESS as there); the CPU of the servers, of PostgreSQL and of the clients is printed per request. Then the
 database is filled to ROOM_ATTEMPTS (default 100,000) attempts in one workshop and
 `misquiz room --json` is timed as a whole process. PostgreSQL is Debian's, started by the
 tests' fixture (initdb in a temporary folder; fsync off, as in the tests).
@@ -70,6 +70,7 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 1000
     room_attempts = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
     processes = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    nice = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     bin_dir = binaries()
     if bin_dir is None:
         sys.exit("PostgreSQL is not installed (Debian: apt-get install postgresql)")
@@ -96,7 +97,7 @@ def main() -> None:
             cpu_before = [cpu_seconds(s.pid) for s in servers]
             waited_before = [waited_for_cpu(s.pid) for s in servers]
             pg_before, client_before = postgres_cpu(pg), children_cpu()
-            latencies, finished, took, lags = crowds([f"http://127.0.0.1:{p}" for p in ports], count, processes)
+            latencies, finished, took, lags = crowds([f"http://127.0.0.1:{p}" for p in ports], count, processes, nice)
             cpu = [cpu_seconds(s.pid) - b for s, b in zip(servers, cpu_before, strict=True)]
             waited = [waited_for_cpu(s.pid) - b for s, b in zip(servers, waited_before, strict=True)]
             pg_cpu, client_cpu = postgres_cpu(pg) - pg_before, children_cpu() - client_before

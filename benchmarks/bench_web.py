@@ -1,6 +1,6 @@
 """Load on `misquiz serve`: participants that follow the forms as a browser without JavaScript would.
 
-    python benchmarks/bench_web.py [PARTICIPANTS] [IDLE] [CLIENT_PROCESSES]
+    python benchmarks/bench_web.py [PARTICIPANTS] [IDLE] [CLIENT_PROCESSES] [CLIENT_NICENESS]
 
 PARTICIPANTS (default 500) each keep their own cookies and come from their own loopback
 address (127.0.x.y, as phones on a network would), all join at once and answer every
@@ -9,6 +9,9 @@ redirect it leads to, until the next page has arrived. Then IDLE (default 2,000)
 connections are opened and left idle, and one more participant must still join and finish.
 CLIENT_PROCESSES (default 1) splits the participants over that many client processes, so
 that one Python client's own queueing does not pass for the server's latency.
+CLIENT_NICENESS (default 0) runs the client processes at that niceness: on this machine they
+share the server's two cores, which phones in a room do not; at 10 the server gets a CPU
+first whenever it has work, and the clients' own delays still count in every latency.
 Prints the figures, with the CPU the server and the clients used per request and how long
 the server waited for a CPU while it had work (Linux's schedstat): on a machine shared with
 the clients, that wait is part of every latency. Checks that every answer was stored.
@@ -119,16 +122,25 @@ def _crowd_slice(bases: list[str], first: int, count: int) -> tuple[list[float],
     return asyncio.run(crowd(bases, count, first))
 
 
-def crowds(bases: list[str], count: int, processes: int) -> tuple[list[float], int, float, list[float]]:
-    """The crowd split over several client processes, started together; latencies, finished, seconds, loop lags."""
-    if processes <= 1:
+def crowds(
+    bases: list[str], count: int, processes: int, nice: int = 0
+) -> tuple[list[float], int, float, list[float]]:
+    """The crowd split over several client processes, started together; latencies, finished, seconds, loop lags.
+
+    With `nice`, the client processes run at that niceness, so that on a machine shared with the
+    server they take the CPU only when the server does not want it: phones do not take a
+    server's CPU. The client's own delays then grow, and they stay in every latency measured.
+    """
+    if processes <= 1 and not nice:
         return asyncio.run(crowd(bases, count))
     from concurrent.futures import ProcessPoolExecutor
+
+    processes = max(1, processes)
 
     sizes = [count // processes + (1 if i < count % processes else 0) for i in range(processes)]
     starts = [sum(sizes[:i]) for i in range(processes)]
     began = time.perf_counter()
-    with ProcessPoolExecutor(processes) as pool:
+    with ProcessPoolExecutor(processes, initializer=os.nice, initargs=(nice,)) as pool:
         parts = list(pool.map(_crowd_slice, [bases] * processes, starts, sizes))
     latencies = [x for part in parts for x in part[0]]
     lags = [x for part in parts for x in part[3]]
@@ -170,6 +182,7 @@ def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     idle = int(sys.argv[2]) if len(sys.argv) > 2 else 2000
     processes = int(sys.argv[3]) if len(sys.argv) > 3 else 1
+    nice = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     with tempfile.TemporaryDirectory() as tmp:
         db = Path(tmp) / "bench.db"
         port = free_port()
@@ -192,7 +205,7 @@ def main() -> None:
                 waited_for_cpu(server.pid),
                 children_cpu(),
             )
-            latencies, finished, took, lags = crowds([base], count, processes)
+            latencies, finished, took, lags = crowds([base], count, processes, nice)
             server_cpu = cpu_seconds(server.pid) - cpu_before
             server_waited = waited_for_cpu(server.pid) - waited_before
             client_cpu = children_cpu() - client_before
@@ -208,7 +221,8 @@ def main() -> None:
             done = conn.execute("SELECT COUNT(*) FROM attempts WHERE finished_at IS NOT NULL").fetchone()[0]
     cuts = statistics.quantiles(latencies, n=100)
     print(
-        f"participants: {count} joined at once from {processes} client process(es); {finished} finished in {took:.1f} s"
+        f"participants: {count} joined at once from {processes} client process(es) at niceness {nice}; "
+        f"{finished} finished in {took:.1f} s"
     )
     requests = len(latencies) * 2 + count * 3  # an answer is two requests; joining is three (welcome, start, page)
     print(

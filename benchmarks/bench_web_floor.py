@@ -1,6 +1,6 @@
 """The floor under bench_web: the same crowd against a server that does nothing but follow the forms.
 
-    python benchmarks/bench_web_floor.py [PARTICIPANTS] [CLIENT_PROCESSES]
+    python benchmarks/bench_web_floor.py [PARTICIPANTS] [CLIENT_PROCESSES] [CLIENT_NICENESS]
 
 The server here is a bare aiohttp application with the workshop's routes: a welcome page that
 sets a cookie, Start and each answer a POST answered by a 303 to the next page, each page a
@@ -83,12 +83,13 @@ def main() -> None:
         return
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 500
     processes = int(sys.argv[2]) if len(sys.argv) > 2 else 1
+    nice = int(sys.argv[3]) if len(sys.argv) > 3 else 0
     port = free_port()
     server = subprocess.Popen([sys.executable, __file__, "--serve", str(port)])
     try:
         start_server_wait(port, server)
         cpu_before, waited_before, client_before = cpu_seconds(server.pid), waited_for_cpu(server.pid), children_cpu()
-        latencies, finished, took, lags = crowds([f"http://127.0.0.1:{port}"], count, processes)
+        latencies, finished, took, lags = crowds([f"http://127.0.0.1:{port}"], count, processes, nice)
         server_cpu = cpu_seconds(server.pid) - cpu_before
         server_waited = waited_for_cpu(server.pid) - waited_before
         client_cpu = children_cpu() - client_before
