@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -21,8 +20,6 @@ from misquiz.core.quiz import QuizOptions, QuizSession
 from misquiz.core.text import plain
 from misquiz.storage.protocol import Store
 from misquiz.tui.screens.welcome import WelcomeScreen
-
-QUIZ_CSS = Path(__file__).with_name("quiz.tcss")
 
 
 class MisquizApp(App[None]):
@@ -56,25 +53,11 @@ class MisquizApp(App[None]):
             self.store_ready.set()
 
     def on_mount(self) -> None:
-        self.call_after_refresh(self._after_first_paint)
-
-    def _after_first_paint(self) -> None:
-        """What the welcome does not need waits until it is on screen: start-up is part of the product."""
-        self.load_quiz_css()
         if self.open_store is not None:
-            self.run_worker(self._open_store, thread=True, exit_on_error=False)
+            self.call_after_refresh(self._open_store_later)
 
-    def load_quiz_css(self) -> None:
-        """The styles of the statements, the results and the details (quiz.tcss), read once."""
-        path = os.path.abspath(QUIZ_CSS)
-        if not self.stylesheet.has_source(path):
-            self.stylesheet.read(path)
-            self.stylesheet.parse()  # the sources read before are parsed already (cached): only this one is new
-            self.stylesheet.update(self)
-
-    def push_screen(self, screen, *args, **kwargs):  # type: ignore[no-untyped-def,override]  # the same call, CSS first
-        self.load_quiz_css()  # a very quick Enter may come before the welcome was painted
-        return super().push_screen(screen, *args, **kwargs)
+    def _open_store_later(self) -> None:
+        self.run_worker(self._open_store, thread=True, exit_on_error=False)
 
     def _open_store(self) -> None:
         from misquiz.storage import StoreError

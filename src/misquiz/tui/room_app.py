@@ -15,7 +15,7 @@ REFRESH_SECONDS = 1.5
 
 
 class RoomApp(App[None]):
-    CSS_PATH = ["misquiz.tcss", "quiz.tcss", "room.tcss"]
+    CSS_PATH = "misquiz.tcss"
     TITLE = "misquiz room"
     BINDINGS = [
         Binding("q", "quit", "key_quit", show=False),
