@@ -1,6 +1,6 @@
 """Speed of the quiz as a person feels it; prints figures and ratios measured in this run.
 
-    python benchmarks/bench_tui.py
+    python benchmarks/bench_tui.py [RUNS]
 
 1. Start-up: from process start until the welcome screen is on the terminal, against a
    minimal Textual app (one Static, five Buttons), all run in tmux at 80x24, interleaved, and
@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-RUNS = 21
+RUNS = int(sys.argv[1]) if len(sys.argv) > 1 else 21  # more runs, a steadier median
 
 # Runs the program, then prints its peak memory (KiB) to a file once it has exited.
 WRAPPER = """
