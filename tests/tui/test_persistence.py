@@ -267,3 +267,24 @@ def test_a_bare_misquiz_is_take_with_every_default(tmp_path, bank):
     attempt = SQLiteStore(db).attempt(row["id"])
     assert (attempt.name, attempt.language, len(attempt.answers)) == ("Bram", "nl", 1)
     assert attempt.workshop is None and attempt.round is None
+
+
+async def test_the_welcome_remembers_the_last_name_used_on_this_machine(tmp_path, bank):
+    from textual.widgets import Input
+
+    from misquiz.core.quiz import QuizOptions
+    from misquiz.tui.app import build_app
+
+    db = tmp_path / "n.db"
+    async with quiz_app(bank, lang="en", seed=1, name="Ada Lovelace", store=SQLiteStore(db)).run_test(
+        size=SIZE
+    ) as pilot:
+        await pilot.press("enter")
+        await answer_all(pilot, answers_holding(bank, {}))
+    for typed, shown in (("", "Ada Lovelace"), ("Grace", "Grace")):  # as the CLI builds it: the database opens late
+        app = build_app(bank, QuizOptions("en", 2, typed), open_store=lambda: SQLiteStore(db))
+        async with app.run_test(size=SIZE) as pilot:
+            await app.store_ready.wait()
+            await pilot.pause()
+            assert app.screen.query_one("#name", Input).value == shown
+        app.store.close()
