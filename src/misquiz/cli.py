@@ -389,6 +389,16 @@ def room(
             _store_failed(exc)
         click.echo(f"Wrote {plain(export_path)}", err=True)
         return
+    from misquiz.tui.launch import full_screen_refused
+
+    refused = full_screen_refused()
+    if refused:  # the live view would draw itself into a pipe or a file
+        click.echo(
+            f"misquiz: the live room needs a terminal ({refused}); "
+            f"use `misquiz room {plain(code)} --json`, or `--export FILE` (.html, .md or .csv)",
+            err=True,
+        )
+        sys.exit(1)
     from misquiz.tui.room_app import RoomApp
 
     RoomApp(store, bank, code, lang=language, round=round_, min_group=min_group, join=join, reveal=reveal).run()

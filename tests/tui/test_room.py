@@ -136,6 +136,12 @@ def test_room_cli_json_and_export(filled, bank, tmp_path):
     assert CliRunner().invoke(main, ["room", "bad code!", "--json", "--db", db]).exit_code == 2
 
 
+def test_the_live_room_is_never_drawn_into_a_pipe(filled):
+    result = CliRunner().invoke(main, ["room", "ws", "--db", str(filled.path)])  # output is not a terminal
+    assert result.exit_code == 1 and result.stdout == ""
+    assert "the live room needs a terminal" in result.stderr and "misquiz room ws --json" in result.stderr
+
+
 async def test_the_room_view_refreshes_reveals_and_never_shows_a_name(filled, bank):
     app = RoomApp(filled, bank, "ws", lang="en", round=None, min_group=3, join="http://10.0.0.5:8000/")
     async with app.run_test(size=(120, 35)) as pilot:
