@@ -83,6 +83,9 @@ def _quiz_bank(bank_path: str | None):
         _fail(exc.problems)
 
 
+MAX_ATTEMPT_ID = 2**63 - 1  # the largest id a database can hold (SQLite's INTEGER, PostgreSQL's bigint)
+
+
 def _store(db: str | None, *, read_only: bool = False) -> Store:
     from misquiz.storage import StoreError, open_store
 
@@ -95,6 +98,33 @@ def _store(db: str | None, *, read_only: bool = False) -> Store:
 def _store_failed(exc: Exception) -> NoReturn:
     click.echo(f"misquiz: {plain(str(exc))}", err=True)
     sys.exit(1)
+
+
+def _not_over_the_database(target: str, store: Store) -> None:
+    """A report never goes over the database it is read from (or its journal): that would lose every result."""
+    database = getattr(store, "path", None)  # an SQLite file; PostgreSQL has none here
+    if database is None:
+        return
+    for own in (str(database), f"{database}-wal", f"{database}-shm", f"{database}-journal"):
+        try:
+            same = os.path.realpath(target) == os.path.realpath(own) or os.path.samefile(target, own)
+        except (OSError, ValueError):
+            continue
+        if same:
+            click.echo(f"misquiz: {plain(target)}: that is the database itself; write to another file", err=True)
+            sys.exit(1)
+
+
+def _write_output(target: str, text: str, store: Store, *, newline: str | None = None) -> None:
+    """A report written to the file the user named, with one message for every way it can fail."""
+    _not_over_the_database(target, store)
+    try:
+        with open(target, "w", encoding="utf-8", newline=newline) as handle:
+            handle.write(text)
+    except OSError as exc:
+        click.echo(f"misquiz: {plain(target)}: cannot write ({exc.strerror})", err=True)
+        sys.exit(1)
+    click.echo(f"Wrote {plain(target)}", err=True)
 
 
 def _workshop_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -241,7 +271,7 @@ def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path
     store = _store(db, read_only=True)
     if attempt == "latest":
         attempt_id = store.latest_id()
-    elif attempt.isdigit():
+    elif attempt.isdigit() and int(attempt) <= MAX_ATTEMPT_ID:
         attempt_id = int(attempt)
     else:
         raise click.BadParameter("give an attempt id (see misquiz history) or 'latest'", param_hint="ATTEMPT")
@@ -269,13 +299,7 @@ def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path
     if output is None:
         click.echo(text)
         return
-    try:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(text + "\n")
-    except OSError as exc:
-        click.echo(f"misquiz: {plain(output)}: cannot write ({exc.strerror})", err=True)
-        sys.exit(1)
-    click.echo(f"Wrote {plain(output)}", err=True)
+    _write_output(output, text + "\n", store)
 
 
 @main.command(name="import")
@@ -375,6 +399,7 @@ def room(
 
         from misquiz.render.room import write_group_report
 
+        _not_over_the_database(export_path, store)
         try:
             write_group_report(
                 store, bank, code, Path(export_path), lang=language, now=store.clock(),
@@ -447,13 +472,7 @@ def items(
     from misquiz.render.items import items_csv, items_json, items_table
 
     if csv_path is not None:
-        try:
-            with open(csv_path, "w", encoding="utf-8", newline="") as handle:
-                handle.write(items_csv(report, bank, language))
-        except OSError as exc:
-            click.echo(f"misquiz: {plain(csv_path)}: cannot write ({exc.strerror})", err=True)
-            sys.exit(1)
-        click.echo(f"Wrote {plain(csv_path)}", err=True)
+        _write_output(csv_path, items_csv(report, bank, language), store, newline="")
     if as_json:
         click.echo(items_json(report, bank, language))
     elif csv_path is None:
@@ -504,7 +523,12 @@ def retag(code: str, from_round: str | None, to_round: str | None, db: str | Non
 
 @workshop.command()
 @click.argument("code", callback=_workshop_code)
-@click.option("--attempt", "attempt_id", type=int, help="Delete only this attempt (see misquiz history).")
+@click.option(
+    "--attempt",
+    "attempt_id",
+    type=click.IntRange(1, MAX_ATTEMPT_ID),
+    help="Delete only this attempt (see misquiz history).",
+)
 @click.option("--yes", is_flag=True, help="Do not ask first (for scripts).")
 @DB_OPTION
 def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None:

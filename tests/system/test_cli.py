@@ -181,3 +181,25 @@ def test_history_lists_an_attempt_answered_all_no_opinion(tmp_path):
     assert result.exit_code == 0, result.output
     code, out, _ = run("history", "--db", db)
     assert code == 0 and "36/36  –" in out
+
+
+def test_a_report_never_goes_over_the_database_it_reads(tmp_path):
+    """Found by the command-line fuzzer: `items --csv` named after the database wrote over every result."""
+    db = tmp_path / "results.csv"  # a database may have any name, even a report's
+    result = CliRunner().invoke(main, ["take", "--plain", "--db", str(db), "--lang", "en"], input="4\n" * 40)
+    assert result.exit_code == 0, result.output
+    kept = db.read_bytes()
+    for command in (
+        ["items", "--csv", str(db), "--min-group", "1"],
+        ["export", "latest", "--output", str(db)],
+        ["room", "ws", "--export", str(db)],
+        ["export", "latest", "--output", f"{db}-wal"],
+        ["export", "latest", "--output", f"{db}-journal"],  # none there: still never written, or the
+    ):  # database would be refused next time for a journal that is not its own
+        code, _, err = run(*command, "--db", str(db))
+        if command[0] == "room":  # this database has no workshop: refused before anything is written
+            assert code == 1, err
+        else:
+            assert code == 1 and "that is the database itself" in err, (command, err)
+        assert db.read_bytes() == kept, command
+    assert not (tmp_path / "results.csv-journal").exists()

@@ -12,7 +12,6 @@ import os
 import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from misquiz.core.attempt import Attempt, ScoreRecord
@@ -478,11 +477,9 @@ class PostgresStore:
 
     def backup(self, target: str | os.PathLike[str]) -> None:
         """A copy of every attempt into a new SQLite file (mode 0600), read in one consistent snapshot."""
-        from misquiz.storage.sqlite import SQLiteStore, seal_backup
+        from misquiz.storage.sqlite import SQLiteStore, fresh_backup_path, seal_backup
 
-        path = Path(target)
-        if path.exists() or path.is_symlink():
-            raise StoreError(f"{path}: already exists; give a new file name")
+        path = fresh_backup_path(target)
         copy = SQLiteStore(path)
         try:
             with self.conn.transaction():

@@ -127,6 +127,18 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
+def fresh_backup_path(target: str | os.PathLike[str]) -> Path:
+    """Where a backup may go: a name that is free (no file, no symlink) and that the system accepts."""
+    path = Path(target)
+    try:
+        taken = path.exists() or path.is_symlink()
+    except (OSError, ValueError) as exc:  # a name too long, a NUL byte
+        raise StoreError(f"{path}: cannot write the backup here ({getattr(exc, 'strerror', None) or exc})") from None
+    if taken:
+        raise StoreError(f"{path}: already exists; give a new file name")
+    return path
+
+
 def seal_backup(conn: sqlite3.Connection) -> None:
     """A backup file is left in rollback mode: restored next to the old database's leftover WAL file,
     it is refused on opening (see `_refuse_a_stranger_wal`) instead of corrupted by it."""
@@ -530,9 +542,7 @@ class SQLiteStore:
 
     def backup(self, target: str | os.PathLike[str]) -> None:
         """A consistent copy, through SQLite's backup API, into a new file of mode 0600."""
-        path = Path(target)
-        if path.exists() or path.is_symlink():
-            raise StoreError(f"{path}: already exists; give a new file name")
+        path = fresh_backup_path(target)
         try:
             os.close(os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600))
             copy = sqlite3.connect(path)

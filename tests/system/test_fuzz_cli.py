@@ -1,0 +1,137 @@
+"""The trainer's commands with hostile arguments: a message and an exit code, never a traceback.
+
+Each case copies a database holding a small workshop and runs one of the commands that came with
+the room, the reports and the shared database (workshop list/retag/delete, room --json/--export,
+items, backup, db copy, import, export, history) with arguments drawn from hostile values:
+wrong codes and rounds, control characters and bidirectional overrides, NUL bytes, huge and
+negative numbers, paths that are folders, missing or unwritable, unknown suffixes. Each must end
+with its output (exit 0), a message (exit 1) or click's usage error (exit 2), and the database
+must still open.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from misquiz.cli import main
+from misquiz.core.quiz import QuizOptions, QuizSession
+from misquiz.files.bank import load_bank
+from misquiz.storage.recording import attach_store
+from misquiz.storage.sqlite import SQLiteStore
+
+HOSTILE = [
+    "", " ", "ws", "WS", "w s", "bad code!", "x" * 300, "\x1b[31mred", "\u202eevil", "\x85", "\udcffbad",
+    "[bold]x[/]", "[@click=quit]", "-1", "0", "1", "2", "99999999999999999999", "1e9", "nan", "--yes", "-",
+    "before", "after", "none", "BEFORE", "café", "😀", "../../etc/passwd", "/dev/null", "%s%n",
+    "'; DROP TABLE attempts;--",
+]  # fmt: skip
+
+
+def _values(tmp: str) -> st.SearchStrategy[str]:
+    """Hostile values as a command line can hold them: no NUL byte, and undecodable bytes as Python's argv has them."""
+    paths = [
+        f"{tmp}/out.html", f"{tmp}/out.md", f"{tmp}/out.csv", f"{tmp}/out.pdf", f"{tmp}/out", tmp,
+        f"{tmp}/missing/dir/out.html", f"{tmp}/case.db", f"{tmp}/copy.db", f"{tmp}/result.json", "/proc/version",
+        "postgresql://misquiz@127.0.0.1:1/none",
+    ]  # fmt: skip
+    return st.one_of(
+        st.sampled_from(HOSTILE + paths),
+        st.text(st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]), max_size=12),
+    )
+
+
+def _command(draw, tmp: str) -> list[str]:
+    value = _values(tmp)
+    kind = draw(
+        st.sampled_from(["list", "retag", "delete", "room", "items", "backup", "copy", "import", "export", "history"])
+    )
+    options: list[str] = []
+    for option in draw(
+        st.lists(
+            st.sampled_from(["--round", "--min-group", "--lang", "--title", "--by", "--attempt", "--format"]),
+            max_size=3,
+        )
+    ):
+        options += [option, draw(value)]
+    if kind == "list":
+        return ["workshop", "list", *draw(st.sampled_from([[], ["--json"]]))]
+    if kind == "retag":
+        return [
+            "workshop",
+            "retag",
+            draw(value),
+            "--from",
+            draw(value),
+            "--to",
+            draw(value),
+            *draw(st.sampled_from([[], ["--yes"]])),
+        ]
+    if kind == "delete":
+        extra = ["--attempt", draw(value)] if draw(st.booleans()) else []
+        return ["workshop", "delete", draw(value), *extra, *draw(st.sampled_from([[], ["--yes"]]))]
+    if kind == "room":
+        output = draw(st.sampled_from([["--json"], ["--export", draw(value)]]))
+        return ["room", draw(value), *output, *[o for o in options if o not in ("--attempt", "--format")][:4]]
+    if kind == "items":
+        return [
+            "items",
+            *draw(st.sampled_from([[], [draw(value)]])),
+            *draw(st.sampled_from([[], ["--json"], ["--csv", draw(value)]])),
+        ]
+    if kind == "backup":
+        return ["backup", draw(value)]
+    if kind == "copy":
+        return ["db", "copy", draw(value), draw(value)]
+    if kind == "import":
+        return ["import", draw(value), *draw(st.sampled_from([[], ["--workshop", draw(value)]]))]
+    if kind == "export":
+        return ["export", draw(value), "--format", draw(st.sampled_from(["md", "html", "json", draw(value)]))]
+    return ["history", *draw(st.sampled_from([[], ["--json"]]))]
+
+
+@pytest.fixture(scope="module")
+def template(tmp_path_factory) -> Path:
+    """A database with a workshop `ws`: three participants finished before, one mid-quiz after."""
+    path = tmp_path_factory.mktemp("fuzz-cli") / "template.db"
+    store = SQLiteStore(path)
+    bank = load_bank()
+    for n, (round_, finish) in enumerate([("before", True)] * 3 + [("after", False)]):
+        session = QuizSession.start(bank, QuizOptions("en", seed=n, workshop="ws", round=round_, person=f"p{n}"))
+        attach_store(session, store, lambda message: None)
+        session.begin("")
+        for _ in range(len(session.order) if finish else 5):
+            session.answer(1 + n % 5)
+    store.close()
+    return path
+
+
+@settings(
+    max_examples=int(os.environ.get("MISQUIZ_FUZZ_CASES", "200")),
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+@given(data=st.data())
+def test_hostile_arguments_to_the_trainers_commands_never_end_in_a_traceback(template, data):
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "case.db"
+        shutil.copyfile(template, db)
+        (Path(tmp) / "result.json").write_text('{"misquiz_result": 1, "answers": {"x": 9}}')
+        command = data.draw(st.composite(lambda draw: _command(draw, tmp))(), label="command")
+        where = [] if command[0] == "db" else ["--db", str(db)]  # db copy names its databases itself
+        result = CliRunner().invoke(main, [*command, *where], input="")
+        assert result.exception is None or isinstance(result.exception, SystemExit), (command, repr(result.exception))
+        assert result.exit_code in (0, 1, 2), (command, result.exit_code, result.output)
+        assert "Traceback" not in result.output, (command, result.output)
+        event(f"{command[0]}: exit {result.exit_code}")
+        if result.exit_code:
+            assert result.stderr.strip(), (command, "a failure without a word")
+        after = CliRunner().invoke(main, ["history", "--db", str(db)])
+        assert after.exit_code == 0, (command, after.output)
