@@ -617,7 +617,7 @@ def serve(
         trusted_proxies=trusted_proxies,
     )
     try:
-        code = serve_workshop(bank, store, config, host=host, port=port, verbose=verbose)
+        code = serve_workshop(bank, store, config, host=host, port=port, verbose=verbose, db=db)
     except StoreError as exc:
         _store_failed(exc)
     finally:

@@ -58,7 +58,8 @@ def test_the_banner_then_one_status_line_and_no_access_log(tmp_path):
     head = out.split("\n\n")
     assert head[0] == "misquiz · workshop mon · round: before"
     assert f"Join at http://127.0.0.1:{port}/" in out
-    assert "█" in out and "misquiz room mon" in out
+    assert "█" in out and f"Watch the room with: misquiz room mon --db {tmp_path / 's.db'}" in out
+    assert "Only this computer can open this address: for phones on the network, add --host 0.0.0.0" in out
     projector = re.search(
         rf"Projector page \(for you only, do not share\): http://127\.0\.0\.1:{port}/projector/(\S+)", out
     )
@@ -66,6 +67,16 @@ def test_the_banner_then_one_status_line_and_no_access_log(tmp_path):
     assert "joined 1 · mid-quiz 1 · finished 0 · refused 0" in out
     assert "GET /" not in out + err  # access logs only with --verbose
     assert "Session ended: 1 joined, 0 finished." in out
+
+
+def test_the_room_command_never_shows_a_database_password():
+    from misquiz.web.server import room_command
+
+    assert room_command("mon", "postgresql://ann:s3cret@db.example/misquiz") == (
+        "misquiz room mon --db 'postgresql://ann:…@db.example/misquiz'"
+    )
+    assert room_command("mon", "/tmp/my results.db") == "misquiz room mon --db '/tmp/my results.db'"
+    assert room_command("mon", None) == "misquiz room mon"
 
 
 def test_verbose_logs_each_request(tmp_path):

@@ -12,6 +12,7 @@ import errno
 import ipaddress
 import logging
 import os
+import shlex
 import signal
 import socket
 import sys
@@ -145,6 +146,13 @@ class StatusLine:
             self.out.write(text + "\n")
         self.out.flush()
 
+    def close(self) -> None:
+        """The last status stays on its own line; what is written next starts below it."""
+        if self.live and self.text:
+            self.out.write("\n")
+            self.out.flush()
+        self.text = ""
+
     def say(self, line: str) -> None:
         """A line that stays, above the status line."""
         if self.live:
@@ -183,19 +191,28 @@ def serve(
     host: str,
     port: int,
     verbose: bool = False,
+    db: str | None = None,
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
 ) -> int:
     """Serve until Ctrl+C (asked once while people are mid-quiz) or SIGTERM; the exit code."""
     loop = asyncio.new_event_loop()
     try:
-        return loop.run_until_complete(_serve(bank, store, config, host, port, verbose, out, err))
+        return loop.run_until_complete(_serve(bank, store, config, host, port, verbose, db, out, err))
     finally:
         loop.close()
 
 
 async def _serve(
-    bank: Bank, store: Store, config: WorkshopConfig, host: str, port: int, verbose: bool, out: TextIO, err: TextIO
+    bank: Bank,
+    store: Store,
+    config: WorkshopConfig,
+    host: str,
+    port: int,
+    verbose: bool,
+    db: str | None,
+    out: TextIO,
+    err: TextIO,
 ) -> int:
     limit = raise_open_files_limit()
     app = build_app(bank, store, config)
@@ -250,11 +267,14 @@ async def _serve(
         store.set_join_address(config.workshop, url)
     round_text = f" · round: {config.round}" if config.round else ""
     colour = out.isatty() and "NO_COLOR" not in os.environ
-    out.write(f"misquiz · workshop {config.workshop}{round_text}\n\nJoin at {url}\n\n")
+    out.write(f"misquiz · workshop {config.workshop}{round_text}\n\nJoin at {url}\n")
+    if not config.public_url and _loopback(host):
+        out.write("Only this computer can open this address: for phones on the network, add --host 0.0.0.0\n")
+    out.write("\n")
     out.write(qr_text(url, colour) + "\n\n")
     out.write(f"Projector page (for you only, do not share): {url}projector/{workshop.projector.token}\n\n")
     out.write(
-        f"Up to {config.max_participants} participants. Watch the room with: misquiz room {config.workshop}\n"
+        f"Up to {config.max_participants} participants. Watch the room with: {room_command(config.workshop, db)}\n"
         "Ctrl+C ends the session; every answer is stored as it is given.\n\n"
     )
     out.flush()
@@ -275,10 +295,31 @@ async def _serve(
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
         await runner.cleanup()
-    status.say("")
+    status.close()
     out.write(f"Session ended: {workshop.joined} joined, {workshop.finished} finished.\n")
     out.flush()
     return 0
+
+
+def _loopback(host: str) -> bool:
+    try:
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a name
+        return False
+
+
+def room_command(code: str, db: str | None) -> str:
+    """The command that watches this room, with the database this server uses (a URL's password left out)."""
+    if db is None:
+        return f"misquiz room {code}"
+    if "://" in db:
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(db)
+        if parts.password is not None:
+            host = parts.netloc.rsplit("@", 1)[-1]
+            db = parts._replace(netloc=f"{parts.username or ''}:…@{host}").geturl()
+    return f"misquiz room {code} --db {shlex.quote(db)}"
 
 
 def _quiet(status: StatusLine, verbose: bool):  # type: ignore[no-untyped-def]
