@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from misquiz.core.items import (
     EXTREME,
     EXTREME_LIMIT,
+    FLAG_PEOPLE,
     LOW,
     LOW_ITEM_REST,
     NEGATIVE,
@@ -84,14 +85,15 @@ def _statement_stats(st: Statement, answers: list[dict[str, int | None]], scored
             ys.append(sum(rest) / len(rest))
     r = pearson(xs, ys)
     flags = []
-    if r is not None and r < 0:
+    judged = r is not None and len(xs) >= FLAG_PEOPLE
+    if judged and r is not None and r < 0:
         flags.append(NEGATIVE)
-    elif r is not None and r < LOW_ITEM_REST:
+    elif judged and r is not None and r < LOW_ITEM_REST:
         flags.append(LOW)
     total = n + no_opinion
-    if total and no_opinion / total > NO_OPINION_LIMIT:
+    if total >= FLAG_PEOPLE and no_opinion / total > NO_OPINION_LIMIT:
         flags.append(NO_OPINION)
-    if n and max(shares[0], shares[4]) >= EXTREME_LIMIT:
+    if n >= FLAG_PEOPLE and max(shares[0], shares[4]) >= EXTREME_LIMIT:
         flags.append(EXTREME)
     return {
         "id": st.id,

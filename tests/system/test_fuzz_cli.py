@@ -30,7 +30,7 @@ from misquiz.storage.sqlite import SQLiteStore
 HOSTILE = [
     "", " ", "ws", "WS", "w s", "bad code!", "x" * 300, "\x1b[31mred", "\u202eevil", "\x85", "\udcffbad",
     "[bold]x[/]", "[@click=quit]", "-1", "0", "1", "2", "99999999999999999999", "1e9", "nan", "--yes", "-",
-    "before", "after", "none", "BEFORE", "café", "😀", "../../etc/passwd", "/dev/null", "%s%n",
+    "before", "after", "none", "BEFORE", "café", "😀", "../../escape.csv", "%s%n",
     "'; DROP TABLE attempts;--",
 ]  # fmt: skip
 
@@ -39,13 +39,13 @@ def _values(tmp: str) -> st.SearchStrategy[str]:
     """Hostile values as a command line can hold them: no NUL byte, and undecodable bytes as Python's argv has them."""
     paths = [
         f"{tmp}/out.html", f"{tmp}/out.md", f"{tmp}/out.csv", f"{tmp}/out.pdf", f"{tmp}/out", tmp,
-        f"{tmp}/missing/dir/out.html", f"{tmp}/case.db", f"{tmp}/copy.db", f"{tmp}/result.json", "/proc/version",
+        f"{tmp}/missing/dir/out.html", f"{tmp}/case.db", f"{tmp}/copy.db", f"{tmp}/result.json",
         "postgresql://misquiz@127.0.0.1:1/none",
     ]  # fmt: skip
-    return st.one_of(
-        st.sampled_from(HOSTILE + paths),
-        st.text(st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]), max_size=12),
-    )
+    text = st.text(st.characters(blacklist_characters="\x00", blacklist_categories=["Cs"]), max_size=12)
+    # Every value that may become a path stays inside the case's folder: the tests may run as root, and a
+    # command told to write /etc/passwd would. Relative names land in the working folder, tmp/a/b.
+    return st.one_of(st.sampled_from(HOSTILE + paths), text.filter(lambda v: not v.startswith(("/", "~"))))
 
 
 def _command(draw, tmp: str) -> list[str]:
@@ -97,6 +97,14 @@ def _command(draw, tmp: str) -> list[str]:
     return ["history", *draw(st.sampled_from([[], ["--json"]]))]
 
 
+@pytest.fixture
+def home():
+    """The working folder as it was, whatever a case changed it to."""
+    before = os.getcwd()
+    yield
+    os.chdir(before)
+
+
 @pytest.fixture(scope="module")
 def template(tmp_path_factory) -> Path:
     """A database with a workshop `ws`: three participants finished before, one mid-quiz after."""
@@ -119,14 +127,19 @@ def template(tmp_path_factory) -> Path:
     suppress_health_check=list(HealthCheck),
 )
 @given(data=st.data())
-def test_hostile_arguments_to_the_trainers_commands_never_end_in_a_traceback(template, data):
+def test_hostile_arguments_to_the_trainers_commands_never_end_in_a_traceback(template, data, home):
     with tempfile.TemporaryDirectory() as tmp:
+        here = Path(tmp) / "a" / "b"
+        here.mkdir(parents=True)
+        os.chdir(here)  # relative names, `../../escape.csv` included, stay inside tmp
         db = Path(tmp) / "case.db"
         shutil.copyfile(template, db)
         (Path(tmp) / "result.json").write_text('{"misquiz_result": 1, "answers": {"x": 9}}')
         command = data.draw(st.composite(lambda draw: _command(draw, tmp))(), label="command")
         where = [] if command[0] == "db" else ["--db", str(db)]  # db copy names its databases itself
-        result = CliRunner().invoke(main, [*command, *where], input="")
+        # a value may swallow --db (`--title --db`): the default database is then one in tmp, never the user's
+        env = {"MISQUIZ_DB": str(Path(tmp) / "default.db"), "XDG_DATA_HOME": tmp, "XDG_CACHE_HOME": tmp}
+        result = CliRunner(env=env).invoke(main, [*command, *where], input="")
         assert result.exception is None or isinstance(result.exception, SystemExit), (command, repr(result.exception))
         assert result.exit_code in (0, 1, 2), (command, result.exit_code, result.output)
         assert "Traceback" not in result.output, (command, result.output)

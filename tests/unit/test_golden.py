@@ -78,7 +78,8 @@ def workshop_db(tmp_path_factory, bank):
             {"sales-goal": (5, 1), "more-posts": (1, 5)},
             {"sales-goal": (4, 2), "no-plan": (3, 3)},
             {"sales-goal": (5, 1), "just-a-fad": (5, 5)},
-        ],
+        ]
+        * 3,  # twelve people: enough to flag statements (core.items.FLAG_PEOPLE), so the appendix shows flags
         "after": [{"sales-goal": (3, 3), "more-posts": (5, 1)}, {"more-posts": (4, 2)}, {}],
     }
     for round_, people in rounds.items():

@@ -163,3 +163,17 @@ def test_the_html_report_prints_on_at_most_two_a4_pages(tmp_path, bank, lang):
     page = tmp_path / "report.html"
     write_group_report(store, bank, "ws", page, lang=lang, now=NOW, title="Workshop Acme", by="Trainer Jo")
     assert 1 <= printed_pages(page) <= 2
+
+
+def test_a_small_room_gets_no_statement_flags_and_is_told_why(tmp_path, bank):
+    """Found by a trainer's trial run: four people flagged 30 of 36 statements, in the report for the client."""
+    store = SQLiteStore(tmp_path / "small.db")
+    for held in ({"sales-goal": (5, 1)}, {"more-posts": (5, 1)}, {}, {"no-plan": (4, 2)}):
+        add(store, bank, answers_holding(bank, held), "before")
+    page = tmp_path / "report.md"
+    write_group_report(store, bank, "ws", page, lang="en", now=NOW)
+    text = page.read_text()
+    assert "Only 4 finished attempts: too few to judge statements" in text and "gave the same extreme" not in text
+    items = CliRunner().invoke(main, ["items", "ws", "--db", str(tmp_path / "small.db"), "--lang", "nl"])
+    assert items.exit_code == 0 and "te weinig om stellingen te beoordelen" in items.stdout
+    assert "⚑" not in items.stdout.split("\n\n")[-1]

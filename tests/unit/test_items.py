@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from misquiz.core.items import (
     EXTREME,
+    FLAG_PEOPLE,
     LOW,
     LOW_ITEM_REST,
     NEGATIVE,
@@ -67,17 +68,25 @@ def test_two_answered_statements_give_spearman_brown(tiny):
 
 def test_flags_say_why(tiny):
     # a1 agrees with its myth; a3 goes the other way (keyed wrong); a2 is mostly "no opinion"
-    people = [(5, None, 1), (1, None, 5), (4, 3, 2), (2, None, 4), (5, None, 1)]
+    people = [(5, None, 1), (1, None, 5), (4, 3, 2), (2, None, 4), (5, None, 1)] * 2
     report = item_statistics(tiny, rows(people))
     by_id = {s.id: s for s in report.statements}
     assert NEGATIVE in by_id["a3"].flags and NO_OPINION in by_id["a2"].flags
-    assert by_id["a2"].no_opinion == 4 and by_id["a2"].no_opinion_share == pytest.approx(0.8)
+    assert by_id["a2"].no_opinion == 8 and by_id["a2"].no_opinion_share == pytest.approx(0.8)
     assert "80%" in flag_reason("en", by_id["a2"], NO_OPINION)
     assert "keyed the wrong way" in flag_reason("en", by_id["a3"], NEGATIVE)
-    everyone_agrees = item_statistics(tiny, rows([(5, 1, 5), (5, 2, 4), (5, 1, 3), (5, 3, 5), (4, 1, 5)]))
+    everyone_agrees = item_statistics(tiny, rows([(5, 1, 5), (5, 2, 4), (5, 1, 3), (5, 3, 5), (4, 1, 5)] * 2))
     a1 = next(s for s in everyone_agrees.statements if s.id == "a1")
     assert EXTREME in a1.flags and "80%" in flag_reason("en", a1, EXTREME)
     assert LOW not in by_id["a3"].flags  # negative is said once, as the stronger reason
+
+
+def test_too_few_people_to_flag_a_statement(tiny):
+    # the same five people as above: the same figures, but five cannot tell a bad statement from chance
+    few = item_statistics(tiny, rows([(5, None, 1), (1, None, 5), (4, 3, 2), (2, None, 4), (5, None, 1)]))
+    assert FLAG_PEOPLE == 10 and few.flagged == ()
+    a3 = next(s for s in few.statements if s.id == "a3")
+    assert a3.item_rest is not None and a3.item_rest < 0  # the figure is still shown
 
 
 def test_below_the_minimum_group_only_the_count(tiny):
@@ -144,7 +153,9 @@ def test_an_exact_zero_correlation_is_zero(tiny):
     people = [(5, 3, 1), (5, 5, 1), (3, 5, 5), (5, 3, 1), (5, 3, 5), (1, 3, 5)]
     a2 = next(s for s in item_statistics(tiny, rows(people)).statements if s.id == "a2")
     assert reference_statistics(tiny, rows(people))[2][1]["item_rest"] < 0
-    assert a2.item_rest == 0.0 and a2.flags == (LOW,)
+    assert a2.item_rest == 0.0
+    twice = next(s for s in item_statistics(tiny, rows(people * 2)).statements if s.id == "a2")
+    assert twice.item_rest == 0.0 and twice.flags == (LOW,)  # low, never negative
 
 
 def test_patterns_count_people_per_myth(tiny):

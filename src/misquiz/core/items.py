@@ -26,6 +26,7 @@ from misquiz.core.scoring import points
 LOW_ITEM_REST = 0.20  # below this, a statement barely measures what its myth's other statements measure
 NO_OPINION_LIMIT = 0.20  # above this share of "no opinion", a statement is unclear or out of reach
 EXTREME_LIMIT = 0.80  # this share or more in one extreme answer: the statement tells people apart little
+FLAG_PEOPLE = 10  # a flag needs at least this many people: below it, one person moves a share by over 10 points
 
 # flag ids; each has a catalogue key "flag_<id>" with its plain explanation
 NEGATIVE, LOW, NO_OPINION, EXTREME = "negative_item_rest", "low_item_rest", "many_no_opinion", "one_extreme"
@@ -269,14 +270,15 @@ def _statement_stats(st: Statement, myth_id: str, states: list[int], rest: _Sums
     squares = sum(a * a * c for a, c in enumerate(counts, 1))
     r = rest.correlation()
     flags = []
-    if r is not None and r < 0:
+    judged = r is not None and rest.n >= FLAG_PEOPLE
+    if judged and r is not None and r < 0:
         flags.append(NEGATIVE)
-    elif r is not None and r < LOW_ITEM_REST:
+    elif judged and r is not None and r < LOW_ITEM_REST:
         flags.append(LOW)
     answered = n + no_opinion
-    if answered and no_opinion / answered > NO_OPINION_LIMIT:
+    if answered >= FLAG_PEOPLE and no_opinion / answered > NO_OPINION_LIMIT:
         flags.append(NO_OPINION)
-    if n and max(shares[0], shares[4]) >= EXTREME_LIMIT:
+    if n >= FLAG_PEOPLE and max(shares[0], shares[4]) >= EXTREME_LIMIT:
         flags.append(EXTREME)
     return StatementStats(
         st.id,
