@@ -115,6 +115,23 @@ def _not_over_the_database(target: str, store: Store) -> None:
             sys.exit(1)
 
 
+def _known_workshop(store: Store, code: str) -> None:
+    """A command about one workshop stops, naming the codes that come close, when this database has no such code."""
+    from misquiz.core.room import close_codes
+    from misquiz.storage import StoreError
+
+    try:
+        known = [w.code for w in store.workshops()]
+    except StoreError as exc:
+        _store_failed(exc)
+    if code in known:
+        return
+    near = close_codes(code, known)
+    hint = f"; did you mean: {', '.join(plain(n) for n in near)}?" if near else " (see misquiz workshop list)"
+    click.echo(f"misquiz: no workshop '{plain(code)}' in this database{hint}", err=True)
+    sys.exit(1)
+
+
 def _write_output(target: str, text: str, store: Store, *, newline: str | None = None) -> None:
     """A report written to the file the user named, with one message for every way it can fail."""
     _not_over_the_database(target, store)
@@ -464,6 +481,8 @@ def items(
 
     bank = _quiz_bank(bank_path)
     store = _store(db, read_only=True)
+    if code is not None:
+        _known_workshop(store, code)
     language = resolve_language(bank, lang or default_language())
     try:
         report = read_items(store, bank, code, round_, min_group)
@@ -514,6 +533,7 @@ def retag(code: str, from_round: str | None, to_round: str | None, db: str | Non
     from misquiz.storage import StoreError
 
     store = _store(db)
+    _known_workshop(store, code)
     try:
         moved = store.retag(code, from_round, to_round)
     except StoreError as exc:
@@ -538,10 +558,11 @@ def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None
     what = (
         f"attempt {attempt_id} of workshop {plain(code)}" if attempt_id else f"every result of workshop {plain(code)}"
     )
+    store = _store(db)
+    _known_workshop(store, code)
     if not yes and not click.confirm(f"Delete {what}?", default=False):
         click.echo("Nothing was deleted.")
         return
-    store = _store(db)
     try:
         gone = store.delete_workshop(code, attempt_id)
     except StoreError as exc:
