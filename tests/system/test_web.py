@@ -447,6 +447,9 @@ async def test_static_files_have_their_types_and_nothing_else_is_served(bank, tm
         js = await client.get("/static/misquiz.js")
         assert js.headers["Content-Type"] == "text/javascript; charset=utf-8"
         assert (await client.get("/static/misquiz.css", headers={"If-None-Match": css.headers["ETag"]})).status == 304
+        icon = await client.get("/static/favicon.svg")  # named by every page: no request for /favicon.ico, no 404
+        assert icon.headers["Content-Type"].startswith("image/svg+xml") and (await icon.text()).startswith("<svg")
+        assert '<link rel="icon" href="/static/favicon.svg"' in await (await client.get("/")).text()
         for path in ("/static/", "/static", "/static/..%2fapp.py", "/static/../app.py", "/templates/base.html"):
             response = await client.get(path)
             assert response.status == 404, path

@@ -8,7 +8,12 @@ from pathlib import Path
 from aiohttp import web
 
 FOLDER = Path(__file__).resolve().parent.parent / "static"
-TYPES = {"misquiz.css": "text/css", "misquiz.js": "text/javascript", "projector.js": "text/javascript"}
+TYPES = {
+    "misquiz.css": "text/css",
+    "misquiz.js": "text/javascript",
+    "projector.js": "text/javascript",
+    "favicon.svg": "image/svg+xml",  # named by every page, so that browsers do not ask for /favicon.ico
+}
 FILES = {name: (FOLDER / name).read_bytes() for name in TYPES}
 TAGS = {name: '"' + hashlib.sha256(body).hexdigest()[:16] + '"' for name, body in FILES.items()}
 
