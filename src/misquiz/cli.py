@@ -269,9 +269,12 @@ def history(as_json: bool, db: str | None) -> None:
         rows = store.history()
     except StoreError as exc:
         _store_failed(exc)
+    from misquiz.core.model import resolve_language
     from misquiz.render.listing import history_table
 
-    click.echo(history_table(rows, default_language()))
+    bank = _quiz_bank(None)  # its profile titles, in words, instead of their ids
+    lang = resolve_language(bank, default_language())
+    click.echo(history_table(rows, lang, {p.id: p.title[lang] for p in bank.profiles}))
 
 
 @main.command()

@@ -203,3 +203,15 @@ def test_a_report_never_goes_over_the_database_it_reads(tmp_path):
             assert code == 1 and "that is the database itself" in err, (command, err)
         assert db.read_bytes() == kept, command
     assert not (tmp_path / "results.csv-journal").exists()
+
+
+def test_history_names_the_profile_in_words_not_by_its_id(tmp_path):
+    from misquiz.files.bank import load_bank
+
+    db = str(tmp_path / "h.db")
+    assert CliRunner().invoke(main, ["take", "--plain", "--db", db, "--lang", "en"], input="4\n" * 40).exit_code == 0
+    code, out, _ = run("history", "--db", db)
+    titles = {p.id: p.title["en"] for p in load_bank().profiles}
+    shown = out.splitlines()[1]
+    assert code == 0 and any(shown.endswith(title) for title in titles.values()), shown
+    assert not any(shown.endswith(f" {pid}") for pid in titles), shown

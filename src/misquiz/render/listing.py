@@ -36,30 +36,31 @@ def _columns(lang: str, key: str) -> list[str]:
     return t(lang, key).split("|")
 
 
-def history_table(rows: list[dict[str, Any]], lang: str) -> str:
-    """Stored attempts, newest first, as a table for a terminal."""
+def history_table(rows: list[dict[str, Any]], lang: str, profiles: dict[str, str] | None = None) -> str:
+    """Stored attempts, newest first, as a table for a terminal; `profiles` gives a profile's title by its id."""
     if not rows:
         return t(lang, "history_none")
     id_, started, name, workshop, answered, overall = _columns(lang, "history_columns")
-    lines = [f"{id_:>5}  {started:<16}  {name:<20}  {workshop:<12}  {answered:>8}  {overall}"]
+    wide = max(8, len(answered))  # "beantwoord" is wider than "36/36"
+    lines = [f"{id_:>5}  {started:<16}  {name:<20}  {workshop:<12}  {answered:>{wide}}  {overall}"]
     for row in rows:
-        verdict = _verdict(row["overall"]) or t(lang, "history_unfinished")
+        verdict = _verdict(row["overall"], profiles or {}) or t(lang, "history_unfinished")
         where = str(row["workshop"] or "") + (f"/{row['round']}" if row["round"] else "")
         lines.append(
             f"{row['id']:>5}  {str(row['started_at'])[:16].replace('T', ' '):<16}  "
             f"{plain(str(row['name']))[:20]:<20}  {plain(where)[:12]:<12}  "
-            f"{str(row['answered']) + '/' + str(row['total']):>8}  {verdict}"
+            f"{str(row['answered']) + '/' + str(row['total']):>{wide}}  {verdict}"
         )
     return "\n".join(lines)
 
 
-def _verdict(result: object) -> str:
+def _verdict(result: object, profiles: dict[str, str]) -> str:
     """An attempt's overall score and profile; "–" for a score that cannot be told (all "no opinion")."""
     if not isinstance(result, dict):
         return ""
-    score, profile = result.get("score"), result.get("profile")
+    score, profile = result.get("score"), str(result.get("profile") or "")
     number = isinstance(score, int | float) and not isinstance(score, bool) and math.isfinite(score)
-    return (f"{score:.0f}" if number else "–") + f" {plain(str(profile or ''))}"
+    return (f"{score:.0f}" if number else "–") + f" {plain(profiles.get(profile, profile))}"
 
 
 def workshop_table(workshops: list[Any], lang: str) -> str:
