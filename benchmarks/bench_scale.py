@@ -7,7 +7,8 @@ other); each keeps its own cookies, comes from its own loopback address, joins a
 the rest and answers every statement with 0–0.5 s of thinking time in between. An answer's
 latency is the POST and the redirect it leads to, until the next page has arrived.
 CLIENT_PROCESSES (default 1) splits the participants over that many client processes, as in
-bench_web (and CLIENT_NICENESS as there); the CPU of the servers, of PostgreSQL and of the clients is printed per request. Then the
+bench_web (and CLIENT_NICENESS as there); the CPU of the servers, of PostgreSQL and of the
+clients is printed per request, and what the participants added to the database. Then the
 database is filled to ROOM_ATTEMPTS (default 100,000) attempts in one workshop and
 `misquiz room --json` is timed as a whole process. PostgreSQL is Debian's, started by the
 tests' fixture (initdb in a temporary folder; fsync off, as in the tests).
@@ -93,6 +94,8 @@ def main() -> None:
             )
             for port in ports
         ]
+        database = url.rsplit("/", 1)[1]
+        size_before = pg.sql("SELECT pg_database_size(current_database())", database)[0][0]
         try:
             cpu_before = [cpu_seconds(s.pid) for s in servers]
             waited_before = [waited_for_cpu(s.pid) for s in servers]
@@ -105,6 +108,8 @@ def main() -> None:
             for server in servers:
                 server.terminate()
                 server.wait(timeout=15)
+        pg.sql("CHECKPOINT", database)
+        size_after = pg.sql("SELECT pg_database_size(current_database())", database)[0][0]
         stored = pg.sql("SELECT COUNT(*) FROM answers", url.rsplit("/", 1)[1])[0][0]
         done = pg.sql("SELECT COUNT(*) FROM attempts WHERE finished_at IS NOT NULL", url.rsplit("/", 1)[1])[0][0]
         cuts = statistics.quantiles(latencies, n=100)
@@ -145,6 +150,10 @@ def main() -> None:
         "(target p95 <= 100 ms)"
     )
     print(lag_text(lags))
+    print(
+        f"database: {(size_after - size_before) / 1e6:.1f} MB more for {count} participants, "
+        f"{(size_after - size_before) / count / 1024:.1f} KB each (tables and indexes, PostgreSQL's pages)"
+    )
     print(
         f"`misquiz room --json` over {room_attempts:,} attempts: {room_s:.3f} s (process, median of 5)  (target <= 1 s)"
     )
