@@ -122,9 +122,7 @@ def _crowd_slice(bases: list[str], first: int, count: int) -> tuple[list[float],
     return asyncio.run(crowd(bases, count, first))
 
 
-def crowds(
-    bases: list[str], count: int, processes: int, nice: int = 0
-) -> tuple[list[float], int, float, list[float]]:
+def crowds(bases: list[str], count: int, processes: int, nice: int = 0) -> tuple[list[float], int, float, list[float]]:
     """The crowd split over several client processes, started together; latencies, finished, seconds, loop lags.
 
     With `nice`, the client processes run at that niceness, so that on a machine shared with the
