@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button
 
@@ -67,15 +67,15 @@ class HelpScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         lang = self.lang
         width = max((len(keys) for keys, _ in self.rows), default=0) + 2
-        table = Text()
-        for keys, what in self.rows:
-            table.append(f"{keys:<{width}}", style="bold")
-            table.append(f"{t(lang, what)}\n")
-        table.rstrip()
         with Vertical(id="help-dialog", classes="dialog"):
             yield Literal(t(lang, "help_title"), classes="title")
-            with VerticalScroll():
-                yield Literal(table, id="help-keys")
+            with VerticalScroll(id="help-keys"):
+                for keys, what in self.rows:  # a row each, so that a long description wraps under itself
+                    with Horizontal(classes="help-row"):
+                        key = Literal(Text(keys, style="bold"), classes="help-key")
+                        key.styles.width = width
+                        yield key
+                        yield Literal(t(lang, what), classes="help-what")
             yield Button(literal(t(lang, "close")), id="close", compact=True, variant="primary")
 
     def on_button_pressed(self) -> None:
