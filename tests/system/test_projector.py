@@ -98,7 +98,7 @@ async def test_the_page_opens_only_at_its_long_random_address(bank, tmp_path):
         assert join in page and '<svg class="qr"' in page and f'aria-label="QR code for {join}"' in page
         assert "<script>" not in page and "style=" not in page  # the CSP allows nothing inline
         assert not re.search(r'(src|href|action)="(https?:)?//', page), "the page loads nothing from elsewhere"
-        assert '<noscript><meta http-equiv="refresh"' in page and 'src="/static/projector.js"' in page
+        assert '<noscript><meta http-equiv="refresh"' in page and 'src="/static/projector.js?v=' in page
         wrong = projector.token[:-1] + ("A" if projector.token[-1] != "A" else "B")
         for path in (f"/projector/{wrong}", "/projector/", "/projector/x", f"/projector/{wrong}/events"):
             response = await client.get(path)

@@ -449,7 +449,17 @@ async def test_static_files_have_their_types_and_nothing_else_is_served(bank, tm
         assert (await client.get("/static/misquiz.css", headers={"If-None-Match": css.headers["ETag"]})).status == 304
         icon = await client.get("/static/favicon.svg")  # named by every page: no request for /favicon.ico, no 404
         assert icon.headers["Content-Type"].startswith("image/svg+xml") and (await icon.text()).startswith("<svg")
-        assert '<link rel="icon" href="/static/favicon.svg"' in await (await client.get("/")).text()
+        welcome = await (await client.get("/")).text()
+        assert '<link rel="icon" href="/static/favicon.svg?v=' in welcome
+        # a page names each file with its content's hash, which a browser may keep: no request per page
+        for name in ("misquiz.css", "misquiz.js", "favicon.svg"):
+            address = re.search(rf'"(/static/{re.escape(name)}\?v=[0-9a-f]{{16}})"', welcome)
+            assert address is not None, name
+            kept = await client.get(address.group(1))
+            assert kept.status == 200 and "immutable" in kept.headers["Cache-Control"], name
+        assert css.headers["Cache-Control"] == "no-cache"  # by its bare name: checked each time
+        stale = await client.get("/static/misquiz.css?v=0000000000000000")
+        assert stale.headers["Cache-Control"] == "no-cache"
         for path in ("/static/", "/static", "/static/..%2fapp.py", "/static/../app.py", "/templates/base.html"):
             response = await client.get(path)
             assert response.status == 404, path

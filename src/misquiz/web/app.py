@@ -45,6 +45,7 @@ def build_app(bank: Bank, store: Store, config: WorkshopConfig) -> web.Applicati
         auto_reload=False,  # templates are part of the package: no stat() of each one per request
     )
     env.policies["json.dumps_kwargs"] = {"sort_keys": True}
+    env.globals["static_url"] = static.static_url
     app.on_response_prepare.append(security_headers)
     app.router.add_get("/", welcome.show)
     app.router.add_post("/start", welcome.start)
