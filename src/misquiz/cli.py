@@ -83,6 +83,17 @@ def _quiz_bank(bank_path: str | None):
         _fail(exc.problems)
 
 
+class _Port(click.ParamType):
+    name = "port"
+
+    def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip()
+        if text.isdigit() and 1 <= int(text) <= 65535:
+            return int(text)
+        self.fail(f"{text!r} is not a port number (1-65535)", param, ctx)
+
+
+PORT = _Port()
 MAX_ATTEMPT_ID = 2**63 - 1  # the largest id a database can hold (SQLite's INTEGER, PostgreSQL's bigint)
 
 
@@ -577,7 +588,7 @@ def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None
 @click.option("--workshop", required=True, callback=_workshop_code, help="The workshop code participants join.")
 @ROUND_OPTION
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on (0.0.0.0: every network).")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+@click.option("--port", type=PORT, default=8000, show_default=True, help="The port to listen on (1-65535).")
 @click.option("--public-url", help="The address participants use, if it differs (a proxy, a name, https).")
 @click.option(
     "--max-participants",

@@ -75,6 +75,9 @@ def test_usage_errors_exit_2():
     assert run("validate", "--nope")[0] == 2
     assert run("score")[0] == 2
     assert run("score", ANSWERS, "--lang", "de")[0] == 2
+    for port in ("abc", "0", "70000", "-1"):
+        code, _, err = run("serve", "--workshop", "mon", "--port", port)
+        assert code == 2 and f"'{port}' is not a port number (1-65535)" in err, err
 
 
 def test_schema_prints_the_schema():
