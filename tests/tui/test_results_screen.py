@@ -92,3 +92,15 @@ async def test_help_is_made_from_the_screens_bindings(bank):
         assert isinstance(app.screen, HelpScreen)
         shown = " ".join(str(w.content) for w in app.screen.query(".help-what"))
         assert "Save as Markdown" not in shown and "Markdown file" in shown  # the binding's own words
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "fr"])
+async def test_the_footer_keeps_the_keys_that_save_the_plan_at_80_columns(bank, lang):
+    from misquiz.tui.widgets.key_bar import KeyBar
+
+    app = quiz_app(bank, lang=lang, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finish(pilot, bank)
+        footer = str(app.screen.query_one(KeyBar).render())
+        for key in (" Enter ", " m ", " h ", " ? ", " q "):
+            assert key in footer, (lang, footer)

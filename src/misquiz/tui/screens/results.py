@@ -103,7 +103,7 @@ class ResultsScreen(Screen[None]):
         lang = self.session.lang
         self.query_one(KeyBar).show(
             [
-                ("Enter", t(lang, "why")),
+                ("Enter", t(lang, "why_short")),  # short, so that saving (m, h) keeps its place at 80 columns
                 ("m", "Markdown"),
                 ("h", "HTML"),
                 ("←", t(lang, "back")),
