@@ -41,6 +41,8 @@ class WelcomeScreen(Screen[None]):
             with Horizontal(id="welcome-actions"):
                 yield Button("", id="language", compact=True)
                 yield Button("", id="start", variant="primary", compact=True)
+            # What the quiz is about comes after Start, as on the web page: Start fits on 80x24.
+            yield Literal(id="welcome-intro")
         yield KeyBar(id="keys")
 
     def on_mount(self) -> None:
@@ -54,17 +56,16 @@ class WelcomeScreen(Screen[None]):
 
     def relabel(self) -> None:
         s, lang = self.session, self.session.lang
-        # One widget for all the words: the welcome is the first thing drawn, so it is kept light.
+        # Few widgets for the words: the welcome is the first thing drawn, so it is kept light.
         text = Content.assemble(
             (s.bank.title[lang], "bold $accent"),
-            "\n\n",
-            " ".join(s.bank.intro[lang].split()),
             "\n\n",
             (t(lang, "welcome_time", minutes=s.bank.minutes, count=s.total), "bold"),
             "\n\n",
             t(lang, "welcome_how"),
         )
         self.query_one("#welcome-text", Static).update(text)
+        self.query_one("#welcome-intro", Static).update(" ".join(s.bank.intro[lang].split()))
         self.query_one("#name-label", Label).update(t(lang, "name_label"))
         self.query_one("#name", Input).placeholder = t(lang, "name_placeholder")
         self.query_one("#language", Button).label = literal(f"{t(lang, 'language')}: {t(lang, 'language_name')}")
