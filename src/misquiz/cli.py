@@ -135,9 +135,11 @@ def _known_workshop(store: Store, code: str) -> None:
         known = [w.code for w in store.workshops()]
     except StoreError as exc:
         _store_failed(exc)
-    if code in known:
-        return
-    near = close_codes(code, known)
+    if code not in known:
+        _no_such_workshop(code, close_codes(code, known))
+
+
+def _no_such_workshop(code: str, near: list[str]) -> NoReturn:
     hint = f"; did you mean: {', '.join(plain(n) for n in near)}?" if near else " (see misquiz workshop list)"
     click.echo(f"misquiz: no workshop '{plain(code)}' in this database{hint}", err=True)
     sys.exit(1)
@@ -418,9 +420,7 @@ def room(
     if current.empty and code not in known:
         near = close_codes(code, known)
         if near:
-            names = ", ".join(plain(n) for n in near)
-            click.echo(f"misquiz: no workshop '{plain(code)}' in this database; did you mean: {names}?", err=True)
-            sys.exit(1)
+            _no_such_workshop(code, near)
         click.echo(f"misquiz: no one has joined workshop '{plain(code)}' yet.", err=True)
     if as_json:
         click.echo(json.dumps(current.as_dict(), ensure_ascii=False, indent=2))

@@ -78,6 +78,11 @@ class ItemReport(NamedTuple):
     def flagged(self) -> tuple[StatementStats, ...]:
         return tuple(s for s in self.statements if s.flags)
 
+    @property
+    def too_few_to_flag(self) -> bool:
+        """Fewer attempts than a flag needs: no statement can be judged yet (the faces say so)."""
+        return self.attempts < FLAG_PEOPLE
+
 
 def _variance(xs: Sequence[float]) -> float:
     """Sample variance in floats: `statistics.variance` works in exact fractions, many times slower here."""
@@ -270,11 +275,11 @@ def _statement_stats(st: Statement, myth_id: str, states: list[int], rest: _Sums
     squares = sum(a * a * c for a, c in enumerate(counts, 1))
     r = rest.correlation()
     flags = []
-    judged = r is not None and rest.n >= FLAG_PEOPLE
-    if judged and r is not None and r < 0:
-        flags.append(NEGATIVE)
-    elif judged and r is not None and r < LOW_ITEM_REST:
-        flags.append(LOW)
+    if r is not None and rest.n >= FLAG_PEOPLE:
+        if r < 0:
+            flags.append(NEGATIVE)
+        elif r < LOW_ITEM_REST:
+            flags.append(LOW)
     answered = n + no_opinion
     if answered >= FLAG_PEOPLE and no_opinion / answered > NO_OPINION_LIMIT:
         flags.append(NO_OPINION)
@@ -298,6 +303,13 @@ def _statement_stats(st: Statement, myth_id: str, states: list[int], rest: _Sums
 def rounded(value: float | None, places: int = 2) -> float | None:
     """A figure as reports show it; NaN never leaves the core."""
     return None if value is None or math.isnan(value) else round(value, places)
+
+
+def too_few_note(report: ItemReport, lang: str) -> str | None:
+    """What every face says when there are too few attempts to flag any statement; None when there are enough."""
+    if not report.too_few_to_flag:
+        return None
+    return t(lang, "report_flags_too_few", n=report.attempts, least=FLAG_PEOPLE)
 
 
 def flag_reason(lang: str, stat: StatementStats, flag: str) -> str:

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from misquiz.core.catalogue import format_date, t
-from misquiz.core.items import FLAG_PEOPLE, FLAGS, ItemReport, StatementStats, flag_reason
+from misquiz.core.items import FLAGS, ItemReport, StatementStats, flag_reason, too_few_note
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.room import Room, RoomRound, priority
 from misquiz.core.scoring import shown
@@ -182,10 +182,9 @@ def group_report(
         )
         left_out = len(items.flagged) - len(flags)
         flags_more = t(lang, "report_flags_more", n=left_out, code=room.workshop) if left_out > 0 else None
-        if items.attempts < FLAG_PEOPLE:
-            flags_note = t(lang, "report_flags_too_few", n=items.attempts, least=FLAG_PEOPLE)
-        else:
-            flags_note = t(lang, "report_flags_note", n=items.attempts) if flags else t(lang, "report_flags_none")
+        flags_note = too_few_note(items, lang) or (
+            t(lang, "report_flags_note", n=items.attempts) if flags else t(lang, "report_flags_none")
+        )
     return GroupReport(
         lang=lang,
         title=title or t(lang, "room_report_title", code=room.workshop),

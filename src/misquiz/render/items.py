@@ -8,7 +8,7 @@ import json
 from typing import TYPE_CHECKING
 
 from misquiz.core.catalogue import t
-from misquiz.core.items import FLAG_PEOPLE, ItemReport, MythStats, flag_reason, item_report, rounded
+from misquiz.core.items import ItemReport, MythStats, flag_reason, item_report, rounded, too_few_note
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.text import plain
 
@@ -151,8 +151,9 @@ def items_table(report: ItemReport, bank: Bank, lang: str, min_group: int) -> st
             )
         lines.append("")
     lines.append(t(lang, "items_legend"))
-    if report.attempts < FLAG_PEOPLE:
-        lines += ["", t(lang, "report_flags_too_few", n=report.attempts, least=FLAG_PEOPLE)]
+    too_few = too_few_note(report, lang)
+    if too_few:
+        lines += ["", too_few]
     flagged = report.flagged
     if flagged:
         lines += ["", t(lang, "report_flags")]
