@@ -85,11 +85,11 @@ def _statement_stats(st: Statement, answers: list[dict[str, int | None]], scored
             ys.append(sum(rest) / len(rest))
     r = pearson(xs, ys)
     flags = []
-    judged = r is not None and len(xs) >= FLAG_PEOPLE
-    if judged and r is not None and r < 0:
-        flags.append(NEGATIVE)
-    elif judged and r is not None and r < LOW_ITEM_REST:
-        flags.append(LOW)
+    if r is not None and len(xs) >= FLAG_PEOPLE:
+        if r < 0:
+            flags.append(NEGATIVE)
+        elif r < LOW_ITEM_REST:
+            flags.append(LOW)
     total = n + no_opinion
     if total >= FLAG_PEOPLE and no_opinion / total > NO_OPINION_LIMIT:
         flags.append(NO_OPINION)

@@ -3,8 +3,9 @@
 Each case copies a database holding a small workshop and runs one of the commands that came with
 the room, the reports and the shared database (workshop list/retag/delete, room --json/--export,
 items, backup, db copy, import, export, history) with arguments drawn from hostile values:
-wrong codes and rounds, control characters and bidirectional overrides, NUL bytes, huge and
-negative numbers, paths that are folders, missing or unwritable, unknown suffixes. Each must end
+wrong codes and rounds, control characters and bidirectional overrides, undecodable bytes, huge
+and negative numbers, paths that are folders, missing or the database itself, unknown suffixes
+(never a NUL byte, which no command line can hold, and never a path outside the case's folder). Each must end
 with its output (exit 0), a message (exit 1) or click's usage error (exit 2), and the database
 must still open.
 """
