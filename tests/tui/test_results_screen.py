@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from textual import events
 from textual.widgets import Button
 
 from misquiz.tui.screens.help import HelpScreen, help_rows
@@ -104,3 +105,15 @@ async def test_the_footer_keeps_the_keys_that_save_the_plan_at_80_columns(bank, 
         footer = str(app.screen.query_one(KeyBar).render())
         for key in (" Enter ", " m ", " h ", " ? ", " q "):
             assert key in footer, (lang, footer)
+
+
+async def test_enter_right_after_a_move_opens_the_row_moved_to(bank):
+    """Found at a real terminal: ↓ and Enter typed together opened the row the selection had just left."""
+    app = quiz_app(bank, lang="en", seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finish(pilot, bank)
+        rows = list(app.screen.query(MythRow))
+        for key in ("down", "enter"):  # queued together, as a fast typist's keys arrive
+            app.post_message(events.Key(key, None))
+        await pilot.pause()
+        assert isinstance(app.screen, MythScreen) and app.screen.score.myth.id == rows[1].row.id

@@ -107,7 +107,8 @@ class MythRow(Widget, can_focus=True):
         rows = list(self.screen.query(MythRow))
         index = rows.index(self) + step
         if 0 <= index < len(rows):
-            rows[index].focus()
+            # At once, not at the next turn as focus() does: an Enter typed right after must open this row.
+            self.screen.set_focus(rows[index], scroll_visible=False)
             rows[index].scroll_visible(animate=False)
         elif isinstance(self.parent, Widget):
             self.parent.scroll_relative(y=step * 3, animate=False)
