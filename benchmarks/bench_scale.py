@@ -1,14 +1,16 @@
 """Scaling out: two `misquiz serve` processes and one PostgreSQL on this machine.
 
-    python benchmarks/bench_scale.py [PARTICIPANTS] [ROOM_ATTEMPTS] [CLIENT_PROCESSES] [CLIENT_NICENESS]
+    python benchmarks/bench_scale.py [PARTICIPANTS] [ROOM_ATTEMPTS] [CLIENT_PROCESSES] [CLIENT_NICENESS] [THINK]
 
 PARTICIPANTS (default 1,000) are split between the two servers (even to one, odd to the
 other); each keeps its own cookies, comes from its own loopback address, joins at once with
-the rest and answers every statement with 0–0.5 s of thinking time in between. An answer's
+the rest and answers every statement with 0–THINK s of thinking time in between (default
+0.5, as in bench_web; a person reading a statement on a phone takes several seconds). An answer's
 latency is the POST and the redirect it leads to, until the next page has arrived.
 CLIENT_PROCESSES (default 1) splits the participants over that many client processes, as in
 bench_web (and CLIENT_NICENESS as there); the CPU of the servers, of PostgreSQL and of the
-clients is printed per request, and what the participants added to the database. Then the
+clients is printed per request, with the cores that pace would need if no request ever
+waited, and what the participants added to the database. Then the
 database is filled to ROOM_ATTEMPTS (default 100,000) attempts in one workshop and
 `misquiz room --json` is timed as a whole process. PostgreSQL is Debian's, started by the
 tests' fixture (initdb in a temporary folder; fsync off, as in the tests).
@@ -72,6 +74,7 @@ def main() -> None:
     room_attempts = int(sys.argv[2]) if len(sys.argv) > 2 else 100_000
     processes = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     nice = int(sys.argv[4]) if len(sys.argv) > 4 else 0
+    think = float(sys.argv[5]) if len(sys.argv) > 5 else 0.5
     bin_dir = binaries()
     if bin_dir is None:
         sys.exit("PostgreSQL is not installed (Debian: apt-get install postgresql)")
@@ -100,7 +103,9 @@ def main() -> None:
             cpu_before = [cpu_seconds(s.pid) for s in servers]
             waited_before = [waited_for_cpu(s.pid) for s in servers]
             pg_before, client_before = postgres_cpu(pg), children_cpu()
-            latencies, finished, took, lags = crowds([f"http://127.0.0.1:{p}" for p in ports], count, processes, nice)
+            latencies, finished, took, lags = crowds(
+                [f"http://127.0.0.1:{p}" for p in ports], count, processes, nice, think
+            )
             cpu = [cpu_seconds(s.pid) - b for s, b in zip(servers, cpu_before, strict=True)]
             waited = [waited_for_cpu(s.pid) - b for s, b in zip(servers, waited_before, strict=True)]
             pg_cpu, client_cpu = postgres_cpu(pg) - pg_before, children_cpu() - client_before
@@ -132,8 +137,8 @@ def main() -> None:
         pg.stop()
     requests = len(latencies) * 2 + count * 3  # an answer is two requests; joining is three
     print(
-        f"participants: {count} joined at once, split over 2 servers, from {processes} client process(es); "
-        f"{finished} finished in {took:.1f} s"
+        f"participants: {count} joined at once, split over 2 servers, from {processes} client process(es), "
+        f"thinking 0-{think:g} s; {finished} finished in {took:.1f} s"
     )
     print(
         f"server CPU: {cpu[0]:.1f} s and {cpu[1]:.1f} s over those {took:.1f} s "
@@ -142,6 +147,13 @@ def main() -> None:
     print(
         f"PostgreSQL CPU: {pg_cpu:.1f} s ({pg_cpu / requests * 1e6:.0f} µs a request); "
         f"client CPU: {client_cpu:.1f} s ({client_cpu / requests * 1e6:.0f} µs a request)"
+    )
+    per_request = (sum(cpu) + pg_cpu + client_cpu) / requests
+    pace = count * 2 / (think / 2) if think else float("inf")  # requests a second if no answer ever waited
+    print(
+        f"at this pace, with no waiting, the participants would send {pace:,.0f} requests a second; at the "
+        f"{per_request * 1e6:.0f} µs of CPU measured per request (servers, PostgreSQL and clients together) "
+        f"that needs {pace * per_request:.1f} cores; this machine has {os.cpu_count()}"
     )
     print(f"answers: {len(latencies)} timed, {stored} stored (expected {count * STATEMENTS}); finished attempts {done}")
     print(

@@ -8,7 +8,11 @@ statement with 0–0.5 s of thinking time in between. An answer's latency is the
 redirect it leads to, until the next page has arrived. Then IDLE (default 2,000) keep-alive
 connections are opened and left idle, and one more participant must still join and finish.
 CLIENT_PROCESSES (default 1) splits the participants over that many client processes, so
-that one Python client's own queueing does not pass for the server's latency.
+that one Python client's own queueing does not pass for the server's latency. On a 2-core
+machine 1 is the fair setting: the server has one core and the room the other. With two
+client processes, three busy processes share two cores and the server waits for a CPU while
+requests queue (the script prints that wait); use more only where cores are to spare or the
+printed client event-loop lag grows.
 CLIENT_NICENESS (default 0) runs the client processes at that niceness: on this machine they
 share the server's two cores, which phones in a room do not; at 10 the server gets a CPU
 first whenever it has work, and the clients' own delays still count in every latency.
@@ -20,6 +24,7 @@ the clients, that wait is part of every latency. Checks that every answer was st
 from __future__ import annotations
 
 import asyncio
+import gc
 import os
 import random
 import sqlite3
@@ -70,7 +75,7 @@ def address(n: int) -> str:
     return f"127.0.{1 + n // 250}.{1 + n % 250}"
 
 
-async def participant(n: int, base: str, latencies: list[float], rng: random.Random) -> bool:
+async def participant(n: int, base: str, latencies: list[float], rng: random.Random, think: float = 0.5) -> bool:
     connector = aiohttp.TCPConnector(local_addr=(address(n), 0), limit=1)
     async with aiohttp.ClientSession(
         base_url=base, connector=connector, cookie_jar=aiohttp.CookieJar(unsafe=True)
@@ -79,7 +84,7 @@ async def participant(n: int, base: str, latencies: list[float], rng: random.Ran
         await person.get("/")
         await person.post("/start", {"csrf": person.csrf, "lang": "en", "name": ""})
         for _ in range(STATEMENTS):
-            await asyncio.sleep(rng.uniform(0, 0.5))
+            await asyncio.sleep(rng.uniform(0, think))
             value = rng.randint(0, 5)
             began = time.perf_counter()
             await person.answer(value)
@@ -98,18 +103,33 @@ async def lag_monitor(lags: list[float], done: asyncio.Event) -> None:
         lags.append(time.perf_counter() - began - 0.01)
 
 
-async def crowd(bases: list[str], count: int, first: int = 0) -> tuple[list[float], int, float, list[float]]:
-    """Participants first .. first + count - 1; participant n goes to bases[n % len(bases)]."""
+async def crowd(
+    bases: list[str], count: int, first: int = 0, think: float = 0.5
+) -> tuple[list[float], int, float, list[float]]:
+    """Participants first .. first + count - 1; participant n goes to bases[n % len(bases)].
+
+    Each thinks 0 to `think` seconds (uniformly) before each answer.
+    """
     latencies: list[float] = []
     lags: list[float] = []
     done_event = asyncio.Event()
     monitor = asyncio.create_task(lag_monitor(lags, done_event))
+    # One process plays every phone in the room, so its collector's pauses (a full collection
+    # over 500 sessions took 25-45 ms) would stop all of them at once and pass for the server's
+    # latency; phones do not share a collector. Its garbage waits for the end of the run.
+    gc.disable()
     began = time.perf_counter()
-    done = await asyncio.gather(
-        *(participant(n, bases[n % len(bases)], latencies, random.Random(n)) for n in range(first, first + count)),
-        return_exceptions=True,
-    )
-    took = time.perf_counter() - began
+    try:
+        done = await asyncio.gather(
+            *(
+                participant(n, bases[n % len(bases)], latencies, random.Random(n), think)
+                for n in range(first, first + count)
+            ),
+            return_exceptions=True,
+        )
+    finally:
+        took = time.perf_counter() - began
+        gc.enable()
     done_event.set()
     await monitor
     failures = [d for d in done if d is not True]
@@ -118,11 +138,13 @@ async def crowd(bases: list[str], count: int, first: int = 0) -> tuple[list[floa
     return latencies, count - len(failures), took, lags
 
 
-def _crowd_slice(bases: list[str], first: int, count: int) -> tuple[list[float], int, float, list[float]]:
-    return asyncio.run(crowd(bases, count, first))
+def _crowd_slice(bases: list[str], first: int, count: int, think: float) -> tuple[list[float], int, float, list[float]]:
+    return asyncio.run(crowd(bases, count, first, think))
 
 
-def crowds(bases: list[str], count: int, processes: int, nice: int = 0) -> tuple[list[float], int, float, list[float]]:
+def crowds(
+    bases: list[str], count: int, processes: int, nice: int = 0, think: float = 0.5
+) -> tuple[list[float], int, float, list[float]]:
     """The crowd split over several client processes, started together; latencies, finished, seconds, loop lags.
 
     With `nice`, the client processes run at that niceness, so that on a machine shared with the
@@ -130,7 +152,7 @@ def crowds(bases: list[str], count: int, processes: int, nice: int = 0) -> tuple
     server's CPU. The client's own delays then grow, and they stay in every latency measured.
     """
     if processes <= 1 and not nice:
-        return asyncio.run(crowd(bases, count))
+        return asyncio.run(crowd(bases, count, think=think))
     from concurrent.futures import ProcessPoolExecutor
 
     processes = max(1, processes)
@@ -139,7 +161,7 @@ def crowds(bases: list[str], count: int, processes: int, nice: int = 0) -> tuple
     starts = [sum(sizes[:i]) for i in range(processes)]
     began = time.perf_counter()
     with ProcessPoolExecutor(processes, initializer=os.nice, initargs=(nice,)) as pool:
-        parts = list(pool.map(_crowd_slice, [bases] * processes, starts, sizes))
+        parts = list(pool.map(_crowd_slice, [bases] * processes, starts, sizes, [think] * processes))
     latencies = [x for part in parts for x in part[0]]
     lags = [x for part in parts for x in part[3]]
     return latencies, sum(part[1] for part in parts), time.perf_counter() - began, lags

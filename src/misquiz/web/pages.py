@@ -132,9 +132,10 @@ class Stencil:
         self.names = parts[1::2]
 
     def fill(self, values: dict[str, Any]) -> bytes:
+        escaped = {name: str(escape(value)).encode() for name, value in values.items()}  # once, however often printed
         out = [self.pieces[0]]
         for name, piece in zip(self.names, self.pieces[1:], strict=True):
-            out.append(str(escape(values[name])).encode())
+            out.append(escaped[name])
             out.append(piece)
         return b"".join(out)
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
+import gc
 import ipaddress
 import logging
 import os
@@ -228,6 +229,10 @@ async def _serve(
         app, access_log=access if verbose else None, handle_signals=False, keepalive_timeout=75, shutdown_timeout=3
     )
     await runner.setup()
+    # The bank, the templates and the app live as long as the server: out of every later
+    # collection, so a full one under load scans only what requests made (it took 18-30 ms).
+    gc.collect()
+    gc.freeze()
     stop = asyncio.Event()
     asked_at: list[float] = []
 
@@ -295,6 +300,7 @@ async def _serve(
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
         await runner.cleanup()
+        gc.unfreeze()
     status.close()
     out.write(f"Session ended: {workshop.joined} joined, {workshop.finished} finished.\n")
     out.flush()
