@@ -82,6 +82,8 @@ def test_an_attempt_that_is_no_longer_the_participants_has_no_state(place: Place
         newer = participant(store, round="after", started_at="2999-01-01T00:00:00+00:00")
         assert state(store, attempt, round="after") is None  # a newer one is theirs now
         assert state(store, newer, round="after") == ("en", {})
+        pairs = [(attempt, "p" * 32), (newer, "p" * 32), (newer, "q" * 32)]  # several at once: the same rules
+        assert store.participant_states(pairs, "h", "ws", "after") == {(newer, "p" * 32): ("en", {})}
         store.abandon_attempt(newer)
         assert state(store, newer, round="after") is None  # set aside
         assert state(store, attempt, round="after") == ("en", {})
