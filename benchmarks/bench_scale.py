@@ -75,6 +75,8 @@ def main() -> None:
     processes = int(sys.argv[3]) if len(sys.argv) > 3 else 1
     nice = int(sys.argv[4]) if len(sys.argv) > 4 else 0
     think = float(sys.argv[5]) if len(sys.argv) > 5 else 0.5
+    if not think > 0:
+        sys.exit("THINK is the most a participant thinks before an answer, in seconds: more than 0")
     bin_dir = binaries()
     if bin_dir is None:
         sys.exit("PostgreSQL is not installed (Debian: apt-get install postgresql)")
@@ -149,11 +151,12 @@ def main() -> None:
         f"client CPU: {client_cpu:.1f} s ({client_cpu / requests * 1e6:.0f} µs a request)"
     )
     per_request = (sum(cpu) + pg_cpu + client_cpu) / requests
-    pace = count * 2 / (think / 2) if think else float("inf")  # requests a second if no answer ever waited
+    pace = count * 2 / (think / 2)  # requests a second (two an answer) if no answer ever waited
     print(
-        f"at this pace, with no waiting, the participants would send {pace:,.0f} requests a second; at the "
-        f"{per_request * 1e6:.0f} µs of CPU measured per request (servers, PostgreSQL and clients together) "
-        f"that needs {pace * per_request:.1f} cores; this machine has {os.cpu_count()}"
+        f"at this pace, with no waiting, the participants would send {pace:,.0f} requests a second "
+        f"(they sent {requests / took:,.0f}); at the {per_request * 1e6:.0f} µs of CPU measured per request "
+        f"(servers, PostgreSQL and clients together; the clients' garbage is collected after the run, "
+        f"outside this) that needs {pace * per_request:.1f} cores; this machine has {os.cpu_count()}"
     )
     print(f"answers: {len(latencies)} timed, {stored} stored (expected {count * STATEMENTS}); finished attempts {done}")
     print(

@@ -250,6 +250,7 @@ def main() -> None:
         f"{server_cpu / requests * 1e6:.0f} µs a request; it waited {server_waited:.1f} s for a CPU while it had work"
     )
     print(f"client CPU: {client_cpu:.1f} s in {processes} process(es), {client_cpu / requests * 1e6:.0f} µs a request")
+    print(f"requests sent: {requests:,} in {took:.1f} s, {requests / took:,.0f} a second")
     print(f"answers: {len(latencies)} timed, {stored} stored (expected {(count + 1) * STATEMENTS} with the late one)")
     print(
         f"answer latency (POST + redirected GET): median {statistics.median(latencies) * 1000:.1f} ms, "

@@ -215,3 +215,46 @@ def test_the_open_files_limit_is_raised_to_the_hard_limit(tmp_path):
 
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, preexec_fn=lower, check=True)
     assert done.stdout.strip() == "True"
+
+
+def test_serving_in_process_leaves_nothing_frozen(tmp_path, monkeypatch):
+    """While it serves, the server keeps its start-up objects out of collections (gc.freeze); when it
+    stops, or cannot listen at all, they are collectable again: nothing of a caller's stays frozen."""
+    import gc
+    import os
+    import threading
+
+    from click.testing import CliRunner
+
+    from misquiz.cli import main
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    args = ["serve", "--workshop", "mon", "--db", str(tmp_path / "s.db"), "--port"]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        result = CliRunner().invoke(main, [*args, str(taken.getsockname()[1])])
+    assert result.exit_code == 1  # the port is in use (the message itself: test_a_port_in_use_is_reported...)
+    assert gc.get_freeze_count() == 0
+
+    port = free_port()
+    frozen_while_serving: list[int] = []
+
+    def stop_once_serving() -> None:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            except OSError:
+                time.sleep(0.05)
+                continue
+            time.sleep(0.3)  # past the banner, to the freeze
+            frozen_while_serving.append(gc.get_freeze_count())
+            break
+        os.kill(os.getpid(), signal.SIGTERM)  # the server's own handler ends it
+
+    threading.Thread(target=stop_once_serving, daemon=True).start()
+    result = CliRunner().invoke(main, [*args, str(port)])
+    assert result.exit_code == 0, result.output
+    assert frozen_while_serving and frozen_while_serving[0] > 0
+    assert gc.get_freeze_count() == 0

@@ -46,7 +46,11 @@ def participant(store, person="p" * 32, round="before", **extra) -> int:
 
 
 def state(store, attempt, person="p" * 32, round="before", bank_hash="h"):
-    return store.participant_states([(attempt, person)], bank_hash, "ws", round).get((attempt, person))
+    """The state of one pair, asked alone and among others (the store may answer the two differently)."""
+    alone = store.participant_states([(attempt, person)], bank_hash, "ws", round).get((attempt, person))
+    among = store.participant_states([(attempt, person), (attempt + 9999, "x" * 32)], bank_hash, "ws", round)
+    assert among.get((attempt, person)) == alone and len(among) <= 1
+    return alone
 
 
 def test_the_state_of_a_participant_is_what_participant_attempt_finds(place: Place):

@@ -368,11 +368,13 @@ class PostgresStore:
         server that shares the database checks its copies of participants with this, for all the
         requests of one moment at once.
         """
-        # Planning this statement costs PostgreSQL more than running it, so both forms are written for a
-        # plan it makes once and keeps: each attempt found by its key, whatever the parameters. One
-        # pair, the usual case in a calm room, is looked up directly (a quarter of the CPU of planning
-        # the pairs' form at each call); several pairs, each in turn (OFFSET 0 keeps the lookup per
-        # pair rather than a join the planner might turn into a scan of the attempts).
+        # Planning this statement costs PostgreSQL more than running it. One pair, the usual case in a
+        # calm room, is looked up by its key in a plan PostgreSQL makes once and keeps (a quarter of
+        # the CPU of planning the pairs' form at each call). Several pairs are still planned at each
+        # call (PostgreSQL cannot see how many there are), but each is looked up by its key in turn
+        # (OFFSET 0 keeps the lookup per pair rather than a join the planner may turn into a scan).
+        if not held:
+            return {}
         if len(held) == 1:
             ((attempt_id, person),) = held
             rows = self._read(

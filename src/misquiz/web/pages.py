@@ -122,7 +122,7 @@ class Stencil:
     in full each time instead.
     """
 
-    __slots__ = ("names", "pieces")
+    __slots__ = ("names", "pieces", "printed")
 
     def __init__(self, page: str, names: Collection[str]) -> None:
         parts = page.split(MARK)
@@ -130,9 +130,10 @@ class Stencil:
             raise ValueError("a varying value was not printed as it is")
         self.pieces = [part.encode() for part in parts[0::2]]
         self.names = parts[1::2]
+        self.printed = frozenset(self.names)
 
     def fill(self, values: dict[str, Any]) -> bytes:
-        escaped = {name: str(escape(value)).encode() for name, value in values.items()}  # once, however often printed
+        escaped = {name: str(escape(values[name])).encode() for name in self.printed}  # once, however often printed
         out = [self.pieces[0]]
         for name, piece in zip(self.names, self.pieces[1:], strict=True):
             out.append(escaped[name])

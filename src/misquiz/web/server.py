@@ -229,10 +229,6 @@ async def _serve(
         app, access_log=access if verbose else None, handle_signals=False, keepalive_timeout=75, shutdown_timeout=3
     )
     await runner.setup()
-    # The bank, the templates and the app live as long as the server: out of every later
-    # collection, so a full one under load scans only what requests made (it took 18-30 ms).
-    gc.collect()
-    gc.freeze()
     stop = asyncio.Event()
     asked_at: list[float] = []
 
@@ -291,6 +287,10 @@ async def _serve(
             await asyncio.sleep(1.0)
 
     watch = asyncio.create_task(keep_watch())
+    # The bank, the templates and the app live as long as the server: out of every later
+    # collection, so a full one under load scans only what requests made (it took 18-30 ms).
+    gc.collect()
+    gc.freeze()
     try:
         await stop.wait()
     finally:
