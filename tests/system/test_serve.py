@@ -250,8 +250,8 @@ def test_serving_in_process_leaves_nothing_frozen(tmp_path, monkeypatch):
                 continue
             time.sleep(0.3)  # past the banner, to the freeze
             frozen_while_serving.append(gc.get_freeze_count())
-            break
-        os.kill(os.getpid(), signal.SIGTERM)  # the server's own handler ends it
+            os.kill(os.getpid(), signal.SIGTERM)  # the server's own handler ends it
+            return
 
     threading.Thread(target=stop_once_serving, daemon=True).start()
     result = CliRunner().invoke(main, [*args, str(port)])
