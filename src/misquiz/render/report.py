@@ -220,15 +220,24 @@ def h(text: str) -> str:
     return html.escape(plain(text), quote=True)
 
 
+def document_start(lang: str, title: str, css: str) -> str:
+    """What every HTML file we write starts with, to the opening of its body: self-contained, loading nothing."""
+    return "\n".join(
+        [
+            "<!DOCTYPE html>",
+            f'<html lang="{h(lang)}"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            CSP,
+            f"<title>{h(title)}</title><style>{css}</style></head><body>",
+        ]
+    )
+
+
 def html_page(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> str:
     title = _title(plan, name)
     meta = [format_date(taken_at, plan.lang)] if taken_at else []
     parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{h(plan.lang)}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        CSP,
-        f"<title>{h(title)}</title><style>{PAGE_CSS}</style></head><body>",
+        document_start(plan.lang, title, PAGE_CSS),
         f"<h1>{h(title)}</h1>",
         f'<p class="meta">{h(" · ".join([*meta, plan.bank_title]))}</p>',
     ]

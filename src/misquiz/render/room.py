@@ -19,7 +19,7 @@ from misquiz.core.report import GroupReport, ReportRow, RoundCell, group_report
 from misquiz.core.room import Room
 from misquiz.core.text import plain
 from misquiz.render.items import items_csv
-from misquiz.render.report import BAND_COLORS, CSP, h, md
+from misquiz.render.report import BAND_COLORS, document_start, h, md
 
 if TYPE_CHECKING:
     from misquiz.storage import Store
@@ -240,10 +240,7 @@ def report_html(report: GroupReport) -> str:
         meta.insert(0, f"{lab['report_by']}: {r.by}")
     people = " — ".join(f"<strong>{h(p.title)}</strong>: {h(p.line)}" for p in r.rounds)
     parts = [
-        f'<!DOCTYPE html><html lang="{h(r.lang)}"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        CSP,
-        f"<title>{h(r.title)}</title><style>{REPORT_CSS}</style></head><body>",
+        document_start(r.lang, r.title, REPORT_CSS),
         f"<h1>{h(r.title)}</h1>",
         f'<p class="meta">{h(" · ".join(meta))}</p>',
         f'<p class="meta">{h(lab["report_people"])}: {people}</p>' if r.rounds else "",
