@@ -48,3 +48,16 @@ def quiz_app(
 
     options = QuizOptions(lang, seed, name, workshop, round, person)
     return build_app(bank, options, store, export_dir=export_dir)
+
+
+def stored_attempt(store, bank: Bank, options, value: int, *, answers: int | None = None, name: str = ""):
+    """An attempt taken as the TUI takes it, written to `store`: `answers` statements (all if None) given `value`."""
+    from misquiz.core.quiz import QuizSession
+    from misquiz.storage.recording import attach_store
+
+    session = QuizSession.start(bank, options)
+    attach_store(session, store, lambda message: None)
+    session.begin(name)
+    for _ in range(session.total if answers is None else answers):
+        session.answer(value)
+    return session

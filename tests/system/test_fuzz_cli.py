@@ -23,10 +23,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from misquiz.cli import main
-from misquiz.core.quiz import QuizOptions, QuizSession
+from misquiz.core.quiz import QuizOptions
 from misquiz.files.bank import load_bank
-from misquiz.storage.recording import attach_store
 from misquiz.storage.sqlite import SQLiteStore
+from support.quiz import stored_attempt
 
 HOSTILE = [
     "", " ", "ws", "WS", "w s", "bad code!", "x" * 300, "\x1b[31mred", "\u202eevil", "\x85", "\udcffbad",
@@ -113,11 +113,8 @@ def template(tmp_path_factory) -> Path:
     store = SQLiteStore(path)
     bank = load_bank()
     for n, (round_, finish) in enumerate([("before", True)] * 3 + [("after", False)]):
-        session = QuizSession.start(bank, QuizOptions("en", seed=n, workshop="ws", round=round_, person=f"p{n}"))
-        attach_store(session, store, lambda message: None)
-        session.begin("")
-        for _ in range(len(session.order) if finish else 5):
-            session.answer(1 + n % 5)
+        options = QuizOptions("en", seed=n, workshop="ws", round=round_, person=f"p{n}")
+        stored_attempt(store, bank, options, 1 + n % 5, answers=None if finish else 5)
     store.close()
     return path
 

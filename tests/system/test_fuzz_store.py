@@ -19,10 +19,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from misquiz.cli import main
-from misquiz.core.quiz import QuizOptions, QuizSession
+from misquiz.core.quiz import QuizOptions
 from misquiz.files.bank import load_bank
-from misquiz.storage.recording import attach_store
 from misquiz.storage.sqlite import SQLiteStore
+from support.quiz import stored_attempt
 
 ATTEMPT_COLUMNS = [
     "uid", "bank_version", "bank_hash", "language", "seed", "statement_order", "name",
@@ -60,11 +60,7 @@ def template(tmp_path_factory) -> Path:
     """A database with one finished attempt, copied for each case."""
     path = tmp_path_factory.mktemp("fuzz-store") / "template.db"
     store = SQLiteStore(path)
-    session = QuizSession.start(load_bank(), QuizOptions("en", seed=3, name="Anna"))
-    attach_store(session, store, lambda message: None)
-    session.begin("Anna")
-    while not session.finished:
-        session.answer(4)
+    stored_attempt(store, load_bank(), QuizOptions("en", seed=3, name="Anna"), 4, name="Anna")
     store.close()
     return path
 
