@@ -426,24 +426,18 @@ def room(
         click.echo(json.dumps(current.as_dict(), ensure_ascii=False, indent=2))
         return
     if export_path is not None:
-        from pathlib import Path
+        from misquiz.render.room import group_report_file
 
-        from misquiz.render.room import write_group_report
-
-        _not_over_the_database(export_path, store)
         try:
-            write_group_report(
-                store, bank, code, Path(export_path), lang=language, now=store.clock(),
+            text = group_report_file(
+                store, bank, code, export_path, lang=language, now=store.clock(),
                 round=round_, min_group=min_group, title=title, by=by, items=per_statement, room=current,
             )  # fmt: skip
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--export") from None
-        except OSError as exc:
-            click.echo(f"misquiz: {plain(export_path)}: cannot write ({exc.strerror})", err=True)
-            sys.exit(1)
         except StoreError as exc:
             _store_failed(exc)
-        click.echo(f"Wrote {plain(export_path)}", err=True)
+        _write_output(export_path, text, store, newline="")
         return
     from misquiz.tui.launch import full_screen_refused
 

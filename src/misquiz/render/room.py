@@ -11,7 +11,7 @@ import io
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from misquiz.core.items import ItemReport, item_report
 from misquiz.core.model import Bank, resolve_language
@@ -312,11 +312,16 @@ def room_html(room: Room, bank: Bank, lang: str, now: datetime | None = None, **
 SUFFIXES = (".csv", ".md", ".html")
 
 
-def write_group_report(
+def write_group_report(store: Store, bank: Bank, workshop: str, path: Path, **options: Any) -> None:
+    """group_report_file's text, written to `path` (options as there)."""
+    path.write_text(group_report_file(store, bank, workshop, str(path), **options), encoding="utf-8", newline="")
+
+
+def group_report_file(
     store: Store,
     bank: Bank,
     workshop: str,
-    path: Path,
+    name: str,
     *,
     lang: str,
     now: datetime,
@@ -326,17 +331,17 @@ def write_group_report(
     by: str | None = None,
     items: bool = False,
     room: Room | None = None,
-) -> None:
-    """Read the room (and its answers, for the flags), build the report and write it in the format its name asks.
+) -> str:
+    """Read the room (and its answers, for the flags) and give the report in the format the file's name asks.
 
     room: the room as the caller has just read it with the same workshop, round and min_group (else read here).
     """
     from misquiz.core.room import MIN_GROUP
     from misquiz.storage import read_room
 
-    suffix = path.suffix.lower()
+    suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
-        raise ValueError(f"{path}: use a name ending in .csv, .md or .html")
+        raise ValueError(f"{name}: use a name ending in .csv, .md or .html")
     if items and suffix != ".csv":
         raise ValueError("--items writes one row per statement: use a name ending in .csv")
     lang = resolve_language(bank, lang)
@@ -345,17 +350,14 @@ def write_group_report(
         stats = item_report(
             bank, store.answer_patterns(bank, workshop, round), workshop=workshop, round=round, min_group=group
         )
-        text = items_csv(stats, bank, lang)
-    else:
-        room = room if room is not None else read_room(store, bank, workshop, round, group)
-        if suffix == ".csv":
-            text = room_csv(room, bank, lang)
-        else:
-            flags = _flag_stats(store, bank, room, group)
-            report = group_report(room, bank, lang, now, title=title, by=by, items=flags)
-            render: Callable[[GroupReport], str] = report_markdown if suffix == ".md" else report_html
-            text = render(report)
-    path.write_text(text, encoding="utf-8", newline="")
+        return items_csv(stats, bank, lang)
+    room = room if room is not None else read_room(store, bank, workshop, round, group)
+    if suffix == ".csv":
+        return room_csv(room, bank, lang)
+    flags = _flag_stats(store, bank, room, group)
+    report = group_report(room, bank, lang, now, title=title, by=by, items=flags)
+    render: Callable[[GroupReport], str] = report_markdown if suffix == ".md" else report_html
+    return render(report)
 
 
 def _flag_stats(store: Store, bank: Bank, room: Room, min_group: int) -> ItemReport:
