@@ -86,6 +86,7 @@ class Bank(NamedTuple):
     source: str  # the file it was read from
     undecided: Profile | None = None  # the verdict for someone who answered every statement neutral
     article: Article | None = None  # the article the bank is written from
+    unclear: Profile | None = None  # the verdict for answers that cannot tell myth from fact
 
     @property
     def myths_by_id(self) -> dict[str, Myth]:
@@ -160,6 +161,7 @@ def bank_from_data(data: dict[str, Any], source: str, digest: str | None = None)
         content_hash=digest or content_hash(data),
         source=source,
         undecided=Profile("undecided", 0, 100, u["title"], u["text"]) if (u := data.get("undecided")) else None,
+        unclear=Profile("unclear", 0, 100, u["title"], u["text"]) if (u := data.get("unclear")) else None,
         article=Article(str(a["title"]), str(a["publisher"]), str(a["date"]), str(a["language"]))
         if (a := head.get("source"))
         else None,

@@ -522,10 +522,15 @@ BANK = Obj(
             {"title": LocalizedText("The verdict in a few words."), "text": LocalizedText("What it means.")},
             "The overall verdict for someone who answered every statement neutral, instead of a profile.",
         ),
+        "unclear": Obj(
+            {"title": LocalizedText("The verdict in a few words."), "text": LocalizedText("Why, and what to do.")},
+            "The overall verdict for answers that cannot tell myth from fact (agreeing or disagreeing with "
+            "nearly everything, or mixed signals in many myths), instead of a profile.",
+        ),
         "myths": ListOf(MYTH, "The misconceptions, in the order they are presented.", min_items=1),
     },
     "A misquiz bank: every text a person reads, in each declared language.",
-    optional=frozenset({"undecided"}),
+    optional=frozenset({"undecided", "unclear"}),
 )
 
 # Answers files and result files ---------------------------------------------------------
