@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from misquiz.core.problems import ProblemsError
-from misquiz.files.bank import check_bank, load_bank, negation_in, shipped_bank_path
+from misquiz.files.bank import check_bank, hedge_in, load_bank, negation_in, shipped_bank_path
 from misquiz.files.schema import json_schema
 
 LIST_HINT = "(probably a list in [brackets] that is not closed, or a comma missing)"
@@ -49,6 +49,7 @@ def test_shipped_bank_follows_the_article(bank):
             if st.keyed == "fact":
                 for lang in bank.languages:
                     assert negation_in(st.text[lang], lang) is None, (st.id, lang)
+                    assert hedge_in(st.text[lang], lang) is None, (st.id, lang)
     assert len(bank.profiles) >= 3
     assert len(bank.scale) == 5 and all(bank.no_opinion[lang] for lang in ("nl", "en", "fr"))
     assert bank.article is not None and bank.article.date == "2018-06-29" and bank.undecided is not None
@@ -108,7 +109,7 @@ def test_bad_bank_reports_exact_message_and_place(name):
 
 def test_every_bad_bank_fixture_is_covered():
     fixtures = {p.stem.removeprefix("bad-") for p in DATA.glob("bad-*.yaml")}
-    assert fixtures - {"lint"} == set(BAD)
+    assert fixtures - {"lint", "hedge"} == set(BAD)
 
 
 def test_all_problems_are_reported_at_once(tmp_path):
@@ -133,6 +134,44 @@ def test_lint_warnings_become_errors_only_when_strict():
     assert "negation 'niet'" in relaxed.warnings[1].message
     strict = check_bank(path, strict=True)
     assert not strict.ok and len(strict.errors) == 2 and not strict.warnings
+
+
+def test_a_hedged_fact_statement_is_located_and_an_error_when_strict():
+    path = DATA / "bad-hedge.yaml"
+    hint = "state the sound view plainly, or holders of the myth agree too"
+    relaxed = check_bank(path)
+    assert relaxed.ok and not relaxed.errors
+    assert [str(w) for w in relaxed.warnings] == [
+        f"{path}:92:40: myths[1].statements[1].text.nl: warning: a fact statement hedged with 'kan'; {hint}",
+        f"{path}:95:20: myths[1].statements[2].text.en: warning: a fact statement hedged with 'might'; {hint}",
+    ]
+    strict = check_bank(path, strict=True)
+    assert not strict.ok and not strict.warnings
+    assert [str(e) for e in strict.errors] == [
+        f"{path}:92:40: myths[1].statements[1].text.nl: a fact statement hedged with 'kan'; {hint}",
+        f"{path}:95:20: myths[1].statements[2].text.en: a fact statement hedged with 'might'; {hint}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "found"),
+    [
+        ("Het kan lonen.", "nl", "kan"),
+        ("Dat zouden we merken.", "nl", "zouden"),
+        ("Misschien loont het.", "nl", "misschien"),
+        ("Mogelijk loont het.", "nl", "mogelijk"),
+        ("Mogelijke klanten kijken mee.", "nl", None),
+        ("It Could pay.", "en", "could"),
+        ("It may pay.", "en", "may"),
+        ("Candid posts pay.", "en", None),
+        ("Cela peut rapporter.", "fr", "peut"),
+        ("Cela pourraient rapporter.", "fr", "pourraient"),
+        ("Cela rapporte peut-être.", "fr", "peut-être"),
+        ("Cela rapporte.", "fr", None),
+    ],
+)
+def test_hedges_are_whole_words_in_each_language(text, lang, found):
+    assert hedge_in(text, lang) == found
 
 
 def test_lint_long_statement_and_lopsided_keying(tmp_path):

@@ -45,6 +45,13 @@ ABSOLUTES = {
         "tous toutes tout toujours jamais seulement uniquement exactement rien personne entièrement totalement"
     ),
 }
+# A fact statement hedged with "can" or "might" is one that holders of the myth agree with
+# too ("it can pay off, just not for us"), so it no longer tells them apart.
+HEDGES = {
+    "en": _words("can could may might"),
+    "nl": _words("kan kunnen zou zouden misschien mogelijk"),
+    "fr": _words("peut peuvent pourrait pourraient peut-être"),
+}
 # Two claims joined by "and"/"or" ask two questions at once.
 JOINERS = {"en": _words("and or"), "nl": _words("en of"), "fr": _words("et ou")}
 
@@ -61,6 +68,12 @@ def negation_in(text: str, lang: str, words: list[str] | None = None) -> str | N
         forms = NEGATED_FORMS.get(lang, ())
         found = next((w for w in words if any(f in w for f in forms)), None)
     return found
+
+
+def hedge_in(text: str, lang: str, words: list[str] | None = None) -> str | None:
+    """The first hedge word ("can", "might") in a text, or None."""
+    words = _TOKEN.findall(text.lower()) if words is None else words
+    return _first(words, HEDGES.get(lang, frozenset()))
 
 
 @dataclass
@@ -292,6 +305,9 @@ class BankChecker:
             words = _TOKEN.findall(value.lower())
             if st.get("keyed") == "fact" and (found := negation_in(value, lang, words)):
                 self.warn(where, f"a fact statement with the negation '{found}'; say the sound view in positive words")
+            if st.get("keyed") == "fact" and (found := hedge_in(value, lang, words)):
+                hint = "state the sound view plainly, or holders of the myth agree too"
+                self.warn(where, f"a fact statement hedged with '{found}'; {hint}")
             if found := _first(words, ABSOLUTES[lang]):
                 self.warn(where, f"the absolute word '{found}': one exception makes people disagree")
             if found := _first(words, JOINERS[lang]):
