@@ -389,6 +389,11 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
 @click.option("--title", help="The group report's title (default: Workshop CODE: where the room stands).")
 @click.option("--by", help="Who the group report is from: an organisation, a trainer.")
 @click.option("--items", "per_statement", is_flag=True, help="With --export FILE.csv: one row per statement.")
+@click.option(
+    "--appendix",
+    is_flag=True,
+    help="With --export FILE.html|.md: add the statements to review (for the trainer; left out by default).",
+)
 def room(
     code: str,
     db: str | None,
@@ -402,6 +407,7 @@ def room(
     title: str | None,
     by: str | None,
     per_statement: bool,
+    appendix: bool,
 ) -> None:
     """Watch a workshop room live: per myth, how many are clear, in doubt, or hold it."""
     from misquiz.core.model import resolve_language
@@ -431,7 +437,8 @@ def room(
         try:
             text = group_report_file(
                 store, bank, code, export_path, lang=language, now=store.clock(),
-                round=round_, min_group=min_group, title=title, by=by, items=per_statement, room=current,
+                round=round_, min_group=min_group, title=title, by=by, items=per_statement, appendix=appendix,
+                room=current,
             )  # fmt: skip
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--export") from None
@@ -456,7 +463,12 @@ def room(
 
 @main.command()
 @click.argument("code", required=False, callback=_workshop_code)
-@click.option("--round", "round_", type=click.Choice(["before", "after", "none"]), help="One round only.")
+@click.option(
+    "--round",
+    "round_",
+    type=click.Choice(["before", "after", "none"]),
+    help="The round to read (with CODE, default: the latest with finished attempts).",
+)
 @BANK_OPTION
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
@@ -481,7 +493,9 @@ def items(
 ) -> None:
     """Which statements work: per statement n, no opinion, mean, spread, item-rest correlation and flags.
 
-    Without CODE: every finished attempt on this bank in the database.
+    With CODE: one round of that workshop, so that no one counts twice: --round, else the latest round with
+    finished attempts (after, else before, else the one without a round). Without CODE: every finished
+    attempt on this bank in the database (of one round with --round).
     """
     from misquiz.core.model import resolve_language
     from misquiz.render.items import read_items

@@ -2,7 +2,9 @@
 
 The core now computes every figure from counted answer patterns, exactly in integers; this is the
 reference its figures are checked against (tests/unit/test_items.py). Kept as it was, except that
-it returns plain dicts.
+it returns plain dicts, and that it keeps in step with the rules on what may be judged: flags only
+from FLAG_PEOPLE attempts, only in a myth whose people's scores spread by SPREAD_LIMIT or more, and
+"keyed the wrong way" only from an item-rest r of -LOW_ITEM_REST down.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from misquiz.core.items import (
     NEGATIVE,
     NO_OPINION,
     NO_OPINION_LIMIT,
+    SPREAD_LIMIT,
     AnswerRow,
     cronbach_alpha,
     pearson,
@@ -47,6 +50,8 @@ def reference_statistics(bank: Bank, rows: Iterable[AnswerRow]) -> tuple[int, li
     myths, statements = [], []
     for myth in bank.myths:
         m, s = _myth_stats(myth, answers)
+        if len(answers) < FLAG_PEOPLE or not m["enough_spread"]:
+            s = [{**one, "flags": ()} for one in s]
         myths.append(m)
         statements += s
     return len(answers), myths, statements
@@ -69,7 +74,11 @@ def _myth_stats(myth: Myth, answers: list[dict[str, int | None]]) -> tuple[dict,
         figure, method = cronbach_alpha(complete), "alpha"
     else:
         figure, method = None, None
-    return {"id": myth.id, "reliability": figure, "method": method, "n": len(complete)}, stats
+    scores = [100 * math.fsum(row.values()) / (4 * len(row)) for row in scored]  # each person's own score
+    spread = math.sqrt(_variance(scores)) if len(scores) >= 2 else None
+    myth_figures = {"id": myth.id, "reliability": figure, "method": method, "n": len(complete)}
+    myth_figures |= {"people": len(scores), "spread": spread, "enough_spread": (spread or 0) >= SPREAD_LIMIT}
+    return myth_figures, stats
 
 
 def _statement_stats(st: Statement, answers: list[dict[str, int | None]], scored: list[dict[str, float]]) -> dict:
@@ -86,7 +95,7 @@ def _statement_stats(st: Statement, answers: list[dict[str, int | None]], scored
     r = pearson(xs, ys)
     flags = []
     if r is not None and len(xs) >= FLAG_PEOPLE:
-        if r < 0:
+        if r <= -LOW_ITEM_REST:
             flags.append(NEGATIVE)
         elif r < LOW_ITEM_REST:
             flags.append(LOW)

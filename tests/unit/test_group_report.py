@@ -129,9 +129,41 @@ def test_cli_exports_every_format_with_title_and_by(workshop, bank, tmp_path):
     items = tmp_path / "items.csv"
     assert CliRunner().invoke(main, ["room", "ws", "--export", str(items), "--items", "--db", db]).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(items.read_text(encoding="utf-8"))))
-    assert len(rows) == len(bank.statements) and rows[0]["n"] == "7"
+    # one round, as `misquiz items ws` reads it: the latest, never the same people before and after together
+    assert len(rows) == len(bank.statements) and rows[0]["n"] == "3" and rows[0]["round"] == "after"
     wrong = CliRunner().invoke(main, ["room", "ws", "--export", str(tmp_path / "r.md"), "--items", "--db", db])
     assert wrong.exit_code == 2
+    wrong = CliRunner().invoke(main, ["room", "ws", "--export", str(tmp_path / "r.csv"), "--appendix", "--db", db])
+    assert wrong.exit_code == 2 and "--appendix" in wrong.output
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_clients_report_has_no_statement_appendix_unless_asked(workshop, bank, tmp_path, lang):
+    from misquiz.core.catalogue import t
+
+    db = str(workshop.path)
+    heading = t(lang, "report_flags")
+    for suffix in ("md", "html"):
+        plain, asked = tmp_path / f"plain.{suffix}", tmp_path / f"asked.{suffix}"
+        base = ["room", "ws", "--db", db, "--lang", lang, "--export"]
+        assert CliRunner().invoke(main, [*base, str(plain)]).exit_code == 0
+        assert CliRunner().invoke(main, [*base, str(asked), "--appendix"]).exit_code == 0
+        # (words only: Markdown's text is laid out with plain spaces where the catalogue has no-break ones)
+        without, with_it = (
+            " ".join(f.read_text(encoding="utf-8").replace("&#x27;", "'").split()) for f in (plain, asked)
+        )
+        assert " ".join(heading.split()) not in without and "sales-goal-1" not in without
+        assert " ".join(heading.split()) in with_it
+        # the before round's four people: too few, said once in words
+        assert " ".join(t(lang, "report_flags_too_few", n=4, least=30).split()) in with_it
+    # decided once, in the view-model: statistics handed in do not make an appendix by themselves
+    from misquiz.render.items import read_items
+
+    stats = read_items(workshop, bank, "ws", "before")
+    room = read_room(workshop, bank, "ws")
+    assert not group_report(room, bank, lang, NOW, items=stats).appendix
+    asked_for = group_report(room, bank, lang, NOW, items=stats, appendix=True)
+    assert asked_for.appendix and asked_for.flags == () and asked_for.flags_note
 
 
 def test_cli_items_table_json_and_csv(workshop, bank, tmp_path):
@@ -161,7 +193,9 @@ def test_the_html_report_prints_on_at_most_two_a4_pages(tmp_path, bank, lang):
         for _ in range(30):
             add(store, bank, {s.id: rng.choice([1, 2, 3, 4, 5, None]) for s in bank.statements}, round_)
     page = tmp_path / "report.html"
-    write_group_report(store, bank, "ws", page, lang=lang, now=NOW, title="Workshop Acme", by="Trainer Jo")
+    write_group_report(
+        store, bank, "ws", page, lang=lang, now=NOW, title="Workshop Acme", by="Trainer Jo", appendix=True
+    )
     assert 1 <= printed_pages(page) <= 2
 
 
@@ -171,9 +205,33 @@ def test_a_small_room_gets_no_statement_flags_and_is_told_why(tmp_path, bank):
     for held in ({"sales-goal": (5, 1)}, {"more-posts": (5, 1)}, {}, {"no-plan": (4, 2)}):
         add(store, bank, answers_holding(bank, held), "before")
     page = tmp_path / "report.md"
-    write_group_report(store, bank, "ws", page, lang="en", now=NOW)
+    write_group_report(store, bank, "ws", page, lang="en", now=NOW, appendix=True)
     text = page.read_text()
     assert "Only 4 finished attempts: too few to judge statements" in text and "gave the same extreme" not in text
     items = CliRunner().invoke(main, ["items", "ws", "--db", str(tmp_path / "small.db"), "--lang", "nl"])
     assert items.exit_code == 0 and "te weinig om stellingen te beoordelen" in items.stdout
     assert "⚑" not in items.stdout.split("\n\n")[-1]
+
+
+def test_the_appendix_judges_one_round_and_names_the_myths_with_too_little_spread(tmp_path, bank):
+    """Found by a trainer: with 11 people, a myth everyone saw clearly had all its statements "keyed the wrong way"."""
+    import random
+
+    store = SQLiteStore(tmp_path / "big.db")
+    rng = random.Random(3)
+    for _ in range(32):  # every myth but one spread over the bands; one that everyone sees clearly
+        held = {m.id: rng.choice([(1, 5), (2, 4), (3, 3), (4, 2), (5, 1)]) for m in bank.myths[1:]}
+        add(store, bank, answers_holding(bank, held), "before")
+    for _ in range(31):  # the same people after: not counted again in the appendix
+        add(store, bank, answers_holding(bank, {}), "after")
+    page = tmp_path / "report.md"
+    write_group_report(store, bank, "ws", page, lang="en", now=NOW, appendix=True)
+    text = page.read_text(encoding="utf-8")
+    appendix = text.split("## Appendix: statements to review")[1]
+    assert "From the answers of 32 finished attempts in the round “Before” of this workshop." in appendix or (
+        "No statement was flagged in the round “Before” of this workshop." in appendix
+    )
+    clear = bank.myths[0]
+    assert "Too little spread to judge the statements of these misconceptions" in appendix
+    assert f"- {clear.title['en']}" in appendix
+    assert not any(f"**{s.id}**" in appendix for s in clear.statements)

@@ -2,8 +2,9 @@
 
 It decides the title, who made it and when, the people per round, the legend, one order for
 before and after side by side (the before round's discussion order), the shifts largest first,
-what to discuss next, and the statements to review. Every word is in the report's language.
-Below the minimum group a round gives only its counts of people.
+what to discuss next, and, only when the trainer asks for it (`--appendix`), the statements to
+review. Every word is in the report's language. Below the minimum group a round gives only its
+counts of people.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from misquiz.core.catalogue import format_date, t
-from misquiz.core.items import FLAGS, ItemReport, StatementStats, flag_reason, too_few_note
+from misquiz.core.items import FLAGS, ItemReport, StatementStats, flag_reason, spread_note, too_few_note
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.room import Room, RoomRound, priority
 from misquiz.core.scoring import shown
@@ -104,8 +105,11 @@ class GroupReport(NamedTuple):
     flags_note: str | None
     flags: tuple[FlagLine, ...]  # the most pressing first, at most FLAG_LIMIT
     flags_more: str | None  # how many more were left out, and where to see them
+    spread_note: str | None  # why the statements of the myths below are not judged
+    unjudged: tuple[str, ...]  # titles of the myths with too little spread to judge their statements
     hidden: str | None  # said when no round has enough finished people to show more than counts
     labels: dict[str, str]
+    appendix: bool = False  # the statements to review: only when asked for, and there is something to say
 
     @property
     def compared(self) -> bool:
@@ -128,7 +132,12 @@ def group_report(
     title: str | None = None,
     by: str | None = None,
     items: ItemReport | None = None,
+    appendix: bool = False,
 ) -> GroupReport:
+    """The report; the appendix of statements to review only with `appendix` and the item statistics of one round.
+
+    The report goes to a client: statement statistics are for the trainer, so they stay out unless asked for.
+    """
     lang = resolve_language(bank, lang)
     bands = band_keys(bank, lang)
     rounds = tuple(_people(name, rnd, lang) for name, rnd in room.rounds.items())
@@ -169,8 +178,10 @@ def group_report(
     latest = room.rounds["after"] if compared else basis
     next_steps, next_note = _next(latest, bank, lang) if latest is not None else ((), None)
     flags: tuple[FlagLine, ...] = ()
-    flags_note = flags_more = None
-    if items is not None and items.shown:
+    flags_note = flags_more = spread = None
+    unjudged: tuple[str, ...] = ()
+    with_appendix = appendix and items is not None and items.shown
+    if with_appendix and items is not None:
         flags = tuple(
             FlagLine(
                 s.id,
@@ -181,10 +192,16 @@ def group_report(
             for s in sorted(items.flagged, key=_severity)[:FLAG_LIMIT]
         )
         left_out = len(items.flagged) - len(flags)
-        flags_more = t(lang, "report_flags_more", n=left_out, code=room.workshop) if left_out > 0 else None
+        command = f"{room.workshop} --round {items.round}" if items.round else room.workshop
+        flags_more = t(lang, "report_flags_more", n=left_out, code=command) if left_out > 0 else None
+        round_name = t(lang, _round_key(items.round or "none"))
         flags_note = too_few_note(items, lang) or (
-            t(lang, "report_flags_note", n=items.attempts) if flags else t(lang, "report_flags_none")
+            t(lang, "report_flags_note", n=items.attempts, round=round_name)
+            if flags
+            else t(lang, "report_flags_none", round=round_name)
         )
+        unjudged = tuple(bank.myths_by_id[m.id].title[lang] for m in items.too_little_spread if spread_note(m, lang))
+        spread = t(lang, "report_flags_spread") if unjudged else None
     return GroupReport(
         lang=lang,
         title=title or t(lang, "room_report_title", code=room.workshop),
@@ -204,8 +221,11 @@ def group_report(
         flags_note=flags_note,
         flags=flags,
         flags_more=flags_more,
+        spread_note=spread,
+        unjudged=unjudged,
         hidden=None if columns else t(lang, "room_too_few") if rounds else t(lang, "room_empty"),
         labels={key: t(lang, key) for key in LABELS},
+        appendix=with_appendix,
     )
 
 

@@ -8,7 +8,20 @@ import json
 from typing import TYPE_CHECKING
 
 from misquiz.core.catalogue import t
-from misquiz.core.items import ItemReport, MythStats, flag_reason, item_report, rounded, too_few_note
+from misquiz.core.items import (
+    FLAG_PEOPLE,
+    ROUNDS_LATEST_FIRST,
+    SPREAD_LIMIT,
+    AnswerPatterns,
+    ItemReport,
+    MythStats,
+    flag_reason,
+    item_report,
+    reliability_note,
+    rounded,
+    spread_note,
+    too_few_note,
+)
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.text import plain
 
@@ -34,18 +47,43 @@ ITEM_COLUMNS = [
     "myth_reliability_method",
     "myth_reliability_n",
     "flags",
+    "myth_reliability_reading",
+    "myth_score_sd",
 ]
 
 
 def read_items(
-    store: Store, bank: Bank, workshop: str | None = None, round: str | None = None, min_group: int | None = None
+    store: Store,
+    bank: Bank,
+    workshop: str | None = None,
+    round: str | None = None,
+    min_group: int | None = None,
+    *,
+    prefer: tuple[str, ...] = ROUNDS_LATEST_FIRST,
 ) -> ItemReport:
-    """The statistics of a bank's statements over stored finished attempts: the store reads, the core computes."""
+    """The statistics of a bank's statements over stored finished attempts: the store reads, the core computes.
+
+    A workshop is read one round at a time, so that no one counts twice: `round`, or else the first round
+    in `prefer` with finished attempts. Without a workshop, `round` None reads every attempt on the bank.
+    """
     from misquiz.core.room import MIN_GROUP
 
-    patterns = store.answer_patterns(bank, workshop, round)
+    if workshop is not None and round is None:
+        round, patterns = _first_round(store, bank, workshop, prefer)
+    else:
+        patterns = store.answer_patterns(bank, workshop, round)
     group = MIN_GROUP if min_group is None else min_group
     return item_report(bank, patterns, workshop=workshop, round=round, min_group=group)
+
+
+def _first_round(store: Store, bank: Bank, workshop: str, prefer: tuple[str, ...]) -> tuple[str | None, AnswerPatterns]:
+    """The first of the rounds with finished attempts, and its patterns; None when no round has any."""
+    patterns = AnswerPatterns(0, {})
+    for round in prefer:
+        patterns = store.answer_patterns(bank, workshop, round)
+        if patterns.attempts:
+            return round, patterns
+    return None, patterns
 
 
 def _num(value: float | None, places: int = 3) -> str:
@@ -69,7 +107,8 @@ def items_csv(report: ItemReport, bank: Bank, lang: str) -> str:
                 + [_num(s.no_opinion_share)]
                 + [_num(x) for x in s.shares]
                 + [_num(s.mean), _num(s.sd), _num(s.item_rest), s.item_rest_n]
-                + [_num(myth.reliability), myth.method or "", myth.n, " ".join(s.flags)]
+                + [_num(myth.reliability if myth.reliability_shown else None), myth.method or "", myth.n]
+                + [" ".join(s.flags), cell(reliability_note(myth, lang)), _num(myth.spread, 1)]
             )
     return out.getvalue()
 
@@ -82,6 +121,9 @@ def items_json(report: ItemReport, bank: Bank, lang: str) -> str:
         "round": report.round,
         "attempts": report.attempts,
         "shown": report.shown,
+        "flag_people": FLAG_PEOPLE,
+        "spread_limit": SPREAD_LIMIT,
+        "note": too_few_note(report, lang),
         "myths": [_myth_json(m, lang) for m in report.myths],
     }
     return json.dumps(data, ensure_ascii=False, indent=2)
@@ -90,9 +132,14 @@ def items_json(report: ItemReport, bank: Bank, lang: str) -> str:
 def _myth_json(m: MythStats, lang: str) -> dict[str, object]:
     return {
         "id": m.id,
-        "reliability": rounded(m.reliability, 3),
+        "reliability": rounded(m.reliability, 3) if m.reliability_shown else None,
+        "reliability_reading": reliability_note(m, lang),
         "method": m.method,
         "n": m.n,
+        "people": m.people,
+        "spread": rounded(m.spread, 1),
+        "enough_spread": m.enough_spread,
+        "note": spread_note(m, lang),
         "statements": [
             {
                 "id": s.id,
@@ -134,8 +181,14 @@ def items_table(report: ItemReport, bank: Bank, lang: str, min_group: int) -> st
     width = max(len(s.id) for s in report.statements) + 4
     fmt = f"{{:<{width}}} {{:>5}} {{:>7}} {{:>5}} {{:>5}} {{:>10}}  {{}}"
     titles = bank.myths_by_id
+    too_few = too_few_note(report, lang)
     for myth in report.myths:
-        lines.append(plain(f"{titles[myth.id].title[lang]}  ({_reliability(myth, lang)})"))
+        title = titles[myth.id].title[lang]
+        # below FLAG_PEOPLE the reliability is left out of every myth, and said so once below
+        lines.append(plain(title if too_few else f"{title}  ({reliability_note(myth, lang)})"))
+        spread = None if too_few else spread_note(myth, lang)
+        if spread and spread != reliability_note(myth, lang):
+            lines.append(plain(f"  {spread}"))
         lines.append(fmt.format(*head))
         for s in myth.statements:
             lines.append(
@@ -151,9 +204,8 @@ def items_table(report: ItemReport, bank: Bank, lang: str, min_group: int) -> st
             )
         lines.append("")
     lines.append(t(lang, "items_legend"))
-    too_few = too_few_note(report, lang)
     if too_few:
-        lines += ["", too_few]
+        lines += ["", too_few, t(lang, "items_alpha_too_few", least=FLAG_PEOPLE)]
     flagged = report.flagged
     if flagged:
         lines += ["", t(lang, "report_flags")]
@@ -161,10 +213,3 @@ def items_table(report: ItemReport, bank: Bank, lang: str, min_group: int) -> st
             for f in s.flags:
                 lines.append(plain(f"⚑ {s.id}: {flag_reason(lang, s, f)}"))
     return "\n".join(lines)
-
-
-def _reliability(m: MythStats, lang: str) -> str:
-    if m.reliability is None:
-        return t(lang, "items_reliability_none")
-    key = "items_reliability_alpha" if m.method == "alpha" else "items_reliability_spearman_brown"
-    return t(lang, key, value=f"{m.reliability:.2f}", n=m.n)

@@ -13,12 +13,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from misquiz.core.items import ItemReport, item_report
+from misquiz.core.items import ROUNDS_BEFORE_FIRST, ItemReport
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.report import GroupReport, ReportRow, RoundCell, group_report
 from misquiz.core.room import Room
 from misquiz.core.text import plain
-from misquiz.render.items import items_csv
+from misquiz.render.items import items_csv, read_items
 from misquiz.render.report import BAND_COLORS, document_start, h, md
 
 if TYPE_CHECKING:
@@ -151,14 +151,16 @@ def report_markdown(report: GroupReport) -> str:
         lines += [""] if r.next_steps else []
     lines += [f"## {md(lab['report_legend'])}", ""]
     lines += [f"- {md(x)}" for x in r.legend] + [""]
-    if r.flags_note:
-        lines += [f"## {md(lab['report_flags'])}", "", md(r.flags_note), ""]
+    if r.appendix:
+        lines += [f"## {md(lab['report_flags'])}", "", md(r.flags_note or ""), ""]
         for f in r.flags:
             lines.append(f"- **{md(f.statement_id)}** ({md(f.myth_title)}): {md(f.text)}")
             lines += [f"  - {md(reason)}" for reason in f.reasons]
         lines += [""] if r.flags else []
         if r.flags_more:
             lines += [md(r.flags_more), ""]
+        if r.spread_note:
+            lines += [md(r.spread_note), ""] + [f"- {md(title)}" for title in r.unjudged] + [""]
     return "\n".join(lines)
 
 
@@ -277,8 +279,8 @@ def report_html(report: GroupReport) -> str:
     parts.append(f'<h2>{h(lab["report_legend"])}</h2><ul class="legend"><li>{swatches}</li>')
     parts += [f"<li>{h(x)}</li>" for x in r.legend]
     parts.append("</ul>")
-    if r.flags_note:
-        parts.append(f'<h2>{h(lab["report_flags"])}</h2><p class="legend">{h(r.flags_note)}</p>')
+    if r.appendix:
+        parts.append(f'<h2>{h(lab["report_flags"])}</h2><p class="legend">{h(r.flags_note or "")}</p>')
         if r.flags:
             parts.append(
                 f'<table class="flags"><thead><tr><th>{h(lab["report_statement"])}</th>'
@@ -293,6 +295,9 @@ def report_html(report: GroupReport) -> str:
             parts.append("</tbody></table>")
         if r.flags_more:
             parts.append(f'<p class="legend">{h(r.flags_more)}</p>')
+        if r.spread_note:
+            unjudged = "".join(f"<li>{h(title)}</li>" for title in r.unjudged)
+            parts.append(f'<p class="legend">{h(r.spread_note)}</p><ul class="legend">{unjudged}</ul>')
     parts.append("</body></html>")
     return "\n".join(p for p in parts if p)
 
@@ -330,11 +335,14 @@ def group_report_file(
     title: str | None = None,
     by: str | None = None,
     items: bool = False,
+    appendix: bool = False,
     room: Room | None = None,
 ) -> str:
-    """Read the room (and its answers, for the flags) and give the report in the format the file's name asks.
+    """Read the room (and, for the appendix, its answers) and give the report in the format the file's name asks.
 
-    room: the room as the caller has just read it with the same workshop, round and min_group (else read here).
+    items: one row per statement (CSV), over one round as `misquiz items` reads it. appendix: the statements to
+    review, in the Markdown or HTML report. room: the room as the caller has just read it with the same
+    workshop, round and min_group (else read here).
     """
     from misquiz.core.room import MIN_GROUP
     from misquiz.storage import read_room
@@ -346,22 +354,20 @@ def group_report_file(
         raise ValueError("--items writes one row per statement: use a name ending in .csv")
     lang = resolve_language(bank, lang)
     group = MIN_GROUP if min_group is None else min_group
+    if appendix and suffix == ".csv":
+        raise ValueError("--appendix belongs in the report: use a name ending in .md or .html")
     if items:
-        stats = item_report(
-            bank, store.answer_patterns(bank, workshop, round), workshop=workshop, round=round, min_group=group
-        )
-        return items_csv(stats, bank, lang)
+        return items_csv(read_items(store, bank, workshop, round, group), bank, lang)
     room = room if room is not None else read_room(store, bank, workshop, round, group)
     if suffix == ".csv":
         return room_csv(room, bank, lang)
-    flags = _flag_stats(store, bank, room, group)
-    report = group_report(room, bank, lang, now, title=title, by=by, items=flags)
+    flags = _flag_stats(store, bank, room, round, group) if appendix else None
+    report = group_report(room, bank, lang, now, title=title, by=by, items=flags, appendix=appendix)
     render: Callable[[GroupReport], str] = report_markdown if suffix == ".md" else report_html
     return render(report)
 
 
-def _flag_stats(store: Store, bank: Bank, room: Room, min_group: int) -> ItemReport:
-    """Item statistics for the appendix: over the before round when there is one (answers not yet taught)."""
-    round = "before" if "before" in room.rounds else None
-    patterns = store.answer_patterns(bank, room.workshop, round)
-    return item_report(bank, patterns, workshop=room.workshop, round=round, min_group=min_group)
+def _flag_stats(store: Store, bank: Bank, room: Room, round: str | None, min_group: int) -> ItemReport:
+    """Item statistics for the appendix, over one round: the one asked for, else before when it has finished
+    attempts (answers not yet taught, and more spread), else the latest that has."""
+    return read_items(store, bank, room.workshop, round, min_group, prefer=ROUNDS_BEFORE_FIRST)
