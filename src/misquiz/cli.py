@@ -197,6 +197,11 @@ ROUND_OPTION = click.option("--round", "round_", type=click.Choice(["before", "a
 @click.option(
     "--plain", "plain_lines", is_flag=True, help="Plain lines instead of the full screen (screen readers, pipes)."
 )
+@click.option(
+    "--resume",
+    is_flag=True,
+    help="Plain lines and pipes: carry on with the unfinished attempt of --name (or the unnamed one) without asking.",
+)
 def take(
     bank_path: str | None,
     lang: str | None,
@@ -206,20 +211,24 @@ def take(
     workshop: str | None,
     round_: str | None,
     plain_lines: bool,
+    resume: bool,
 ) -> None:
     """Take the quiz in the terminal."""
     from misquiz.core.quiz import QuizOptions
+
+    if name and not name.strip():
+        raise click.BadParameter("a name of only spaces; give a name, or leave out --name", param_hint="--name")
 
     bank = _quiz_bank(bank_path)
     options = QuizOptions(lang or default_language(), seed, name, workshop, round_)
     from misquiz.tui.launch import full_screen_refused, run_full_screen
 
     reason = full_screen_refused() if not plain_lines else ""
-    if plain_lines or reason:
+    if plain_lines or reason or resume:
         from misquiz.lines.plain import run_plain
 
         store = _store(db)
-        code = run_plain(bank, options, store, stdin=sys.stdin, stdout=sys.stdout, reason=reason)
+        code = run_plain(bank, options, store, stdin=sys.stdin, stdout=sys.stdout, reason=reason, resume=resume)
         store.close()
         sys.exit(code)
     sys.exit(run_full_screen(bank, options, db))
@@ -264,7 +273,12 @@ def score(answers_file: str, bank_path: str | None, lang: str | None, as_json: b
     if as_json:
         click.echo(json.dumps(result.record().as_json(), ensure_ascii=False, indent=2))
     else:
-        click.echo(plan_text(advice_plan(bank, result, lang or default_language())))
+        from misquiz.storage.protocol import utc_now
+
+        now = utc_now().isoformat(timespec="seconds")
+        click.echo(
+            plan_text(advice_plan(bank, result, lang or default_language(), name="", progress=None, taken_at=now))
+        )
 
 
 @main.command()
@@ -287,7 +301,7 @@ def history(as_json: bool, db: str | None) -> None:
 
     bank = _quiz_bank(None)  # its profile titles, in words, instead of their ids
     lang = resolve_language(bank, default_language())
-    click.echo(history_table(rows, lang, {p.id: p.title[lang] for p in bank.profiles}))
+    click.echo(history_table(rows, lang, bank.verdict_titles(lang)))
 
 
 @main.command()
@@ -324,11 +338,11 @@ def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path
 
         text = json.dumps(result_json(stored, bank), ensure_ascii=False, indent=2)
     else:
-        from misquiz.render.report import plan_for_report, render_report
+        from misquiz.render.report import render_report
+        from misquiz.storage.recording import attempt_plan
 
-        taken_at = stored.finished_at or stored.started_at
-        plan = plan_for_report(bank, stored.answers, stored.language, stored.name, taken_at)
-        text = render_report(fmt, plan, stored.name, taken_at)
+        plan = attempt_plan(store, bank, stored)
+        text = render_report(fmt, plan)
     if output is None:
         click.echo(text)
         return

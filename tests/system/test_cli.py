@@ -214,7 +214,7 @@ def test_history_names_the_profile_in_words_not_by_its_id(tmp_path):
     db = str(tmp_path / "h.db")
     assert CliRunner().invoke(main, ["take", "--plain", "--db", db, "--lang", "en"], input="4\n" * 40).exit_code == 0
     code, out, _ = run("history", "--db", db)
-    titles = {p.id: p.title["en"] for p in load_bank().profiles}
+    titles = load_bank().verdict_titles("en")
     shown = out.splitlines()[1]
     assert code == 0 and any(shown.endswith(title) for title in titles.values()), shown
     assert not any(shown.endswith(f" {pid}") for pid in titles), shown

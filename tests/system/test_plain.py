@@ -57,14 +57,58 @@ def test_unknown_lines_ask_again_and_b_goes_back(tmp_path, bank):
 
 def test_resume_after_quitting(tmp_path, bank):
     take(tmp_path, ["3", "0", "q", "y"], "--name", "Bo")
-    result = take(tmp_path, ["", "1"] + ["4"] * 33, "--seed", "99")
+    result = take(tmp_path, ["1"] + ["4"] * 33, "--seed", "99", "--name", "Bo", "--resume")
     out = result.stdout
-    assert "answered 2 of 36 statements" in out
-    after = out.split("answered 2 of 36")[1]
-    assert "\n3 / 36 " in after and "\n1 / 36 " not in after  # it goes on at the third statement
+    assert result.returncode == 0, result.stderr
+    assert "\n3 / 36 " in out and "\n1 / 36 " not in out  # it goes on at the third statement
     store = SQLiteStore(tmp_path / "plain.db")
     [row] = store.history()
     assert row["answered"] == 36 and row["finished_at"] is not None and row["name"] == "Bo"
+
+
+def test_a_pipe_over_an_unfinished_attempt_asks_nothing_and_every_answer_lands_where_meant(tmp_path, bank):
+    """Regression: the pipe was asked "go on where you stopped?", took its first answer as yes, and every
+    later answer landed one statement further on."""
+    take(tmp_path, ["3", "0", "5", "q", "y"])  # the unnamed person stops after three answers
+    order = shuffled_order(bank, 3)
+    values = [str(1 + i % 5) for i in range(36)]
+    result = take(tmp_path, values)
+    assert result.returncode == 0, result.stderr
+    assert "Carry on" not in result.stdout and "36 / 36" in result.stdout
+    store = SQLiteStore(tmp_path / "plain.db")
+    rows = store.history()
+    fresh = store.attempt(max(r["id"] for r in rows))
+    assert fresh.answers == {sid: int(v) for sid, v in zip(order, values, strict=True)}
+    assert fresh.finished_at is not None
+    earlier = store.attempt(min(r["id"] for r in rows))
+    assert len(earlier.answers) == 3 and earlier.finished_at is None  # left as it was, never overwritten
+
+
+def test_resume_with_nothing_to_resume_says_so_and_fails(tmp_path):
+    result = take(tmp_path, ["4"], "--name", "Nobody", "--resume")
+    assert result.returncode == 1
+    assert "Nobody has no unfinished attempt" in result.stderr and "Traceback" not in result.stderr
+    result = take(tmp_path, ["4"], "--resume")
+    assert result.returncode == 1 and "no unfinished attempt without a name" in result.stderr
+
+
+def test_a_name_of_only_spaces_is_refused(tmp_path):
+    result = take(tmp_path, ["4"], "--name", "   ")
+    assert result.returncode == 2 and "a name of only spaces" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_readmes_pipe_example_runs_as_printed_and_leaves_nothing_unfinished(tmp_path):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    [command] = re.findall(r"^printf .*\| misquiz take .*$", readme, re.MULTILINE)
+    env = {**os.environ, "MISQUIZ_DB": str(tmp_path / "readme.db"), "XDG_CACHE_HOME": str(tmp_path / "c")}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"
+    result = subprocess.run(["bash", "-c", command], capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    [row] = SQLiteStore(tmp_path / "readme.db").history()
+    assert row["answered"] == 36 and row["finished_at"] is not None and row["name"] == "Anna"
 
 
 def test_term_dumb_chooses_plain_mode_and_input_that_ends_keeps_answers(tmp_path):

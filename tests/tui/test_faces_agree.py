@@ -47,7 +47,7 @@ async def test_core_tui_and_plain_store_the_same_attempt(tmp_path, bank):
     answers = scripted(bank)
     # the core alone
     store = SQLiteStore(tmp_path / "core.db")
-    session, _ = open_quiz(bank, QuizOptions("en", SEED, "Anna"), store)
+    session = open_quiz(bank, QuizOptions("en", SEED, "Anna"), store)
     session.begin()
     while not session.finished:
         value = answers[session.current.id]
@@ -83,7 +83,7 @@ def test_plain_mode_finishes_an_attempt_that_stopped_after_its_last_answer(tmp_p
     """Regression: plain mode asked the last statement again and left the attempt unfinished."""
     db = tmp_path / "q.db"
     store = SQLiteStore(db)
-    session, _ = open_quiz(bank, QuizOptions("en", SEED, "Anna"), store)
+    session = open_quiz(bank, QuizOptions("en", SEED, "Anna"), store)
     session.begin()
     session.recorder = None  # the process dies between the last answer and the result
     for statement_id in session.order:
@@ -93,8 +93,8 @@ def test_plain_mode_finishes_an_attempt_that_stopped_after_its_last_answer(tmp_p
     store.close()
     env = {**os.environ, "MISQUIZ_DB": str(db), "XDG_CACHE_HOME": str(tmp_path / "c")}
     proc = subprocess.run(
-        [sys.executable, "-m", "misquiz", "take", "--plain", "--lang", "en"],
-        input="\n",  # Enter: go on where I stopped
+        [sys.executable, "-m", "misquiz", "take", "--plain", "--lang", "en", "--name", "Anna", "--resume"],
+        input="",  # a pipe asks nothing: --resume carries on
         capture_output=True,
         text=True,
         env=env,
@@ -127,7 +127,7 @@ def test_room_report_falls_back_to_a_language_the_bank_has(tmp_path, tiny):
     english = load_bank(bank_file)
     store = SQLiteStore(tmp_path / "r.db")
     for _ in range(3):  # a room with results, so that the report names the myths
-        session, _ = open_quiz(english, QuizOptions("en", SEED, workshop="ws"), store)
+        session = open_quiz(english, QuizOptions("en", SEED, workshop="ws"), store)
         session.begin()
         while not session.finished:
             session.answer(4)
@@ -149,7 +149,9 @@ async def test_one_plan_reads_the_same_in_every_renderer(bank, lang):
     answers[bank.myths[0].statements[1].id] = 5  # ... and with a fact item of the same myth
     for s in bank.myths[-1].statements:
         answers[s.id] = None  # one myth not assessed
-    plan = advice_plan(bank, score_attempt(bank, answers), lang, taken_at="2026-03-03T09:00:00+00:00")
+    plan = advice_plan(
+        bank, score_attempt(bank, answers), lang, name="", progress=None, taken_at="2026-03-03T09:00:00+00:00"
+    )
     keys = {s.key for s in plan.sections}
     assert keys == {"priorities", "second_look", "clear", "not_assessed"}, "the scripted answers reach every section"
     assert plan.mixed_note and plan.coverage

@@ -64,7 +64,9 @@ async def test_every_screen_shows_markup_like_text_as_written(tmp_path):
 def test_every_report_and_plain_mode_show_it_as_written(tmp_path):
     bank = hostile_bank(tmp_path)
     answers = {s.id: 5 for s in bank.statements}
-    plan = advice_plan(bank, score_attempt(bank, answers), "en", taken_at="2026-01-01T00:00:00+00:00")
+    plan = advice_plan(
+        bank, score_attempt(bank, answers), "en", name="", progress=None, taken_at="2026-01-01T00:00:00+00:00"
+    )
     assert TRICKS in plan_text(plan)
     text = markdown(plan)
     assert "budget \\[in EUR] \\[/] \\[bold]b\\[/bold] \\[link=https://x.invalid]x\\[/link]" in text  # escaped once

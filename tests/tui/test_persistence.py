@@ -21,6 +21,7 @@ from misquiz.cli import main
 from misquiz.storage.sqlite import SQLiteStore
 from misquiz.tui.screens.question import QuestionScreen
 from misquiz.tui.screens.results import ResultsScreen
+from misquiz.tui.screens.resume import ResumeScreen
 from misquiz.tui.widgets.myth_row import MythRow
 from support.quiz import answer_all, answers_holding, quiz_app
 
@@ -90,7 +91,9 @@ async def test_resuming_restores_order_answers_and_place(tmp_path, bank):
         order, answers = list(first.session.order), dict(first.session.answers)
     again = quiz_app(bank, lang="en", seed=1, store=SQLiteStore(tmp_path / "r.db"))
     async with again.run_test(size=SIZE) as pilot:
-        assert "answered 3 of 36" in str(again.screen.query("Static")[2].content)
+        await pilot.press("enter")  # Start on the welcome: the unnamed person's attempt is offered
+        assert isinstance(again.screen, ResumeScreen)
+        assert "3 of 36 statements answered" in str(again.screen.query("Static")[2].content)
         await pilot.press("enter")
         assert isinstance(again.screen, QuestionScreen)
         s = again.session
@@ -105,8 +108,10 @@ async def test_starting_fresh_sets_the_unfinished_attempt_aside(tmp_path, bank):
         await pilot.press("enter", "4")
     app = quiz_app(bank, lang="en", seed=2, store=store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("n")
-        await pilot.press("enter", "3")
+        await pilot.press("enter")
+        assert isinstance(app.screen, ResumeScreen)
+        await pilot.press("n", "3")
+        assert isinstance(app.screen, QuestionScreen)
         assert app.session.seed == 2 and len(app.session.answers) == 1
     assert store.unfinished(bank.content_hash).seed == 2
 
@@ -146,7 +151,7 @@ async def test_results_save_markdown_and_html_and_say_where(tmp_path, bank, monk
     assert any(m == f"Saved to {files[1]}" for m in messages), messages
     plan = (tmp_path / files[1]).read_text(encoding="utf-8")
     assert plan.startswith("# My social media action plan — Anna")
-    assert "### 1. The more we post, the better (100/100, Myth held)" in plan
+    assert "### 1. The more we post, the better (100/100, Still believed)" in plan
     assert "- [ ] Draw up a simple content calendar" in plan
 
 
@@ -231,7 +236,7 @@ async def test_resuming_an_attempt_stopped_after_its_last_answer_finishes_it(tmp
         store.save_answer(attempt, sid, 3)
     app = quiz_app(bank, lang="en", store=store)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("enter")
+        await pilot.press("enter", "enter")  # Start, then carry on
         await pilot.pause()
         assert isinstance(app.screen, ResultsScreen)
     [row] = store.history()
@@ -269,7 +274,7 @@ def test_a_bare_misquiz_is_take_with_every_default(tmp_path, bank):
     assert attempt.workshop is None and attempt.round is None
 
 
-async def test_the_welcome_remembers_the_last_name_used_on_this_machine(tmp_path, bank):
+async def test_the_welcome_never_fills_in_the_last_persons_name(tmp_path, bank):
     from textual.widgets import Input
 
     from misquiz.core.quiz import QuizOptions
@@ -281,10 +286,89 @@ async def test_the_welcome_remembers_the_last_name_used_on_this_machine(tmp_path
     ) as pilot:
         await pilot.press("enter")
         await answer_all(pilot, answers_holding(bank, {}))
-    for typed, shown in (("", "Ada Lovelace"), ("Grace", "Grace")):  # as the CLI builds it: the database opens late
+    for typed in ("", "Grace"):  # as the CLI builds it: the database opens late
         app = build_app(bank, QuizOptions("en", 2, typed), open_store=lambda: SQLiteStore(db))
         async with app.run_test(size=SIZE) as pilot:
             await app.store_ready.wait()
             await pilot.pause()
-            assert app.screen.query_one("#name", Input).value == shown
+            assert app.screen.query_one("#name", Input).value == typed
         app.store.close()
+
+
+async def _leave_unfinished(db: Path, bank, name: str, answers: list[str]) -> None:
+    app = quiz_app(bank, lang="en", seed=7, name=name, store=SQLiteStore(db))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter", *answers)
+
+
+async def test_three_people_on_one_database_each_get_only_their_own_attempt_and_progress(tmp_path, bank):
+    """Jan finishes, Els stops half-way, Piet comes new: nobody is offered or compared with another's attempt."""
+    from misquiz.tui.screens.welcome import WelcomeScreen
+
+    db = tmp_path / "shop.db"
+    async with quiz_app(bank, lang="en", seed=1, name="Jan", store=SQLiteStore(db)).run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await answer_all(pilot, answers_holding(bank, {"sales-goal": (5, 1)}))
+    await _leave_unfinished(db, bank, "Els", ["4", "2"])
+    # Piet: no offer to carry on with Els's attempt, and no progress against Jan's result.
+    piet = quiz_app(bank, lang="en", seed=3, name="Piet", store=SQLiteStore(db))
+    async with piet.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        assert isinstance(piet.screen, QuestionScreen) and piet.session.answers == {}
+        await answer_all(pilot, answers_holding(bank, {}))
+        assert isinstance(piet.screen, ResultsScreen)
+        assert all(row.row.change is None for row in piet.screen.query(MythRow))
+    # A name typed on the welcome (Els, in other case and spacing) starts that person's own attempt.
+    els = quiz_app(bank, lang="en", seed=4, store=SQLiteStore(db))
+    async with els.run_test(size=SIZE) as pilot:
+        assert isinstance(els.screen, WelcomeScreen)
+        await pilot.click("#name")
+        await pilot.press(*" eLS ")
+        await pilot.press("enter")
+        assert isinstance(els.screen, ResumeScreen)
+        text = " ".join(str(w.content) for w in els.screen.query("Static"))
+        assert "Welcome back, Els" in text and "2 of 36" in text
+        await pilot.press("enter")
+        assert els.session.name == "Els" and len(els.session.answers) == 2
+    # Jan again: progress against his own first result only.
+    jan = quiz_app(bank, lang="en", seed=5, name="jan", store=SQLiteStore(db))
+    async with jan.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        assert isinstance(jan.screen, QuestionScreen)
+        await answer_all(pilot, answers_holding(bank, {"sales-goal": (4, 2)}))
+        row = next(r for r in jan.screen.query(MythRow) if r.row.id == "sales-goal")
+        assert row.row.change == -25
+
+
+async def test_enter_at_the_first_paint_never_starts_afresh_over_the_persons_unfinished_attempt(tmp_path, bank):
+    """The database opens after the welcome is painted (start-up); an Enter before that still gets the offer."""
+    import threading
+
+    from misquiz.core.quiz import QuizOptions
+    from misquiz.tui.app import build_app
+
+    db = tmp_path / "race.db"
+    await _leave_unfinished(db, bank, "Anna", ["4", "2", "5"])
+    gate = threading.Event()
+    opened = []
+
+    def slow_open():  # the database answers only after Enter was pressed
+        gate.wait(10)
+        opened.append(SQLiteStore(db))
+        return opened[-1]
+
+    app = build_app(bank, QuizOptions("en", 2, "Anna"), open_store=slow_open)
+    async with app.run_test(size=SIZE) as pilot:
+        assert not app.store_ready.is_set()
+        threading.Timer(0.3, gate.set).start()  # the database is read while Enter waits
+        await pilot.press("enter")  # at the first paint, before the database has been read
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, ResumeScreen):
+                break
+        assert isinstance(app.screen, ResumeScreen)
+        await pilot.press("enter")
+        assert isinstance(app.screen, QuestionScreen) and len(app.session.answers) == 3
+    opened[-1].close()
+    store = SQLiteStore(db)
+    assert len(store.history()) == 1  # no fresh attempt was started over Anna's

@@ -45,7 +45,7 @@ async def test_up_and_down_move_the_selection_and_enter_opens_it(bank):
         await pilot.press("k")
         assert app.focused is rows[1]
         await pilot.press("enter")
-        assert isinstance(app.screen, MythScreen) and app.screen.score.myth.id == rows[1].row.id
+        assert isinstance(app.screen, MythScreen) and app.screen.item.id == rows[1].row.id
 
 
 @pytest.mark.parametrize("size", [(80, 24), (160, 50)])
@@ -56,10 +56,11 @@ async def test_the_detail_shows_everything_and_close_stays_in_view(bank, size):
         await pilot.press("enter")
         screen = app.screen
         assert isinstance(screen, MythScreen)
-        myth = screen.score.myth
+        myth = bank.myths_by_id[screen.item.id]
+        band = app.session.result().by_id[myth.id].band
         text = "\n".join(str(w.content) for w in screen.query("Static"))
         assert all(action["nl"] in text for action in myth.actions)
-        assert myth.advice[screen.score.band.id]["nl"] in text
+        assert myth.advice[band.id]["nl"] in text and " ".join(myth.explanation["nl"].split()) in text
         close = screen.query_one("#close", Button)
         assert close.region.bottom <= size[1] and close.region.height >= 1  # on screen, not cut off
 
@@ -116,4 +117,4 @@ async def test_enter_right_after_a_move_opens_the_row_moved_to(bank):
         for key in ("down", "enter"):  # queued together, as a fast typist's keys arrive
             app.post_message(events.Key(key, None))
         await pilot.pause()
-        assert isinstance(app.screen, MythScreen) and app.screen.score.myth.id == rows[1].row.id
+        assert isinstance(app.screen, MythScreen) and app.screen.item.id == rows[1].row.id

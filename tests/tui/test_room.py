@@ -175,12 +175,12 @@ async def test_discuss_mode_freezes_the_order_while_late_finishers_come_in(fille
         assert on_screen == "more-posts"
         assert "hidden until you reveal it" in str(screen.query_one("#discuss-bar").content)
         await pilot.press("r")  # reveal this myth only
-        assert "Clear: 3" in str(screen.query_one("#discuss-bar").content)
+        assert "Seen through: 3" in str(screen.query_one("#discuss-bar").content)
         for _ in range(6):  # enough late finishers holding another myth to reorder the room
             add(filled, bank, answers_holding(bank, {"every-platform": (5, 1)}), round="before")
         await pilot.pause(2.0)
         assert screen.myth_id == on_screen and "2 / 9" in str(screen.query_one("#discuss-title").content)
-        assert "Clear: 9" in str(screen.query_one("#discuss-bar").content)  # the counts follow, the myth stays
+        assert "Seen through: 9" in str(screen.query_one("#discuss-bar").content)  # the counts follow, the myth stays
         live = read_room(filled, bank, "ws").rounds["before"].discussion_order
         assert live[0] == "every-platform" and live != screen.order  # the room moved on; the screen did not
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from misquiz.core.advice import Progress
+from misquiz.core.advice import Progress, plan_of_answers
 from misquiz.core.scoring import score_attempt
-from misquiz.render.report import plan_for_report, render_report
+from misquiz.render.report import render_report
 from misquiz.render.room import write_group_report
 from misquiz.storage.sqlite import SQLiteStore
 from support import DATA
@@ -60,13 +60,13 @@ def personal_plan(bank, lang):
     }
     before = score_attempt(bank, answers_holding(bank, {"sales-goal": (3, 3), "no-interest": (5, 1)}))
     progress = Progress("2026-03-03T09:00:00+00:00", {m.myth.id: m.score for m in before.myths})
-    return plan_for_report(bank, answers_holding(bank, held), lang, "Anna", TAKEN, progress)
+    return plan_of_answers(bank, answers_holding(bank, held), lang, name="Anna", taken_at=TAKEN, progress=progress)
 
 
 @pytest.mark.parametrize("kind", ["md", "html"])
 @pytest.mark.parametrize("lang", LANGS)
 def test_personal_report_matches_its_golden_file(bank, lang, kind):
-    check(f"personal-{lang}.{kind}", render_report(kind, personal_plan(bank, lang), "Anna", TAKEN))
+    check(f"personal-{lang}.{kind}", render_report(kind, personal_plan(bank, lang)))
 
 
 @pytest.fixture(scope="module")

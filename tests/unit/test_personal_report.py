@@ -7,9 +7,9 @@ import html
 import pytest
 from markdown_it import MarkdownIt
 
-from misquiz.core.advice import Progress
+from misquiz.core.advice import Progress, plan_of_answers
 from misquiz.core.scoring import score_attempt
-from misquiz.render.report import html_page, markdown, md, plan_for_report
+from misquiz.render.report import html_page, markdown, md
 from support.printing import printed_pages
 from support.quiz import answers_holding
 
@@ -26,7 +26,7 @@ def realistic(bank, lang, progress=True):
     answers = answers_holding(bank, HELD)
     before = score_attempt(bank, answers_holding(bank, {"sales-goal": (3, 3), "no-interest": (5, 1)}))
     prior = Progress(SINCE, {m.myth.id: m.score for m in before.myths})
-    return plan_for_report(bank, answers, lang, "Anna", TAKEN, prior if progress else None)
+    return plan_of_answers(bank, answers, lang, name="Anna", taken_at=TAKEN, progress=prior if progress else None)
 
 
 LITERAL = [
@@ -63,30 +63,32 @@ def test_markdown_escapes_only_what_markdown_needs():
 
 def test_progress_shows_arrows_and_a_legend(bank):
     plan = realistic(bank, "en")
-    text = markdown(plan, "Anna", TAKEN)
+    text = markdown(plan)
     assert "▼ = holds less than on 3 March 2026, ▲ = more" in text
     assert any(row.change for row in plan.rows)
     for row in plan.rows:
         if row.change:
             assert f"{'▲' if row.change > 0 else '▼'} {abs(row.change)}" in text
     assert "(+" not in text and "(-" not in text
-    assert "▲ " in html_page(plan, "Anna", TAKEN) or "▼ " in html_page(plan, "Anna", TAKEN)
+    assert "▲ " in html_page(plan) or "▼ " in html_page(plan)
 
 
 def test_the_flag_legend_only_with_a_flag(bank):
     flagged = realistic(bank, "en")
     assert any(r.mixed for r in flagged.rows)
     assert "⚑ Mixed signals" in markdown(flagged) and "⚑ Mixed signals" in html_page(flagged)
-    calm = plan_for_report(bank, answers_holding(bank, {"sales-goal": (5, 1)}), "en", "", TAKEN)
+    calm = plan_of_answers(
+        bank, answers_holding(bank, {"sales-goal": (5, 1)}), "en", name="", taken_at=TAKEN, progress=None
+    )
     assert not any(r.mixed for r in calm.rows)
     assert "⚑" not in markdown(calm) and "⚑" not in html_page(calm)
 
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_the_personal_html_prints_on_one_a4_page(tmp_path, bank, lang):
-    plan = realistic(bank, lang)
+    plan = realistic(bank, lang)._replace(name="Anna Verhoeven-Lambrechts")
     keys = [s.key for s in plan.sections if s.items]
     assert len(keys) >= 3, keys  # priorities, a second look and clear: the longest realistic page
     page = tmp_path / "plan.html"
-    page.write_text(html_page(plan, "Anna Verhoeven-Lambrechts", TAKEN), encoding="utf-8")
+    page.write_text(html_page(plan), encoding="utf-8")
     assert printed_pages(page) == 1

@@ -123,10 +123,18 @@ def test_not_assessed_myths_are_left_out_of_the_overall(answers):
 @settings(max_examples=300)
 @given(full_answer_sets)
 def test_mixed_signals_exactly_when_the_rule_says(answers):
+    """Agreeing with a myth and a fact statement of one myth, or disagreeing with both, and the two are named."""
     result = score_attempt(BANK, answers)
     for m in result.myths:
         agree = {KEYED[s.id] for s in m.myth.statements if (answers[s.id] or 0) >= 4}
-        assert m.mixed_signals == ({"myth", "fact"} <= agree)
+        disagree = {KEYED[s.id] for s in m.myth.statements if answers[s.id] is not None and answers[s.id] <= 2}
+        expected = {"myth", "fact"} <= agree or {"myth", "fact"} <= disagree
+        assert m.mixed_signals == expected
+        if expected:
+            first, second = m.clash.myth_statement, m.clash.fact_statement
+            assert (KEYED[first], KEYED[second]) == ("myth", "fact")
+            side = (lambda a: a >= 4) if m.clash.agreed else (lambda a: a <= 2)
+            assert side(answers[first]) and side(answers[second])
 
 
 HELD = BANK.bands[-1]
@@ -145,13 +153,14 @@ def test_all_neutral_answers_are_undecided_and_get_no_empty_priorities():
 
     result = score_attempt(BANK, {s.id: 3 for s in BANK.statements})
     assert result.profile == BANK.undecided and not result.priorities
-    plan = advice_plan(BANK, result, "en")
+    plan = advice_plan(BANK, result, "en", name="", progress=None, taken_at="2026-12-07T10:00:00")
     assert plan.profile_title == BANK.undecided.title["en"] and plan.section("priorities") is None
 
 
 def test_agreeing_with_everything_decides_nothing():
     result = score_attempt(BANK, {s.id: 5 for s in BANK.statements})
     assert {m.score for m in result.myths} == {50.0} and not result.priorities
+    assert result.profile == BANK.unclear and result.style == "agree_all"
 
 
 def test_holding_every_myth_gives_the_last_profile():
@@ -170,6 +179,6 @@ def test_a_result_that_leaves_myths_out_says_how_much_it_covers():
     from misquiz.core.advice import advice_plan
 
     answers = {s.id: 4 for m in BANK.myths[:7] for s in m.statements}
-    plan = advice_plan(BANK, score_attempt(BANK, answers), "en")
+    plan = advice_plan(BANK, score_attempt(BANK, answers), "en", name="", progress=None, taken_at="2026-12-07")
     assert plan.coverage is not None and "7 of the 9" in plan.coverage
     assert plan.section("not_assessed") is not None

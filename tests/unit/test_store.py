@@ -142,9 +142,10 @@ def test_answers_are_stored_as_given_and_replaced_when_changed(place: Place):
     store.save_answer(attempt, "b", None)
     store.save_answer(attempt, "a", 2)
     assert store.answers(attempt) == {"a": 2, "b": None}
-    assert store.unfinished("h").id == attempt
+    assert store.unfinished("h", name="anna").id == attempt
+    assert store.unfinished("h") is None  # the unnamed person is someone else
     store.finish_attempt(attempt, ScoreRecord.from_json({"overall": {"score": 10.0, "profile": "p"}, "myths": []}))
-    assert store.unfinished("h") is None
+    assert store.unfinished("h", name="Anna") is None
 
 
 def test_history_is_newest_first_in_the_documented_shape(place: Place):
@@ -240,14 +241,34 @@ def test_progress_links_a_person_by_identity_never_by_name(place: Place):
         store.finish_attempt(attempt, record)
         return attempt
 
-    # In the terminal the database is one person's: a later attempt is theirs, whatever name was typed.
-    mine = finished(name="Anna")
-    assert store.previous_finished(make(store, name="")).id == mine  # type: ignore[union-attr]
+    # In the terminal the same person is the same name, without case and spaces; every unnamed attempt is one.
+    mine = finished(name="Anna Smet")
+    assert store.previous_finished(make(store, name="")) is None
+    assert store.previous_finished(make(store, name="Jan")) is None
+    assert store.previous_finished(make(store, name=" anna  SMET")).id == mine  # type: ignore[union-attr]
+    unnamed = finished(name="")
+    assert store.previous_finished(make(store, name="")).id == unnamed  # type: ignore[union-attr]
     # In a workshop only the same participant's own earlier attempt counts; names mean nothing.
     first_a = finished(name="", workshop="ws", person="tab:a")
     assert store.previous_finished(make(store, name="", workshop="ws", person="tab:b")) is None
     assert store.previous_finished(make(store, name="", workshop="ws", person="tab:a")).id == first_a  # type: ignore[union-attr]
     assert store.previous_finished(make(store, name="Anna", workshop="ws", person="tab:c")) is None
+
+
+def test_three_people_on_one_database_each_resume_and_compare_only_their_own(place: Place):
+    store = place.open()
+    record = ScoreRecord.from_json({"overall": {"score": 10.0, "profile": "p"}, "myths": []})
+    jan, els = make(store, name="Jan"), make(store, name="Els")
+    for attempt in (jan, els):
+        store.save_answer(attempt, "a", 4)
+    store.finish_attempt(jan, record)
+    # Els's unfinished attempt is offered to Els only; Piet and the unnamed person have none.
+    assert store.unfinished("h", name="els").id == els  # type: ignore[union-attr]
+    assert store.unfinished("h", name="Piet") is None and store.unfinished("h") is None
+    assert store.unfinished("h", name="Jan") is None  # Jan's attempt is finished
+    piet = make(store, name="Piet")
+    assert store.previous_finished(piet) is None  # never Jan's result as Piet's progress
+    assert store.previous_finished(make(store, name="JAN")).id == jan  # type: ignore[union-attr]
 
 
 def test_a_participants_attempt_is_found_by_token_workshop_and_round(place: Place):

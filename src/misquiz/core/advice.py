@@ -7,12 +7,14 @@ between faces is declared here, never decided by a face.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
 from misquiz.core.catalogue import format_date, t
 from misquiz.core.model import Bank, resolve_language
-from misquiz.core.scoring import MythScore, Result, shown
+from misquiz.core.scoring import AGREE_ALL, DISAGREE_ALL, MIXED_MANY, MythScore, Result, score_attempt, shown
+from misquiz.core.text import clean_name, one_line
 
 CHECK_BACK_DAYS = 90
 PRIORITIES, SECOND_LOOK, CLEAR, NOT_ASSESSED = "priorities", "second_look", "clear", "not_assessed"
@@ -47,6 +49,9 @@ class PlanItem(NamedTuple):
     advice: str | None
     actions: tuple[str, ...]
     mixed: bool
+    why: str | None = None  # why it is a misconception: given with every priority
+    summary: str | None = None  # the band's one sentence about this myth
+    clash: str | None = None  # the two statements that point both ways, said in a sentence
 
 
 class PlanSection(NamedTuple):
@@ -58,6 +63,8 @@ class PlanSection(NamedTuple):
 
 class AdvicePlan(NamedTuple):
     lang: str
+    name: str  # the person's name as typed (cleaned), or ""
+    taken_at: str  # ISO date-time the result dates from: the saved plan's date and the check-back count from it
     bank_title: str
     heading: str
     nothing: str | None  # no statement answered: only this is said
@@ -66,6 +73,7 @@ class AdvicePlan(NamedTuple):
     overall: int | None
     overall_line: str | None  # "score 42 of 100"
     coverage: str | None  # how many myths the result covers, when some were not assessed
+    style_note: str | None  # why the answers cannot be read (the unclear profile), in words
     rows: tuple[PlanRow, ...]
     sections: tuple[PlanSection, ...]
     mixed_note: str | None
@@ -78,7 +86,21 @@ class AdvicePlan(NamedTuple):
         return next((s for s in self.sections if s.key == key), None)
 
 
+STYLE_NOTES = {AGREE_ALL: "style_agree_all", DISAGREE_ALL: "style_disagree_all", MIXED_MANY: "style_mixed_many"}
 LABELS = ("actions", "per_myth", "per_myth_hint", "overall", "mixed", "not_assessed", "why", "check_back_title")
+
+
+def plan_of_answers(
+    bank: Bank,
+    answers: Mapping[str, int | None],
+    lang: str,
+    *,
+    name: str,
+    taken_at: str,
+    progress: Progress | None,
+) -> AdvicePlan:
+    """The plan of a set of answers: what every way of saving or showing a result renders."""
+    return advice_plan(bank, score_attempt(bank, answers), lang, name=name, progress=progress, taken_at=taken_at)
 
 
 def advice_plan(
@@ -86,55 +108,61 @@ def advice_plan(
     result: Result,
     lang: str,
     *,
-    name: str = "",
-    progress: Progress | None = None,
-    taken_at: str | None = None,
+    name: str,
+    progress: Progress | None,
+    taken_at: str,
 ) -> AdvicePlan:
+    """The one plan of a result. Every argument is required: a face cannot leave out the progress or the date."""
     lang = resolve_language(bank, lang)
     heading = t(lang, "results_for", name=name) if name else t(lang, "results_title")
     labels = {key: t(lang, key) for key in LABELS}
-    check_back = None
-    if taken_at is not None:
-        when = (datetime.fromisoformat(taken_at) + timedelta(days=CHECK_BACK_DAYS)).isoformat()
-        check_back = t(lang, "check_back", date=format_date(when, lang))
+    when = (datetime.fromisoformat(taken_at) + timedelta(days=CHECK_BACK_DAYS)).isoformat()
+    check_back = t(lang, "check_back", date=format_date(when, lang))
     rows = tuple(_row(m, lang, progress, labels) for m in result.by_hold())
     source = source_line(bank, lang)
     if result.profile is None or result.overall is None:
         return AdvicePlan(
-            lang, bank.title[lang], heading, t(lang, "summary_nothing"), None, None, None, None, None,
-            rows, (), None, None, check_back, source, labels,
+            lang, clean_name(name), taken_at, bank.title[lang], heading, t(lang, "summary_nothing"),
+            None, None, None, None, None, None, rows, (), None, None, check_back, source, labels,
         )  # fmt: skip
-    assessed = sum(1 for m in result.myths if m.score is not None)
+    assessed = [m for m in result.myths if m.score is not None]
     coverage = None
-    if assessed < len(result.myths):
-        coverage = t(lang, "coverage", n=assessed, total=len(result.myths))
-    priorities = tuple(_item(m, lang, advice=True, actions=True) for m in result.priorities)
+    if len(assessed) < len(result.myths):
+        coverage = t(lang, "coverage", n=len(assessed), total=len(result.myths))
+    statements = {s.id: s.text[lang] for s in bank.statements}
+    priorities = tuple(_item(m, lang, statements, advice=True, actions=True, why=True) for m in result.priorities)
     sections = []
     if priorities or result.profile != bank.undecided:  # an undecided result is not told it has no priorities
-        note = None if priorities else t(lang, "no_priorities")
+        # "nothing has a hold on you" only when every assessed myth is clear
+        every_clear = len(result.clear) == len(assessed)
+        note = None if priorities else t(lang, "no_priorities_clear" if every_clear else "no_priorities")
         sections.append(PlanSection(PRIORITIES, t(lang, "priorities"), priorities, note))
     if result.second_look:
-        items = tuple(_item(m, lang, advice=True, actions=False) for m in result.second_look)
+        items = tuple(_item(m, lang, statements, advice=True, actions=False) for m in result.second_look)
         sections.append(PlanSection(SECOND_LOOK, t(lang, "second_look"), items, None))
     if result.clear:
-        items = tuple(_item(m, lang, advice=False, actions=False) for m in result.clear)
+        items = tuple(_item(m, lang, statements, advice=False, actions=False) for m in result.clear)
         sections.append(PlanSection(CLEAR, t(lang, "clear"), items, None))
-    skipped = tuple(_item(m, lang, advice=False, actions=False) for m in result.myths if m.score is None)
+    skipped = tuple(_item(m, lang, statements, advice=False, actions=False) for m in result.myths if m.score is None)
     if skipped:
         sections.append(PlanSection(NOT_ASSESSED, t(lang, "not_assessed_title"), skipped, None))
     mixed = t(lang, "mixed_note") if any(m.mixed_signals for m in result.myths) else None
+    style_note = t(lang, STYLE_NOTES[result.style]) if result.style else None
     progress_note = t(lang, "change_since", date=format_date(progress.since, lang)) if progress else None
     overall = shown(result.overall)
     return AdvicePlan(
         lang=lang,
+        name=clean_name(name),
+        taken_at=taken_at,
         bank_title=bank.title[lang],
         heading=heading,
         nothing=None,
         profile_title=result.profile.title[lang],
-        profile_text=" ".join(result.profile.text[lang].split()),
+        profile_text=one_line(result.profile.text[lang]),
         overall=overall,
         overall_line=t(lang, "score_of", score=overall),
         coverage=coverage,
+        style_note=style_note,
         rows=rows,
         sections=tuple(sections),
         mixed_note=mixed,
@@ -169,7 +197,15 @@ def _row(m: MythScore, lang: str, progress: Progress | None, labels: dict[str, s
     )
 
 
-def _item(m: MythScore, lang: str, *, advice: bool, actions: bool) -> PlanItem:
+def _item(
+    m: MythScore, lang: str, statements: dict[str, str], *, advice: bool, actions: bool, why: bool = False
+) -> PlanItem:
+    clash = None
+    if m.clash is not None:
+        key = "clash_agreed" if m.clash.agreed else "clash_disagreed"
+        # quoted inside a sentence of our own: without their closing full stop
+        first, second = (statements[i].rstrip(" .") for i in (m.clash.myth_statement, m.clash.fact_statement))
+        clash = t(lang, key, first=first, second=second)
     return PlanItem(
         m.myth.id,
         m.myth.title[lang],
@@ -179,4 +215,15 @@ def _item(m: MythScore, lang: str, *, advice: bool, actions: bool) -> PlanItem:
         m.myth.advice[m.band.id][lang] if advice and m.band else None,
         tuple(a[lang] for a in m.myth.actions) if actions else (),
         m.mixed_signals,
+        why=one_line(m.myth.explanation[lang]) if why else None,
+        summary=m.band.summary[lang] if m.band else None,
+        clash=clash,
     )
+
+
+def myth_detail(bank: Bank, result: Result, myth_id: str, lang: str) -> PlanItem:
+    """One misconception opened from the results: its score, why it is one, the advice for its band and
+    every action."""
+    lang = resolve_language(bank, lang)
+    statements = {s.id: s.text[lang] for s in bank.statements}
+    return _item(result.by_id[myth_id], lang, statements, advice=True, actions=True, why=True)

@@ -96,6 +96,11 @@ class Bank(NamedTuple):
     def statements(self) -> tuple[Statement, ...]:
         return tuple(s for m in self.myths for s in m.statements)
 
+    def verdict_titles(self, lang: str) -> dict[str, str]:
+        """Every overall verdict a result can carry, by id, in one language."""
+        verdicts = [*self.profiles, *(v for v in (self.undecided, self.unclear) if v is not None)]
+        return {v.id: v.title.get(lang, "") for v in verdicts}
+
     def myth_of(self, statement_id: str) -> Myth:
         for myth in self.myths:
             if any(s.id == statement_id for s in myth.statements):

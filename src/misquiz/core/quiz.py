@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from misquiz.core.attempt import Attempt
+from misquiz.core.catalogue import format_date, t
 from misquiz.core.model import Bank, Statement, resolve_language
 from misquiz.core.scoring import Result, score_attempt
 from misquiz.core.text import clean_name
@@ -192,3 +193,15 @@ class QuizSession:
 
     def result(self) -> Result:
         return score_attempt(self.bank, self.answers)
+
+
+def resume_title(attempt: Attempt, lang: str) -> str:
+    """The heading of the offer to go on: whose attempt it is."""
+    return t(lang, "resume_title_named", name=attempt.name) if attempt.name else t(lang, "resume_title")
+
+
+def resume_text(attempt: Attempt, lang: str) -> str:
+    """Whose attempt it is, when it was started and how far it got."""
+    key = "resume_text_named" if attempt.name else "resume_text"
+    values = {"date": format_date(attempt.started_at, lang), "n": len(attempt.answers), "total": len(attempt.order)}
+    return t(lang, key, name=attempt.name, **values)

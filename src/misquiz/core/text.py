@@ -26,9 +26,26 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
 
 
+_SPACES = re.compile("[ \t\r\n\f\v]+")
+
+
+def one_line(text: str) -> str:
+    """Text on one line, runs of spaces and line breaks as one space; a no-break space (French
+    typography: before : ; ? ! and inside « ») is kept, unlike with str.split()."""
+    return _SPACES.sub(" ", text).strip(" ")
+
+
 MAX_NAME = 60
 
 
 def clean_name(name: str) -> str:
     """A participant's name as typed, on one line, capped, with control characters made visible."""
-    return plain(" ".join(name.split()))[:MAX_NAME]
+    return plain(" ".join(name.split()))[:MAX_NAME]  # a name keeps no odd spaces at all
+
+
+def person_key(name: str) -> str:
+    """Who a name stands for in one database: without case and spaces ("Jan Peeters" is "janpeeters").
+
+    Every unnamed attempt of a database is one person, the key "".
+    """
+    return "".join(clean_name(name).split()).casefold()

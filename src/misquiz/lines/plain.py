@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import io
 import re
+import sys
 from typing import TextIO
 
-from misquiz.core.advice import advice_plan
-from misquiz.core.catalogue import format_date, t
+from misquiz.core.attempt import Attempt
+from misquiz.core.catalogue import t
 from misquiz.core.model import Bank
-from misquiz.core.quiz import NO_OPINION, QuizOptions
-from misquiz.core.text import plain
+from misquiz.core.quiz import NO_OPINION, QuizOptions, resume_text, resume_title
+from misquiz.core.text import one_line, plain
 from misquiz.render.text import plan_text
-from misquiz.storage.protocol import Store
-from misquiz.storage.recording import open_quiz, progress_of
+from misquiz.storage.protocol import Store, utc_now
+from misquiz.storage.recording import open_quiz, session_plan, unfinished_of
 
 YES = ("y", "j", "o")  # yes, ja, oui
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept apart by surrogateescape
@@ -28,10 +29,24 @@ class InputEnded(Exception):
     """Standard input ran out."""
 
 
+class NothingToResume(Exception):
+    """--resume, and this person has no unfinished attempt."""
+
+
 class PlainQuiz:
-    def __init__(self, bank: Bank, options: QuizOptions, store: Store | None, stdin: TextIO, stdout: TextIO) -> None:
+    def __init__(
+        self,
+        bank: Bank,
+        options: QuizOptions,
+        store: Store | None,
+        stdin: TextIO,
+        stdout: TextIO,
+        *,
+        resume: bool = False,
+    ) -> None:
         self.store, self.stdin, self.stdout = store, stdin, stdout
-        self.session, self.resumable = open_quiz(bank, options, store, self.store_failed)
+        self.session = open_quiz(bank, options, store, self.store_failed)
+        self.resume = resume  # go on with this person's unfinished attempt without asking (a pipe, a script)
 
     def store_failed(self, message: str) -> None:
         self.say(self.t("db_error", error=message))
@@ -61,6 +76,10 @@ class PlainQuiz:
     def run(self) -> int:
         try:
             return self._run()
+        except NothingToResume:
+            who = self.t("nothing_to_resume_named", name=self.session.name) if self.session.name else None
+            print(plain(who or self.t("nothing_to_resume")), file=sys.stderr)
+            return 1
         except (InputEnded, KeyboardInterrupt):
             self.say()
             self.say(self.t("plain_ended"))
@@ -70,13 +89,17 @@ class PlainQuiz:
         s, bank = self.session, self.session.bank
         self.say(bank.title[s.lang])
         self.say()
-        self.say(" ".join(bank.intro[s.lang].split()))
+        self.say(one_line(bank.intro[s.lang]))
         self.say(self.t("welcome_time", minutes=bank.minutes, count=s.total))
         self.say(self.t("plain_how"))
         self.say()
-        if not self._offer_resume():
-            # The name is asked only of a person at a terminal: piped lines are answers, never a name.
-            s.begin(s.name or (self.ask(self.t("plain_name")) if self.stdin.isatty() else ""))
+        if self.resume:  # --resume: the unfinished attempt of --name (or the unnamed one), without a question
+            attempt = unfinished_of(self.store, s, s.name, self.store_failed)
+            if attempt is None:
+                raise NothingToResume
+            s.resume(attempt)
+        else:
+            self._begin()
         while not s.finished:
             done = self._statement()
             if done is None:
@@ -84,31 +107,33 @@ class PlainQuiz:
             if done:
                 break
         self.say()
-        plan = advice_plan(bank, s.result(), s.lang, name=s.name, progress=progress_of(self.store, s))
+        plan = session_plan(self.store, s, self.store.clock if self.store is not None else utc_now)
         self.say(plan_text(plan))
         if s.attempt_id is not None:
             self.say()
             self.say(self.t("plain_save", command="misquiz export latest --format md -o my-plan.md"))
         return 0
 
-    def _offer_resume(self) -> bool:
-        s, attempt = self.session, self.resumable
-        if attempt is None:
-            return False
-        self.say(
-            self.t(
-                "resume_text",
-                date=format_date(attempt.started_at, s.lang),
-                n=len(attempt.answers),
-                total=len(attempt.order),
-            )
-        )
-        answer = self.ask(self.t("plain_resume")).lower()
-        if answer.startswith("n"):  # no / nee / non; "o" is the French oui, so never read it as opnieuw
+    def _begin(self) -> None:
+        s = self.session
+        at_terminal = self.stdin.isatty()
+        # The name is asked only of a person at a terminal: piped lines are answers, never a name.
+        name = s.name or (self.ask(self.t("plain_name")) if at_terminal else "")
+        # A pipe is never asked whether to go on (a line meant as an answer would answer it): it starts afresh.
+        attempt = unfinished_of(self.store, s, name, self.store_failed) if at_terminal else None
+        if attempt is not None and self._go_on(attempt):
+            s.resume(attempt)
+            return
+        if attempt is not None:
             s.set_aside(attempt)
-            return False
-        s.resume(attempt)
-        return True
+        s.begin(name)
+
+    def _go_on(self, attempt: Attempt) -> bool:
+        lang = self.session.lang
+        self.say(resume_title(attempt, lang))
+        self.say(resume_text(attempt, lang))
+        answer = self.ask(self.t("plain_resume")).lower()
+        return not answer.startswith("n")  # no / nee / non; "o" is the French oui, so never read it as opnieuw
 
     def _statement(self) -> bool | None:
         """Ask the current statement; True when the quiz is done, None when the person quits."""
@@ -152,10 +177,11 @@ def run_plain(
     stdin: TextIO,
     stdout: TextIO,
     reason: str = "",
+    resume: bool = False,
 ) -> int:
     if isinstance(stdin, io.TextIOWrapper):  # bytes that are not UTF-8 get a message, not a traceback
         stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
-    quiz = PlainQuiz(bank, options, store, stdin, stdout)
+    quiz = PlainQuiz(bank, options, store, stdin, stdout, resume=resume)
     if reason:
         quiz.say(t(quiz.session.lang, "plain_chosen", reason=reason))
         quiz.say()

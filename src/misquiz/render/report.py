@@ -9,30 +9,15 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime
 from pathlib import Path
 
-from misquiz.core.advice import PRIORITIES, AdvicePlan, Progress, advice_plan
+from misquiz.core.advice import PRIORITIES, AdvicePlan
 from misquiz.core.catalogue import format_date, t
-from misquiz.core.model import Bank, resolve_language
-from misquiz.core.scoring import score_attempt
-from misquiz.core.text import plain
+from misquiz.core.text import one_line, plain
 
 
-def plan_for_report(
-    bank: Bank,
-    answers: dict[str, int | None],
-    lang: str,
-    name: str,
-    taken_at: str,
-    progress: Progress | None = None,
-) -> AdvicePlan:
-    lang = resolve_language(bank, lang)
-    return advice_plan(bank, score_attempt(bank, answers), lang, name=name, progress=progress, taken_at=taken_at)
-
-
-def _title(plan: AdvicePlan, name: str) -> str:
-    return t(plan.lang, "plan_title") + (f" — {name}" if name else "")
+def _title(plan: AdvicePlan) -> str:
+    return t(plan.lang, "plan_title") + (f" — {plan.name}" if plan.name else "")
 
 
 # -- Markdown ---------------------------------------------------------------------------
@@ -90,7 +75,7 @@ def md(text: str) -> str:
     a tag or autolink; doubled `~`; `&` before an entity; a backslash before punctuation; and `#`,
     `>`, `+`, `-`, `=`, `1.` at the start. A table cell escapes `|` on top (see render.room).
     """
-    flat = _md_inline(plain(" ".join(text.split())))
+    flat = _md_inline(plain(one_line(text)))
     flat = _MD_CLOSING_HASHES.sub(lambda m: "\\" + m.group(1), flat)  # "Title #" would lose its "#"
 
     def start(m: re.Match[str]) -> str:
@@ -112,14 +97,16 @@ def _flagged(plan: AdvicePlan) -> bool:
     return any(row.mixed for row in plan.rows)
 
 
-def markdown(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> str:
-    out = [f"# {md(_title(plan, name))}", ""]
-    meta = [format_date(taken_at, plan.lang)] if taken_at else []
+def markdown(plan: AdvicePlan) -> str:
+    out = [f"# {md(_title(plan))}", ""]
+    meta = [format_date(plan.taken_at, plan.lang)]
     out += [f"_{md(' · '.join([*meta, plan.bank_title]))}_", ""]
     if plan.nothing is not None:
         return "\n".join([*out, md(plan.nothing), ""])
     out += [f"**{md(plan.labels['overall'])}: {md(plan.profile_title or '')} ({plan.overall}/100).** "
             f"{md(plan.profile_text or '')}", ""]  # fmt: skip
+    if plan.style_note:
+        out += [md(plan.style_note), ""]
     if plan.coverage:
         out += [md(plan.coverage), ""]
     out += [f"## {md(plan.labels['per_myth'])}", ""]
@@ -139,13 +126,17 @@ def markdown(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> s
             score = "" if item.score is None else f" ({item.score}/100, {md(item.band_label)})"
             if section.key == PRIORITIES:
                 out += [f"### {n}. {md(item.title)}{score}", ""]
+                if item.why:
+                    out += [f"_{md(plan.labels['why'])}:_ {md(item.why)}", ""]
+                if item.clash:
+                    out += [f"⚑ {md(item.clash)}", ""]
                 if item.advice:
                     out += [md(item.advice), ""]
                 out += [f"- [ ] {md(a)}" for a in item.actions] + [""]
             elif item.advice:
-                out.append(f"- **{md(item.title)}**{score}: {md(item.advice)}")
+                out.append(f"- **{md(item.title)}**{score}: {md(item.advice)}{_md_clash(item.clash)}")
             else:
-                out.append(f"- {md(item.title)}{score}")
+                out.append(f"- {md(item.title)}{score}{_md_clash(item.clash)}")
         if section.key != PRIORITIES and section.items:
             out.append("")
     if plan.mixed_note and _flagged(plan):
@@ -155,6 +146,10 @@ def markdown(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> s
     if plan.source:
         out += [f"_{md(plan.source)}_", ""]
     return "\n".join(out)
+
+
+def _md_clash(clash: str | None) -> str:
+    return f" ⚑ {md(clash)}" if clash else ""
 
 
 # -- HTML -------------------------------------------------------------------------------
@@ -193,16 +188,18 @@ ul.actions li::before { content: "☐ "; }
 .note { color: #7a5a00; }
 /* Printed: one A4 page for the longest realistic plan (three priorities, a second look, the clear ones). */
 @media print {
-  @page { margin: 10mm 12mm; }
+  @page { margin: 8mm 10mm; }
   html { font-size: 8pt; }
-  body { font: 8.2pt/1.25 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
+  body { font: 8pt/1.2 system-ui, -apple-system, "Segoe UI", Roboto, Arial, sans-serif;
          margin: 0; max-width: none; padding: 0; }
   h1 { font-size: 13pt; }
-  h2 { font-size: 10pt; margin: .7rem 0 .25rem; }
+  h2 { font-size: 10pt; margin: .55rem 0 .2rem; }
   h3 { font-size: 9pt; margin: .45rem 0 .1rem; }
   p, ul { margin: .15rem 0; }
   ul { padding-left: 1.1rem; }
-  h2 + ul { columns: 2; column-gap: 1.6rem; }
+  h2 + ul, .priorities { columns: 2; column-gap: 1.6rem; }
+  .priorities h3 { margin-top: 0; }
+  .why, .note { font-size: 7pt; line-height: 1.18; }
   .meta { margin: 0 0 .4rem; }
   .profile { padding: .35rem .6rem; }
   table.bars td { padding: .03rem .3rem; }
@@ -233,9 +230,9 @@ def document_start(lang: str, title: str, css: str) -> str:
     )
 
 
-def html_page(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> str:
-    title = _title(plan, name)
-    meta = [format_date(taken_at, plan.lang)] if taken_at else []
+def html_page(plan: AdvicePlan) -> str:
+    title = _title(plan)
+    meta = [format_date(plan.taken_at, plan.lang)]
     parts = [
         document_start(plan.lang, title, PAGE_CSS),
         f"<h1>{h(title)}</h1>",
@@ -245,9 +242,10 @@ def html_page(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> 
         parts.append(f"<p>{h(plan.nothing)}</p></body></html>")
         return "\n".join(parts)
     coverage = f"<br><em>{h(plan.coverage)}</em>" if plan.coverage else ""
+    style = f"<br>{h(plan.style_note)}" if plan.style_note else ""
     parts.append(
         f'<div class="profile"><strong>{h(plan.profile_title or "")}</strong> — {h(plan.overall_line or "")}'
-        f"<br>{h(plan.profile_text or '')}{coverage}</div>"
+        f"<br>{h(plan.profile_text or '')}{style}{coverage}</div>"
     )
     parts.append(f"<h2>{h(plan.labels['per_myth'])}</h2>")
     if plan.progress_note:
@@ -272,20 +270,27 @@ def html_page(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> 
         if not section.items and section.note:
             parts.append(f"<p>{h(section.note)}</p>")
         if section.key == PRIORITIES:
+            parts.append('<div class="priorities">')
             for n, item in enumerate(section.items, 1):
                 parts.append(f"<h3>{n}. {h(item.title)} ({item.score}/100)</h3>")
+                if item.why:
+                    parts.append(f'<p class="why"><em>{h(plan.labels["why"])}:</em> {h(item.why)}</p>')
+                if item.clash:
+                    parts.append(f'<p class="note">⚑ {h(item.clash)}</p>')
                 if item.advice:
                     parts.append(f"<p>{h(item.advice)}</p>")
                 parts.append(f'<p><em>{h(plan.labels["actions"])}:</em></p><ul class="actions">')
                 parts += [f"<li>{h(a)}</li>" for a in item.actions]
                 parts.append("</ul>")
+            parts.append("</div>")
             continue
         if section.items:
             parts.append("<ul>")
             for item in section.items:
                 score = "" if item.score is None else f" ({item.score}/100)"
                 advice = f": {h(item.advice)}" if item.advice else ""
-                parts.append(f"<li><strong>{h(item.title)}</strong>{score}{advice}</li>")
+                clash = f' <span class="note">⚑ {h(item.clash)}</span>' if item.clash else ""
+                parts.append(f"<li><strong>{h(item.title)}</strong>{score}{advice}{clash}</li>")
             parts.append("</ul>")
     if plan.check_back:
         parts.append(f"<h2>{h(plan.labels['check_back_title'])}</h2><p>{h(plan.check_back)}</p>")
@@ -298,14 +303,14 @@ def html_page(plan: AdvicePlan, name: str = "", taken_at: str | None = None) -> 
 RENDERERS = {"md": markdown, "html": html_page}
 
 
-def render_report(kind: str, plan: AdvicePlan, name: str, taken_at: str) -> str:
-    return RENDERERS[kind](plan, name, taken_at)
+def render_report(kind: str, plan: AdvicePlan) -> str:
+    return RENDERERS[kind](plan)
 
 
-def write_report(plan: AdvicePlan, name: str, kind: str, folder: Path, now: datetime) -> Path:
+def write_report(plan: AdvicePlan, kind: str, folder: Path) -> Path:
     """Write a report into folder, under a name that does not overwrite; return the path."""
-    text = render_report(kind, plan, name, now.isoformat())
-    stem = f"misquiz-{now:%Y-%m-%d}"
+    text = render_report(kind, plan)
+    stem = f"misquiz-{plan.taken_at[:10]}"
     path = folder / f"{stem}.{kind}"
     n = 1
     while path.exists():

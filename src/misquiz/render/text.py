@@ -6,14 +6,14 @@ import textwrap
 
 from misquiz.core.advice import PRIORITIES, SECOND_LOOK, AdvicePlan, PlanItem
 from misquiz.core.catalogue import t
-from misquiz.core.text import plain
+from misquiz.core.text import one_line, plain
 
 WIDTH = 78
 
 
 def _wrap(text: str, indent: str = "  ", hang: str | None = None) -> str:
     rest = indent if hang is None else hang
-    return textwrap.fill(" ".join(text.split()), width=WIDTH, initial_indent=indent, subsequent_indent=rest)
+    return textwrap.fill(one_line(text), width=WIDTH, initial_indent=indent, subsequent_indent=rest)
 
 
 def plan_text(plan: AdvicePlan) -> str:
@@ -23,6 +23,8 @@ def plan_text(plan: AdvicePlan) -> str:
         return plain(plan.nothing)
     out.append(t(lang, "summary_overall", title=plan.profile_title, score=plan.overall))
     out.append(_wrap(plan.profile_text or ""))
+    if plan.style_note:
+        out.append(_wrap(plan.style_note))
     if plan.coverage:
         out.append(_wrap(plan.coverage))
     out += ["", plan.labels["per_myth"]]
@@ -53,6 +55,10 @@ def _item(item: PlanItem, number: int | None, plan: AdvicePlan, key: str) -> lis
     mixed = f" ⚑ {plan.labels['mixed']}" if item.mixed else ""
     lead, indent = (f"  {number}. ", "     ") if number is not None else ("  - ", "    ")
     lines = [_wrap(f"{item.title}{score}{mixed}", lead, indent)]
+    if item.why:
+        lines.append(_wrap(f"{plan.labels['why']}: {item.why}", indent))
+    if item.clash:
+        lines.append(_wrap(f"⚑ {item.clash}", indent))
     if item.advice and key in (PRIORITIES, SECOND_LOOK):
         lines.append(_wrap(item.advice, indent))
     if item.actions:

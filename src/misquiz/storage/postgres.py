@@ -26,6 +26,7 @@ from misquiz.storage.rows import (
     attempt_from_row,
     imported_row,
     myth_score_rows,
+    of_person,
     pattern_layout,
     patterns_counted,
     this_process,
@@ -455,12 +456,6 @@ class PostgresStore:
         )
         return int(rows[0][0]) if rows else None
 
-    def last_name(self) -> str:
-        rows = self._read(
-            "SELECT name FROM attempts WHERE person IS NULL AND name != '' ORDER BY started_at DESC, id DESC LIMIT 1"
-        )
-        return str(rows[0][0]) if rows else ""
-
     def claim(self, attempt_id: int) -> bool:
         """Take an attempt for this process, unless another live process holds it."""
 
@@ -477,15 +472,15 @@ class PostgresStore:
         rows = self._read("SELECT statement_id, value FROM answers WHERE attempt_id = %s", (attempt_id,))
         return answers_from_rows(attempt_id, rows)
 
-    def unfinished(self, bank_hash: str, workshop: str | None = None) -> Attempt | None:
+    def unfinished(self, bank_hash: str, workshop: str | None = None, name: str = "") -> Attempt | None:
         """The owner's most recent attempt on this bank to go on with, claimed for this process."""
         rows = self._read(
             f"SELECT {ATTEMPT_COLUMNS}, held_by FROM attempts AS a WHERE bank_hash = %s AND finished_at IS NULL "
             "AND abandoned_at IS NULL AND workshop IS NOT DISTINCT FROM %s AND person IS NULL "
-            "AND EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id) ORDER BY started_at DESC, id DESC LIMIT 5",
+            "AND EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id) ORDER BY started_at DESC, id DESC",
             (bank_hash, workshop),
         )
-        for row in rows:
+        for row in of_person(rows, name):
             held_by = row[-1]
             if held_by not in (None, self.holder) and alive(held_by):
                 continue
@@ -594,14 +589,23 @@ class PostgresStore:
         return bytes.fromhex(rows[0][0])
 
     def previous_finished(self, attempt_id: int) -> Attempt | None:
+        """The same person's last finished attempt on the same bank before this one.
+
+        The same person: the same participant token; for the owner of the database (no token), the same
+        name without case and spaces. Never across names, never from a participant to the owner.
+        """
+        me = self._read("SELECT name, person FROM attempts WHERE id = %s", (attempt_id,))
+        if not me:
+            return None
         rows = self._read(
             f"SELECT {ATTEMPT_COLUMNS} FROM attempts AS a WHERE finished_at IS NOT NULL AND id != %s "
             "AND EXISTS (SELECT 1 FROM attempts AS me WHERE me.id = %s AND me.bank_id = a.bank_id "
             "AND me.person IS NOT DISTINCT FROM a.person AND a.started_at <= me.started_at) "
-            "ORDER BY finished_at DESC, id DESC LIMIT 1",
+            "ORDER BY finished_at DESC, id DESC",
             (attempt_id, attempt_id),
         )
-        return attempt_from_row(rows[0]) if rows else None
+        mine = rows if me[0][1] is not None else of_person(rows, me[0][0])
+        return next((attempt_from_row(row) for row in mine), None)
 
     # Each history row is built as JSON by the server: the stored scores are copied, never re-parsed.
     _HISTORY_SQL = (

@@ -1,17 +1,20 @@
 """Keeps the database in step with a quiz session, answer by answer.
 
-`open_quiz` is the one way every face starts a quiz with a store: it makes the session,
-attaches the recorder and finds the attempt this person could go on with.
+`open_quiz` is the one way every face starts a quiz with a store: it makes the session and
+attaches the recorder; `unfinished_of` finds the attempt the person with a given name could
+go on with, once that name is known.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
-from misquiz.core.advice import Progress
+from misquiz.core.advice import AdvicePlan, Progress, plan_of_answers
 from misquiz.core.attempt import Attempt
 from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
+from misquiz.core.text import clean_name
 from misquiz.storage.protocol import Store, StoreError
 
 
@@ -67,44 +70,78 @@ def open_quiz(
     options: QuizOptions,
     store: Store | None,
     on_error: Callable[[str], None] = lambda message: None,
-    *,
-    offer_resume: bool = True,
-) -> tuple[QuizSession, Attempt | None]:
-    """A new session wired to the store, and the unfinished attempt it may go on with."""
+) -> QuizSession:
+    """A new session wired to the store (if any); nothing is read or written until it begins."""
     session = QuizSession.start(bank, options)
-    if store is None:
-        return session, None
-    return session, attach_store(session, store, on_error, offer_resume=offer_resume)
+    if store is not None:
+        attach_store(session, store, on_error)
+    return session
 
 
-def attach_store(
-    session: QuizSession,
-    store: Store,
-    on_error: Callable[[str], None] = lambda message: None,
-    *,
-    offer_resume: bool = True,
-) -> Attempt | None:
-    """Wire a session that is already showing to its store; the attempt it may go on with."""
+def attach_store(session: QuizSession, store: Store, on_error: Callable[[str], None] = lambda message: None) -> None:
+    """Wire a session that is already showing to its store."""
     session.recorder = StoreRecorder(store, on_error)
-    resumable = None
+
+
+def unfinished_of(
+    store: Store | None, session: QuizSession, name: str, on_error: Callable[[str], None] = lambda message: None
+) -> Attempt | None:
+    """The unfinished attempt of the person with this name (PRODUCT.md: the same database and the same name,
+    without case and spaces; every unnamed attempt is one person) on this bank, claimed; or None."""
+    if store is None:
+        return None
     try:
-        if not session.name and session.person is None:
-            session.name = store.last_name()  # the welcome remembers who uses this machine
-        if offer_resume:
-            resumable = store.unfinished(session.bank.content_hash, session.workshop)
+        return store.unfinished(session.bank.content_hash, session.workshop, clean_name(name))
     except StoreError as exc:
         on_error(str(exc))
-    return resumable
+        return None
 
 
 def progress_of(store: Store | None, session: QuizSession) -> Progress | None:
     """This person's previous finished result on this bank, to show the change since then."""
-    if store is None or session.attempt_id is None:
+    return _progress(store, session.attempt_id)
+
+
+def _progress(store: Store | None, attempt_id: int | None) -> Progress | None:
+    if store is None or attempt_id is None:
         return None
     try:
-        before = store.previous_finished(session.attempt_id)
+        before = store.previous_finished(attempt_id)
     except StoreError:
         return None
     if before is None or before.result is None or before.finished_at is None:
         return None
     return Progress(before.finished_at, before.result.scores())
+
+
+def session_plan(store: Store | None, session: QuizSession, now: Callable[[], datetime]) -> AdvicePlan:
+    """The one plan of a session's answers, as every face shows and saves it: with the same person's
+    progress and a check-back date counted from when the attempt was finished (or now)."""
+    taken_at = None
+    if store is not None and session.attempt_id is not None:
+        try:
+            stored = store.attempt(session.attempt_id)
+        except StoreError:
+            stored = None
+        if stored is not None:
+            taken_at = stored.finished_at
+    return plan_of_answers(
+        session.bank,
+        session.answers,
+        session.lang,
+        name=session.name,
+        taken_at=taken_at or now().isoformat(timespec="seconds"),
+        progress=progress_of(store, session),
+    )
+
+
+def attempt_plan(store: Store | None, bank: Bank, attempt: Attempt, lang: str | None = None) -> AdvicePlan:
+    """The one plan of a stored attempt (for `export`): the same plan the quiz showed."""
+    return plan_of_answers(
+        bank,
+        attempt.answers,
+        lang or attempt.language,
+        name=attempt.name,
+        taken_at=attempt.finished_at or attempt.started_at,
+        progress=_progress(store, attempt.id),
+    )

@@ -11,11 +11,12 @@ import json
 import os
 import socket
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from misquiz.core.attempt import Attempt, ScoreRecord, moment_in_span
+from misquiz.core.text import person_key
 from misquiz.storage.protocol import StoreError
 
 if TYPE_CHECKING:  # item statistics are imported when asked for: the quiz's start-up does without them
@@ -26,6 +27,15 @@ ATTEMPT_COLUMNS = (
     "id, uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, workshop, round, "
     "started_at, finished_at, result, person"
 )
+
+
+NAME = ATTEMPT_COLUMNS.split(", ").index("name")
+
+
+def of_person(rows: Iterable[Sequence[Any]], name: str) -> Iterator[Sequence[Any]]:
+    """The rows (ATTEMPT_COLUMNS first) of the person with this name: the same name without case and spaces."""
+    key = person_key(name)
+    return (row for row in rows if isinstance(row[NAME], str) and person_key(row[NAME]) == key)
 
 
 def attempt_from_row(row: Sequence[Any]) -> Attempt:

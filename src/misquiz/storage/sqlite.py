@@ -27,6 +27,7 @@ from misquiz.storage.rows import (
     attempt_from_row,
     imported_row,
     myth_score_rows,
+    of_person,
     pattern_layout,
     patterns_per_attempt,
     this_process,
@@ -499,13 +500,6 @@ class SQLiteStore:
         )
         return rows[0][0] if rows else None
 
-    def last_name(self) -> str:
-        """The name the owner of this database gave last time, to greet them with."""
-        rows = self._read(
-            "SELECT name FROM attempts WHERE person IS NULL AND name != '' ORDER BY started_at DESC, id DESC LIMIT 1"
-        )
-        return str(rows[0][0]) if rows else ""
-
     def claim(self, attempt_id: int) -> bool:
         """Take an attempt for this process, unless another live process holds it."""
         with self._write() as conn:
@@ -519,7 +513,7 @@ class SQLiteStore:
         rows = self._read("SELECT statement_id, value FROM answers WHERE attempt_id = ?", (attempt_id,))
         return answers_from_rows(attempt_id, rows)
 
-    def unfinished(self, bank_hash: str, workshop: str | None = None) -> Attempt | None:
+    def unfinished(self, bank_hash: str, workshop: str | None = None, name: str = "") -> Attempt | None:
         """The owner's most recent attempt on this bank to go on with, claimed for this process.
 
         Never one that was finished, set aside, has no answer yet, or is being answered by another live process.
@@ -527,10 +521,10 @@ class SQLiteStore:
         rows = self._read(
             f"SELECT {ATTEMPT_COLUMNS}, held_by FROM attempts AS a WHERE bank_hash = ? AND finished_at IS NULL "
             "AND abandoned_at IS NULL AND workshop IS ? AND person IS NULL "
-            "AND EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id) ORDER BY started_at DESC, id DESC LIMIT 5",
+            "AND EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id) ORDER BY started_at DESC, id DESC",
             (bank_hash, workshop),
         )
-        for row in rows:
+        for row in of_person(rows, name):
             held_by = row[-1]
             if held_by not in (None, self.holder) and alive(held_by):
                 continue
@@ -631,15 +625,23 @@ class SQLiteStore:
         return bytes.fromhex(rows[0][0])
 
     def previous_finished(self, attempt_id: int) -> Attempt | None:
-        """The same person's last finished attempt on the same bank before this one: by identity, never by name."""
+        """The same person's last finished attempt on the same bank before this one.
+
+        The same person: the same participant token; for the owner of the database (no token), the same
+        name without case and spaces. Never across names, never from a participant to the owner.
+        """
+        me = self._read("SELECT name, person FROM attempts WHERE id = ?", (attempt_id,))
+        if not me:
+            return None
         rows = self._read(
             f"SELECT {ATTEMPT_COLUMNS} FROM attempts AS a WHERE finished_at IS NOT NULL AND id != ? "
             "AND EXISTS (SELECT 1 FROM attempts AS me WHERE me.id = ? AND me.bank_id = a.bank_id "
             "AND me.person IS a.person AND a.started_at <= me.started_at) "
-            "ORDER BY finished_at DESC, id DESC LIMIT 1",
+            "ORDER BY finished_at DESC, id DESC",
             (attempt_id, attempt_id),
         )
-        return attempt_from_row(rows[0]) if rows else None
+        mine = rows if me[0][1] is not None else of_person(rows, me[0][0])
+        return next((attempt_from_row(row) for row in mine), None)
 
     # SQLite builds each history row as JSON itself: the stored scores are copied, never re-parsed.
     _HISTORY_SQL = (

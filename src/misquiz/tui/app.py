@@ -13,11 +13,12 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
+from misquiz.core.advice import AdvicePlan
 from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import t
 from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
-from misquiz.core.text import plain
+from misquiz.core.text import clean_name, plain
 from misquiz.storage.protocol import Store
 from misquiz.tui.screens.welcome import WelcomeScreen
 
@@ -37,14 +38,13 @@ class MisquizApp(App[None]):
         self,
         session: QuizSession,
         store: Store | None = None,
-        resume: Attempt | None = None,
         export_dir: Path | None = None,
         open_store: Callable[[], Store] | None = None,
     ) -> None:
         super().__init__()
         self.session = session
         self.store = store
-        self.resume = resume
+        self.resume: Attempt | None = None  # the unfinished attempt offered on the resume screen
         self.export_dir = export_dir or Path.cwd()
         # The database is opened once the welcome is painted: start-up is part of the product.
         self.open_store = open_store
@@ -74,26 +74,14 @@ class MisquizApp(App[None]):
         from misquiz.storage.recording import attach_store
 
         self.store = store
-        resume = attach_store(self.session, store, self.store_failed)
+        attach_store(self.session, store, self.store_failed)
         self.store_ready.set()
-        welcome = self.screen if isinstance(self.screen, WelcomeScreen) else None
-        if welcome is not None and self.session.name:
-            welcome.remember_name(self.session.name)
-        if resume is not None and welcome is not None:
-            from misquiz.tui.screens.resume import ResumeScreen
-
-            self.resume = resume
-            self.push_screen(ResumeScreen(resume, self.lang, self.session.bank.title[self.lang]))
 
     @property
     def lang(self) -> str:
         return self.session.lang
 
     def get_default_screen(self) -> Screen:
-        if self.resume is not None:
-            from misquiz.tui.screens.resume import ResumeScreen
-
-            return ResumeScreen(self.resume, self.lang, self.session.bank.title[self.lang])
         return WelcomeScreen(self.session)
 
     def store_failed(self, message: str) -> None:
@@ -101,28 +89,40 @@ class MisquizApp(App[None]):
 
     @on(WelcomeScreen.Started)
     async def _started(self, event: WelcomeScreen.Started) -> None:
+        from misquiz.storage.recording import unfinished_of
         from misquiz.tui.screens.question import QuestionScreen  # after the welcome is painted
+        from misquiz.tui.screens.resume import ResumeScreen
 
-        if any(isinstance(screen, QuestionScreen) for screen in self.screen_stack):
-            return  # a second Enter while the first was on its way: one attempt, not two
-        await self.store_ready.wait()  # a very quick Enter still gets its attempt stored
-        if any(isinstance(screen, QuestionScreen) for screen in self.screen_stack):
+        def on_its_way() -> bool:  # a second Enter while the first was on its way: one attempt, not two
+            return any(isinstance(screen, QuestionScreen | ResumeScreen) for screen in self.screen_stack)
+
+        if on_its_way():
             return
-        self.session.begin(event.name)
-        self.push_screen(QuestionScreen(self.session))
+        # The database is read only once the name is known, so an early Enter can never start afresh
+        # over this person's unfinished attempt, nor offer another person's.
+        await self.store_ready.wait()
+        if on_its_way():
+            return
+        name = clean_name(event.name)
+        attempt = unfinished_of(self.store, self.session, name, self.store_failed)
+        if attempt is None:
+            self.session.begin(name)
+            self.push_screen(QuestionScreen(self.session))
+            return
+        self.session.name, self.resume = name, attempt
+        self.push_screen(ResumeScreen(attempt, self.lang, self.session.bank.title[self.lang]))
 
     def on_resume_screen_chosen(self, event) -> None:
-        attempt, self.resume = self.resume, None
-        assert attempt is not None
-        if not event.resume:
-            self.session.set_aside(attempt)
-            if isinstance(self.screen_stack[0], WelcomeScreen) and len(self.screen_stack) > 1:
-                self.pop_screen()  # the resume screen came over the welcome: back to it
-            else:
-                self.push_screen(WelcomeScreen(self.session))  # over the resume screen, never seen again
-            return
         from misquiz.tui.screens.question import QuestionScreen
 
+        attempt, self.resume = self.resume, None
+        assert attempt is not None
+        self.pop_screen()  # the resume screen; the welcome stays below the quiz, as after a fresh start
+        if not event.resume:
+            self.session.set_aside(attempt)
+            self.session.begin(self.session.name)
+            self.push_screen(QuestionScreen(self.session))
+            return
         self.session.resume(attempt)
         self.push_screen(QuestionScreen(self.session))
         if self.session.finished:  # it stopped after the last answer: the core has stored its result
@@ -132,10 +132,15 @@ class MisquizApp(App[None]):
         self._finished()
 
     def _finished(self) -> None:
-        from misquiz.storage.recording import progress_of
         from misquiz.tui.screens.results import ResultsScreen
 
-        self.push_screen(ResultsScreen(self.session, progress_of(self.store, self.session)))
+        self.push_screen(ResultsScreen(self.session))
+
+    def plan(self) -> AdvicePlan:
+        """The one plan of this result, as it is shown and saved."""
+        from misquiz.storage.recording import session_plan
+
+        return session_plan(self.store, self.session, self.clock_now)
 
     def action_help(self) -> None:
         from misquiz.tui.screens.help import HelpScreen, help_rows
@@ -173,19 +178,14 @@ class MisquizApp(App[None]):
         from misquiz.tui.screens.results import ResultsScreen
 
         if self.session.answers and not isinstance(self.screen, ResultsScreen):
-            from misquiz.storage.recording import progress_of
-
-            self.push_screen(ResultsScreen(self.session, progress_of(self.store, self.session)))
+            self.push_screen(ResultsScreen(self.session))
 
     def action_export(self, kind: str) -> None:
-        from misquiz.core.advice import advice_plan
         from misquiz.render.report import write_report
-        from misquiz.storage.recording import progress_of
 
-        s, now = self.session, self.clock_now()
-        plan = advice_plan(s.bank, s.result(), s.lang, name=s.name, progress=progress_of(self.store, s))
+        plan = self.plan()
         try:
-            path = write_report(plan, s.name, kind, self.export_dir, now)
+            path = write_report(plan, kind, self.export_dir)
         except OSError as exc:
             self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error", markup=False)
             return
@@ -242,9 +242,7 @@ def build_app(
     from misquiz.storage.recording import open_quiz
 
     holder: list[MisquizApp] = []
-    session, resume = open_quiz(
-        bank, options, store, lambda message: holder[0].store_failed(message) if holder else None
-    )
-    app = MisquizApp(session, store=store, resume=resume, export_dir=export_dir)
+    session = open_quiz(bank, options, store, lambda message: holder[0].store_failed(message) if holder else None)
+    app = MisquizApp(session, store=store, export_dir=export_dir)
     holder.append(app)
     return app

@@ -15,6 +15,7 @@ from textual.widgets import Static
 from misquiz.core.catalogue import t
 from misquiz.core.model import Bank
 from misquiz.core.room import Room
+from misquiz.core.text import one_line
 from misquiz.tui.widgets.key_bar import KeyBar
 from misquiz.tui.widgets.literal import Literal
 from misquiz.tui.widgets.room_bar import stacked
@@ -77,7 +78,7 @@ class DiscussScreen(Screen[None]):
             bar = Text(t(lang, "room_not_revealed"), style="dim italic")
         self.query_one("#discuss-bar", Static).update(bar)
         self.query_one("#discuss-text", Static).update(
-            Text.assemble((t(lang, "why") + "\n", "bold"), " ".join(myth.explanation[lang].split()))
+            Text.assemble((t(lang, "why") + "\n", "bold"), one_line(myth.explanation[lang]))
         )
         keys = [("→", t(lang, "next")), ("←", t(lang, "back")), ("r", t(lang, "room_reveal"))]
         self.query_one(KeyBar).show([*keys, ("Esc", t(lang, "close"))])

@@ -9,43 +9,42 @@ from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button
 
+from misquiz.core.advice import PlanItem
 from misquiz.core.catalogue import t
-from misquiz.core.scoring import MythScore
 from misquiz.tui.widgets.literal import Literal, literal
 
 
 class MythScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,enter,left,backspace", "dismiss", show=False)]
 
-    def __init__(self, score: MythScore, lang: str) -> None:
+    def __init__(self, item: PlanItem, lang: str) -> None:
         super().__init__()
-        self.score = score
+        self.item = item  # the core's detail of this myth: the screen only lays it out
         self.lang = lang
 
     def compose(self) -> ComposeResult:
-        m, lang = self.score.myth, self.lang
+        item, lang = self.item, self.lang
         with Vertical(id="myth-dialog", classes="dialog"):
             with VerticalScroll():
-                yield Literal(Text(m.title[lang], style="bold"), classes="title")
-                if self.score.band is not None and self.score.score is not None:
-                    band = self.score.band
+                yield Literal(Text(item.title, style="bold"), classes="title")
+                if item.score is not None:
                     yield Literal(
                         Text.assemble(
-                            (band.label[lang], f"bold {band.color}"),
-                            f" · {t(lang, 'score_of', score=round(self.score.score))} · {band.summary[lang]}",
+                            (item.band_label, f"bold {item.color}"),
+                            f" · {t(lang, 'score_of', score=item.score)} · {item.summary or ''}",
                         )
                     )
                 else:
                     yield Literal(Text(t(lang, "not_assessed_note"), style="italic"))
-                if self.score.mixed_signals:
-                    yield Literal(t(lang, "mixed_note"), classes="note")
+                if item.clash:
+                    yield Literal(f"{t(lang, 'mixed_note')}\n{item.clash}", classes="note")
                 yield Literal(Text(t(lang, "why"), style="bold"), classes="heading")
-                yield Literal(" ".join(m.explanation[lang].split()), classes="text")
-                if self.score.band is not None:
-                    yield Literal(m.advice[self.score.band.id][lang], classes="text advice")
+                yield Literal(item.why or "", classes="text")
+                if item.advice:
+                    yield Literal(item.advice, classes="text advice")
                     yield Literal(
                         Text(f"{t(lang, 'actions')}:\n", style="italic")
-                        + Text("\n".join(f"  ☐ {a[lang]}" for a in m.actions)),
+                        + Text("\n".join(f"  ☐ {action}" for action in item.actions)),
                         classes="text actions",
                     )
             yield Button(literal(t(lang, "close")), id="close", compact=True, variant="primary")

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button
 
-from misquiz.core.advice import CLEAR, NOT_ASSESSED, PRIORITIES, AdvicePlan, Progress, advice_plan
+from misquiz.core.advice import CLEAR, NOT_ASSESSED, PRIORITIES, AdvicePlan
 from misquiz.core.catalogue import t
 from misquiz.core.quiz import QuizSession
 from misquiz.tui.widgets.key_bar import KeyBar
@@ -29,14 +29,12 @@ class ResultsScreen(Screen[None]):
         Binding("home", "top", "key_top", show=False, priority=True),
     ]
 
-    def __init__(self, session: QuizSession, progress: Progress | None = None) -> None:
+    def __init__(self, session: QuizSession) -> None:
         super().__init__()
         self.session = session
-        self.progress = progress  # this person's previous result on this bank
 
     def plan(self) -> AdvicePlan:
-        s = self.session
-        return advice_plan(s.bank, s.result(), s.lang, name=s.name, progress=self.progress)
+        return self.app.plan()  # type: ignore[attr-defined, no-any-return]
 
     def compose(self) -> ComposeResult:
         plan, lang = self.plan(), self.session.lang
@@ -50,6 +48,8 @@ class ResultsScreen(Screen[None]):
                     Text.assemble((plan.profile_title or "", "bold"), f" — {plan.overall_line}"), id="profile-title"
                 )
                 yield Literal(plan.profile_text or "", id="profile-text", classes="text")
+                if plan.style_note:
+                    yield Literal(plan.style_note, id="style-note", classes="text note")
                 if plan.coverage:
                     yield Literal(Text(plan.coverage, style="italic"), id="coverage", classes="text")
             yield Literal(Text(plan.labels["per_myth"], style="bold"), classes="heading")
@@ -85,6 +85,8 @@ class ResultsScreen(Screen[None]):
                 yield Literal(
                     Text.assemble((f"{lead}{item.title}", style), f"  ({item.score})"), classes="advice-title"
                 )
+                if item.clash:
+                    yield Literal(f"⚑ {item.clash}", classes="text note")
                 if item.advice:
                     yield Literal(Text(item.advice), classes="text advice")
                 if item.actions:
@@ -141,7 +143,8 @@ class ResultsScreen(Screen[None]):
 
     @on(MythRow.Opened)
     def _open(self, event: MythRow.Opened) -> None:
+        from misquiz.core.advice import myth_detail
         from misquiz.tui.screens.myth import MythScreen
 
-        score = self.session.result().by_id[event.myth_id]
-        self.app.push_screen(MythScreen(score, self.session.lang))
+        s = self.session
+        self.app.push_screen(MythScreen(myth_detail(s.bank, s.result(), event.myth_id, s.lang), s.lang))

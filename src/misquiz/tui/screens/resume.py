@@ -14,7 +14,8 @@ from textual.screen import Screen
 from textual.widgets import Button
 
 from misquiz.core.attempt import Attempt
-from misquiz.core.catalogue import format_date, t
+from misquiz.core.catalogue import t
+from misquiz.core.quiz import resume_text, resume_title
 from misquiz.tui.widgets.key_bar import KeyBar
 from misquiz.tui.widgets.literal import Literal, literal
 
@@ -34,11 +35,8 @@ class ResumeScreen(Screen[None]):
         lang, a = self.lang, self.attempt
         with VerticalScroll(id="welcome"), Vertical(id="welcome-card"):
             yield Literal(Text(self.title_text, style="bold"), id="welcome-title")
-            yield Literal(Text(t(lang, "resume_title"), style="bold"), classes="text")
-            yield Literal(
-                t(lang, "resume_text", date=format_date(a.started_at, lang), n=len(a.answers), total=len(a.order)),
-                classes="text",
-            )
+            yield Literal(Text(resume_title(a, lang), style="bold"), classes="text")
+            yield Literal(resume_text(a, lang), classes="text")
             with Horizontal(id="welcome-actions"):
                 yield Button(literal(t(lang, "resume_fresh")), id="fresh", compact=True)
                 yield Button(literal(f"{t(lang, 'resume_go')} ⏎"), id="resume", variant="primary", compact=True)

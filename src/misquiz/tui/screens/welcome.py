@@ -15,7 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from misquiz.core.catalogue import t
 from misquiz.core.quiz import QuizSession
-from misquiz.core.text import MAX_NAME
+from misquiz.core.text import MAX_NAME, one_line
 from misquiz.tui.widgets.key_bar import KeyBar
 from misquiz.tui.widgets.literal import Literal, literal
 
@@ -48,12 +48,6 @@ class WelcomeScreen(Screen[None]):
     def on_mount(self) -> None:
         self.relabel()
 
-    def remember_name(self, name: str) -> None:
-        """The name last used on this machine, once the database has said it; never over what was typed."""
-        field = self.query_one("#name", Input)
-        if not field.value:
-            field.value = name
-
     def relabel(self) -> None:
         s, lang = self.session, self.session.lang
         # Few widgets for the words: the welcome is the first thing drawn, so it is kept light.
@@ -65,7 +59,7 @@ class WelcomeScreen(Screen[None]):
             t(lang, "welcome_how"),
         )
         self.query_one("#welcome-text", Static).update(text)
-        self.query_one("#welcome-intro", Static).update(" ".join(s.bank.intro[lang].split()))
+        self.query_one("#welcome-intro", Static).update(one_line(s.bank.intro[lang]))
         self.query_one("#name-label", Label).update(t(lang, "name_label"))
         self.query_one("#name", Input).placeholder = t(lang, "name_placeholder")
         self.query_one("#language", Button).label = literal(f"{t(lang, 'language')}: {t(lang, 'language_name')}")

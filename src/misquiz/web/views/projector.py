@@ -17,6 +17,7 @@ from aiohttp import web
 from misquiz.core import catalogue
 from misquiz.core.model import resolve_language
 from misquiz.core.room import MythRoom, Room
+from misquiz.core.text import one_line
 from misquiz.web.pages import render, same_origin, workshop_of
 from misquiz.web.projector import Projector, qr_svg
 
@@ -102,7 +103,7 @@ def live_context(request: web.Request, projector: Projector, room: Room, lang: s
             **row(myth.id),
             "n": stage.index + 1,
             "total": len(stage.discuss),
-            "explanation": " ".join(myth.explanation[lang].split()),
+            "explanation": one_line(myth.explanation[lang]),
         }
     return {
         "round": shown,

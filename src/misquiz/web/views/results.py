@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from misquiz.core.advice import AdvicePlan, advice_plan
-from misquiz.render.report import plan_for_report, render_report
-from misquiz.storage.recording import progress_of
+from misquiz.core.advice import AdvicePlan
+from misquiz.core.text import one_line
+from misquiz.render.report import render_report
+from misquiz.storage.recording import session_plan
 from misquiz.web.pages import participant_of, render, see_other, workshop_of
 from misquiz.web.views.welcome import where
 from misquiz.web.workshop import Participant
@@ -26,24 +27,15 @@ async def finished_participant(request: web.Request) -> tuple[str, Participant]:
     return token, participant
 
 
-def taken_at(request: web.Request, participant: Participant) -> str:
-    workshop = workshop_of(request)
-    stored = workshop.store.attempt(participant.session.attempt_id or 0)
-    if stored is not None and stored.finished_at:
-        return stored.finished_at
-    return workshop.store.clock().isoformat(timespec="seconds")
-
-
 async def show(request: web.Request) -> web.StreamResponse:
     token, participant = await finished_participant(request)
     workshop = workshop_of(request)
     session = participant.session
-    progress = progress_of(workshop.store, session)
-    plan: AdvicePlan = advice_plan(workshop.bank, session.result(), session.lang, name=session.name, progress=progress)
+    plan: AdvicePlan = session_plan(workshop.store, session, workshop.store.clock)
     myths = workshop.bank.myths_by_id
     context = {
         "plan": plan,
-        "explanations": {row.id: " ".join(myths[row.id].explanation[plan.lang].split()) for row in plan.rows},
+        "explanations": {row.id: one_line(myths[row.id].explanation[plan.lang]) for row in plan.rows},
         "advice": {item.id: item for section in plan.sections for item in section.items},
     }
     return render(request, "results.html", session.lang, context, token=token)
@@ -56,12 +48,9 @@ async def download(request: web.Request) -> web.StreamResponse:
     _, participant = await finished_participant(request)
     workshop = workshop_of(request)
     session = participant.session
-    when = taken_at(request, participant)
-    plan = plan_for_report(
-        workshop.bank, session.answers, session.lang, session.name, when, progress_of(workshop.store, session)
-    )
-    text = render_report(kind[0], plan, session.name, when)
-    filename = f"misquiz-{when[:10]}.{kind[0]}"
+    plan = session_plan(workshop.store, session, workshop.store.clock)
+    text = render_report(kind[0], plan)
+    filename = f"misquiz-{plan.taken_at[:10]}.{kind[0]}"
     return web.Response(
         text=text,
         content_type=kind[1],

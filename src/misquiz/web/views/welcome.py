@@ -5,6 +5,7 @@ from __future__ import annotations
 from aiohttp import web
 
 from misquiz.core.model import resolve_language
+from misquiz.core.text import one_line
 from misquiz.web.pages import error_page, give_token, language_of, participant_of, render, see_other, workshop_of
 from misquiz.web.workshop import NotSaved, Participant, RoomIsFull, new_token
 
@@ -28,7 +29,7 @@ async def show(request: web.Request) -> web.StreamResponse:
     else:
         bank = workshop.bank
         context = {
-            "intro": " ".join(bank.intro[lang].split()),
+            "intro": one_line(bank.intro[lang]),
             "minutes": bank.minutes,
             "count": len(bank.statements),
             "round": workshop.config.round,
