@@ -53,7 +53,9 @@ def start_up(command: list[str], marker: str) -> tuple[float, int]:
                 seen = time.perf_counter() - start
                 break
             time.sleep(0.02)  # polling less often disturbs the app being timed less
-        tmux("send-keys", "-t", session, "C-q")
+        tmux("send-keys", "-t", session, "C-q")  # the minimal app quits; misquiz asks first
+        time.sleep(0.1)
+        tmux("send-keys", "-t", session, "C-q")  # and quits on a second Ctrl+Q
         for _ in range(400):
             if rss_file.exists() and rss_file.read_text():
                 break

@@ -29,6 +29,8 @@ class MisquizApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", "key_help", show=False),
         Binding("q", "request_quit", "key_quit", show=False),
+        # Textual's own Ctrl+C toast ("Press Ctrl+Q to quit") is English and Ctrl+Q quits unasked: both ask as q does.
+        Binding("ctrl+c,ctrl+q", "quit_key", show=False, priority=True),
         Binding("l", "toggle_language", "key_language", show=False),
         Binding("tab", "app.focus_next", "key_tab", show=False, priority=True),
         Binding("ctrl+p", "command_palette", "key_palette", show=False),
@@ -154,6 +156,15 @@ class MisquizApp(App[None]):
             relabel = getattr(screen, "relabel", None)
             if relabel is not None:
                 relabel()
+
+    def action_quit_key(self) -> None:
+        """Ctrl+C or Ctrl+Q: the question q asks; pressed again on that question, it quits (as q does there)."""
+        from misquiz.tui.screens.confirm import ConfirmScreen
+
+        if isinstance(self.screen, ConfirmScreen):
+            self.screen.action_answer(True)
+            return
+        self.action_request_quit()
 
     def action_request_quit(self) -> None:
         from misquiz.tui.screens.confirm import ConfirmScreen

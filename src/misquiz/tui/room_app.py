@@ -19,6 +19,8 @@ class RoomApp(App[None]):
     TITLE = "misquiz room"
     BINDINGS = [
         Binding("q", "quit", "key_quit", show=False),
+        # Instead of Textual's English "Press Ctrl+Q to quit" toast on Ctrl+C: the same as q.
+        Binding("ctrl+c,ctrl+q", "quit", show=False, priority=True),
         Binding("l", "toggle_language", "key_language", show=False),
     ]
 
