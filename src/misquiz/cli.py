@@ -11,7 +11,7 @@ import click
 
 from misquiz.core import catalogue
 from misquiz.core.problems import Problem, ProblemsError
-from misquiz.core.text import plain
+from misquiz.core.text import ascii_number, plain
 
 if TYPE_CHECKING:
     from misquiz.storage import Store
@@ -83,18 +83,33 @@ def _quiz_bank(bank_path: str | None):
         _fail(exc.problems)
 
 
-class _Port(click.ParamType):
-    name = "port"
+MAX_ATTEMPT_ID = 2**63 - 1  # the largest id a database can hold (SQLite's INTEGER, PostgreSQL's bigint)
+
+
+class _Number(click.ParamType):
+    """A whole number in ASCII digits (click's int takes ３ and ١ as 3 and 1), within low..high."""
+
+    name = "integer"
+
+    def __init__(self, low: int | None = None, high: int = MAX_ATTEMPT_ID, what: str = "") -> None:
+        self.low, self.high = low, high
+        self.what = what or (f"a whole number from {low}" if low is not None else "a whole number")
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int) and not isinstance(value, bool):  # a default
+            return value
         text = str(value).strip()
-        if text.isdigit() and 1 <= int(text) <= 65535:
-            return int(text)
-        self.fail(f"{text!r} is not a port number (1-65535)", param, ctx)
+        negative = self.low is None and text.startswith("-")
+        n = ascii_number(text[1:] if negative else text)
+        if n is not None:
+            n = -n if negative else n
+            if (self.low is None or n >= self.low) and abs(n) <= self.high:
+                return n
+        self.fail(f"{plain(text)!r} is not {self.what}", param, ctx)
 
 
-PORT = _Port()
-MAX_ATTEMPT_ID = 2**63 - 1  # the largest id a database can hold (SQLite's INTEGER, PostgreSQL's bigint)
+PORT = _Number(1, 65535, "a port number (1-65535)")
+POSITIVE = _Number(1)
 
 
 def _store(db: str | None, *, read_only: bool = False) -> Store:
@@ -189,7 +204,7 @@ ROUND_OPTION = click.option("--round", "round_", type=click.Choice(["before", "a
 @main.command()
 @BANK_OPTION
 @click.option("--lang", type=click.Choice(LANGS), help="Language of the quiz (default: from your locale).")
-@click.option("--seed", type=int, help="Seed for the order of the statements (default: random).")
+@click.option("--seed", type=_Number(), help="Seed for the order of the statements (default: random).")
 @click.option("--name", default="", help="Your name, shown on your results.")
 @DB_OPTION
 @WORKSHOP_OPTION
@@ -318,8 +333,8 @@ def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path
     store = _store(db, read_only=True)
     if attempt == "latest":
         attempt_id = store.latest_id()
-    elif attempt.isdigit() and int(attempt) <= MAX_ATTEMPT_ID:
-        attempt_id = int(attempt)
+    elif (number := ascii_number(attempt)) is not None and number <= MAX_ATTEMPT_ID:
+        attempt_id = number
     else:
         raise click.BadParameter("give an attempt id (see misquiz history) or 'latest'", param_hint="ATTEMPT")
     stored = store.attempt(attempt_id) if attempt_id is not None else None
@@ -393,7 +408,7 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
 )
 @click.option(
     "--min-group",
-    type=click.IntRange(min=1),
+    type=POSITIVE,
     default=3,
     show_default=True,
     help="Show the distribution only once this many have finished.",
@@ -489,7 +504,7 @@ def room(
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write one row per statement to this file.")
 @click.option(
     "--min-group",
-    type=click.IntRange(min=1),
+    type=POSITIVE,
     default=3,
     show_default=True,
     help="Show statistics only once this many attempts have finished.",
@@ -582,7 +597,7 @@ def retag(code: str, from_round: str | None, to_round: str | None, db: str | Non
 @click.option(
     "--attempt",
     "attempt_id",
-    type=click.IntRange(1, MAX_ATTEMPT_ID),
+    type=POSITIVE,
     help="Delete only this attempt (see misquiz history).",
 )
 @click.option("--yes", is_flag=True, help="Do not ask first (for scripts).")
@@ -614,14 +629,14 @@ def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None
 @click.option("--public-url", help="The address participants use, if it differs (a proxy, a name, https).")
 @click.option(
     "--max-participants",
-    type=click.IntRange(min=1),
+    type=POSITIVE,
     default=200,
     show_default=True,
     help="People who may join this round; the next one sees a 'this room is full' page.",
 )
 @click.option(
     "--min-group",
-    type=click.IntRange(min=1),
+    type=POSITIVE,
     default=3,
     show_default=True,
     help="The projector page shows the distribution only once this many have finished.",

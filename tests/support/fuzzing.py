@@ -23,7 +23,19 @@ from misquiz.files.results import read_result_file
 DATA = Path(__file__).resolve().parent.parent / "data"
 BANK = load_bank()
 
+# Strings that str.isdigit() (and often int()) takes for numbers: superscripts, Arabic-Indic, Thai,
+# fullwidth and mathematical digits, circled and Roman numerals, and int()'s own leniencies.
+DIGIT_TRAPS = [
+    "²", "1²", "¹²", "١", "٣٤", "๓", "３", "１２", "𝟗", "①", "⁵", "½", "Ⅻ", "߁",
+    " 1", "1 ", "+1", "1_000", "0x1", "1e3", "٠", "00001", "9" * 30,
+]  # fmt: skip
+digit_trap = st.one_of(
+    st.sampled_from(DIGIT_TRAPS),
+    st.text(st.characters(categories=["Nd", "No", "Nl"]), min_size=1, max_size=6),
+)
+
 odd_text = st.one_of(
+    digit_trap,
     st.text(max_size=40),
     st.text(alphabet=st.characters(blacklist_categories=["Cs"]), min_size=1, max_size=5000),
     st.sampled_from(["", " ", "\x1b[31m", "\x00", "🙂" * 50, "a: b", "- x", "&a", "*a", "!!python/object:os.system"]),

@@ -26,13 +26,14 @@ from misquiz.cli import main
 from misquiz.core.quiz import QuizOptions
 from misquiz.files.bank import load_bank
 from misquiz.storage.sqlite import SQLiteStore
+from support.fuzzing import DIGIT_TRAPS
 from support.quiz import stored_attempt
 
 HOSTILE = [
     "", " ", "ws", "WS", "w s", "bad code!", "x" * 300, "\x1b[31mred", "\u202eevil", "\x85", "\udcffbad",
     "[bold]x[/]", "[@click=quit]", "-1", "0", "1", "2", "99999999999999999999", "1e9", "nan", "--yes", "-",
     "before", "after", "none", "BEFORE", "café", "😀", "../../escape.csv", "%s%n",
-    "'; DROP TABLE attempts;--",
+    "'; DROP TABLE attempts;--", *DIGIT_TRAPS,
 ]  # fmt: skip
 
 
@@ -146,3 +147,26 @@ def test_hostile_arguments_to_the_trainers_commands_never_end_in_a_traceback(tem
             assert result.stderr.strip(), (command, "a failure without a word")
         after = CliRunner().invoke(main, ["history", "--db", str(db)])
         assert after.exit_code == 0, (command, after.output)
+
+
+@pytest.mark.parametrize("trap", DIGIT_TRAPS[:14])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["export", "{}"],
+        ["serve", "--workshop", "ws", "--port", "{}"],
+        ["serve", "--workshop", "ws", "--max-participants", "{}"],
+        ["take", "--seed", "{}"],
+        ["workshop", "delete", "ws", "--attempt", "{}", "--yes"],
+        ["room", "ws", "--json", "--min-group", "{}"],
+    ],
+)
+def test_a_unicode_digit_is_not_a_number_to_any_command(template, tmp_path, command, trap):
+    """Found by probing (issue 25): `export ²` and `serve --port ²` passed isdigit() and ended in int()'s traceback;
+    click's int took ３ and ١ for 3 and 1."""
+    db = tmp_path / "case.db"
+    shutil.copyfile(template, db)
+    argv = [part.format(trap) for part in command]
+    result = CliRunner().invoke(main, [*argv, "--db", str(db)], input="")
+    assert result.exit_code == 2, (argv, result.exit_code, result.output)
+    assert "Traceback" not in result.output and "Invalid value" in result.stderr, (argv, result.output)

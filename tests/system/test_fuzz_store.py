@@ -22,6 +22,7 @@ from misquiz.cli import main
 from misquiz.core.quiz import QuizOptions
 from misquiz.files.bank import load_bank
 from misquiz.storage.sqlite import SQLiteStore
+from support.fuzzing import DIGIT_TRAPS
 from support.quiz import stored_attempt
 
 ATTEMPT_COLUMNS = [
@@ -43,15 +44,21 @@ json_texts = st.recursive(
 ).map(lambda v: json.dumps(v, allow_nan=True))
 results = st.builds(
     lambda overall, myths: json.dumps({"overall": overall, "myths": myths, "priorities": []}, allow_nan=True),
-    st.dictionaries(st.sampled_from(["score", "profile"]), numbers | st.text(max_size=5) | st.none()),
+    st.dictionaries(
+        st.sampled_from(["score", "profile"]), numbers | st.text(max_size=5) | st.none() | st.sampled_from(DIGIT_TRAPS)
+    ),
     st.lists(
-        st.dictionaries(st.sampled_from(["id", "score", "band", "mixed_signals", "answered"]), numbers | st.text()),
+        st.dictionaries(
+            st.sampled_from(["id", "score", "band", "mixed_signals", "answered"]),
+            numbers | st.text() | st.sampled_from(DIGIT_TRAPS),
+        ),
         max_size=3,
     ),
 )  # fmt: skip
 values = st.one_of(
     st.none(), numbers, st.text(max_size=40), st.binary(max_size=20), moments, json_texts, results,
     st.sampled_from(["before", "after", "nl", "fr", "xx", "[bold]", "\x1b[31m", "\u202e", 1.5, 2.0, 5.0, "3", True]),
+    st.sampled_from(DIGIT_TRAPS), st.sampled_from(DIGIT_TRAPS).map(lambda trap: json.dumps({"score": trap})),
 )  # fmt: skip
 
 

@@ -15,6 +15,7 @@ from dataclasses import replace
 from urllib.parse import urlencode
 
 import aiohttp
+from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.test_utils import TestClient, TestServer
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -24,6 +25,7 @@ from misquiz.web.app import build_app
 from misquiz.web.pages import COOKIE, WORKSHOP
 from misquiz.web.server import StatusLine, _AboveStatus
 from misquiz.web.workshop import WorkshopConfig, new_token
+from support.fuzzing import DIGIT_TRAPS, digit_trap
 
 CASES = int(os.environ.get("MISQUIZ_FUZZ_CASES", "300"))
 SETTINGS = settings(max_examples=CASES, deadline=None, suppress_health_check=list(HealthCheck), database=None)
@@ -39,6 +41,7 @@ METHODS = ("GET", "POST", "PUT", "DELETE", "PATCH", "OPTIONS")
 FIELDS = ("csrf", "lang", "name", "answer", "statement", "back", "do", "myth")
 
 odd_text = st.one_of(
+    digit_trap,  # ², ١, ๓, ３: isdigit() says yes, int() may not
     st.text(max_size=40),
     st.text(st.characters(codec="utf-8"), max_size=40),
     st.text(st.characters(max_codepoint=0x9F), max_size=20),  # C0, C1 and DEL among them
@@ -56,7 +59,14 @@ def cases(draw):  # type: ignore[no-untyped-def]
             ["/start", "/quiz/{n}", "/language", "/projector/{token}", "/projector/{other}", "/", "/results"]
         )
     )
-    n = draw(st.one_of(st.integers(min_value=0, max_value=40), st.sampled_from(["00001", "99999", "x", "1e3", "-1"])))
+    n = draw(
+        st.one_of(
+            st.integers(min_value=0, max_value=40),
+            st.sampled_from(["00001", "99999", "x", "1e3", "-1"]),
+            digit_trap,
+            digit_trap.map(lambda trap: f"1{trap}"),
+        )
+    )
     method = draw(st.sampled_from(METHODS)) if draw(st.integers(0, 4)) == 0 else "POST"
     keep = draw(st.lists(st.sampled_from(FIELDS), max_size=8))  # missing, duplicated, reordered
     good = draw(st.lists(st.booleans(), min_size=len(keep), max_size=len(keep)))
@@ -99,7 +109,12 @@ class Errors(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         console = io.StringIO()
         _AboveStatus(StatusLine(console)).emit(record)
-        if "Traceback" in console.getvalue() or (record.name.startswith("misquiz") and record.levelno >= logging.ERROR):
+        unexpected = record.exc_info is not None and not isinstance(record.exc_info[1], HttpProcessingError)
+        if (
+            "Traceback" in console.getvalue()
+            or unexpected
+            or (record.name.startswith(("misquiz", "aiohttp")) and record.levelno >= logging.ERROR)
+        ):
             self.bad.append(console.getvalue())
 
 
@@ -289,3 +304,66 @@ async def test_a_form_token_with_non_ascii_characters_is_refused_not_a_500(bank,
         await client.close()
         store.close()
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_unicode_digits_in_a_path_are_not_numbers_and_never_a_500(bank, tmp_path, caplog):
+    """Found by probing (issue 25): /quiz/² passed isdigit(), then int() raised: a 500 and a traceback per request."""
+    store = SQLiteStore(tmp_path / "d.db")
+    client = TestClient(TestServer(build_app(bank, store, CONFIG)), cookie_jar=aiohttp.DummyCookieJar())
+    await client.start_server()
+    workshop = client.server.app[WORKSHOP]
+    token = new_token()
+    headers = {"Origin": f"http://127.0.0.1:{client.server.port}", "Cookie": f"{COOKIE}={token}"}
+    try:
+        started = await client.post(
+            "/start", data={"csrf": workshop.csrf(token), "lang": "en"}, headers=headers, allow_redirects=False
+        )
+        assert started.status == 303
+        statement = workshop.participant(token).session.order[0]
+        for trap in DIGIT_TRAPS:
+            shown = await client.get(f"/quiz/{trap}", headers=headers, allow_redirects=False)
+            assert shown.status == 303 and shown.headers["Location"] == "/quiz/1", (trap, shown.status)
+            form = {"csrf": workshop.csrf(token), "statement": statement, "answer": "3"}
+            answered = await client.post(f"/quiz/{trap}", data=form, headers=headers, allow_redirects=False)
+            assert answered.status == 400 and "</html>" in await answered.text(), (trap, answered.status)
+            form["answer"] = trap
+            answered = await client.post("/quiz/1", data=form, headers=headers, allow_redirects=False)
+            assert answered.status == 400, (trap, answered.status)
+    finally:
+        await client.close()
+        store.close()
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+async def test_an_unexpected_error_is_one_console_line_rate_limited_and_an_error_page(bank, tmp_path):
+    """A fault we did not foresee, hit 300 times in a burst: 300 error pages, a handful of one-line reports."""
+    store = SQLiteStore(tmp_path / "f.db")
+    client = TestClient(TestServer(build_app(bank, store, CONFIG)), cookie_jar=aiohttp.DummyCookieJar())
+    await client.start_server()
+    workshop = client.server.app[WORKSHOP]
+
+    async def broken(token: str | None) -> None:
+        raise RuntimeError("a fault\nover two lines")
+
+    workshop.find = broken  # type: ignore[method-assign]
+    console = io.StringIO()
+    handler = _AboveStatus(StatusLine(console))
+    web_log = logging.getLogger("misquiz.web")
+    web_log.addHandler(handler)
+    try:
+        statuses = []
+        for _ in range(300):
+            response = await client.get("/", headers={"Cookie": f"{COOKIE}={new_token()}"})
+            statuses.append(response.status)
+            assert "</html>" in await response.text()
+    finally:
+        web_log.removeHandler(handler)
+        await client.close()
+        store.close()
+    assert set(statuses) == {500}
+    lines = console.getvalue().splitlines()
+    assert 1 <= len(lines) <= 8, lines  # burst of 5, then one a second
+    assert "Traceback" not in console.getvalue()
+    assert all(
+        line.startswith("failed: GET /: RuntimeError: a fault over two lines") or "not shown" in line for line in lines
+    )

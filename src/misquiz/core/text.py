@@ -26,6 +26,16 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
 
 
+_ASCII_DIGITS = re.compile("[0-9]+")
+
+
+def ascii_number(text: str, max_digits: int = 19) -> int | None:
+    """The whole number written in ASCII digits, or None: never ², ١, ๓ or ３ (isdigit() and int() take them)."""
+    if len(text) > max_digits or not _ASCII_DIGITS.fullmatch(text):
+        return None
+    return int(text)
+
+
 _SPACES = re.compile("[ \t\r\n\f\v]+")
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import errno
 import logging
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import aiohttp_jinja2
@@ -16,6 +18,7 @@ import jinja2
 from aiohttp import web
 
 from misquiz.core.model import Bank
+from misquiz.core.text import plain
 from misquiz.storage.protocol import Store, StoreError
 from misquiz.web.pages import STENCILS, WORKSHOP, error_page, same_origin
 from misquiz.web.views import language, projector, results, statement, static, welcome
@@ -36,6 +39,7 @@ def build_app(bank: Bank, store: Store, config: WorkshopConfig) -> web.Applicati
     )
     app[WORKSHOP] = Workshop(bank, store, config)
     app[STENCILS] = {}
+    app[FAILURES] = FailureLog()
     env = aiohttp_jinja2.setup(
         app,
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -113,11 +117,38 @@ async def guard(request: web.Request, handler):  # type: ignore[no-untyped-def]
     except OSError as exc:
         if exc.errno in OUT_OF_DESCRIPTORS:
             return error_page(request, 503, "web_busy", close=True)
-        log.exception("failed: %s %s", request.method, request.path)
+        request.app[FAILURES].report(request, exc)
         return error_page(request, 500, "web_failed")
-    except Exception:
-        log.exception("failed: %s %s", request.method, request.path)
+    except Exception as exc:
+        request.app[FAILURES].report(request, exc)
         return error_page(request, 500, "web_failed")
+
+
+class FailureLog:
+    """An unexpected error as one line on the trainer's console, never a traceback; at most `burst` lines
+    at once, then `rate` a second: a request repeated thousands of times cannot flood the QR code away.
+    The lines not shown are counted in the next one shown."""
+
+    def __init__(self, burst: float = 5, rate: float = 1.0, clock: Callable[[], float] = time.monotonic) -> None:
+        self.burst, self.rate, self.clock = burst, rate, clock
+        self.tokens, self.then = burst, clock()
+        self.hidden = 0
+
+    def report(self, request: web.Request, error: BaseException) -> None:
+        now = self.clock()
+        self.tokens = min(self.burst, self.tokens + (now - self.then) * self.rate)
+        self.then = now
+        if self.tokens < 1:
+            self.hidden += 1
+            return
+        self.tokens -= 1
+        more = f" ({self.hidden} more not shown)" if self.hidden else ""
+        self.hidden = 0
+        what = " ".join(plain(f"{type(error).__name__}: {error}").split())[:300]  # one line, whatever it says
+        log.error("failed: %s %s: %s%s", request.method, plain(request.path[:200]), what, more)
+
+
+FAILURES = web.AppKey("failures", FailureLog)
 
 
 def host_name(host: str) -> str:

@@ -25,6 +25,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 
 from misquiz.core.model import Bank
+from misquiz.core.text import plain
 from misquiz.storage.protocol import Store, StoreError
 from misquiz.web.app import build_app
 from misquiz.web.pages import WORKSHOP
@@ -164,17 +165,39 @@ class StatusLine:
 
 
 class _AboveStatus(logging.Handler):
-    def __init__(self, status: StatusLine) -> None:
+    """Log records as one line each above the status line: never a traceback, and warnings and errors at
+    most `burst` at once then `rate` a second (the next line shown counts those left out)."""
+
+    def __init__(self, status: StatusLine, burst: float = 10, rate: float = 2.0) -> None:
         super().__init__()
         self.status = status
+        self.burst, self.rate = burst, rate
+        self.tokens, self.then, self.hidden = burst, time.monotonic(), 0
 
     def emit(self, record: logging.LogRecord) -> None:
         with contextlib.suppress(Exception):
+            if record.levelno >= logging.WARNING and not self._allowed():
+                return
+            more = f" ({self.hidden} more lines not shown)" if self.hidden else ""
+            self.hidden = 0
             error = record.exc_info[1] if record.exc_info else None
             if isinstance(error, HttpProcessingError):  # a malformed request (a line too long, say): one line
-                self.status.say(f"{record.getMessage()}: {error.code} {error.message[:200]!r}")
+                self.status.say(f"{record.getMessage()}: {error.code} {error.message[:200]!r}{more}")
                 return
-            self.status.say(self.format(record))
+            line = record.getMessage()
+            if error is not None:
+                line += f": {type(error).__name__}: {error}"
+            self.status.say(plain(" ".join(line.split()))[:500] + more)
+
+    def _allowed(self) -> bool:
+        now = time.monotonic()
+        self.tokens = min(self.burst, self.tokens + (now - self.then) * self.rate)
+        self.then = now
+        if self.tokens < 1:
+            self.hidden += 1
+            return False
+        self.tokens -= 1
+        return True
 
 
 def status_text(workshop: Workshop) -> str:

@@ -6,6 +6,7 @@ from aiohttp import web
 
 from misquiz.core.model import Bank
 from misquiz.core.quiz import NO_OPINION
+from misquiz.core.text import ascii_number
 from misquiz.web.pages import error_page, participant_of, redirect, render, see_other, workshop_of
 from misquiz.web.views.welcome import where
 from misquiz.web.workshop import NotSaved
@@ -21,11 +22,8 @@ def options_of(bank: Bank, lang: str) -> tuple[tuple[int, str], ...]:
 
 def position_of(request: web.Request, total: int) -> int | None:
     """The 0-based position the URL names, or None when it names none."""
-    text = request.match_info["n"]
-    if not text.isdigit() or len(text) > 4:
-        return None
-    n = int(text)
-    return n - 1 if 1 <= n <= total else None
+    n = ascii_number(request.match_info["n"], max_digits=4)
+    return n - 1 if n is not None and 1 <= n <= total else None
 
 
 async def show(request: web.Request) -> web.StreamResponse:
