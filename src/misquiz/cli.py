@@ -583,8 +583,7 @@ def retag(code: str, from_round: str | None, to_round: str | None, db: str | Non
     """Move a workshop's attempts to another round (a session served without --round, say)."""
     from misquiz.storage import StoreError
 
-    store = _store(db)
-    _known_workshop(store, code)
+    store = _workshop_store(db, code)
     try:
         moved = store.retag(code, from_round, to_round)
     except StoreError as exc:
@@ -606,11 +605,10 @@ def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None
     """Delete a workshop's results (or one attempt of it): test runs, say. Asks first."""
     from misquiz.storage import StoreError
 
-    what = (
-        f"attempt {attempt_id} of workshop {plain(code)}" if attempt_id else f"every result of workshop {plain(code)}"
-    )
-    store = _store(db)
-    _known_workshop(store, code)
+    what = f"every result of workshop {plain(code)}"
+    if attempt_id is not None:
+        what = _attempt_in(db, code, attempt_id)
+    store = _workshop_store(db, code)
     if not yes and not click.confirm(f"Delete {what}?", default=False):
         click.echo("Nothing was deleted.")
         return
@@ -651,6 +649,7 @@ def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None
     help="A reverse proxy in front (repeatable): its X-Forwarded-For names the client, for the join limit.",
 )
 @click.option("--verbose", is_flag=True, help="Print a line per request (the QR code then scrolls away).")
+@click.option("--new", "new_code", is_flag=True, help="A new workshop: serve --round after without a before round.")
 @BANK_OPTION
 @DB_OPTION
 def serve(
@@ -664,6 +663,7 @@ def serve(
     lang: str | None,
     trusted_proxies: frozenset[str],
     verbose: bool,
+    new_code: bool,
     bank_path: str | None,
     db: str | None,
 ) -> None:
@@ -674,6 +674,7 @@ def serve(
         raise click.BadParameter("give a full address, like https://quiz.example.org", param_hint="--public-url")
     bank = _quiz_bank(bank_path)
     store = _store(db)
+    _check_code(store, workshop, round_, new_code)
     from misquiz.web.server import allowed_hosts
     from misquiz.web.server import serve as serve_workshop
     from misquiz.web.workshop import WorkshopConfig
@@ -695,6 +696,129 @@ def serve(
     finally:
         store.close()
     sys.exit(code)
+
+
+def _workshop_store(db: str | None, code: str) -> Store:
+    """A store to change one workshop in, opened only once it is known there: no command makes a database by asking."""
+    reading = _store(db, read_only=True)
+    try:
+        _known_workshop(reading, code)
+    finally:
+        reading.close()
+    return _store(db)
+
+
+def _attempt_in(db: str | None, code: str, attempt_id: int) -> str:
+    """One attempt of a workshop in words (name, round, date, answers), for the question before it goes."""
+    from misquiz.storage import StoreError
+
+    reading = _store(db, read_only=True)
+    try:
+        _known_workshop(reading, code)
+        attempt = reading.attempt(attempt_id)
+    except StoreError as exc:
+        _store_failed(exc)
+    finally:
+        reading.close()
+    if attempt is None or attempt.workshop != code:
+        click.echo(f"misquiz: no such attempt in {plain(code)} (attempt {attempt_id}; see misquiz history)", err=True)
+        sys.exit(1)
+    name = f"'{plain(attempt.name)}'" if attempt.name.strip() else "no name"
+    given = sum(1 for statement in attempt.order if statement in attempt.answers)
+    state = "finished" if attempt.finished_at else "not finished"
+    return (
+        f"attempt {attempt_id} of workshop {plain(code)} ({name}, round {attempt.round or 'none'}, "
+        f"{attempt.started_at[:10]}, {given} of {len(attempt.order)} answers, {state})"
+    )
+
+
+@workshop.command()
+@click.argument("old", callback=_workshop_code)
+@click.argument("new", callback=_workshop_code)
+@DB_OPTION
+def rename(old: str, new: str, db: str | None) -> None:
+    """Give a workshop another code (a round served under a mistyped code, say)."""
+    from misquiz.storage import StoreError
+
+    if old == new:
+        raise click.BadParameter("the new code is the old one", param_hint="NEW")
+    reading = _store(db, read_only=True)
+    try:
+        _known_workshop(reading, old)
+        taken = new in {w.code for w in reading.workshops()}
+    except StoreError as exc:
+        _store_failed(exc)
+    finally:
+        reading.close()
+    if taken:
+        click.echo(
+            f"misquiz: workshop '{plain(new)}' already exists; to put {plain(old)}'s attempts into it, use "
+            f"misquiz workshop merge {plain(old)} {plain(new)}",
+            err=True,
+        )
+        sys.exit(1)
+    store = _store(db)
+    try:
+        moved = store.rename_workshop(old, new)
+    except StoreError as exc:
+        _store_failed(exc)
+    click.echo(f"Renamed workshop {plain(old)} to {plain(new)}: {moved} attempt(s).")
+
+
+@workshop.command()
+@click.argument("source", metavar="FROM", callback=_workshop_code)
+@click.argument("target", metavar="INTO", callback=_workshop_code)
+@click.option(
+    "--keep",
+    type=click.Choice(["from", "into"]),
+    help="Where one participant took a round under both codes: whose attempt to keep (the other is deleted).",
+)
+@DB_OPTION
+def merge(source: str, target: str, keep: str | None, db: str | None) -> None:
+    """Move every attempt of workshop FROM into workshop INTO (a round split over two codes)."""
+    from misquiz.storage import StoreError
+
+    if source == target:
+        raise click.BadParameter("FROM and INTO are the same workshop", param_hint="INTO")
+    reading = _store(db, read_only=True)
+    try:
+        _known_workshop(reading, source)
+        known = [w.code for w in reading.workshops()]
+    except StoreError as exc:
+        _store_failed(exc)
+    finally:
+        reading.close()
+    if target not in known:
+        from misquiz.core.room import close_codes
+
+        near = [c for c in close_codes(target, known) if c != source]
+        hint = f"; did you mean: {', '.join(plain(n) for n in near)}?" if near else ""
+        click.echo(
+            f"misquiz: no workshop '{plain(target)}' to merge into in this database{hint} "
+            f"(to give {plain(source)} a new code, use misquiz workshop rename)",
+            err=True,
+        )
+        sys.exit(1)
+    store = _store(db)
+    try:
+        done = store.merge_workshops(source, target, {"from": "source", "into": "target", None: None}[keep])
+    except StoreError as exc:
+        _store_failed(exc)
+    if done.clashes and keep is None:
+        click.echo(
+            f"misquiz: {len(done.clashes)} participant(s) took the same round under both codes; nothing was merged:",
+            err=True,
+        )
+        for round_, mine, theirs in done.clashes:
+            click.echo(
+                f"  round {round_ or 'none'}: attempt {mine} in {plain(source)}, {theirs} in {plain(target)}", err=True
+            )
+        click.echo("Say whose to keep: --keep from or --keep into (the other attempt is deleted).", err=True)
+        sys.exit(1)
+    dropped = (
+        f"; deleted {done.dropped} attempt(s) of {plain(target if keep == 'from' else source)}" if done.dropped else ""
+    )
+    click.echo(f"Merged {done.moved} attempt(s) of {plain(source)} into {plain(target)}{dropped}.")
 
 
 @main.command()
@@ -737,6 +861,31 @@ def db_copy(source: str, target: str) -> None:
         f"{done.present} were there already.",
         err=True,
     )
+
+
+def _check_code(store: Store, code: str, round_: str | None, new_code: bool) -> None:
+    """A workshop code is a promise: a code this database never saw is said to be new, with the codes close to it;
+    an after round needs its before round under the same code, unless --new."""
+    from misquiz.core.room import close_codes
+    from misquiz.storage import StoreError
+
+    try:
+        known = {w.code: w.rounds for w in store.workshops()}
+    except StoreError as exc:
+        _store_failed(exc)
+    near = close_codes(code, list(known))
+    hint = f" Did you mean: {', '.join(plain(n) for n in near)}?" if near else ""
+    if round_ == "after" and "before" not in known.get(code, ()) and not new_code:
+        store.close()
+        click.echo(
+            f"misquiz: workshop '{plain(code)}' has no before round in this database, so the room's before and after "
+            f"cannot be compared.{hint} Serve the after round under the before round's code, or add --new to start "
+            "without one.",
+            err=True,
+        )
+        sys.exit(2)
+    if code not in known:
+        click.echo(f"Workshop '{plain(code)}' is new in this database.{hint}", err=True)
 
 
 @main.command()

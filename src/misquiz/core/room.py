@@ -58,13 +58,25 @@ def valid_code(code: str) -> bool:
     return re.match(CODE_PATTERN, code) is not None
 
 
-def close_codes(code: str, known: list[str]) -> list[str]:
-    """Workshop codes a mistyped one may have meant: the same letters in another case, or a near spelling."""
-    import difflib
+CLOSE_CODE_DISTANCE = 2  # two slips of the keyboard: "acme-ocd" for "acme-doc" (a swap is two)
 
-    same = [k for k in known if k.lower() == code.lower()]
-    near = difflib.get_close_matches(code.lower(), [k.lower() for k in known], n=3, cutoff=0.6)
-    return same + [k for k in known if k.lower() in near and k not in same]
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein's: the fewest letters inserted, deleted or replaced to turn a into b."""
+    previous = list(range(len(b) + 1))
+    for i, letter in enumerate(a, 1):
+        current = [i]
+        for j, other in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (letter != other)))
+        previous = current
+    return previous[-1]
+
+
+def close_codes(code: str, known: list[str], limit: int = 5) -> list[str]:
+    """Workshop codes a mistyped one may have meant: without case, at most two letters apart, nearest first."""
+    wanted = code.lower()
+    near = [(edit_distance(wanted, k.lower()), k.lower(), k) for k in known if k != code]
+    return [k for distance, _, k in sorted(near) if distance <= CLOSE_CODE_DISTANCE][:limit]
 
 
 @dataclass(frozen=True)

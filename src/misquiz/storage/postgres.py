@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from misquiz.core.attempt import Attempt, ScoreRecord
 from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
-from misquiz.storage.protocol import StoreError, utc_now
+from misquiz.storage.protocol import StoreError, WorkshopMerge, utc_now
 from misquiz.storage.rows import (
     ATTEMPT_COLUMNS,
     IMPORT_COLUMNS,
@@ -565,6 +565,50 @@ class PostgresStore:
             )
 
         return int(self._write(work))
+
+    def rename_workshop(self, old: str, new: str) -> int:
+        """Give a workshop's attempts (and its join address) another code; how many attempts moved."""
+
+        def work(conn: Any) -> int:
+            moved = conn.execute("UPDATE attempts SET workshop = %s WHERE workshop = %s", (new, old)).rowcount
+            conn.execute("UPDATE myth_scores SET workshop = %s WHERE workshop = %s", (new, old))
+            conn.execute(
+                "UPDATE settings SET key = %s WHERE key = %s AND NOT EXISTS (SELECT 1 FROM settings WHERE key = %s)",
+                (f"join:{new}", f"join:{old}", f"join:{new}"),
+            )
+            conn.execute("DELETE FROM settings WHERE key = %s", (f"join:{old}",))
+            return int(moved)
+
+        return int(self._write(work))
+
+    def merge_workshops(self, source: str, target: str, keep: str | None = None) -> WorkshopMerge:
+        """Move the source's attempts into the target workshop; one participant twice in a round needs `keep`."""
+
+        def work(conn: Any) -> WorkshopMerge:
+            # the source's rows are locked: no attempt joins or leaves it between the check and the move
+            conn.execute("SELECT id FROM attempts WHERE workshop = %s FOR UPDATE", (source,))
+            clashes = [
+                (round_, int(mine), int(theirs))
+                for round_, mine, theirs in conn.execute(
+                    "SELECT s.round, s.id, t.id FROM attempts AS s JOIN attempts AS t "
+                    "ON t.person = s.person AND t.round IS NOT DISTINCT FROM s.round "
+                    "WHERE s.workshop = %s AND t.workshop = %s AND s.person IS NOT NULL "
+                    "AND s.abandoned_at IS NULL AND t.abandoned_at IS NULL ORDER BY s.round, s.id",
+                    (source, target),
+                ).fetchall()
+            ]
+            if clashes and keep not in ("source", "target"):
+                return WorkshopMerge(0, 0, clashes)
+            losers = sorted({theirs if keep == "source" else mine for _, mine, theirs in clashes})
+            if losers:
+                conn.execute("DELETE FROM attempts WHERE id = ANY(%s)", (losers,))
+            moved = conn.execute("UPDATE attempts SET workshop = %s WHERE workshop = %s", (target, source)).rowcount
+            conn.execute("UPDATE myth_scores SET workshop = %s WHERE workshop = %s", (target, source))
+            conn.execute("DELETE FROM settings WHERE key = %s", (f"join:{source}",))
+            return WorkshopMerge(int(moved), len(losers), clashes)
+
+        merged: WorkshopMerge = self._write(work)
+        return merged
 
     def join_address(self, workshop: str) -> str | None:
         """Where participants join this workshop, as a server last said."""

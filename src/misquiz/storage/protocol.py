@@ -10,7 +10,7 @@ import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from misquiz.core.attempt import Attempt, ScoreRecord
@@ -21,6 +21,14 @@ if TYPE_CHECKING:
 
 class StoreError(Exception):
     """A database that cannot be used; the message says where and why."""
+
+
+class WorkshopMerge(NamedTuple):
+    """What `merge_workshops` did, or, when one participant would be in a round twice, why it did nothing."""
+
+    moved: int  # attempts that now carry the target's code
+    dropped: int  # attempts deleted because the participant's other attempt in that round was kept
+    clashes: list[tuple[str | None, int, int]]  # round, the source's attempt, the target's: the same token
 
 
 def utc_now() -> datetime:
@@ -117,6 +125,18 @@ class Store(Protocol):
     def retag(self, workshop: str, from_round: str | None, to_round: str | None) -> int: ...
 
     def delete_workshop(self, workshop: str, attempt_id: int | None = None) -> int: ...
+
+    def rename_workshop(self, old: str, new: str) -> int:
+        """Give a workshop's attempts (and its join address) another code; how many attempts moved."""
+        ...
+
+    def merge_workshops(self, source: str, target: str, keep: str | None = None) -> WorkshopMerge:
+        """Move the source's attempts into the target workshop, in one transaction.
+
+        Where one participant token has an attempt in the same round of both, nothing changes unless
+        `keep` says whose to keep ("source" or "target"); the other attempt is deleted.
+        """
+        ...
 
     def join_address(self, workshop: str) -> str | None: ...
 

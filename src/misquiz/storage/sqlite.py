@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from misquiz.core.attempt import Attempt, ScoreRecord
 from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
-from misquiz.storage.protocol import StoreError, utc_now
+from misquiz.storage.protocol import StoreError, WorkshopMerge, utc_now
 from misquiz.storage.rows import (
     ATTEMPT_COLUMNS,
     IMPORT_COLUMNS,
@@ -599,6 +599,38 @@ class SQLiteStore:
                     "DELETE FROM attempts WHERE workshop = ? AND id = ?", (workshop, attempt_id)
                 ).rowcount
             return int(gone)
+
+    def rename_workshop(self, old: str, new: str) -> int:
+        """Give a workshop's attempts (and its join address) another code; how many attempts moved."""
+        with self._write() as conn:
+            moved = conn.execute("UPDATE attempts SET workshop = ? WHERE workshop = ?", (new, old)).rowcount
+            conn.execute("UPDATE myth_scores SET workshop = ? WHERE workshop = ?", (new, old))
+            conn.execute("UPDATE OR IGNORE settings SET key = ? WHERE key = ?", (f"join:{new}", f"join:{old}"))
+            conn.execute("DELETE FROM settings WHERE key = ?", (f"join:{old}",))
+            return int(moved)
+
+    def merge_workshops(self, source: str, target: str, keep: str | None = None) -> WorkshopMerge:
+        """Move the source's attempts into the target workshop; one participant twice in a round needs `keep`."""
+        with self._write() as conn:
+            clashes = [
+                (round_, int(mine), int(theirs))
+                for round_, mine, theirs in conn.execute(
+                    "SELECT s.round, s.id, t.id FROM attempts AS s JOIN attempts AS t "
+                    "ON t.person = s.person AND t.round IS s.round "
+                    "WHERE s.workshop = ? AND t.workshop = ? AND s.person IS NOT NULL "
+                    "AND s.abandoned_at IS NULL AND t.abandoned_at IS NULL ORDER BY s.round, s.id",
+                    (source, target),
+                ).fetchall()
+            ]
+            if clashes and keep not in ("source", "target"):
+                return WorkshopMerge(0, 0, clashes)
+            losers = sorted({theirs if keep == "source" else mine for _, mine, theirs in clashes})
+            for loser in losers:
+                conn.execute("DELETE FROM attempts WHERE id = ?", (loser,))
+            moved = conn.execute("UPDATE attempts SET workshop = ? WHERE workshop = ?", (target, source)).rowcount
+            conn.execute("UPDATE myth_scores SET workshop = ? WHERE workshop = ?", (target, source))
+            conn.execute("DELETE FROM settings WHERE key = ?", (f"join:{source}",))
+            return WorkshopMerge(int(moved), len(losers), clashes)
 
     def join_address(self, workshop: str) -> str | None:
         """Where participants join this workshop, as the server last said."""
