@@ -51,15 +51,19 @@ def workshop(tmp_path, bank):
     return store
 
 
-def test_the_view_model_compares_rounds_in_the_before_order(workshop, bank):
+def test_the_view_model_compares_rounds_in_the_after_order(workshop, bank):
     room = read_room(workshop, bank, "ws")
     report = group_report(room, bank, "en", NOW, title="Acme", by="Jo")
     assert (report.title, report.by, report.date, report.workshop) == ("Acme", "Jo", "3 March 2026", "ws")
     assert [(p.name, p.finished) for p in report.rounds] == [("before", 4), ("after", 3)]
-    assert [r.myth_id for r in report.rows][: len(room.order())] == list(room.rounds["before"].discussion_order)
-    assert report.rows[0].myth_id == "sales-goal" and report.rows[0].rank == 1
-    sales = report.rows[0]
+    # the debrief of an after round walks the after round's discussion order
+    assert [r.myth_id for r in report.rows][: len(room.order())] == list(room.rounds["after"].discussion_order)
+    assert report.rows[0].myth_id == "more-posts" and report.rows[0].rank == 1
+    sales = next(r for r in report.rows if r.myth_id == "sales-goal")
     assert [c.score for c in sales.cells] == [94, 17] and sales.shift == 17 - 94
+    assert sales.change is not None and sales.change.points == sales.shift == room.shift("sales-goal")
+    closed = group_report(room, bank, "en", NOW, closed=frozenset({"after"}))
+    assert closed.rounds[1].title == "After the workshop (closed)" or "closed" in closed.rounds[1].title
     assert report.shifts[0].myth_id == "sales-goal"  # largest first
     assert [abs(r.shift or 0) for r in report.shifts] == sorted(
         (abs(r.shift or 0) for r in report.shifts), reverse=True
@@ -114,7 +118,7 @@ def test_csv_for_spreadsheets(workshop, bank):
     sales = [d for d in data if d["myth"] == "sales-goal"]
     assert [d["round"] for d in sales] == ["before", "after"]
     assert sales[0]["mean_score"] == "93.8" and sales[0]["count_myth"] == "4" and sales[0]["share_myth"] == "1.000"
-    assert float(sales[1]["shift"]) == pytest.approx(50 / 3 - 93.75, abs=0.05)
+    assert int(sales[1]["shift"]) == 17 - 94  # whole points, the same number as every other view
     assert '"' not in text.splitlines()[1].split(",Social")[0]  # numbers are not quoted
 
 

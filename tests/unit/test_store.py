@@ -13,6 +13,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -20,6 +21,7 @@ import pytest
 from misquiz.core.attempt import ScoreRecord
 from misquiz.core.items import answer_patterns, item_report, item_statistics
 from misquiz.core.model import Bank, Statement
+from misquiz.core.session import SessionState
 from misquiz.storage import StoreError
 from misquiz.storage.sqlite import MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 from support.postgres import Place, place_fixture  # noqa: F401  (the fixture)
@@ -73,6 +75,9 @@ def test_each_migration_runs_from_the_version_before(tmp_path, start):
     assert "attempts_person_workshop" in indexes
     assert store.server_secret() == store.server_secret()
     assert store.has_uid("u1") == (start >= 1)
+    assert store.session_state("ws", "before") == SessionState()  # the live session: fresh until changed, and kept
+    store.change_session("ws", "before", lambda s: replace(s, closed=True))
+    assert store.session_state("ws", "before").closed
     # the myth scores of attempts finished before the room existed are filled in
     rows = store.conn.execute("SELECT myth_id, score, band, mixed FROM myth_scores").fetchall()
     # (from version 3 on, the row above was written by hand without its myth scores)

@@ -6,9 +6,11 @@ The behaviour both backends share is tested once for each in test_store.py and t
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 
 import pytest
 
+from misquiz.core.session import SessionState
 from misquiz.storage import StoreError, open_store
 from misquiz.storage.postgres import APPLICATION, MIGRATIONS, SCHEMA_VERSION, PostgresStore, shown
 from support.postgres import PostgresServer, postgres_server_fixture, postgres_url_fixture  # noqa: F401  (fixtures)
@@ -66,10 +68,14 @@ def test_each_migration_runs_from_the_version_before(postgres_url, start):
     assert rows == ([("m1", 75.0, "held", 1, "ws")] if start == 1 else [])
     if start == 1:
         assert [(b.myth_id, b.band, b.people) for b in store.room_counts("ws").bands] == [("m1", "held", 1)]
-    # when the first answer was stored: filled in from the answers (the room counts its person as joined)
-    assert sql(postgres_url, "SELECT first_answer_at FROM attempts") == (
-        [("2026-01-01T00:01:00+00:00",)] if start >= 1 else []
-    )
+    # when the first answer was stored: filled in from the answers (the room counts its person as joined);
+    # from a schema that already had the trigger, the answer stored first
+    first = "2026-01-01T00:01:00+00:00" if start <= 3 else "2026-01-01T00:02:00+00:00"
+    assert sql(postgres_url, "SELECT first_answer_at FROM attempts") == ([(first,)] if start >= 1 else [])
+    # the live session of a round: fresh until changed, and kept
+    assert store.session_state("ws", "before") == SessionState()
+    store.change_session("ws", "before", lambda s: replace(s, closed=True))
+    assert store.session_state("ws", "before").closed
     assert [p.joined for p in store.room_counts("ws").people] == ([1] if start >= 1 else [])
 
 

@@ -1,7 +1,7 @@
 """The group report a trainer hands to a client: one view-model that every format lays out.
 
 It decides the title, who made it and when, the people per round, the legend, one order for
-before and after side by side (the before round's discussion order), the shifts largest first,
+before and after side by side (the after round's discussion order), the shifts largest first,
 what to discuss next, and, only when the trainer asks for it (`--appendix`), the statements to
 review. Every word is in the report's language. Below the minimum group a round gives only its
 counts of people.
@@ -18,6 +18,7 @@ from misquiz.core.items import FLAGS, ItemReport, StatementStats, flag_reason, s
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.room import Room, RoomRound, priority
 from misquiz.core.scoring import shown
+from misquiz.core.session import Shift, shift_of
 
 NEXT_STEPS = 3
 FLAG_LIMIT = 10  # the appendix keeps the report to two pages; `misquiz items` lists every flag
@@ -71,7 +72,8 @@ class ReportRow(NamedTuple):
     myth_id: str
     title: str
     cells: tuple[RoundCell, ...]  # one per shown round, in GroupReport.columns order
-    shift: int | None  # after minus before, in shown scores
+    shift: int | None  # after minus before, in shown scores (core.session.Shift's points)
+    change: Shift | None = None  # the same shift, with the people who held it before and after
 
 
 class NextStep(NamedTuple):
@@ -133,6 +135,7 @@ def group_report(
     by: str | None = None,
     items: ItemReport | None = None,
     appendix: bool = False,
+    closed: frozenset[str] = frozenset(),
 ) -> GroupReport:
     """The report; the appendix of statements to review only with `appendix` and the item statistics of one round.
 
@@ -140,12 +143,12 @@ def group_report(
     """
     lang = resolve_language(bank, lang)
     bands = band_keys(bank, lang)
-    rounds = tuple(_people(name, rnd, lang) for name, rnd in room.rounds.items())
+    rounds = tuple(_people(name, rnd, lang, name in closed) for name, rnd in room.rounds.items())
     columns = tuple(p for p in rounds if p.shown)
     shown_rounds = [room.rounds[p.name] for p in columns]
     compared = room.has_both_rounds
-    if compared:
-        basis: RoomRound | None = room.rounds["before"]
+    if compared:  # the debrief of an after round walks the after round's order
+        basis: RoomRound | None = room.rounds["after"]
     else:
         basis = shown_rounds[-1] if shown_rounds else None
     rows: tuple[ReportRow, ...] = ()
@@ -160,6 +163,7 @@ def group_report(
                 bank.myths_by_id[myth_id].title[lang],
                 tuple(_cell(rnd, myth_id, bands) for rnd in shown_rounds),
                 _shift(room, myth_id) if compared else None,
+                shift_of(room, myth_id, bank.bands[-1].id) if compared else None,
             )
             for myth_id in order
         )
@@ -238,9 +242,12 @@ def _round_key(name: str) -> str:
     return {"before": "round_before", "after": "round_after"}.get(name, "round_none")
 
 
-def _people(name: str, rnd: RoomRound, lang: str) -> RoundPeople:
+def _people(name: str, rnd: RoomRound, lang: str, closed: bool = False) -> RoundPeople:
     line = t(lang, "room_counts", joined=rnd.joined, in_progress=rnd.in_progress, finished=rnd.finished)
-    return RoundPeople(name, t(lang, _round_key(name)), rnd.joined, rnd.in_progress, rnd.finished, rnd.shown, line)
+    title = t(lang, _round_key(name))
+    if closed:  # the trainer stopped the round: it takes no more answers
+        title = t(lang, "report_round_closed", round=title)
+    return RoundPeople(name, title, rnd.joined, rnd.in_progress, rnd.finished, rnd.shown, line)
 
 
 def _band_of(score: int, bands: tuple[BandKey, ...]) -> BandKey:
@@ -259,8 +266,20 @@ def _cell(rnd: RoomRound, myth_id: str, bands: tuple[BandKey, ...]) -> RoundCell
 
 
 def _shift(room: Room, myth_id: str) -> int | None:
-    before, after = room.rounds["before"].myth(myth_id).mean, room.rounds["after"].myth(myth_id).mean
-    return None if before is None or after is None else shown(after) - shown(before)
+    change = shift_of(room, myth_id, "")
+    return None if change is None else change.points
+
+
+def shift_line(lang: str, change: Shift) -> str:
+    """A shift in words, arrow and points, with the people who held it: the same in every view."""
+    return t(
+        lang,
+        f"shift_{change.direction}",
+        arrow=change.arrow,
+        points=change.signed,
+        before=change.held_before,
+        after=change.held_after,
+    )
 
 
 def _next(rnd: RoomRound, bank: Bank, lang: str) -> tuple[tuple[NextStep, ...], str]:

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 from misquiz.core.model import Bank
+from misquiz.core.scoring import shown
 
 MIN_GROUP = 3
 CODE_PATTERN = r"^[A-Za-z0-9_-]{1,40}$"  # a workshop code: one place for the command line and the files
@@ -156,18 +157,18 @@ class Room:
         return not self.rounds
 
     def order(self) -> tuple[str, ...]:
-        """One order for every view of this room: the before round's, when before and after are compared."""
+        """One order for every view of this room: the after round's, when before and after are compared."""
         if self.has_both_rounds:
-            return self.rounds["before"].discussion_order
+            return self.rounds["after"].discussion_order
         shown = self.shown_round
         return shown.discussion_order if shown else ()
 
-    def shift(self, myth_id: str) -> float | None:
-        """After minus before, in mean score: negative means the room let go of the myth."""
+    def shift(self, myth_id: str) -> int | None:
+        """After's shown room score minus before's (whole numbers): negative means the room let go of the myth."""
         if not self.has_both_rounds:
             return None
         before, after = self.rounds["before"].myth(myth_id).mean, self.rounds["after"].myth(myth_id).mean
-        return None if before is None or after is None else after - before
+        return None if before is None or after is None else shown(after) - shown(before)
 
     def as_dict(self) -> dict[str, object]:
         """Each round's counts apart; the top level never adds rounds together."""
@@ -177,7 +178,7 @@ class Room:
             "rounds": {name: r.as_dict() for name, r in self.rounds.items()},
         }
         if self.has_both_rounds:
-            data["shift"] = {m: _one_decimal(self.shift(m)) for m in self.order()}
+            data["shift"] = {m: self.shift(m) for m in self.order()}
         return data
 
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from misquiz.core.items import ROUNDS_BEFORE_FIRST, ItemReport
 from misquiz.core.model import Bank, resolve_language
-from misquiz.core.report import GroupReport, ReportRow, RoundCell, group_report
+from misquiz.core.report import GroupReport, ReportRow, RoundCell, group_report, shift_line
 from misquiz.core.room import Room
 from misquiz.core.text import plain
 from misquiz.render.items import items_csv, read_items
@@ -139,12 +139,12 @@ def report_markdown(report: GroupReport) -> str:
         for c in row.cells:
             cells += [_counts(c), "–" if c.score is None else str(c.score)]
         if r.compared:
-            cells.append(_signed(row.shift))
+            cells.append(md_cell(_shift_text(r, row)))
         lines.append("| " + " | ".join(cells) + " |")
     lines.append("")
     if r.shifts:
         lines += [f"## {md(lab['room_shift_title'])}", ""]
-        lines += [f"{n}. {md(row.title)}: {_signed(row.shift)}" for n, row in enumerate(r.shifts, 1)] + [""]
+        lines += [f"{n}. {md(row.title)}: {md(_shift_text(r, row))}" for n, row in enumerate(r.shifts, 1)] + [""]
     if r.next_note:
         lines += [f"## {md(lab['report_next'])}", "", md(r.next_note), ""]
         lines += [f"{n}. **{md(s.title)}**: {md(s.line)}" for n, s in enumerate(r.next_steps, 1)]
@@ -164,10 +164,15 @@ def report_markdown(report: GroupReport) -> str:
     return "\n".join(lines)
 
 
-def _signed(value: int | None) -> str:
-    if value is None:
+def _shift_text(report: GroupReport, row: ReportRow) -> str:
+    """The core's shift in words, arrow and points, with the people who held it; a dash without one."""
+    return "–" if row.change is None else shift_line(report.lang, row.change)
+
+
+def _shift_html(report: GroupReport, row: ReportRow) -> str:
+    if row.change is None:
         return "–"
-    return f"{value:+d}".replace("-", "−")
+    return f'<span class="shift {row.change.direction}">{h(_shift_text(report, row))}</span>'
 
 
 # -- HTML ------------------------------------------------------------------------------------
@@ -196,6 +201,8 @@ ol.shifts { columns: 2; column-gap: 2rem; }
 .legend { font-size: .88em; color: #333; }
 .flags { font-size: .85em; }
 .flags td { vertical-align: top; }
+.shift.worse { color: #b3261e; }
+.shift.better { color: #1b6e3a; }
 @media print {
   body { margin: 0; max-width: none; padding: 0; }
   h2 { break-after: avoid; }
@@ -230,7 +237,7 @@ def _row_html(report: GroupReport, row: ReportRow) -> str:
             f'<td class="num" style="color:{color};font-weight:600">{score}</td>'
         )
     if report.compared:
-        cells.append(f'<td class="num">{_signed(row.shift)}</td>')
+        cells.append(f'<td class="num">{_shift_html(report, row)}</td>')
     return "<tr>" + "".join(cells) + "</tr>"
 
 
@@ -263,7 +270,7 @@ def report_html(report: GroupReport) -> str:
     parts.append("</tbody></table>")
     if r.shifts:
         parts.append(f'<h2>{h(lab["room_shift_title"])}</h2><ol class="shifts">')
-        parts += [f"<li>{h(row.title)}: <strong>{_signed(row.shift)}</strong></li>" for row in r.shifts]
+        parts += [f"<li>{h(row.title)}: <strong>{_shift_html(r, row)}</strong></li>" for row in r.shifts]
         parts.append("</ol>")
     if r.next_note:
         parts.append(f"<h2>{h(lab['report_next'])}</h2><p>{h(r.next_note)}</p>")
@@ -362,7 +369,8 @@ def group_report_file(
     if suffix == ".csv":
         return room_csv(room, bank, lang)
     flags = _flag_stats(store, bank, room, round, group) if appendix else None
-    report = group_report(room, bank, lang, now, title=title, by=by, items=flags, appendix=appendix)
+    closed = frozenset(name for name in room.rounds if store.session_state(workshop, name).closed)
+    report = group_report(room, bank, lang, now, title=title, by=by, items=flags, appendix=appendix, closed=closed)
     render: Callable[[GroupReport], str] = report_markdown if suffix == ".md" else report_html
     return render(report)
 

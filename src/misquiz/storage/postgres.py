@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from misquiz.core.attempt import Attempt, ScoreRecord
 from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
+from misquiz.core.session import SessionState, round_key
+from misquiz.storage.address import masked, quotes_a_secret
 from misquiz.storage.protocol import StoreError, WorkshopMerge, utc_now
 from misquiz.storage.rows import (
     ATTEMPT_COLUMNS,
@@ -118,15 +119,20 @@ MIGRATIONS: list[str] = [
             || quote_ident(current_schema()) || '.misquiz_first_answer()';
     END $$;
     """,
+    # The live session of each workshop round (core.session.SessionState as JSON), shared by every server.
+    """
+    CREATE TABLE sessions (
+        workshop TEXT NOT NULL,
+        round TEXT NOT NULL,
+        state TEXT NOT NULL,
+        changed_at TEXT NOT NULL,
+        PRIMARY KEY (workshop, round)
+    );
+    """,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
-_PASSWORD = re.compile(r"(://[^:/@]*:)[^@]*@|(password=)[^&\s]*")
-
-
-def shown(url: str) -> str:
-    """The address as it may be printed: without its password."""
-    return _PASSWORD.sub(lambda m: (m.group(1) + "***@") if m.group(1) else m.group(2) + "***", url)
+shown = masked  # the address as it may be printed: without its password (storage.address, the one place)
 
 
 def _psycopg() -> Any:
@@ -559,6 +565,7 @@ class PostgresStore:
 
         def work(conn: Any) -> int:
             if attempt_id is None:
+                conn.execute("DELETE FROM sessions WHERE workshop = %s", (workshop,))
                 return int(conn.execute("DELETE FROM attempts WHERE workshop = %s", (workshop,)).rowcount)
             return int(
                 conn.execute("DELETE FROM attempts WHERE workshop = %s AND id = %s", (workshop, attempt_id)).rowcount
@@ -620,6 +627,36 @@ class PostgresStore:
             "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (f"join:{workshop}", url),
         )
+
+    def session_state(self, workshop: str, round: str | None) -> SessionState:
+        """The live session of a workshop round: hidden and open until someone changes it."""
+        rows = self._read("SELECT state FROM sessions WHERE workshop = %s AND round = %s", (workshop, round_key(round)))
+        return SessionState.from_json(rows[0][0] if rows else None)
+
+    def change_session(
+        self, workshop: str, round: str | None, change: Callable[[SessionState], SessionState]
+    ) -> SessionState:
+        """Read, change and write a round's session in one transaction; a row lock orders two servers' changes."""
+        key = (workshop, round_key(round))
+
+        def work(conn: Any) -> SessionState:
+            conn.execute(
+                "INSERT INTO sessions (workshop, round, state, changed_at) VALUES (%s, %s, %s, %s) "
+                "ON CONFLICT (workshop, round) DO NOTHING",
+                (*key, SessionState().to_json(), self._now()),
+            )
+            row = conn.execute(
+                "SELECT state FROM sessions WHERE workshop = %s AND round = %s FOR UPDATE", key
+            ).fetchone()
+            state = change(SessionState.from_json(row[0]))
+            conn.execute(
+                "UPDATE sessions SET state = %s, changed_at = %s WHERE workshop = %s AND round = %s",
+                (state.to_json(), self._now(), *key),
+            )
+            return state
+
+        result: SessionState = self._write(work)
+        return result
 
     def server_secret(self) -> bytes:
         """A random secret made once per database and kept: every server signs its forms with the same one."""

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from misquiz.core.items import AnswerPatterns
     from misquiz.core.model import Bank
     from misquiz.core.room import Room, RoomCounts, WorkshopSummary
+    from misquiz.core.session import SessionState
 
 
 class StoreError(Exception):
@@ -141,6 +142,14 @@ class Store(Protocol):
     def join_address(self, workshop: str) -> str | None: ...
 
     def set_join_address(self, workshop: str, url: str) -> None: ...
+
+    def session_state(self, workshop: str, round: str | None) -> SessionState: ...
+
+    def change_session(
+        self, workshop: str, round: str | None, change: Callable[[SessionState], SessionState]
+    ) -> SessionState:
+        """Read, change and write a round's live session in one transaction; the changed state."""
+        ...
 
 
 def open_store(

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from misquiz.core.attempt import Attempt, ScoreRecord
 from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
+from misquiz.core.session import SessionState, round_key
 from misquiz.storage.protocol import StoreError, WorkshopMerge, utc_now
 from misquiz.storage.rows import (
     ATTEMPT_COLUMNS,
@@ -120,6 +121,17 @@ MIGRATIONS: list[str] = [
         UPDATE attempts SET first_answer_at = NEW.answered_at WHERE id = NEW.attempt_id AND first_answer_at IS NULL;
     END;
     CREATE INDEX attempts_room ON attempts (workshop, round, abandoned_at, finished_at, first_answer_at);
+    """,
+    # The live session of each workshop round (core.session.SessionState as JSON), so every server, every
+    # projector tab, `misquiz room` and a restart see the same: open or closed, what is revealed, discuss mode.
+    """
+    CREATE TABLE sessions (
+        workshop TEXT NOT NULL,
+        round TEXT NOT NULL,
+        state TEXT NOT NULL,
+        changed_at TEXT NOT NULL,
+        PRIMARY KEY (workshop, round)
+    ) WITHOUT ROWID;
     """,
 ]
 # Our mark in the file's header (SQLite's application_id): "misq". A file without it is not ours.
@@ -594,6 +606,7 @@ class SQLiteStore:
         with self._write() as conn:
             if attempt_id is None:
                 gone = conn.execute("DELETE FROM attempts WHERE workshop = ?", (workshop,)).rowcount
+                conn.execute("DELETE FROM sessions WHERE workshop = ?", (workshop,))
             else:
                 gone = conn.execute(
                     "DELETE FROM attempts WHERE workshop = ? AND id = ?", (workshop, attempt_id)
@@ -644,6 +657,27 @@ class SQLiteStore:
                 "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                 (f"join:{workshop}", url),
             )
+
+    def session_state(self, workshop: str, round: str | None) -> SessionState:
+        """The live session of a workshop round: hidden and open until someone changes it."""
+        rows = self._read("SELECT state FROM sessions WHERE workshop = ? AND round = ?", (workshop, round_key(round)))
+        return SessionState.from_json(rows[0][0] if rows else None)
+
+    def change_session(
+        self, workshop: str, round: str | None, change: Callable[[SessionState], SessionState]
+    ) -> SessionState:
+        """Read, change and write a round's session in one transaction, so two servers never lose a change."""
+        with self._write() as conn:
+            row = conn.execute(
+                "SELECT state FROM sessions WHERE workshop = ? AND round = ?", (workshop, round_key(round))
+            ).fetchone()
+            state = change(SessionState.from_json(row[0] if row else None))
+            conn.execute(
+                "INSERT INTO sessions (workshop, round, state, changed_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (workshop, round) DO UPDATE SET state = excluded.state, changed_at = excluded.changed_at",
+                (workshop, round_key(round), state.to_json(), self._now()),
+            )
+        return state
 
     def server_secret(self) -> bytes:
         """A random secret made once per database and kept: what a server signs its forms with."""
