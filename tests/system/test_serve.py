@@ -56,7 +56,10 @@ def test_the_banner_then_one_status_line_and_no_access_log(tmp_path):
         out, err = server.communicate(timeout=10)
     assert server.returncode == 0
     head = out.split("\n\n")
-    assert head[0] == "misquiz · workshop mon · round: before"
+    assert head[0].startswith("Projector page") and head[1] == "misquiz · workshop mon · round: before"
+    qr_code = out.index("█")
+    assert out.index("Projector page") < out.index("Join at") < qr_code  # the room's QR code shows no secret
+    assert "projector/" not in out[qr_code:], "the projector's address is printed under the room's QR code"
     assert f"Join at http://127.0.0.1:{port}/" in out
     assert "█" in out and f"Watch the room with: misquiz room mon --db {tmp_path / 's.db'}" in out
     assert "Only this computer can open this address: for phones on the network, add --host 0.0.0.0" in out
@@ -73,9 +76,14 @@ def test_the_room_command_never_shows_a_database_password():
     from misquiz.web.server import room_command
 
     assert room_command("mon", "postgresql://ann:s3cret@db.example/misquiz") == (
-        "misquiz room mon --db 'postgresql://ann:…@db.example/misquiz'"
+        "misquiz room mon --db 'postgresql://ann:***@db.example/misquiz'"
     )
     assert room_command("mon", "/tmp/my results.db") == "misquiz room mon --db '/tmp/my results.db'"
+    # a password holding @ (libpq cuts at the first @, we at the last) and one given as password=
+    assert room_command("mon", "postgresql://ann:s3c@ret@db/q") == "misquiz room mon --db 'postgresql://ann:***@db/q'"
+    assert room_command("mon", "postgresql://db/q?password=s3cret") == (
+        "misquiz room mon --db 'postgresql://db/q?password=***'"
+    )
     assert room_command("mon", None) == "misquiz room mon"
 
 
@@ -138,7 +146,10 @@ def test_a_port_in_use_is_reported_before_anything_else(tmp_path):
             timeout=30,
         )
     assert done.returncode == 1 and done.stdout == ""
-    assert done.stderr == f"misquiz: cannot listen on 127.0.0.1:{port}: the port is in use\n"
+    assert done.stderr == (
+        f"misquiz: cannot listen on 127.0.0.1:{port}: the port is in use "
+        f"(another program, or a misquiz serve still running); try --port {port + 1}\n"
+    )
 
 
 def test_idle_connections_never_keep_a_participant_out(tmp_path):

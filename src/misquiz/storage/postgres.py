@@ -182,6 +182,11 @@ class PostgresStore:
             return self.psycopg.connect(
                 self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="misquiz"
             )
+        except self.psycopg.ProgrammingError:  # libpq could not parse it, and its text quotes the address
+            raise StoreError(
+                f"{self.where}: not an address PostgreSQL can read; write it as "
+                "postgresql://user:password@host:port/database (in the password, write @ as %40, : as %3A, / as %2F)"
+            ) from None
         except self.psycopg.Error as exc:
             raise StoreError(self._explain(exc)) from None
 
@@ -258,6 +263,8 @@ class PostgresStore:
 
     def _explain(self, exc: Exception) -> str:
         text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if quotes_a_secret(str(exc), self.url):  # never print what libpq quoted of a password
+            text = f"{type(exc).__name__}; its message quoted the password and is left out"
         low = str(exc).lower()
         where = self.where
         if (

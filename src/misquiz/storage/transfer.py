@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
+from misquiz.storage.address import masked
 from misquiz.storage.protocol import StoreError, is_postgres_url, open_store
 
 
@@ -18,11 +19,7 @@ class Copied(NamedTuple):
 
 def shown(where: str | os.PathLike[str]) -> str:
     """A database's name as it may be printed: a URL without its password, or the path."""
-    if is_postgres_url(where):
-        from misquiz.storage.postgres import shown as without_password
-
-        return without_password(str(where))
-    return str(where)
+    return masked(where)
 
 
 def _same(source: str, target: str) -> bool:

@@ -26,6 +26,7 @@ from aiohttp.http_exceptions import HttpProcessingError
 
 from misquiz.core.model import Bank
 from misquiz.core.text import plain
+from misquiz.storage.address import masked
 from misquiz.storage.protocol import Store, StoreError
 from misquiz.web.app import build_app
 from misquiz.web.pages import WORKSHOP
@@ -291,12 +292,14 @@ async def _serve(
         store.set_join_address(config.workshop, url)
     round_text = f" · round: {config.round}" if config.round else ""
     colour = out.isatty() and "NO_COLOR" not in os.environ
+    # The projector's address first, above the banner: the room photographs the QR code, so nothing
+    # beneath it may be a secret (scroll this line away, or clear the screen, before projecting it).
+    out.write(f"Projector page (for you only, do not share): {url}projector/{workshop.projector.token}\n\n")
     out.write(f"misquiz · workshop {config.workshop}{round_text}\n\nJoin at {url}\n")
     if not config.public_url and _loopback(host):
         out.write("Only this computer can open this address: for phones on the network, add --host 0.0.0.0\n")
     out.write("\n")
     out.write(qr_text(url, colour) + "\n\n")
-    out.write(f"Projector page (for you only, do not share): {url}projector/{workshop.projector.token}\n\n")
     out.write(
         f"Up to {config.max_participants} participants. Watch the room with: {room_command(config.workshop, db)}\n"
         "Ctrl+C ends the session; every answer is stored as it is given.\n\n"
@@ -341,14 +344,7 @@ def room_command(code: str, db: str | None) -> str:
     """The command that watches this room, with the database this server uses (a URL's password left out)."""
     if db is None:
         return f"misquiz room {code}"
-    if "://" in db:
-        from urllib.parse import urlsplit
-
-        parts = urlsplit(db)
-        if parts.password is not None:
-            host = parts.netloc.rsplit("@", 1)[-1]
-            db = parts._replace(netloc=f"{parts.username or ''}:…@{host}").geturl()
-    return f"misquiz room {code} --db {shlex.quote(db)}"
+    return f"misquiz room {code} --db {shlex.quote(masked(db))}"
 
 
 def _quiet(status: StatusLine, verbose: bool):  # type: ignore[no-untyped-def]
