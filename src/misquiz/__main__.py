@@ -8,11 +8,17 @@ import sys
 def run() -> None:
     """Ctrl+C while the program is still loading ends it like Ctrl+C later on: no traceback."""
     try:
-        if len(sys.argv) == 1:
-            from misquiz.tui.launch import full_screen_refused, quick_start
+        if (
+            len(sys.argv) == 1
+            or sys.argv[1] in ("take", "--lang", "--seed", "--name", "--db", "--bank")
+            or (sys.argv[1].startswith(("--lang=", "--seed=", "--name=", "--db=", "--bank=")))
+        ):
+            from misquiz.tui.launch import full_screen_refused, quick_options, quick_start
 
-            if not full_screen_refused():  # a bare `misquiz` at a terminal: the quiz, without the parser
-                sys.exit(quick_start())
+            # `misquiz` or `misquiz --lang en` at a terminal: the quiz, without the parser
+            options = quick_options(sys.argv[1:])
+            if options is not None and not full_screen_refused():
+                sys.exit(quick_start(options))
         from misquiz.cli import main
 
         main()

@@ -20,7 +20,18 @@ LANGS = catalogue.languages()
 
 
 def default_language() -> str:
-    return catalogue.language_for_locale(dict(os.environ))
+    """--lang where a command has no option of its own for it (`misquiz --lang fr history`), else the locale."""
+    ctx = click.get_current_context(silent=True)
+    chosen = ctx.meta.get(_LANG_KEY) if ctx is not None else None
+    return chosen or catalogue.language_for_locale(dict(os.environ))
+
+
+_LANG_KEY = "misquiz.lang"
+
+
+def _lang_for_all(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.meta[_LANG_KEY] = value
 
 
 def _version() -> str:
@@ -47,13 +58,56 @@ def _load(bank_path: str | None):
     return result.bank
 
 
-class _DefaultToTake(click.Group):
-    """`misquiz` and `misquiz --lang nl` mean `misquiz take ...`."""
+class _Forgiving(click.Group):
+    """An unknown command names the commands close to it: "No such command 'tkae'. Did you mean 'take'?"."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):  # type: ignore[no-untyped-def]
+        name = args[0] if args else ""
+        if name and not name.startswith("-") and self.get_command(ctx, name) is None:
+            _no_such_command(ctx, name, list(self.commands))
+        return super().resolve_command(ctx, args)
+
+
+def _no_such_command(ctx: click.Context, name: str, commands: list[str]) -> NoReturn:
+    import difflib
+
+    near = difflib.get_close_matches(name, commands, n=3, cutoff=0.6)
+    hint = f" Did you mean {' or '.join(repr(n) for n in near)}?" if near else " See misquiz --help."
+    ctx.fail(f"No such command {plain(name)!r}.{hint}")
+
+
+def _value_options(group: click.Group) -> set[str]:
+    """Every option name, in every command, that takes a value (--db X), to read options before a command."""
+    names: set[str] = set()
+    for command in group.commands.values():
+        if isinstance(command, click.Group):
+            names |= _value_options(command)
+        for param in command.params:
+            if isinstance(param, click.Option) and not param.is_flag and not param.count:
+                names.update(param.opts)
+    return names
+
+
+class _DefaultToTake(_Forgiving):
+    """`misquiz` and `misquiz --lang nl` mean `misquiz take ...`; options may come before the command
+    (`misquiz --db X history` is `misquiz history --db X`)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        if not args or (args[0] not in self.commands and args[0] not in ("--help", "-h", "--version")):
-            args = ["take", *args]
-        return super().parse_args(ctx, args)
+        if args[:1] in (["--help"], ["-h"], ["--version"]):
+            return super().parse_args(ctx, args)
+        takes_value, i = _value_options(self), 0
+        while i < len(args) and args[i].startswith("-") and args[i] != "--":
+            i += 2 if args[i] in takes_value else 1  # --db=X is one word
+        if i >= len(args):  # options only: the quiz
+            return super().parse_args(ctx, ["take", *args])
+        word = args[i]
+        command = self.commands.get(word)
+        if command is None:
+            _no_such_command(ctx, word, list(self.commands))
+        path, rest = [word], args[i + 1 :]
+        if isinstance(command, click.Group) and rest and rest[0] in command.commands:  # `workshop list`
+            path, rest = [word, rest[0]], rest[1:]
+        return super().parse_args(ctx, [*path, *args[:i], *rest])
 
     def invoke(self, ctx: click.Context):
         """A database that fails or holds damage anywhere in a command ends in its message, never a traceback."""
@@ -243,7 +297,7 @@ def take(
         from misquiz.lines.plain import run_plain
 
         store = _store(db)
-        code = run_plain(bank, options, store, stdin=sys.stdin, stdout=sys.stdout, reason=reason, resume=resume)
+        code = run_plain(bank, options, store, stdin=sys.stdin, stdout=sys.stdout, reason=reason, resume=resume, db=db)
         store.close()
         sys.exit(code)
     sys.exit(run_full_screen(bank, options, db))
@@ -316,7 +370,9 @@ def history(as_json: bool, db: str | None) -> None:
 
     bank = _quiz_bank(None)  # its profile titles, in words, instead of their ids
     lang = resolve_language(bank, default_language())
-    click.echo(history_table(rows, lang, bank.verdict_titles(lang)))
+    import shutil
+
+    click.echo(history_table(rows, lang, bank.verdict_titles(lang), shutil.get_terminal_size((80, 24)).columns))
 
 
 @main.command()
@@ -549,7 +605,7 @@ def items(
         click.echo(items_table(report, bank, language, min_group))
 
 
-@main.group()
+@main.group(cls=_Forgiving)
 def workshop() -> None:
     """Housekeeping: list workshops, move a session to its round, delete test runs."""
 
@@ -836,7 +892,7 @@ def backup(target: str, db: str | None) -> None:
     click.echo(f"Wrote {plain(target)}", err=True)
 
 
-@main.group()
+@main.group(cls=_Forgiving)
 def db() -> None:
     """Databases: copy results between SQLite files and PostgreSQL."""
 
@@ -894,6 +950,26 @@ def schema() -> None:
     from misquiz.files.schema import json_schema
 
     click.echo(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+
+
+def _every_command(group: click.Group) -> list[click.Command]:
+    found: list[click.Command] = []
+    for command in group.commands.values():
+        found += _every_command(command) if isinstance(command, click.Group) else [command]
+    return found
+
+
+for _command in _every_command(main):  # --lang is global: every command takes it, before or after its name
+    if not any(param.name == "lang" for param in _command.params):
+        _command.params.append(
+            click.Option(
+                ["--lang"],
+                type=click.Choice(LANGS),
+                expose_value=False,
+                callback=_lang_for_all,
+                help="Language of the messages (default: from your locale).",
+            )
+        )
 
 
 if __name__ == "__main__":  # pragma: no cover

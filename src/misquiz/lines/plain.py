@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import io
 import re
+import shlex
+import shutil
 import sys
+import textwrap
 from typing import TextIO
 
 from misquiz.core.attempt import Attempt
@@ -43,8 +46,12 @@ class PlainQuiz:
         stdout: TextIO,
         *,
         resume: bool = False,
+        width: int | None = None,
+        db: str | None = None,
     ) -> None:
         self.store, self.stdin, self.stdout = store, stdin, stdout
+        self.width = width  # a terminal's: lines wrap there on word boundaries; a pipe's lines are left whole
+        self.db = db  # the --db in use, for the closing hint
         self.session = open_quiz(bank, options, store, self.store_failed)
         self.resume = resume  # go on with this person's unfinished attempt without asking (a pipe, a script)
 
@@ -52,10 +59,14 @@ class PlainQuiz:
         self.say(self.t("db_error", error=message))
 
     def say(self, text: str = "") -> None:
-        self.stdout.write(plain(text) + "\n")
+        text = plain(text)
+        if self.width:
+            text = "\n".join(_fit(line, self.width) for line in text.split("\n"))
+        self.stdout.write(text + "\n")
         self.stdout.flush()
 
     def ask(self, prompt: str) -> str:
+        prompt = _fit(plain(prompt), self.width - 2) if self.width else prompt  # room for the answer typed
         self.stdout.write(plain(prompt))
         self.stdout.flush()
         while True:
@@ -108,10 +119,11 @@ class PlainQuiz:
                 break
         self.say()
         plan = session_plan(self.store, s, self.store.clock if self.store is not None else utc_now)
-        self.say(plan_text(plan))
+        self.say(plan_text(plan, self.width) if self.width else plan_text(plan))
         if s.attempt_id is not None:
+            db = f" --db {shlex.quote(self.db)}" if self.db else ""
             self.say()
-            self.say(self.t("plain_save", command="misquiz export latest --format md -o my-plan.md"))
+            self.say(self.t("plain_save", command=f"misquiz export latest --format md -o my-plan.md{db}"))
         return 0
 
     def _begin(self) -> None:
@@ -169,6 +181,22 @@ class PlainQuiz:
             self.say(self.t("plain_again"))
 
 
+def _fit(line: str, width: int) -> str:
+    """One line wrapped at width on word boundaries, its continuation under its first word."""
+    if len(line) <= width:
+        return line
+    lead, tail = line[: len(line) - len(line.lstrip())], line[len(line.rstrip()) :]
+    return textwrap.fill(line, width, subsequent_indent=lead, break_long_words=False) + tail  # a prompt's space
+
+
+def terminal_width(stdout: TextIO) -> int | None:
+    """The width to wrap at when stdout is a terminal; None for a pipe or a file."""
+    try:
+        return shutil.get_terminal_size().columns - 1 if stdout.isatty() else None
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
 def run_plain(
     bank: Bank,
     options: QuizOptions,
@@ -178,10 +206,11 @@ def run_plain(
     stdout: TextIO,
     reason: str = "",
     resume: bool = False,
+    db: str | None = None,
 ) -> int:
     if isinstance(stdin, io.TextIOWrapper):  # bytes that are not UTF-8 get a message, not a traceback
         stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
-    quiz = PlainQuiz(bank, options, store, stdin, stdout, resume=resume)
+    quiz = PlainQuiz(bank, options, store, stdin, stdout, resume=resume, width=terminal_width(stdout), db=db)
     if reason:
         quiz.say(t(quiz.session.lang, "plain_chosen", reason=reason))
         quiz.say()

@@ -36,22 +36,59 @@ def _columns(lang: str, key: str) -> list[str]:
     return t(lang, key).split("|")
 
 
-def history_table(rows: list[dict[str, Any]], lang: str, profiles: dict[str, str] | None = None) -> str:
-    """Stored attempts, newest first, as a table for a terminal; `profiles` gives a profile's title by its id."""
+def history_table(
+    rows: list[dict[str, Any]], lang: str, profiles: dict[str, str] | None = None, width: int = 80
+) -> str:
+    """Stored attempts, newest first, as a table for a terminal `width` columns wide (80 at least);
+    `profiles` gives a profile's title by its id. A workshop code is never cut: the name and the verdict
+    give way first, and a code too long for its column goes on a line of its own under the row."""
     if not rows:
         return t(lang, "history_none")
+    width = max(80, width)
     id_, started, name, workshop, answered, overall = _columns(lang, "history_columns")
-    wide = max(8, len(answered))  # "beantwoord" is wider than "36/36"
-    lines = [f"{id_:>5}  {started:<16}  {name:<20}  {workshop:<12}  {answered:>{wide}}  {overall}"]
+    cells = []
     for row in rows:
-        verdict = _verdict(row["overall"], profiles or {}) or t(lang, "history_unfinished")
-        where = str(row["workshop"] or "") + (f"/{row['round']}" if row["round"] else "")
-        lines.append(
-            f"{row['id']:>5}  {str(row['started_at'])[:16].replace('T', ' '):<16}  "
-            f"{plain(str(row['name']))[:20]:<20}  {plain(where)[:12]:<12}  "
-            f"{str(row['answered']) + '/' + str(row['total']):>{wide}}  {verdict}"
+        where = plain(str(row["workshop"] or "") + (f"/{row['round']}" if row["round"] else ""))
+        cells.append(
+            (
+                str(row["id"]),
+                str(row["started_at"])[:16].replace("T", " "),
+                plain(str(row["name"])),
+                where,
+                f"{row['answered']}/{row['total']}",
+                _verdict(row["overall"], profiles or {}) or t(lang, "history_unfinished"),
+            )
         )
+    w_id = max(len(id_), *(len(c[0]) for c in cells))
+    w_answered = max(len(answered), *(len(c[4]) for c in cells))
+    w_where = max(len(workshop), *(len(c[3]) for c in cells))
+    w_name = max(len(name), *(len(c[2]) for c in cells))
+    fixed = w_id + 16 + w_answered + 2 * 5
+    room = width - fixed - w_where
+    own_line = room < 30  # long workshop codes: each on a line of its own, in full
+    if own_line:
+        room = width - fixed + 2
+    w_verdict = min(max(len(overall), *(len(c[5]) for c in cells)), room - 12)  # the verdict whole if it can be
+    w_name = max(len(name), min(w_name, room - w_verdict))
+    w_verdict = max(8, room - w_name)
+
+    def line(c: tuple[str, ...]) -> str:
+        head = f"{c[0]:>{w_id}}  {c[1]:<16}  {_cut(c[2], w_name):<{w_name}}  "
+        if not own_line:
+            head += f"{c[3]:<{w_where}}  "
+        return (head + f"{c[4]:>{w_answered}}  {_cut(c[5], w_verdict)}").rstrip()
+
+    header = (id_, started, name, workshop, answered, overall)
+    lines = [line(header)]
+    for c in cells:
+        lines.append(line(c))
+        if own_line and c[3]:
+            lines.append(" " * (w_id + 2) + c[3])
     return "\n".join(lines)
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _verdict(result: object, profiles: dict[str, str]) -> str:

@@ -3,22 +3,34 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Callable
 
 from misquiz.core.advice import PRIORITIES, SECOND_LOOK, AdvicePlan, PlanItem
 from misquiz.core.catalogue import t
 from misquiz.core.text import one_line, plain
 
-WIDTH = 78
+WIDTH = 78  # a pipe, a file, a screen reader: the face gives a terminal's own width
 
 
-def _wrap(text: str, indent: str = "  ", hang: str | None = None) -> str:
-    rest = indent if hang is None else hang
-    return textwrap.fill(one_line(text), width=WIDTH, initial_indent=indent, subsequent_indent=rest)
+Wrap = Callable[..., str]
 
 
-def plan_text(plan: AdvicePlan) -> str:
-    """Every part of the plan, in its order, as lines for a terminal, a pipe or a screen reader."""
+def _wrapper(width: int) -> Wrap:
+    def wrap(text: str, indent: str = "  ", hang: str | None = None) -> str:
+        rest = indent if hang is None else hang
+        return textwrap.fill(
+            one_line(text), width=width, initial_indent=indent, subsequent_indent=rest,
+            break_long_words=False,
+        )  # fmt: skip
+
+    return wrap
+
+
+def plan_text(plan: AdvicePlan, width: int = WIDTH) -> str:
+    """Every part of the plan, in its order, as lines `width` columns wide (on word boundaries) for a terminal,
+    a pipe or a screen reader."""
     lang, out = plan.lang, []
+    _wrap = _wrapper(max(20, width))
     if plan.nothing is not None:
         return plain(plan.nothing)
     out.append(t(lang, "summary_overall", title=plan.profile_title, score=plan.overall))
@@ -40,7 +52,7 @@ def plan_text(plan: AdvicePlan) -> str:
         if not section.items and section.note:
             out.append(_wrap(section.note))
         for n, item in enumerate(section.items, 1):
-            out += _item(item, n if section.key == PRIORITIES else None, plan, section.key)
+            out += _item(item, n if section.key == PRIORITIES else None, plan, section.key, _wrap)
     if plan.mixed_note:
         out += ["", _wrap(plan.mixed_note, "")]
     if plan.check_back:
@@ -50,7 +62,7 @@ def plan_text(plan: AdvicePlan) -> str:
     return plain("\n".join(out))
 
 
-def _item(item: PlanItem, number: int | None, plan: AdvicePlan, key: str) -> list[str]:
+def _item(item: PlanItem, number: int | None, plan: AdvicePlan, key: str, _wrap: Wrap) -> list[str]:
     score = "" if item.score is None else f" ({item.score}/100)"
     mixed = f" ⚑ {plan.labels['mixed']}" if item.mixed else ""
     lead, indent = (f"  {number}. ", "     ") if number is not None else ("  - ", "    ")

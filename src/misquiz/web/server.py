@@ -273,7 +273,9 @@ async def _serve(
         await web.TCPSite(runner, host, port, backlog=1024).start()
     except OSError as exc:
         await runner.cleanup()
-        reason = "the port is in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        other = port + 1 if port < 65535 else 8080
+        in_use = f"the port is in use (another program, or a misquiz serve still running); try --port {other}"
+        reason = in_use if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
         err.write(f"misquiz: cannot listen on {host}:{port}: {reason}\n")
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)

@@ -1,0 +1,157 @@
+"""The command line forgives (issue 23, point 7): close commands named, options before the command,
+a history that fits 80 columns, plain lines at the terminal's width, and the quiz's options without click."""
+
+from __future__ import annotations
+
+import io
+import shlex
+
+import pytest
+from click.testing import CliRunner
+
+from misquiz.cli import main
+from misquiz.core.quiz import QuizOptions, shuffled_order
+from misquiz.core.scoring import score_attempt
+from misquiz.lines.plain import run_plain
+from misquiz.render.listing import history_table
+from misquiz.storage.sqlite import SQLiteStore
+from misquiz.tui.launch import QuickOptions, quick_options
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [(["tkae"], "take"), (["hsitory"], "history"), (["--lang", "en", "itmes"], "items"), (["workshop", "lst"], "list")],
+)
+def test_an_unknown_command_names_the_close_ones(typed, meant):
+    result = run(*typed)
+    assert result.exit_code == 2
+    assert f"No such command '{typed[-1]}'. Did you mean '{meant}'?" in result.stderr
+    assert "unexpected extra argument" not in result.stderr and "Traceback" not in result.stderr
+
+
+def test_a_command_far_from_any_points_to_the_help():
+    result = run("zzzz")
+    assert result.exit_code == 2 and "No such command 'zzzz'. See misquiz --help." in result.stderr
+
+
+def filled_db(tmp_path, bank, *, workshop: str | None = None, name: str = "Ann") -> str:
+    store = SQLiteStore(tmp_path / "h.db")
+    attempt = store.start_attempt(
+        bank_id=bank.id, bank_version=bank.version, bank_hash=bank.content_hash, language="en", seed=1,
+        order=[s.id for s in bank.statements], name=name, workshop=workshop, round="before" if workshop else None,
+    )  # fmt: skip
+    answers = {s.id: 3 for s in bank.statements}
+    for sid, value in answers.items():
+        store.save_answer(attempt, sid, value)
+    store.finish_attempt(attempt, score_attempt(bank, answers).record())
+    store.close()
+    return str(tmp_path / "h.db")
+
+
+def test_global_options_work_before_or_after_the_command(tmp_path, bank):
+    db = filled_db(tmp_path, bank)
+    after = run("history", "--db", db, "--lang", "fr")
+    before = run("--db", db, "--lang", "fr", "history")
+    assert after.exit_code == before.exit_code == 0, before.stderr
+    assert after.stdout == before.stdout and "résultat" in before.stdout and "Ann" in before.stdout
+    assert run(f"--db={db}", "workshop", "list").exit_code == 0
+    assert run("--lang", "nl", "history", "--db", db).stdout.split()[0] == "nr"
+
+
+def test_history_fits_80_columns_and_never_cuts_a_workshop_code(bank):
+    code = "CCI-Wallonie-Namur-Printemps-2026-groupe-B"[:40]
+    rows = [
+        {"id": 123456, "started_at": "2026-12-07T15:12:00", "name": "Marie-Françoise Vandenbroucke-Dupont",
+         "workshop": code, "round": "before", "answered": 36, "total": 36, "overall": {"score": 53, "profile": "p"}},
+        {"id": 7, "started_at": "2026-12-07T15:12:00", "name": "Jo", "workshop": "SME1", "round": "after",
+         "answered": 36, "total": 36, "overall": {"score": 20, "profile": "p"}},
+        {"id": 8, "started_at": "2026-12-07T15:12:00", "name": "", "workshop": None, "round": None,
+         "answered": 3, "total": 36, "overall": None},
+    ]  # fmt: skip
+    for lang in ("nl", "en", "fr"):
+        for codes in (rows, rows[1:]):
+            text = history_table(codes, lang, {"p": bank.verdict_titles(lang).get("on_track", "Encore du chemin")})
+            assert max(len(line) for line in text.splitlines()) <= 80, text
+            for row in codes:
+                if row["workshop"]:
+                    assert f"{row['workshop']}/{row['round']}" in text
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_plain_mode_at_a_terminal_wraps_at_its_width_on_word_boundaries(tmp_path, bank, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "50")
+    order = shuffled_order(bank, 3)
+    answers = "\n".join("4" for _ in order) + "\n"
+    out = Terminal()
+    store = SQLiteStore(tmp_path / "p.db")
+    code = run_plain(bank, QuizOptions("fr", 3), store, stdin=io.StringIO(answers), stdout=out, db="my db.db")
+    assert code == 0
+    text = out.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= 49
+    flat = " ".join(text.split())
+    intro = " ".join(bank.intro["fr"].split())
+    assert intro in flat  # every word whole: wrapped only where there was a space
+    assert f"--db {shlex.quote('my db.db')}" in flat  # the closing hint names the database in use
+
+
+def test_plain_mode_into_a_pipe_keeps_its_lines_and_names_the_db(tmp_path, bank):
+    order = shuffled_order(bank, 3)
+    db = str(tmp_path / "pipe.db")
+    result = CliRunner().invoke(
+        main, ["take", "--plain", "--seed", "3", "--lang", "en", "--db", db], input="\n".join("2" for _ in order)
+    )
+    assert result.exit_code == 0, result.stderr
+    assert f"misquiz export latest --format md -o my-plan.md --db {db}" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ([], QuickOptions()),
+        (["--lang", "en"], QuickOptions(lang="en")),
+        (["take", "--lang=fr", "--seed", "-3", "--name", "Ann Dupont", "--db", "x.db"],
+         QuickOptions("fr", -3, "Ann Dupont", "x.db")),
+        (["--lang", "en", "--lang", "nl"], QuickOptions(lang="nl")),  # the last one counts, as in click
+    ],
+)  # fmt: skip
+def test_the_common_quiz_options_are_read_without_click(argv, expected):
+    assert quick_options(argv) == expected
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--lang", "de"], ["--lang"], ["--seed", "x"], ["--name", "   "], ["--plain"], ["history"],
+        ["--workshop", "A"], ["--lang", "en", "tkae"], ["--db", ""], ["--name", "--lang"], ["--seed", "３"],
+    ],
+)  # fmt: skip
+def test_anything_else_goes_to_click_for_its_message(argv):
+    assert quick_options(argv) is None
+
+
+def test_an_unknown_lang_gets_a_clear_message():
+    result = run("--lang", "de")
+    assert result.exit_code == 2 and "'de' is not one of" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_fast_path_never_imports_click(tmp_path):
+    import subprocess
+    import sys
+
+    script = (
+        "import sys\n"
+        "from misquiz.tui.launch import quick_options\n"
+        "import misquiz.__main__\n"
+        "assert quick_options(['--lang', 'en', '--name', 'Ann']) is not None\n"
+        "assert 'click' not in sys.modules, 'click was imported'\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
