@@ -252,6 +252,14 @@ BANK_OPTION = click.option(
     "--bank", "bank_path", type=click.Path(dir_okay=False), help="A bank file (default: the shipped bank)."
 )
 WORKSHOP_OPTION = click.option("--workshop", callback=_workshop_code, help="Tag results with a workshop code.")
+CSV_DIALECT_OPTION = click.option(
+    "--csv-dialect",
+    type=click.Choice(["rfc4180", "spreadsheet"]),
+    default="rfc4180",
+    show_default=True,
+    help="CSV for programs (rfc4180: comma, decimal point) or for Excel and LibreOffice in the --lang's locale "
+    "(spreadsheet: byte-order mark; in nl and fr a semicolon and a decimal comma).",
+)
 ROUND_OPTION = click.option("--round", "round_", type=click.Choice(["before", "after"]), help="The workshop round.")
 
 
@@ -474,6 +482,7 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
 @click.option("--title", help="The group report's title (default: Workshop CODE: where the room stands).")
 @click.option("--by", help="Who the group report is from: an organisation, a trainer.")
 @click.option("--items", "per_statement", is_flag=True, help="With --export FILE.csv: one row per statement.")
+@CSV_DIALECT_OPTION
 @click.option(
     "--appendix",
     is_flag=True,
@@ -493,6 +502,7 @@ def room(
     by: str | None,
     per_statement: bool,
     appendix: bool,
+    csv_dialect: str,
 ) -> None:
     """Watch a workshop room live: per myth, how many are clear, in doubt, or hold it."""
     from misquiz.core.model import resolve_language
@@ -529,6 +539,10 @@ def room(
             raise click.BadParameter(str(exc), param_hint="--export") from None
         except StoreError as exc:
             _store_failed(exc)
+        if export_path.lower().endswith(".csv"):
+            from misquiz.render.spreadsheet import csv_in
+
+            text = csv_in(csv_dialect, text, language)
         _write_output(export_path, text, store, newline="")
         return
     from misquiz.tui.launch import full_screen_refused
@@ -558,6 +572,7 @@ def room(
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write one row per statement to this file.")
+@CSV_DIALECT_OPTION
 @click.option(
     "--min-group",
     type=POSITIVE,
@@ -573,6 +588,7 @@ def items(
     db: str | None,
     as_json: bool,
     csv_path: str | None,
+    csv_dialect: str,
     min_group: int,
     lang: str | None,
 ) -> None:
@@ -598,7 +614,9 @@ def items(
     from misquiz.render.items import items_csv, items_json, items_table
 
     if csv_path is not None:
-        _write_output(csv_path, items_csv(report, bank, language), store, newline="")
+        from misquiz.render.spreadsheet import csv_in
+
+        _write_output(csv_path, csv_in(csv_dialect, items_csv(report, bank, language), language), store, newline="")
     if as_json:
         click.echo(items_json(report, bank, language))
     elif csv_path is None:

@@ -154,10 +154,13 @@ async def test_bars_stay_hidden_until_revealed_one_myth_or_all(bank, tmp_path):
         fill(store, bank)
         page = await page_of(client, projector)
         order = read_room(store, bank, "ws", "before", 2).order()
-        titles = [str(escape(bank.myths_by_id[m].title["en"])) for m in order]
-        assert [page.index(t) for t in titles] == sorted(page.index(t) for t in titles)  # discussion order
-        assert revealed_bars(page) == 0 and page.count(catalogue.t("en", "room_not_revealed")) == len(order)
+        assert list(order) != [m.id for m in bank.myths][: len(order)]  # a room whose order differs from the bank's
+        in_bank = [str(escape(m.title["en"])) for m in bank.myths]
+        # until a reveal: titles in bank order, unnumbered, nothing of how the room answered
+        assert [page.index(t) for t in in_bank] == sorted(page.index(t) for t in in_bank)
+        assert revealed_bars(page) == 0 and "<ol" not in page.split('class="live"')[1]
         assert "Secret Name" not in page
+        titles = [str(escape(bank.myths_by_id[m].title["en"])) for m in order]
         missing = await client.post(
             f"/projector/{projector.token}",
             data={"do": "reveal_all"},
@@ -170,6 +173,8 @@ async def test_bars_stay_hidden_until_revealed_one_myth_or_all(bank, tmp_path):
         assert response.status == 303 and response.headers["Location"] == f"/projector/{projector.token}?lang=en"
         page = await page_of(client, projector)
         assert revealed_bars(page) == 1 and page.index(titles[0]) < page.index('class="stack"') < page.index(titles[1])
+        assert [page.index(t) for t in titles] == sorted(page.index(t) for t in titles)  # now in discussion order
+        assert page.count(catalogue.t("en", "room_not_revealed")) == len(order) - 1
         response = await act(client, projector, "reveal_all", **{"X-Misquiz-Fetch": "1"})
         update = await response.json()
         assert update["html"].count('class="stack"') == len(order) and update["title"].startswith("Projector")
@@ -184,10 +189,13 @@ async def test_discuss_mode_freezes_the_order_and_shows_the_explanation(bank, tm
         page = await page_of(client, projector)
         first = bank.myths_by_id[order[0]]
         assert 'data-mode="discuss"' in page and str(escape(first.title["en"])) in page
-        assert str(escape(" ".join(first.explanation["en"].split()))) in page
+        explanation = str(escape(" ".join(first.explanation["en"].split())))
+        assert explanation not in page  # the explanation comes with the bars, not before
+        assert catalogue.t("en", "projector_statements", n=len(first.statements)) in page
         assert catalogue.t("en", "projector_position", n=1, total=len(order)) in page
         assert revealed_bars(page) == 0
         await act(client, projector, "reveal")  # the myth on screen
+        assert explanation in await page_of(client, projector)
         await act(client, projector, "next")
         for _ in range(4):  # late finishers who all hold another myth would move it up the order
             add(store, bank, {"no-plan": (5, 1), "more-posts": (5, 1)})
@@ -233,7 +241,12 @@ async def test_before_and_after_side_by_side_with_the_shift_in_the_chosen_langua
         assert catalogue.t("nl", "round_before") in page and catalogue.t("nl", "round_after") in page
         room = read_room(store, bank, "ws", "after", 2)
         shift = room.shift("sales-goal")
-        assert shift is not None and catalogue.t("nl", "room_shift_one", shift=f"{shift:+.0f}") in page
+        from misquiz.core.report import shift_line
+        from misquiz.core.session import shift_of
+
+        change = shift_of(room, "sales-goal", bank.bands[-1].id)
+        assert shift is not None and change is not None and change.points == shift
+        assert str(escape(shift_line("nl", change))) in page  # the same number as the report's
         page = await page_of(client, projector, "fr")
         assert '<html lang="fr">' in page and catalogue.t("fr", "projector_join") in page
 
@@ -322,3 +335,35 @@ def test_the_qr_code_is_every_module_of_the_matrix_with_a_quiet_zone(url):
             drawn[int(y)][int(x) + dx] = True
     assert drawn == [list(row) for row in matrix]
     assert not any(drawn[y][x] for y in range(4) for x in range(len(matrix)))  # quiet zone
+
+
+# -- closing the round ----------------------------------------------------------------------
+
+
+async def test_a_closed_round_stores_no_answer_and_says_so_and_reopening_undoes_it(bank, tmp_path):
+    async with serving(bank, tmp_path / "p.db") as (client, projector, store):
+        origin = f"http://127.0.0.1:{client.server.port}"
+        mid = Visitor(client, origin)
+        await mid.start(lang="fr")
+        await mid.answer(4)
+        assert (await act(client, projector, "close")).status == 303
+        assert 'data-closed="yes"' in await page_of(client, projector)
+        before = store.room_counts("ws")
+        await mid.answer(5)
+        assert mid.status == 409 and str(escape(catalogue.t("fr", "round_closed_kept"))) in mid.page
+        assert store.room_counts("ws") == before  # nothing stored
+        client.session.cookie_jar.clear()  # someone new
+        late = Visitor(client, origin)
+        page = await late.get("/")
+        assert late.status == 409 and catalogue.t("en", "round_closed_new") in page
+        await act(client, projector, "open")
+        assert 'data-closed="no"' in await page_of(client, projector)
+        await late.start()
+        assert late.status == 200 and "/quiz/1" in late.url
+        # a stale projector form token or another origin changes nothing
+        stale = await client.post(
+            f"/projector/{projector.token}", data={"csrf": "0" * 40, "do": "close"}, headers={"Origin": origin}
+        )
+        assert stale.status == 403 and not store.session_state("ws", "before").closed
+        assert (await act(client, projector, "close", Origin="http://evil.test")).status == 403
+        assert not store.session_state("ws", "before").closed

@@ -4,9 +4,11 @@ The address carries a token derived from the store's server secret and the works
 server on one database prints the same address and it survives a restart; it is never in a cookie,
 so a participant has nothing that opens it. Its forms carry their own form token, bound to it.
 
-What is revealed and whether discuss mode is on is kept here, per round, so every projector tab
-shows the same. One task reads the room every half second while someone watches, and wakes the
-event streams only when something changed.
+What is revealed, whether the round is closed and where discuss mode stands is the round's live
+session in the store (core.session), so every tab on every server, `misquiz room` and a restart show
+the same. One task reads the room and the session every half second while someone watches (a cheap
+poll of two small reads, the same on SQLite and PostgreSQL), and wakes the event streams only when
+something changed; a change made on this server wakes them at once.
 """
 
 from __future__ import annotations
@@ -18,12 +20,12 @@ import hashlib
 import hmac
 import json
 import logging
-from dataclasses import dataclass, field
 
 from markupsafe import escape
 
 from misquiz.core.model import Bank
 from misquiz.core.room import Room
+from misquiz.core.session import SessionState, change, discuss_order
 from misquiz.storage.protocol import Store, StoreError, read_room
 
 log = logging.getLogger("misquiz.web")
@@ -65,29 +67,11 @@ def qr_svg(url: str, label: str) -> str:
     )
 
 
-@dataclass
-class Stage:
-    """What the trainer has chosen to show of one round."""
-
-    revealed: set[str] = field(default_factory=set)
-    all_revealed: bool = False
-    discuss: tuple[str, ...] | None = None  # the order frozen on entering discuss mode
-    index: int = 0
-
-    def shows(self, myth_id: str) -> bool:
-        return self.all_revealed or myth_id in self.revealed
-
-    @property
-    def myth(self) -> str | None:
-        return self.discuss[self.index] if self.discuss else None
-
-
 class Projector:
     def __init__(self, bank: Bank, store: Store, workshop: str, round: str | None, min_group: int) -> None:
         self.bank, self.store, self.workshop, self.round, self.min_group = bank, store, workshop, round, min_group
         self.token = projector_token(store.server_secret(), workshop)
         self._csrf = hmac.new(store.server_secret(), b"projector-csrf:" + self.token.encode(), hashlib.sha256)
-        self.stages: dict[str, Stage] = {}
         self.version = 0
         self.watchers = 0
         self.closing = False
@@ -115,33 +99,18 @@ class Projector:
     def room(self) -> Room:
         return read_room(self.store, self.bank, self.workshop, self.round, self.min_group)
 
-    def stage(self, room: Room) -> Stage:
-        return self.stages.setdefault(room.current or "", Stage())
+    def state(self, room: Room) -> SessionState:
+        """The live session of the round the page shows."""
+        return self.store.session_state(self.workshop, room.current or self.round)
 
-    def act(self, room: Room, do: str, myth: str | None) -> bool:
-        """The trainer's command; False if it names nothing that can be done."""
-        stage = self.stage(room)
-        if do == "reveal_all":
-            stage.all_revealed = True
-        elif do == "reveal":
-            if myth is None:
-                myth = stage.myth
-            if myth not in self.bank.myths_by_id:
-                return False
-            stage.revealed.add(myth)
-        elif do == "discuss":
-            order = room.order() if room.shown_round is not None and room.shown_round.shown else ()
-            if stage.discuss is None and order:
-                stage.discuss, stage.index = order, 0
-        elif do == "leave":
-            stage.discuss = None
-        elif do in ("next", "back"):
-            if stage.discuss:
-                stage.index = (stage.index + (1 if do == "next" else -1)) % len(stage.discuss)
-        else:
-            return False
+    def act(self, room: Room, do: str, myth: str | None) -> SessionState:
+        """The trainer's command, through the store; SessionRefused if it names nothing that can be done."""
+        order = discuss_order(room)
+        state = self.store.change_session(
+            self.workshop, room.current or self.round, lambda s: change(s, do, self.bank, order, myth)
+        )
         self.changed()
-        return True
+        return state
 
     # -- the shared watch ----------------------------------------------------------------
 
@@ -175,14 +144,15 @@ class Projector:
         """One reader of the room for every stream; ends when nobody watches."""
         while self.watchers > 0 and not self.closing:
             try:
-                seen = json.dumps(self.room().as_dict(), sort_keys=True)
+                room = self.room()
+                seen = json.dumps(room.as_dict(), sort_keys=True) + self.state(room).to_json()
             except StoreError as exc:
                 log.error("store: %s", exc)
             else:
                 if seen != self._seen:
                     self._seen = seen
                     self.changed()
-            # Participants of this server nudge; those of other servers (one PostgreSQL) are polled.
+            # Participants of this server nudge; those of other servers, and another server's trainer, are polled.
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._nudged.wait(), POLL_SECONDS)
             self._nudged.clear()

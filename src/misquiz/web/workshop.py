@@ -17,6 +17,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from misquiz.core.attempt import Attempt
 from misquiz.core.model import Bank
 from misquiz.core.quiz import NO_OPINION, QuizOptions, QuizSession
 from misquiz.core.room import MIN_GROUP
@@ -45,7 +46,10 @@ class WorkshopConfig:
     max_participants: int = 200
     public_url: str | None = None  # what participants type; its scheme decides the Secure cookie
     hosts: frozenset[str] = frozenset({"127.0.0.1", "localhost"})  # names the Host header may carry
-    joins_per_client: tuple[float, float] = (30, 3.0)  # burst, then per second (per client address)
+    # Per client address: a room behind one address (a venue's network) gets its burst at once, and the rest
+    # wait their turn at a room's pace rather than being turned away; a flood waits too, and past the wait is refused.
+    joins_per_client: tuple[float, float] = (50, 40.0)  # burst, then per second
+    join_wait: float = 10.0  # the longest a join waits for its turn before "too many requests"
     answers_per_participant: tuple[float, float] = (40, 5.0)  # burst, then per second (per token)
     body_limit: int = 16 * 1024
     min_group: int = MIN_GROUP  # below this many finished people, the projector page shows only counts of people
@@ -87,6 +91,22 @@ class RateLimit:
             return False
         self.buckets[key] = (tokens - 1, now)
         return True
+
+    def wait(self, key: str, longest: float) -> float | None:
+        """Seconds until this key's turn (0: now), the turn taken; None if it would wait longer than `longest`.
+
+        Turns taken ahead leave the bucket below zero, so the ones that wait are let through at `rate`."""
+        now = self.clock()
+        tokens, then = self.buckets.get(key, (self.burst, now))
+        tokens = min(self.burst, tokens + (now - then) * self.rate)
+        if len(self.buckets) > 100_000:
+            self.buckets = {k: v for k, v in self.buckets.items() if v[0] < self.burst}
+        delay = 0.0 if tokens >= 1 else ((1 - tokens) / self.rate if self.rate > 0 else float("inf"))
+        if delay > longest:
+            self.buckets[key] = (tokens, now)
+            return None
+        self.buckets[key] = (tokens - 1, now)
+        return delay
 
 
 class GroupCommit:
@@ -208,6 +228,10 @@ class RoomIsFull(Exception):
     pass
 
 
+class RoundClosed(Exception):
+    """The trainer closed this round: no answer is stored and nobody new starts."""
+
+
 class NotSaved(Exception):
     """The store could not take a participant's answer or attempt; the page must say so."""
 
@@ -299,11 +323,23 @@ class Workshop:
         held.seen = time.monotonic()
         return held
 
+    def before_round(self, token: str | None) -> Attempt | None:
+        """In an after round, this token's attempt of the before round: a participant coming back."""
+        if token is None or self.config.round != "after":
+            return None
+        return self.store.participant_attempt(self.bank.content_hash, self.config.workshop, "before", token)
+
+    def round_closed(self) -> bool:
+        """Whether the trainer closed this round, as the store says now (any server may have closed it)."""
+        return self.store.session_state(self.config.workshop, self.config.round).closed
+
     def join(self, token: str, lang: str, name: str) -> Participant:
-        """Start this token's attempt; raises RoomIsFull or NotSaved."""
+        """Start this token's attempt; raises RoomIsFull, RoundClosed or NotSaved."""
         existing = self.participant(token)
         if existing is not None:
             return existing  # a second tab pressed Start: still one participant
+        if self.round_closed():
+            raise RoundClosed
         if self.joined >= self.config.max_participants:
             self.refused += 1
             raise RoomIsFull
@@ -319,12 +355,15 @@ class Workshop:
 
     async def answer(self, participant: Participant, position: int, value: int) -> None:
         """Answer the statement at this position (already checked); the same answer twice changes nothing.
+        Raises RoundClosed once the trainer closed the round: nothing more is stored.
 
         The answer is committed (with whatever others arrive at the same time) before the session
         takes it, so no page shows it as given until it is stored; then the session moves on, and
         on the last statement its result is stored.
         """
         session = participant.session
+        if self.round_closed():
+            raise RoundClosed
         session.position = position
         if session.current_answer == value:
             session.forward()

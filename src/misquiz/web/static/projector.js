@@ -1,6 +1,8 @@
 // The projector page, live: one event stream replaces the live part of the page whenever the room
 // or the trainer's choices change; the forms are sent without a page load; keys for the trainer:
-// r reveals (all, or the myth on screen), d toggles discuss mode, → or Space next, ← back, Esc leaves.
+// r reveals (all, or the myth on screen), h hides, c closes or reopens the round, d toggles discuss mode,
+// → / Page Down / Space next, ← / Page Up back, Esc leaves; j hides the join card, b blanks the screen
+// (a presenter's clicker sends Page Down and Page Up, and b).
 // The page works without this file (forms, and a refresh inside <noscript>).
 (function () {
   "use strict";
@@ -70,16 +72,33 @@
     var discussing = section && section.getAttribute("data-mode") === "discuss";
     var key = event.key;
     var what = null;
+    var closed = section && section.getAttribute("data-closed") === "yes";
+    if (key === "b" || key === "B") { // blank the screen, and back
+      event.preventDefault();
+      document.body.classList.toggle("blank");
+      return;
+    }
+    if (key === "j" || key === "J") { // hide the join card, and bring it back
+      event.preventDefault();
+      root.classList.toggle("no-join");
+      return;
+    }
     if (key === "r" || key === "R") {
       what = discussing ? { "do": "reveal", myth: section.getAttribute("data-myth") } : { "do": "reveal_all" };
+    } else if (key === "h" || key === "H") {
+      what = discussing ? { "do": "hide", myth: section.getAttribute("data-myth") } : { "do": "hide" };
+    } else if (key === "c" || key === "C") {
+      what = { "do": closed ? "open" : "close" };
     } else if (key === "d" || key === "D") {
       what = { "do": discussing ? "leave" : "discuss" };
     } else if (discussing && key === "Escape") {
       what = { "do": "leave" };
-    } else if (discussing && (key === "ArrowRight" || key === " " || key === "Spacebar")) {
+    } else if (discussing && (key === "ArrowRight" || key === "PageDown" || key === " " || key === "Spacebar")) {
       what = { "do": "next" };
-    } else if (discussing && key === "ArrowLeft") {
+    } else if (discussing && (key === "ArrowLeft" || key === "PageUp")) {
       what = { "do": "back" };
+    } else if (!discussing && (key === "PageDown" || key === "ArrowRight")) {
+      what = { "do": "discuss" }; // a clicker's first press starts the walk
     }
     if (what) {
       event.preventDefault();

@@ -16,13 +16,15 @@ from aiohttp import web
 
 from misquiz.core import catalogue
 from misquiz.core.model import resolve_language
-from misquiz.core.room import MythRoom, Room
+from misquiz.core.report import shift_line
+from misquiz.core.room import Room
+from misquiz.core.session import MythLine, SessionRefused, live_view
 from misquiz.core.text import one_line
 from misquiz.web.pages import render, same_origin, workshop_of
 from misquiz.web.projector import Projector, qr_svg
 
 KEEP_ALIVE_SECONDS = 15.0
-ACTIONS = frozenset({"reveal_all", "reveal", "discuss", "leave", "next", "back"})
+ACTIONS = frozenset({"reveal_all", "reveal", "hide", "discuss", "leave", "next", "back", "close", "open"})
 
 
 def projector_of(request: web.Request) -> Projector:
@@ -66,53 +68,56 @@ def widths(counts: list[int]) -> list[int]:
     return whole
 
 
-def bar(request: web.Request, myth: MythRoom, lang: str) -> list[dict[str, Any]]:
+def bar(request: web.Request, counts: tuple[int, ...], lang: str) -> list[dict[str, Any]]:
     bands = workshop_of(request).bank.bands
-    counts = [myth.counts.get(b.id, 0) for b in bands]
     return [
         {"id": b.id, "label": b.label[lang], "color": b.color, "people": n, "width": w}
-        for b, n, w in zip(bands, counts, widths(counts), strict=True)
+        for b, n, w in zip(bands, counts, widths(list(counts)), strict=True)
     ]
+
+
+def line_context(request: web.Request, line: MythLine, lang: str) -> dict[str, Any]:
+    """One myth as the core lets it be shown: a title and a statement count until revealed, then its bars."""
+    myth = workshop_of(request).bank.myths_by_id[line.id]
+    shift = line.shift
+    return {
+        "id": line.id,
+        "title": myth.title[lang],
+        "shown": line.shown,
+        "statements": line.statements,
+        "rounds": [
+            {"name": catalogue.t(lang, f"round_{r.round}"), "bar": bar(request, r.counts, lang)} for r in line.rounds
+        ],
+        "shift": None if shift is None else shift_line(lang, shift),
+        "direction": None if shift is None else shift.direction,
+    }
 
 
 def live_context(request: web.Request, projector: Projector, room: Room, lang: str) -> dict[str, Any]:
     bank = workshop_of(request).bank
-    stage = projector.stage(room)
-    shown = room.shown_round
-    both = room.has_both_rounds
-
-    def row(myth_id: str) -> dict[str, Any]:
-        rounds = [room.rounds["before"], room.rounds["after"]] if both else [shown] if shown else []
-        shift = room.shift(myth_id)
-        return {
-            "id": myth_id,
-            "title": bank.myths_by_id[myth_id].title[lang],
-            "shown": stage.shows(myth_id),
-            "rounds": [
-                {"name": catalogue.t(lang, f"round_{r.round}"), "bar": bar(request, r.myth(myth_id), lang)}
-                for r in rounds
-            ],
-            "shift": None if shift is None else f"{shift:+.0f}",
-        }
-
-    visible = shown is not None and shown.shown
+    view = live_view(room, bank, projector.state(room))
     discuss = None
-    if visible and stage.discuss:
-        myth = bank.myths_by_id[stage.discuss[stage.index]]
+    if view.discuss is not None:
         discuss = {
-            **row(myth.id),
-            "n": stage.index + 1,
-            "total": len(stage.discuss),
-            "explanation": one_line(myth.explanation[lang]),
+            **line_context(request, view.discuss, lang),
+            "n": view.position,
+            "total": view.total,
+            # the explanation comes with the myth's bars, never before them
+            "explanation": one_line(bank.myths_by_id[view.discuss.id].explanation[lang])
+            if view.discuss.shown
+            else None,
         }
     return {
-        "round": shown,
-        "both": both,
-        "visible": visible,
-        "rows": [row(m) for m in room.order()] if visible and not discuss else [],
+        "round": view.round,
+        "both": view.both,
+        "visible": view.visible,
+        "ranked": view.ranked,
+        "closed": view.closed,
+        "anything_shown": view.state.anything_shown,
+        "rows": [line_context(request, line, lang) for line in view.lines] if not discuss else [],
         "discuss": discuss,
-        "all_revealed": stage.all_revealed or (visible and all(stage.shows(m) for m in room.order())),
-        "waiting": sum(1 for m in shown.myths if not m.assessed) if shown else 0,
+        "all_revealed": view.all_revealed,
+        "waiting": view.waiting,
         "bands": [(b.label[lang], b.color) for b in bank.bands],
         "min_group": projector.min_group,
         "action": f"/projector/{projector.token}",
@@ -169,9 +174,11 @@ async def act(request: web.Request) -> web.StreamResponse:
     do, myth = form.get("do"), form.get("myth")
     if do not in ACTIONS or not isinstance(do, str):
         raise web.HTTPBadRequest
-    if not projector.act(projector.room(), do, myth if isinstance(myth, str) else None):
-        raise web.HTTPBadRequest
     lang = resolve_language(projector.bank, form.get("lang") if isinstance(form.get("lang"), str) else None)  # type: ignore[arg-type]
+    try:
+        projector.act(projector.room(), do, myth if isinstance(myth, str) and myth else None)
+    except SessionRefused as refused:
+        raise web.HTTPBadRequest(text=catalogue.t(lang, refused.key, **refused.values)) from None
     if request.headers.get("X-Misquiz-Fetch") == "1":  # our script: the new state at once, no page load
         return web.Response(text=live_update(request, projector, lang), content_type="application/json")
     raise web.HTTPSeeOther(f"/projector/{projector.token}?lang={quote(lang)}")

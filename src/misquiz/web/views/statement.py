@@ -8,8 +8,9 @@ from misquiz.core.model import Bank
 from misquiz.core.quiz import NO_OPINION
 from misquiz.core.text import ascii_number
 from misquiz.web.pages import error_page, participant_of, redirect, render, see_other, workshop_of
+from misquiz.web.views.closed import closed_page
 from misquiz.web.views.welcome import where
-from misquiz.web.workshop import NotSaved
+from misquiz.web.workshop import NotSaved, RoundClosed
 
 # What changes from one statement page to the next; the rest (language, the answer chosen, whether
 # there is a way back or forward) decides the page's shape, rendered once (pages.Stencil).
@@ -33,6 +34,8 @@ async def show(request: web.Request) -> web.StreamResponse:
     session = participant.session
     if session.finished:
         raise see_other("/results")
+    if workshop_of(request).round_closed():
+        return closed_page(request, session.lang, token)
     position = position_of(request, session.total)
     if position is None or position > session.resume_position():
         raise see_other(where(participant))  # not reached yet: go on where you are
@@ -80,6 +83,8 @@ async def answer(request: web.Request) -> web.StreamResponse:
         await workshop.answer(participant, position, int(value))
     except NotSaved:
         return error_page(request, 503, "web_not_saved")
+    except RoundClosed:
+        return closed_page(request, session.lang, token)
     if session.finished:
         return redirect("/results")
     return redirect(f"/quiz/{min(position + 2, session.total)}")

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from aiohttp import web
 
 from misquiz.core.model import resolve_language
 from misquiz.core.text import one_line
 from misquiz.web.pages import error_page, give_token, language_of, participant_of, render, see_other, workshop_of
-from misquiz.web.workshop import NotSaved, Participant, RoomIsFull, new_token
+from misquiz.web.views.closed import closed_page
+from misquiz.web.workshop import NotSaved, Participant, RoomIsFull, RoundClosed, new_token
 
 
 def where(participant: Participant) -> str:
@@ -22,9 +25,14 @@ async def show(request: web.Request) -> web.StreamResponse:
         raise see_other(where(participant))
     workshop = workshop_of(request)
     lang = language_of(request)
+    before = workshop.before_round(token)  # back for the after round: their name and language, kept
+    if before is not None and "lang" not in request.query:
+        lang = resolve_language(workshop.bank, before.language)
     fresh = token is None
     token = token or new_token()  # unknown or tampered: a fresh participant
-    if workshop.joined >= workshop.config.max_participants:
+    if workshop.round_closed():
+        response = closed_page(request, lang, token, kept=False)
+    elif workshop.joined >= workshop.config.max_participants:
         response = render(request, "full.html", lang, status=503)
     else:
         bank = workshop.bank
@@ -33,8 +41,10 @@ async def show(request: web.Request) -> web.StreamResponse:
             "minutes": bank.minutes,
             "count": len(bank.statements),
             "round": workshop.config.round,
+            "returning": before is not None,
+            "name": before.name if before is not None else None,
         }
-        response = render(request, "welcome.html", lang, context, token=token, vary=())  # only the form token varies
+        response = render(request, "welcome.html", lang, context, token=token, vary=("name",))
     if fresh or request.cookies.get("misquiz") != token:
         give_token(response, request, token)
     return response
@@ -50,8 +60,11 @@ async def start(request: web.Request) -> web.StreamResponse:
     if participant is not None:
         raise see_other(where(participant))
     client = workshop.config.client(request.remote, request.headers.getall("X-Forwarded-For", []))
-    if not workshop.joins.allow(client):
+    turn = workshop.joins.wait(client, workshop.config.join_wait)
+    if turn is None:
         return error_page(request, 429, "web_slow_down")
+    if turn:  # a room behind one address: each Start waits its turn, none is turned away
+        await asyncio.sleep(turn)
     wanted = form.get("lang")
     lang = resolve_language(workshop.bank, wanted if isinstance(wanted, str) else None)
     name = form.get("name")
@@ -59,6 +72,8 @@ async def start(request: web.Request) -> web.StreamResponse:
         participant = workshop.join(token, lang, name if isinstance(name, str) else "")
     except RoomIsFull:
         return render(request, "full.html", lang, status=503)
+    except RoundClosed:
+        return closed_page(request, lang, token, kept=False)
     except NotSaved:
         return error_page(request, 503, "web_not_saved")
     raise see_other(where(participant))
