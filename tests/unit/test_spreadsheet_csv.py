@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -37,7 +38,7 @@ def db(tmp_path, bank) -> str:
 
 
 def read_back(path, *, delimiter: str, bom: bool) -> list[list[str]]:
-    raw = open(path, "rb").read()
+    raw = Path(path).read_bytes()
     assert raw.startswith(BOM) is bom
     with open(path, encoding="utf-8-sig" if bom else "utf-8", newline="") as handle:
         return list(csv.reader(handle, delimiter=delimiter))
@@ -60,7 +61,7 @@ def test_the_group_csv_for_a_spreadsheet_in_nl_and_fr(tmp_path, db, bank, lang):
     shares = [row[rows[0].index("share_clear")] for row in rows[1:] if row[rows[0].index("share_clear")]]
     assert shares and all("," in s and "." not in s for s in shares if not s.isdigit())
     assert any("," in s for s in shares)
-    assert open(path, "rb").read().count(b"\r\n") == len(rows)
+    assert Path(path).read_bytes().count(b"\r\n") == len(rows)
 
 
 def test_the_default_stays_plain_rfc_4180(tmp_path, db, bank):
