@@ -3,6 +3,8 @@ and rename and merge repair a split, in SQLite and in PostgreSQL (tests that tak
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from click.testing import CliRunner
 
@@ -94,6 +96,7 @@ def test_rename_moves_every_attempt_and_its_join_address(place: Place, bank):
     made = [add(store, bank, workshop="acme-ocd", round="after", person=f"{n}" * 32) for n in range(3)]
     add(store, bank, workshop="acme-doc", round="before", person="0" * 32)
     store.set_join_address("acme-ocd", "http://192.0.2.1:8000/")
+    store.change_session("acme-ocd", "after", lambda state: replace(state, closed=True))
     store.close()
     taken = cli("workshop", "rename", "acme-ocd", "acme-doc", "--db", place.where)
     assert taken.exit_code == 1 and "already exists" in taken.stderr and "workshop merge" in taken.stderr
@@ -104,6 +107,7 @@ def test_rename_moves_every_attempt_and_its_join_address(place: Place, bank):
     assert read_room(store, bank, "acme-2026").rounds["after"].finished == 3
     assert read_room(store, bank, "acme-ocd").empty
     assert store.join_address("acme-2026") == "http://192.0.2.1:8000/" and store.join_address("acme-ocd") is None
+    assert store.session_state("acme-2026", "after").closed and not store.session_state("acme-ocd", "after").closed
     store.close()
     unknown = cli("workshop", "rename", "acme-ocx", "new", "--db", place.where)
     assert unknown.exit_code == 1 and "did you mean: acme-doc" in unknown.stderr
@@ -114,6 +118,7 @@ def test_merge_refuses_one_participant_twice_in_a_round_unless_told_whose_to_kee
     add(store, bank, workshop="acme", round="before", person="a" * 32)
     both_after = add(store, bank, workshop="acme", round="after", person="b" * 32)
     split = [add(store, bank, workshop="acme-ocd", round="after", person=p * 32) for p in "bcd"]
+    store.change_session("acme-ocd", "after", lambda state: replace(state, closed=True))
     store.close()
     nowhere = cli("workshop", "merge", "acme-ocd", "acme-x", "--db", place.where)
     assert nowhere.exit_code == 1 and "no workshop 'acme-x' to merge into" in nowhere.stderr
@@ -133,6 +138,8 @@ def test_merge_refuses_one_participant_twice_in_a_round_unless_told_whose_to_kee
     assert room.rounds["after"].finished == 3 and room.rounds["before"].finished == 1
     assert store.attempt(both_after) is None and store.attempt(split[0]) is not None
     assert read_room(store, bank, "acme-ocd").empty
+    assert not store.session_state("acme", "after").closed  # the target's live session stands
+    assert not store.session_state("acme-ocd", "after").closed
     store.close()
 
 

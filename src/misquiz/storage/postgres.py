@@ -591,6 +591,8 @@ class PostgresStore:
                 (f"join:{new}", f"join:{old}", f"join:{new}"),
             )
             conn.execute("DELETE FROM settings WHERE key = %s", (f"join:{old}",))
+            conn.execute("DELETE FROM sessions WHERE workshop = %s", (new,))  # a code never served to anyone
+            conn.execute("UPDATE sessions SET workshop = %s WHERE workshop = %s", (new, old))
             return int(moved)
 
         return int(self._write(work))
@@ -619,6 +621,7 @@ class PostgresStore:
             moved = conn.execute("UPDATE attempts SET workshop = %s WHERE workshop = %s", (target, source)).rowcount
             conn.execute("UPDATE myth_scores SET workshop = %s WHERE workshop = %s", (target, source))
             conn.execute("DELETE FROM settings WHERE key = %s", (f"join:{source}",))
+            conn.execute("DELETE FROM sessions WHERE workshop = %s", (source,))  # the target's live session stands
             return WorkshopMerge(int(moved), len(losers), clashes)
 
         merged: WorkshopMerge = self._write(work)

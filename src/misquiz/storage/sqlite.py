@@ -620,6 +620,8 @@ class SQLiteStore:
             conn.execute("UPDATE myth_scores SET workshop = ? WHERE workshop = ?", (new, old))
             conn.execute("UPDATE OR IGNORE settings SET key = ? WHERE key = ?", (f"join:{new}", f"join:{old}"))
             conn.execute("DELETE FROM settings WHERE key = ?", (f"join:{old}",))
+            conn.execute("DELETE FROM sessions WHERE workshop = ?", (new,))  # a code never served to anyone
+            conn.execute("UPDATE sessions SET workshop = ? WHERE workshop = ?", (new, old))
             return int(moved)
 
     def merge_workshops(self, source: str, target: str, keep: str | None = None) -> WorkshopMerge:
@@ -643,6 +645,7 @@ class SQLiteStore:
             moved = conn.execute("UPDATE attempts SET workshop = ? WHERE workshop = ?", (target, source)).rowcount
             conn.execute("UPDATE myth_scores SET workshop = ? WHERE workshop = ?", (target, source))
             conn.execute("DELETE FROM settings WHERE key = ?", (f"join:{source}",))
+            conn.execute("DELETE FROM sessions WHERE workshop = ?", (source,))  # the target's live session stands
             return WorkshopMerge(int(moved), len(losers), clashes)
 
     def join_address(self, workshop: str) -> str | None:
