@@ -782,6 +782,52 @@ def _workshop_store(db: str | None, code: str) -> Store:
     return _store(db)
 
 
+def _change_session(
+    action: str, code: str, round_: str | None, myth: str | None, db: str | None, bank_path: str | None
+) -> None:
+    """One change of a round's live session, through the store: every projector and `misquiz room` follows."""
+    from misquiz.core.model import resolve_language
+    from misquiz.core.session import SessionRefused, change, discuss_order
+    from misquiz.storage import StoreError, read_room
+
+    bank = _quiz_bank(bank_path)
+    lang = resolve_language(bank, default_language())
+    store = _workshop_store(db, code)
+    try:
+        room = read_room(store, bank, code, round_)
+        target = round_ or room.current
+        store.change_session(code, target, lambda s: change(s, action, bank, discuss_order(room), myth))
+    except SessionRefused as refused:
+        click.echo(f"misquiz: {catalogue.t(lang, refused.key, **refused.values)}", err=True)
+        sys.exit(1)
+    except StoreError as exc:
+        _store_failed(exc)
+    name = catalogue.t(lang, f"round_{target}" if target in ("before", "after") else "round_none")
+    what = bank.myths_by_id[myth].title[lang] if myth else catalogue.t(lang, "session_everything")
+    done = {"close": "workshop_closed_done", "open": "workshop_opened_done", "reveal": "workshop_revealed_done"}
+    click.echo(catalogue.t(lang, done.get(action, "workshop_hidden_done"), round=name, code=plain(code), what=what))
+
+
+def _session_command(action: str, summary: str, with_myth: bool) -> None:
+    @workshop.command(name=action, help=summary)
+    @click.argument("code", callback=_workshop_code)
+    @click.option("--round", "round_", type=click.Choice(["before", "after", "none"]),
+                  help="The round (default: the latest with people).")  # fmt: skip
+    @DB_OPTION
+    @BANK_OPTION
+    def command(code: str, round_: str | None, db: str | None, bank_path: str | None, **extra: str | None) -> None:
+        _change_session(action, code, round_, extra.get("myth"), db, bank_path)
+
+    if with_myth:
+        click.option("--myth", help="One misconception's id (default: all of them).")(command)
+
+
+_session_command("close", "Close a round: no more answers are stored, participants are told so.", False)
+_session_command("open", "Reopen a closed round.", False)
+_session_command("reveal", "Reveal the room's answers on every projector (all, or --myth ID).", True)
+_session_command("hide", "Hide the room's answers again (all, or --myth ID).", True)
+
+
 def _attempt_in(db: str | None, code: str, attempt_id: int) -> str:
     """One attempt of a workshop in words (name, round, date, answers), for the question before it goes."""
     from misquiz.storage import StoreError

@@ -14,6 +14,7 @@ from misquiz.core import catalogue
 SRC = Path(misquiz.__file__).resolve().parent
 # Keys built at run time rather than written out whole in the source.
 DYNAMIC = {f"month_{n}" for n in range(1, 13)} | {"round_before", "round_after", "round_none"}
+DYNAMIC |= {"shift_worse", "shift_better", "shift_same"}  # core.report.shift_line: f"shift_{direction}"
 
 
 def test_catalogues_are_data_files_in_the_package():

@@ -14,25 +14,37 @@ from textual.widgets import Static
 
 from misquiz.core.catalogue import t
 from misquiz.core.model import Bank
+from misquiz.core.report import shift_line
 from misquiz.core.room import Room
+from misquiz.core.session import SessionState, shift_of
 from misquiz.core.text import one_line
 from misquiz.tui.widgets.key_bar import KeyBar
 from misquiz.tui.widgets.literal import Literal
 from misquiz.tui.widgets.room_bar import stacked
 
+SHIFT_STYLE = {"worse": "red", "better": "green", "same": ""}
+
 
 class DiscussScreen(Screen[None]):
     BINDINGS = [
-        Binding("right,space,n", "move(1)", "key_next", show=False),
-        Binding("left,backspace,p", "move(-1)", "key_back", show=False),
+        Binding("right,space,n,pagedown", "move(1)", "key_next", show=False),
+        Binding("left,backspace,p,pageup", "move(-1)", "key_back", show=False),
         Binding("r", "reveal", "room_reveal", show=False),
-        Binding("escape,d", "app.pop_screen", "close", show=False),
+        Binding("escape,d", "leave", "close", show=False),
     ]
 
     def __init__(self, bank: Bank, lang: str, room: Room) -> None:
         super().__init__()
-        self.bank, self.lang, self.room, self.index = bank, lang, room, 0
-        self.order = room.order()  # frozen for as long as discuss mode lasts
+        self.bank, self.lang, self.room = bank, lang, room
+
+    @property
+    def order(self) -> tuple[str, ...]:
+        """Frozen in the round's live session for as long as discuss mode lasts."""
+        return getattr(self.app, "state", SessionState()).discuss or ()
+
+    @property
+    def index(self) -> int:
+        return int(getattr(self.app, "state", SessionState()).position)
 
     @property
     def myth_id(self) -> str | None:
@@ -54,6 +66,8 @@ class DiscussScreen(Screen[None]):
         if not self.order or rnd is None or not rnd.shown:
             self.query_one("#discuss-title", Static).update(t(lang, "room_hidden"))
             return
+        if self.index >= len(self.order):
+            return
         myth = self.bank.myths_by_id[self.order[self.index]]
         self.query_one("#discuss-title", Static).update(
             Text(f"{self.index + 1} / {len(self.order)}   {myth.title[lang]}", style="bold")
@@ -71,22 +85,26 @@ class DiscussScreen(Screen[None]):
                 for band in self.bank.bands:
                     bar.append("█ ", style=band.color).append(f"{band.label[lang]}: {m.counts[band.id]}    ")
                 bar.append("\n")
-            shift = room.shift(myth.id)
-            if shift is not None:
-                bar.append(t(lang, "room_shift_one", shift=f"{shift:+.0f}"), style="bold")
+            change = shift_of(room, myth.id, self.bank.bands[-1].id)
+            if change is not None:
+                bar.append(shift_line(lang, change), style=f"bold {SHIFT_STYLE[change.direction]}")
+            why = Text.assemble((t(lang, "why") + "\n", "bold"), one_line(myth.explanation[lang]))
         else:
             bar = Text(t(lang, "room_not_revealed"), style="dim italic")
+            # the explanation comes with the bars, never before them
+            why = Text(t(lang, "projector_statements", n=len(myth.statements)))
         self.query_one("#discuss-bar", Static).update(bar)
-        self.query_one("#discuss-text", Static).update(
-            Text.assemble((t(lang, "why") + "\n", "bold"), one_line(myth.explanation[lang]))
-        )
+        self.query_one("#discuss-text", Static).update(why)
         keys = [("→", t(lang, "next")), ("←", t(lang, "back")), ("r", t(lang, "room_reveal"))]
         self.query_one(KeyBar).show([*keys, ("Esc", t(lang, "close"))])
 
     def action_move(self, step: int) -> None:
         if self.order:
-            self.index = (self.index + step) % len(self.order)
-            self.show(self.room)
+            self.app.change_session("next" if step > 0 else "back")  # type: ignore[attr-defined]  # RoomApp's
+
+    def action_leave(self) -> None:
+        self.app.leave_discuss()  # type: ignore[attr-defined]  # RoomApp's own
+        self.app.pop_screen()
 
     def action_reveal(self) -> None:
         if self.myth_id is not None:

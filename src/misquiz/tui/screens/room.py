@@ -25,6 +25,7 @@ class RoomScreen(Screen[None]):
     BINDINGS = [
         Binding("d", "discuss", "room_discuss", show=False),
         Binding("r", "reveal", "room_reveal", show=False),
+        Binding("pagedown", "discuss", show=False),  # a presenter's clicker starts the walk
     ]
 
     def __init__(self, bank: Bank, lang: str, join: str | None = None) -> None:
@@ -49,12 +50,19 @@ class RoomScreen(Screen[None]):
             head.append(f"   {counts}", style="bold")
         if self.join:
             head.append("\n" + t(lang, "room_join", url=self.join, code=room.workshop))
+        state = getattr(self.app, "state", None)
+        if state is not None and state.closed:
+            head.append("\n" + t(lang, "projector_closed"), style="bold red")
         self.query_one("#room-head", Static).update(head)
         widgets: list[Static | RoomBar] = []
         if rnd is None:
             widgets.append(Literal(t(lang, "room_empty"), classes="text note"))
         elif not rnd.shown:
             widgets.append(Literal(t(lang, "room_hidden"), classes="text note"))
+        elif revealed is not True and not revealed:
+            # until a reveal: the titles in bank order, unnumbered, nothing of how the room answered
+            widgets.append(Literal(t(lang, "projector_bank_order"), classes="hint"))
+            widgets += [Literal(f"· {myth.title[lang]}", classes="text") for myth in self.bank.myths]
         else:
             legend = Text(t(lang, "room_order") + "   ")
             for band in self.bank.bands:
@@ -91,6 +99,8 @@ class RoomScreen(Screen[None]):
         keys = [
             ("r", t(lang, "room_reveal")),
             ("d", t(lang, "room_discuss")),
+            ("h", t(lang, "room_hide_key")),
+            ("c", t(lang, "room_close_key")),
             ("l", t(lang, "cmd_language")),
             ("q", t(lang, "quit_yes")),
         ]

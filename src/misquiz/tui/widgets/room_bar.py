@@ -62,7 +62,9 @@ class RoomBar(Widget):
             text.append_text(stacked(m, self.bands, bar))
             text.append(" ")
         text.append(counts)
-        return text.append(shift, style="bold")
+        # a worsening (toward the myth) in red, a fall in green: the arrow and the colour say which
+        color = "red" if shift and "▲" in shift else "green" if shift and "▼" in shift else ""
+        return text.append(shift, style=f"bold {color}".strip())
 
     def _lines(self, width: int) -> list[Text]:
         """One line when every title of the room fits beside its bars; else the title (wrapped, never cut)
