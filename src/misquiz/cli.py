@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 import click
 
@@ -748,7 +748,7 @@ def serve(
         raise click.BadParameter("give a full address, like https://quiz.example.org", param_hint="--public-url")
     bank = _quiz_bank(bank_path)
     store = _store(db)
-    _check_code(store, workshop, round_, new_code)
+    note = _check_code(store, workshop, round_, new_code)
     from misquiz.web.server import allowed_hosts
     from misquiz.web.server import serve as serve_workshop
     from misquiz.web.workshop import WorkshopConfig
@@ -764,7 +764,8 @@ def serve(
         trusted_proxies=trusted_proxies,
     )
     try:
-        code = serve_workshop(bank, store, config, host=host, port=port, verbose=verbose, db=db)
+        out = cast(TextIO, _NoteFirst(sys.stdout, note))
+        code = serve_workshop(bank, store, config, host=host, port=port, verbose=verbose, db=db, out=out)
     except StoreError as exc:
         _store_failed(exc)
     finally:
@@ -983,9 +984,26 @@ def db_copy(source: str, target: str) -> None:
     )
 
 
-def _check_code(store: Store, code: str, round_: str | None, new_code: bool) -> None:
-    """A workshop code is a promise: a code this database never saw is said to be new, with the codes close to it;
-    an after round needs its before round under the same code, unless --new."""
+class _NoteFirst:
+    """The banner's stream: a note goes to stderr just before the banner's first line, once the port is
+    listened on, so that a port in use is still the first and only thing said."""
+
+    def __init__(self, out: TextIO, note: str) -> None:
+        self.out, self.note = out, note
+
+    def write(self, text: str) -> int:
+        if self.note:
+            click.echo(self.note, err=True)
+            self.note = ""
+        return self.out.write(text)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.out, name)
+
+
+def _check_code(store: Store, code: str, round_: str | None, new_code: bool) -> str:
+    """A workshop code is a promise: a code this database never saw is said to be new, with the codes close to it
+    (the note returned); an after round needs its before round under the same code, unless --new."""
     from misquiz.core.room import close_codes
     from misquiz.storage import StoreError
 
@@ -1004,8 +1022,7 @@ def _check_code(store: Store, code: str, round_: str | None, new_code: bool) -> 
             err=True,
         )
         sys.exit(2)
-    if code not in known:
-        click.echo(f"Workshop '{plain(code)}' is new in this database.{hint}", err=True)
+    return f"Workshop '{plain(code)}' is new in this database.{hint}" if code not in known else ""
 
 
 @main.command()

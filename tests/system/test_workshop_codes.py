@@ -194,3 +194,14 @@ def test_no_housekeeping_command_makes_a_database(tmp_path, command):
     result = cli(*command, "--db", str(db))
     assert "Traceback" not in result.output and not db.exists() and not list(tmp_path.iterdir())
     assert result.exit_code == (0 if command[1] == "list" else 1)
+
+
+def test_a_port_in_use_is_still_said_first_and_alone_for_a_new_code(tmp_path):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = cli("serve", "--workshop", "brand-new", "--port", str(port), "--db", str(tmp_path / "s.db"))
+    assert done.exit_code == 1 and "cannot listen" in done.stderr and "is new" not in done.output
