@@ -198,10 +198,17 @@ def test_no_housekeeping_command_makes_a_database(tmp_path, command):
 
 def test_a_port_in_use_is_still_said_first_and_alone_for_a_new_code(tmp_path):
     import socket
+    import subprocess
+    import sys
 
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        done = cli("serve", "--workshop", "brand-new", "--port", str(port), "--db", str(tmp_path / "s.db"))
-    assert done.exit_code == 1 and "cannot listen" in done.stderr and "is new" not in done.output
+        done = subprocess.run(
+            [sys.executable, "-m", "misquiz", "serve", "--workshop", "brand-new", "--port", str(port),
+             "--db", str(tmp_path / "s.db")],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+    assert done.returncode == 1 and done.stdout == "" and done.stderr.startswith("misquiz: cannot listen")
+    assert "is new" not in done.stderr
