@@ -93,7 +93,7 @@ async def test_help_is_made_from_the_screens_bindings(bank):
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         shown = " ".join(str(w.content) for w in app.screen.query(".help-what"))
-        assert "Save as Markdown" not in shown and "Markdown file" in shown  # the binding's own words
+        assert "Markdown" not in shown and "plain text" in shown and "PDF" in shown  # the bindings' own words
 
 
 @pytest.mark.parametrize("lang", ["nl", "en", "fr"])

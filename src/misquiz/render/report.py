@@ -307,11 +307,61 @@ def render_report(kind: str, plan: AdvicePlan) -> str:
     return RENDERERS[kind](plan)
 
 
+# -- the file's name ------------------------------------------------------------------------
+
+_WINDOWS_RESERVED = frozenset(
+    {"CON", "PRN", "AUX", "NUL", "CONIN$", "CONOUT$"} | {f"{d}{n}" for d in ("COM", "LPT") for n in "123456789¹²³"}
+)
+_NOT_IN_A_NAME = re.compile(r'[/\\<>:"|?*\x00-\x1f\x7f]+')  # path separators, Windows' forbidden characters
+NAME_CHARS = 60  # of the person's name in a file name
+NAME_BYTES = 120  # the same in UTF-8: far below the 255 bytes most file systems allow, with room to spare
+
+
+def safe_name_part(name: str) -> str:
+    """A person's name made safe for a file name on every file system, or "" when nothing of it is left.
+
+    No path separator, no control or format character, none of Windows' forbidden characters, no leading
+    or trailing dot, space or dash, not a reserved Windows name (CON, NUL, COM1, ...); at most NAME_CHARS
+    characters and NAME_BYTES bytes in UTF-8; spaces become dashes.
+    """
+    import unicodedata
+
+    text = unicodedata.normalize("NFC", name)
+    text = "".join(" " if unicodedata.category(ch).startswith(("C", "Z")) else ch for ch in text)
+    text = _NOT_IN_A_NAME.sub(" ", text)
+    text = "-".join(text.split())
+    text = text[:NAME_CHARS]
+    while len(text.encode("utf-8")) > NAME_BYTES:
+        text = text[:-1]
+    text = text.strip(".- ")
+    base, dot, rest = text.partition(".")
+    if base.upper() in _WINDOWS_RESERVED:  # CON and CON.txt alike
+        text = f"{base}_{dot}{rest}"
+    return text
+
+
+def report_file_name(plan: AdvicePlan, kind: str) -> str:
+    """The one name a saved plan gets, in the quiz and on the web page: the person's name made safe, and the
+    date (misquiz-Anna-Peeters-2026-03-03.html), or the date alone for someone who gave no name."""
+    who = safe_name_part(plan.name or "")
+    date = plan.taken_at[:10]
+    return f"misquiz-{who}-{date}.{kind}" if who else f"misquiz-{date}.{kind}"
+
+
+def ascii_file_name(file_name: str) -> str:
+    """The same name in ASCII (accents dropped), for the old `filename=` of a download."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", file_name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", folded)
+
+
 def write_report(plan: AdvicePlan, kind: str, folder: Path) -> Path:
-    """Write a report into folder, under a name that does not overwrite; return the path."""
+    """Write a report into folder, under report_file_name (numbered when it would overwrite); return the path."""
     text = render_report(kind, plan)
-    stem = f"misquiz-{plan.taken_at[:10]}"
-    path = folder / f"{stem}.{kind}"
+    first = report_file_name(plan, kind)
+    stem = first[: -len(kind) - 1]
+    path = folder / first
     n = 1
     while path.exists():
         n += 1

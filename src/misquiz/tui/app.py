@@ -217,8 +217,8 @@ class MisquizApp(App[None]):
         yield SystemCommand(t(lang, "cmd_help"), t(lang, "cmd_help_help"), self.action_help)
         if self.session.answers:
             yield SystemCommand(t(lang, "cmd_results"), t(lang, "cmd_results_help"), self.action_show_results)
-            yield SystemCommand(t(lang, "export_md"), t(lang, "export_md_help"), lambda: self.action_export("md"))
             yield SystemCommand(t(lang, "export_html"), t(lang, "export_html_help"), lambda: self.action_export("html"))
+            yield SystemCommand(t(lang, "export_md"), t(lang, "export_md_help"), lambda: self.action_export("md"))
         yield SystemCommand(t(lang, "cmd_theme"), t(lang, "cmd_theme_help"), self.action_toggle_dark)
         yield SystemCommand(t(lang, "cmd_quit"), t(lang, "cmd_quit_help"), self.action_request_quit)
 

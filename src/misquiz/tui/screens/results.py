@@ -22,8 +22,8 @@ class ResultsScreen(Screen[None]):
     BINDINGS = [
         # priority: the scrolling container would otherwise take ← and the page keys for itself
         Binding("left,backspace", "back", "key_back_to_last", show=False, priority=True),
-        Binding("m", "app.export('md')", "export_md_help", show=False),
         Binding("h", "app.export('html')", "export_html_help", show=False),
+        Binding("m", "app.export('md')", "export_md_help", show=False),
         Binding("pagedown", "page(1)", "key_scroll", show=False, priority=True),
         Binding("pageup", "page(-1)", "key_scroll", show=False, priority=True),
         Binding("home", "top", "key_top", show=False, priority=True),
@@ -65,8 +65,8 @@ class ResultsScreen(Screen[None]):
                 yield Literal(Text(plan.source, style="italic"), id="source", classes="hint")
             # Every action can be tapped too (phones in a workshop have no keyboard).
             with Horizontal(id="results-actions"):
-                yield Button(literal(t(lang, "export_md")), id="save-md", compact=True)
                 yield Button(literal(t(lang, "export_html")), id="save-html", compact=True)
+                yield Button(literal(t(lang, "export_md")), id="save-md", compact=True)
                 yield Button(literal(f"← {t(lang, 'back')}"), id="results-back", compact=True)
         yield KeyBar(id="keys")
 
@@ -106,8 +106,8 @@ class ResultsScreen(Screen[None]):
         self.query_one(KeyBar).show(
             [
                 ("Enter", t(lang, "why_short")),  # short, so that saving (m, h) keeps its place at 80 columns
-                ("m", "Markdown"),
-                ("h", "HTML"),
+                ("h", t(lang, "key_save_page")),  # words a participant knows, not "HTML" and "Markdown"
+                ("m", t(lang, "key_save_text")),
                 ("←", t(lang, "back")),
                 ("?", t(lang, "help_title")),
                 ("q", t(lang, "quit_yes")),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from aiohttp import web
 
 from misquiz.core.advice import AdvicePlan
 from misquiz.core.text import one_line
-from misquiz.render.report import render_report
+from misquiz.render.report import ascii_file_name, render_report, report_file_name
 from misquiz.storage.recording import session_plan
 from misquiz.web.pages import participant_of, render, see_other, workshop_of
 from misquiz.web.views.welcome import where
@@ -50,13 +52,14 @@ async def download(request: web.Request) -> web.StreamResponse:
     session = participant.session
     plan = session_plan(workshop.store, session, workshop.store.clock)
     text = render_report(kind[0], plan)
-    filename = f"misquiz-{plan.taken_at[:10]}.{kind[0]}"
+    filename = report_file_name(plan, kind[0])  # the name the quiz gives it too
+    disposition = f"attachment; filename=\"{ascii_file_name(filename)}\"; filename*=UTF-8''{quote(filename, safe='')}"
     return web.Response(
         text=text,
         content_type=kind[1],
         charset="utf-8",
         headers={
-            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Content-Disposition": disposition,
             "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
         },
     )
