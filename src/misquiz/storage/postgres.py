@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from misquiz.core.attempt import Attempt, ScoreRecord
+from misquiz.core.commitments import Commitment
 from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
 from misquiz.core.session import SessionState, round_key
 from misquiz.storage.address import masked, quotes_a_secret
@@ -25,6 +26,7 @@ from misquiz.storage.rows import (
     alive,
     answers_from_rows,
     attempt_from_row,
+    commitments_from_rows,
     imported_row,
     myth_score_rows,
     of_person,
@@ -127,6 +129,19 @@ MIGRATIONS: list[str] = [
         state TEXT NOT NULL,
         changed_at TEXT NOT NULL,
         PRIMARY KEY (workshop, round)
+    );
+    """,
+    # What a person will do after an attempt (core.commitments), and later what they say they did.
+    """
+    CREATE TABLE commitments (
+        attempt_id BIGINT NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (position BETWEEN 1 AND 3),
+        myth_id TEXT,
+        action INTEGER,
+        own TEXT,
+        status TEXT CHECK (status IS NULL OR status IN ('done', 'started', 'not_yet')),
+        changed_at TEXT NOT NULL,
+        PRIMARY KEY (attempt_id, position)
     );
     """,
 ]
@@ -667,6 +682,29 @@ class PostgresStore:
 
         result: SessionState = self._write(work)
         return result
+
+    def commitments(self, attempt_id: int) -> tuple[Commitment, ...]:
+        """What the person of an attempt chose to do, in their order, with what they said they did."""
+        rows = self._read(
+            "SELECT myth_id, action, own, status FROM commitments WHERE attempt_id = %s ORDER BY position",
+            (attempt_id,),
+        )
+        return commitments_from_rows(rows)
+
+    def set_commitments(self, attempt_id: int, commitments: Sequence[Commitment]) -> None:
+        """Replace an attempt's commitments (a change of mind, or a follow-up) in one transaction."""
+        now = self._now()
+
+        def work(conn: Any) -> None:
+            conn.execute("DELETE FROM commitments WHERE attempt_id = %s", (attempt_id,))
+            for n, c in enumerate(commitments, 1):
+                conn.execute(
+                    "INSERT INTO commitments (attempt_id, position, myth_id, action, own, status, changed_at) "
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    (attempt_id, n, c.myth, c.action, c.own, c.status, now),
+                )
+
+        self._write(work)
 
     def server_secret(self) -> bytes:
         """A random secret made once per database and kept: every server signs its forms with the same one."""

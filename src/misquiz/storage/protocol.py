@@ -7,13 +7,14 @@ methods and passes the same tests. Nothing outside storage/ speaks SQL.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from misquiz.core.attempt import Attempt, ScoreRecord
+    from misquiz.core.commitments import Commitment
     from misquiz.core.items import AnswerPatterns
     from misquiz.core.model import Bank
     from misquiz.core.room import Room, RoomCounts, WorkshopSummary
@@ -144,6 +145,12 @@ class Store(Protocol):
     def set_join_address(self, workshop: str, url: str) -> None: ...
 
     def session_state(self, workshop: str, round: str | None) -> SessionState: ...
+
+    def commitments(self, attempt_id: int) -> tuple[Commitment, ...]: ...
+
+    def set_commitments(self, attempt_id: int, commitments: Sequence[Commitment]) -> None:
+        """Replace an attempt's commitments: a change of mind, or the follow-up of what was done."""
+        ...
 
     def change_session(
         self, workshop: str, round: str | None, change: Callable[[SessionState], SessionState]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from misquiz.core.attempt import Attempt, ScoreRecord, moment_in_span
+from misquiz.core.commitments import STATUSES, Commitment
 from misquiz.core.text import person_key
 from misquiz.storage.protocol import StoreError
 
@@ -36,6 +37,19 @@ def of_person(rows: Iterable[Sequence[Any]], name: str) -> Iterator[Sequence[Any
     """The rows (ATTEMPT_COLUMNS first) of the person with this name: the same name without case and spaces."""
     key = person_key(name)
     return (row for row in rows if isinstance(row[NAME], str) and person_key(row[NAME]) == key)
+
+
+def commitments_from_rows(rows: Iterable[Sequence[Any]]) -> tuple[Commitment, ...]:
+    """Stored commitments as the core's values; a status the core does not know reads as not asked yet."""
+    return tuple(
+        Commitment(
+            None if myth is None else str(myth),
+            None if action is None else int(action),
+            None if own is None else str(own),
+            status if status in STATUSES else None,
+        )
+        for myth, action, own, status in rows
+    )
 
 
 def attempt_from_row(row: Sequence[Any]) -> Attempt:

@@ -10,13 +10,14 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from misquiz.core.attempt import Attempt, ScoreRecord
+from misquiz.core.commitments import Commitment
 from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
 from misquiz.core.session import SessionState, round_key
 from misquiz.storage.protocol import StoreError, WorkshopMerge, utc_now
@@ -26,6 +27,7 @@ from misquiz.storage.rows import (
     alive,
     answers_from_rows,
     attempt_from_row,
+    commitments_from_rows,
     imported_row,
     myth_score_rows,
     of_person,
@@ -131,6 +133,20 @@ MIGRATIONS: list[str] = [
         state TEXT NOT NULL,
         changed_at TEXT NOT NULL,
         PRIMARY KEY (workshop, round)
+    ) WITHOUT ROWID;
+    """,
+    # What a person will do after an attempt (core.commitments): a plan action (myth and its 1-based place)
+    # or one line of their own, at most three per attempt, and later what they say they did.
+    """
+    CREATE TABLE commitments (
+        attempt_id INTEGER NOT NULL REFERENCES attempts(id) ON DELETE CASCADE,
+        position INTEGER NOT NULL CHECK (position BETWEEN 1 AND 3),
+        myth_id TEXT,
+        action INTEGER,
+        own TEXT,
+        status TEXT CHECK (status IS NULL OR status IN ('done', 'started', 'not_yet')),
+        changed_at TEXT NOT NULL,
+        PRIMARY KEY (attempt_id, position)
     ) WITHOUT ROWID;
     """,
 ]
@@ -681,6 +697,24 @@ class SQLiteStore:
                 (workshop, round_key(round), state.to_json(), self._now()),
             )
         return state
+
+    def commitments(self, attempt_id: int) -> tuple[Commitment, ...]:
+        """What the person of an attempt chose to do, in their order, with what they said they did."""
+        rows = self._read(
+            "SELECT myth_id, action, own, status FROM commitments WHERE attempt_id = ? ORDER BY position",
+            (attempt_id,),
+        )
+        return commitments_from_rows(rows)
+
+    def set_commitments(self, attempt_id: int, commitments: Sequence[Commitment]) -> None:
+        """Replace an attempt's commitments (a change of mind, or a follow-up) in one transaction."""
+        with self._write() as conn:
+            conn.execute("DELETE FROM commitments WHERE attempt_id = ?", (attempt_id,))
+            conn.executemany(
+                "INSERT INTO commitments (attempt_id, position, myth_id, action, own, status, changed_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(attempt_id, n, c.myth, c.action, c.own, c.status, self._now()) for n, c in enumerate(commitments, 1)],
+            )
 
     def server_secret(self) -> bytes:
         """A random secret made once per database and kept: what a server signs its forms with."""
