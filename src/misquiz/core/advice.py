@@ -7,11 +7,12 @@ between faces is declared here, never decided by a face.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from misquiz.core.catalogue import format_date, t
+from misquiz.core.commitments import Commitment
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.scoring import AGREE_ALL, DISAGREE_ALL, MIXED_MANY, MythScore, Result, score_attempt, shown
 from misquiz.core.text import clean_name, one_line
@@ -81,6 +82,14 @@ class AdvicePlan(NamedTuple):
     check_back: str | None
     source: str | None  # the article the bank is written from, with its date
     labels: dict[str, str]  # the small words a renderer places: actions, per_myth, overall, mixed, ...
+    # "What I will do": every saved plan leads with it (issue 24); each line an action with its myth, or one's own
+    commitments_title: str | None = None
+    commitments: tuple[str, ...] = ()
+    commitments_by: str | None = None  # by when: the check-back date, in a sentence
+    check_back_on: str | None = None  # the check-back date, ISO (the calendar file's event)
+    # what the person says they did of the previous attempt's commitments, beside the progress
+    follow_up_title: str | None = None
+    follow_up: tuple[str, ...] = ()
 
     def section(self, key: str) -> PlanSection | None:
         return next((s for s in self.sections if s.key == key), None)
@@ -98,9 +107,14 @@ def plan_of_answers(
     name: str,
     taken_at: str,
     progress: Progress | None,
+    commitments: Sequence[Commitment] = (),
+    followed: Sequence[Commitment] = (),
 ) -> AdvicePlan:
     """The plan of a set of answers: what every way of saving or showing a result renders."""
-    return advice_plan(bank, score_attempt(bank, answers), lang, name=name, progress=progress, taken_at=taken_at)
+    return advice_plan(
+        bank, score_attempt(bank, answers), lang, name=name, progress=progress, taken_at=taken_at,
+        commitments=commitments, followed=followed,
+    )  # fmt: skip
 
 
 def advice_plan(
@@ -111,8 +125,44 @@ def advice_plan(
     name: str,
     progress: Progress | None,
     taken_at: str,
+    commitments: Sequence[Commitment] = (),
+    followed: Sequence[Commitment] = (),
 ) -> AdvicePlan:
-    """The one plan of a result. Every argument is required: a face cannot leave out the progress or the date."""
+    """The one plan of a result. Every argument is required: a face cannot leave out the progress or the date.
+
+    `commitments` are this attempt's; `followed` the previous attempt's, with what the person says they did."""
+    plan = _plan(bank, result, lang, name=name, progress=progress, taken_at=taken_at)
+    return plan._replace(**_commitment_parts(bank, plan, commitments, followed, progress))
+
+
+def _commitment_parts(
+    bank: Bank, plan: AdvicePlan, commitments: Sequence[Commitment], followed: Sequence[Commitment],
+    progress: Progress | None,
+) -> dict[str, Any]:  # fmt: skip
+    lang = plan.lang
+    when = (datetime.fromisoformat(plan.taken_at) + timedelta(days=CHECK_BACK_DAYS)).date().isoformat()
+    parts: dict[str, Any] = {"check_back_on": when}
+    if commitments:
+        parts["commitments_title"] = t(lang, "commitments_title")
+        parts["commitments"] = tuple(_commitment_line(bank, c, lang) for c in commitments)
+        parts["commitments_by"] = t(lang, "commitments_by", date=format_date(when, lang))
+    answered = [c for c in followed if c.status is not None]
+    if answered and progress is not None:
+        parts["follow_up_title"] = t(lang, "follow_up_title", date=format_date(progress.since, lang))
+        parts["follow_up"] = tuple(
+            t(lang, "follow_up_line", text=_commitment_line(bank, c, lang), status=t(lang, f"status_{c.status}"))
+            for c in answered
+        )
+    return parts
+
+
+def _commitment_line(bank: Bank, commitment: Commitment, lang: str) -> str:
+    text = one_line(commitment.text(bank, lang))
+    myth = commitment.myth_title(bank, lang)
+    return t(lang, "commitment_of_myth", text=text, myth=myth) if myth else text
+
+
+def _plan(bank: Bank, result: Result, lang: str, *, name: str, progress: Progress | None, taken_at: str) -> AdvicePlan:
     lang = resolve_language(bank, lang)
     heading = t(lang, "results_for", name=name) if name else t(lang, "results_title")
     labels = {key: t(lang, key) for key in LABELS}

@@ -101,6 +101,9 @@ def markdown(plan: AdvicePlan) -> str:
     out = [f"# {md(_title(plan))}", ""]
     meta = [format_date(plan.taken_at, plan.lang)]
     out += [f"_{md(' · '.join([*meta, plan.bank_title]))}_", ""]
+    if plan.commitments_title:
+        out += [f"## {md(plan.commitments_title)}", "", *(f"- [ ] {md(c)}" for c in plan.commitments), ""]
+        out += [f"_{md(plan.commitments_by or '')}_", ""]
     if plan.nothing is not None:
         return "\n".join([*out, md(plan.nothing), ""])
     out += [f"**{md(plan.labels['overall'])}: {md(plan.profile_title or '')} ({plan.overall}/100).** "
@@ -118,6 +121,8 @@ def markdown(plan: AdvicePlan) -> str:
         flag = f" ⚑ {md(plan.labels['mixed'])}" if row.mixed else ""
         out.append(f"- {score} · {md(row.band_label)} · {md(row.title)}{change}{flag}")
     out.append("")
+    if plan.follow_up_title:
+        out += [f"### {md(plan.follow_up_title)}", "", *(f"- {md(c)}" for c in plan.follow_up), ""]
     for section in plan.sections:
         out += [f"## {md(section.title)}", ""]
         if not section.items and section.note:
@@ -186,6 +191,8 @@ td.band { font-weight: 600; }
 ul.actions { list-style: none; padding-left: .2rem; }
 ul.actions li::before { content: "☐ "; }
 .note { color: #7a5a00; }
+.commitments { border: 2px solid #1565c0; border-radius: 6px; padding: .1rem 1rem .3rem; margin-bottom: 1rem; }
+.commitments h2 { border: 0; margin-top: .5rem; }
 /* Printed: one A4 page for the longest realistic plan (three priorities, a second look, the clear ones). */
 @media print {
   @page { margin: 8mm 10mm; }
@@ -202,6 +209,8 @@ ul.actions li::before { content: "☐ "; }
   .why, .note { font-size: 7pt; line-height: 1.18; }
   .meta { margin: 0 0 .4rem; }
   .profile { padding: .35rem .6rem; }
+  .commitments { padding: 0 .6rem .1rem; margin-bottom: .4rem; }
+  .commitments h2 { margin-top: .25rem; }
   table.bars td { padding: .03rem .3rem; }
   .track { height: .6rem; }
   h2, h3 { break-after: avoid; }
@@ -238,6 +247,10 @@ def html_page(plan: AdvicePlan) -> str:
         f"<h1>{h(title)}</h1>",
         f'<p class="meta">{h(" · ".join([*meta, plan.bank_title]))}</p>',
     ]
+    if plan.commitments_title:
+        parts.append(f'<section class="commitments"><h2>{h(plan.commitments_title)}</h2><ul class="actions">')
+        parts += [f"<li>{h(c)}</li>" for c in plan.commitments]
+        parts.append(f'</ul><p class="meta">{h(plan.commitments_by or "")}</p></section>')
     if plan.nothing is not None:
         parts.append(f"<p>{h(plan.nothing)}</p></body></html>")
         return "\n".join(parts)
@@ -263,6 +276,10 @@ def html_page(plan: AdvicePlan) -> str:
             f'<td class="band" style="color:{color}">{h(row.band_label)}{flag}</td></tr>'
         )
     parts.append("</table>")
+    if plan.follow_up_title:
+        parts.append(f'<h3>{h(plan.follow_up_title)}</h3><ul class="follow-up">')
+        parts += [f"<li>{h(c)}</li>" for c in plan.follow_up]
+        parts.append("</ul>")
     if plan.mixed_note and _flagged(plan):
         parts.append(f'<p class="note">{h(plan.mixed_note)}</p>')
     for section in plan.sections:

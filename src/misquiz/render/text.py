@@ -31,8 +31,11 @@ def plan_text(plan: AdvicePlan, width: int = WIDTH) -> str:
     a pipe or a screen reader."""
     lang, out = plan.lang, []
     _wrap = _wrapper(max(20, width))
+    if plan.commitments_title:
+        out += [plan.commitments_title, *(_wrap(c, "  - ", "    ") for c in plan.commitments)]
+        out += [_wrap(plan.commitments_by or ""), ""]
     if plan.nothing is not None:
-        return plain(plan.nothing)
+        return plain("\n".join([*out, plan.nothing]))
     out.append(t(lang, "summary_overall", title=plan.profile_title, score=plan.overall))
     out.append(_wrap(plan.profile_text or ""))
     if plan.style_note:
@@ -47,6 +50,8 @@ def plan_text(plan: AdvicePlan, width: int = WIDTH) -> str:
         change = f"  {row.change:+d}" if row.change else ""
         flag = f"  ⚑ {plan.labels['mixed']}" if row.mixed else ""
         out.append(_wrap(f"{score}  {row.band_label}: {row.title}{change}{flag}", "  ", "       "))
+    if plan.follow_up_title:
+        out += ["", plan.follow_up_title, *(_wrap(c, "  - ", "    ") for c in plan.follow_up)]
     for section in plan.sections:
         out += ["", section.title]
         if not section.items and section.note:

@@ -12,6 +12,7 @@ from datetime import datetime
 
 from misquiz.core.advice import AdvicePlan, Progress, plan_of_answers
 from misquiz.core.attempt import Attempt
+from misquiz.core.commitments import Commitment
 from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
 from misquiz.core.text import clean_name
@@ -103,15 +104,44 @@ def progress_of(store: Store | None, session: QuizSession) -> Progress | None:
 
 
 def _progress(store: Store | None, attempt_id: int | None) -> Progress | None:
-    if store is None or attempt_id is None:
-        return None
-    try:
-        before = store.previous_finished(attempt_id)
-    except StoreError:
-        return None
+    before = _previous(store, attempt_id)
     if before is None or before.result is None or before.finished_at is None:
         return None
     return Progress(before.finished_at, before.result.scores())
+
+
+def _previous(store: Store | None, attempt_id: int | None) -> Attempt | None:
+    if store is None or attempt_id is None:
+        return None
+    try:
+        return store.previous_finished(attempt_id)
+    except StoreError:
+        return None
+
+
+def commitments_of(store: Store | None, attempt_id: int | None) -> tuple[Commitment, ...]:
+    """What the person of an attempt chose to do (nothing without a store)."""
+    if store is None or attempt_id is None:
+        return ()
+    try:
+        return store.commitments(attempt_id)
+    except StoreError:
+        return ()
+
+
+def followed_of(store: Store | None, attempt_id: int | None) -> tuple[Commitment, ...]:
+    """The same person's previous finished attempt's commitments, with what they say they did."""
+    before = _previous(store, attempt_id)
+    return commitments_of(store, before.id) if before is not None else ()
+
+
+def open_commitments(store: Store | None, session: QuizSession) -> tuple[int, tuple[Commitment, ...]] | None:
+    """The previous attempt (id) of the same person, with commitments not yet followed up; or None."""
+    before = _previous(store, session.attempt_id)
+    if before is None:
+        return None
+    mine = commitments_of(store, before.id)
+    return (before.id, mine) if any(c.status is None for c in mine) else None
 
 
 def session_plan(store: Store | None, session: QuizSession, now: Callable[[], datetime]) -> AdvicePlan:
@@ -132,6 +162,8 @@ def session_plan(store: Store | None, session: QuizSession, now: Callable[[], da
         name=session.name,
         taken_at=taken_at or now().isoformat(timespec="seconds"),
         progress=progress_of(store, session),
+        commitments=commitments_of(store, session.attempt_id),
+        followed=followed_of(store, session.attempt_id),
     )
 
 
@@ -144,4 +176,6 @@ def attempt_plan(store: Store | None, bank: Bank, attempt: Attempt, lang: str | 
         name=attempt.name,
         taken_at=attempt.finished_at or attempt.started_at,
         progress=_progress(store, attempt.id),
+        commitments=commitments_of(store, attempt.id),
+        followed=followed_of(store, attempt.id),
     )
