@@ -185,14 +185,16 @@ async def test_discuss_mode_freezes_the_order_and_shows_the_explanation(bank, tm
     async with serving(bank, tmp_path / "p.db") as (client, projector, store):
         fill(store, bank)
         order = read_room(store, bank, "ws", "before", 2).order()
+        walk = [m.id for m in bank.myths]  # before the reveal: the bank's order, nothing of the ranking
+        assert list(order) != walk
         await act(client, projector, "discuss")
         page = await page_of(client, projector)
-        first = bank.myths_by_id[order[0]]
+        first = bank.myths_by_id[walk[0]]
         assert 'data-mode="discuss"' in page and str(escape(first.title["en"])) in page
         explanation = str(escape(" ".join(first.explanation["en"].split())))
         assert explanation not in page  # the explanation comes with the bars, not before
         assert catalogue.t("en", "projector_statements", n=len(first.statements)) in page
-        assert catalogue.t("en", "projector_position", n=1, total=len(order)) in page
+        assert catalogue.t("en", "projector_position", n=1, total=len(walk)) in page
         assert revealed_bars(page) == 0
         await act(client, projector, "reveal")  # the myth on screen
         assert explanation in await page_of(client, projector)
@@ -202,16 +204,21 @@ async def test_discuss_mode_freezes_the_order_and_shows_the_explanation(bank, tm
         assert read_room(store, bank, "ws", "before", 2).order() != order
         page = await page_of(client, projector)
         assert (
-            f'data-myth="{order[1]}"' in page and catalogue.t("en", "projector_position", n=2, total=len(order)) in page
+            f'data-myth="{walk[1]}"' in page and catalogue.t("en", "projector_position", n=2, total=len(walk)) in page
         )
         await act(client, projector, "back")
         page = await page_of(client, projector)
-        assert f'data-myth="{order[0]}"' in page and revealed_bars(page) == 1
+        assert f'data-myth="{walk[0]}"' in page and revealed_bars(page) == 1
         await act(client, projector, "back")
-        assert f'data-myth="{order[-1]}"' in await page_of(client, projector)  # round and round
+        assert f'data-myth="{walk[-1]}"' in await page_of(client, projector)  # round and round
         await act(client, projector, "leave")
         page = await page_of(client, projector)
         assert 'data-mode="room"' in page and ">7<" in page  # 7 finished now
+        await act(client, projector, "reveal_all")  # once everything is revealed, the walk is the discussion order
+        await act(client, projector, "discuss")
+        now = read_room(store, bank, "ws", "before", 2).order()
+        page = await page_of(client, projector)
+        assert f'data-myth="{now[0]}"' in page and now[0] != walk[0]
 
 
 async def test_below_the_minimum_group_only_counts_of_people(bank, tmp_path):

@@ -181,7 +181,8 @@ async def test_discuss_mode_freezes_the_order_while_late_finishers_come_in(fille
         await pilot.press("pagedown")  # a clicker's next
         await pilot.pause()
         on_screen = screen.myth_id
-        assert on_screen == "more-posts"
+        assert on_screen == bank.myths[1].id  # before the reveal the walk is the bank's order, not the ranking
+        assert screen.order == tuple(m.id for m in bank.myths)
         assert "hidden until you reveal it" in str(screen.query_one("#discuss-bar").content)
         assert "Why" not in str(screen.query_one("#discuss-text").content)  # no explanation before the bars
         await pilot.press("r")  # reveal this myth only
@@ -262,3 +263,19 @@ async def test_the_room_view_never_cuts_a_title(filled, bank, lang, size):
             shown = " ".join(str(bar.render()).split())  # the lines as one text
             assert " ".join(bar.title_text.split()) in shown and "…" not in shown
             assert bar.size.width <= size[0] and bar.size.height == len(str(bar.render()).splitlines())
+
+
+async def test_a_worsening_in_the_list_says_so_in_words_arrow_and_colour(tmp_path, bank):
+    store = SQLiteStore(tmp_path / "worse.db")
+    for _ in range(3):
+        add(store, bank, answers_holding(bank, {}), round="before")
+        add(store, bank, answers_holding(bank, {"more-posts": (5, 1)}), round="after")
+    app = RoomApp(store, bank, "ws", lang="en", round=None, min_group=3, reveal=True)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await pilot.pause()
+        bars = {b.m.id: b for b in app.screen.query(RoomBar)}
+        worse, better = bars["more-posts"], bars["sales-goal"]
+        assert worse.direction == "worse" and worse.shift.startswith("▲+") and worse.shift.endswith(" worse")
+        text = worse.render()
+        assert any("red" in str(span.style) for span in text.spans if "worse" in text.plain[span.start : span.end])
+        assert better.direction == "same" and better.shift == "= no change"

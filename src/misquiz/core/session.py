@@ -6,8 +6,9 @@ for what a view may show are decided here once (`live_view`, `room_beside`); the
 `misquiz room`, the participant's results page and the report render what they are given.
 
 Until something is revealed, nothing shows how the room answers: titles in bank order, counts of
-people only. Discuss mode walks the discussion order frozen when it began; before a myth is revealed
-it shows the title and the number of statements, never the explanation.
+people only. Discuss mode walks an order frozen when it began: the discussion order if everything was
+revealed then, else the bank's (a walk in discussion order would give the ranking away); before a myth
+is revealed it shows the title and the number of statements, never the explanation.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from misquiz.core.model import Bank
 from misquiz.core.room import ROUNDS, UNTAGGED, MythRoom, Room, RoomRound
-from misquiz.core.scoring import shown
+from misquiz.core.scoring import Answers, score_attempt, shown
 
 ACTIONS = ("close", "open", "reveal_all", "reveal", "hide", "discuss", "leave", "next", "back")
 
@@ -91,7 +92,8 @@ def change(
 ) -> SessionState:
     """The state after the trainer's action; SessionRefused for one that names nothing that can be done.
 
-    order: the discussion order to freeze if discuss mode begins now (the round's, as shown).
+    order: the round's discussion order (as shown); discuss mode freezes it if everything is revealed when it
+    begins, and the bank's order of every myth if not, so the walk gives nothing of the ranking away.
     """
     if action == "close":
         return replace(state, closed=True)
@@ -120,7 +122,8 @@ def change(
             return state
         if not order:
             raise SessionRefused("session_nothing_to_discuss")
-        return replace(state, discuss=order, position=0)
+        everything = state.revealed_all or all(m.id in state.revealed for m in bank.myths)
+        return replace(state, discuss=order if everything else tuple(m.id for m in bank.myths), position=0)
     if action == "leave":
         return replace(state, discuss=None, position=0)
     if action in ("next", "back"):
@@ -328,3 +331,39 @@ def room_beside(room: Room, bank: Bank, round: str | None, state: SessionState) 
         if state.shows(m.id) and rnd.myth(m.id).assessed
     )
     return YouAndRoom(bool(myths), False, rnd.finished, myths)
+
+
+@dataclass(frozen=True)
+class OwnShift:
+    """A participant's own shift on one myth: their after score minus their before score (whole points)."""
+
+    points: int
+
+    @property
+    def direction(self) -> str:
+        return "worse" if self.points > 0 else "better" if self.points < 0 else "same"
+
+    @property
+    def arrow(self) -> str:
+        return {"worse": "▲", "better": "▼", "same": "="}[self.direction]
+
+    @property
+    def signed(self) -> str:
+        return f"{self.points:+d}".replace("-", "−") if self.points else "0"
+
+
+def own_shifts(bank: Bank, before: Answers, after: Answers) -> dict[str, OwnShift]:
+    """Per myth both rounds scored, the participant's shift from their before answers to their after answers."""
+    was = {m.myth.id: m.score for m in score_attempt(bank, before).myths}
+    now = {m.myth.id: m.score for m in score_attempt(bank, after).myths}
+    return {
+        myth_id: OwnShift(shown(score) - shown(old))
+        for myth_id, score in now.items()
+        if score is not None and (old := was.get(myth_id)) is not None
+    }
+
+
+def results_so_far(bank: Bank, answers: Answers) -> bool:
+    """Whether unfinished answers say enough for results so far (a closed round's page shows them):
+    every myth assessed, that is, at least one of its statements answered with an opinion."""
+    return all(m.score is not None for m in score_attempt(bank, answers).myths)

@@ -13,7 +13,7 @@ from misquiz.storage.protocol import Store, StoreError, read_room
 from misquiz.tui.screens.discuss import DiscussScreen
 from misquiz.tui.screens.room import RoomScreen
 
-REFRESH_SECONDS = 1.5
+REFRESH_SECONDS = 0.5  # a change from a projector or another server shows within 1 s
 
 
 class RoomApp(App[None]):

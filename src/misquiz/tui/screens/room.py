@@ -16,9 +16,17 @@ from textual.widgets import Static
 from misquiz.core.catalogue import t
 from misquiz.core.model import Bank
 from misquiz.core.room import Room
+from misquiz.core.session import Shift, shift_of
 from misquiz.tui.widgets.key_bar import KeyBar
 from misquiz.tui.widgets.literal import Literal
 from misquiz.tui.widgets.room_bar import RoomBar
+
+ROW_SHIFT = {"worse": "room_row_worse", "better": "room_row_better", "same": "room_row_same"}
+
+
+def row_shift(lang: str, shift: Shift) -> str:
+    """A row's shift: arrow, points and the word, as in discuss mode (a worsening is never only a colour)."""
+    return t(lang, ROW_SHIFT[shift.direction], arrow=shift.arrow, points=shift.signed)
 
 
 class RoomScreen(Screen[None]):
@@ -72,6 +80,7 @@ class RoomScreen(Screen[None]):
                 legend.append(f"\n{t(lang, 'round_before')} | {t(lang, 'round_after')}  {t(lang, 'room_shift')}")
             widgets.append(Literal(legend, classes="hint"))
             longest = max(len(myth.title[lang]) for myth in self.bank.myths)
+            held = self.bank.bands[-1].id
             for n, myth_id in enumerate(room.order(), 1):
                 myth = self.bank.myths_by_id[myth_id]
                 show = revealed is True or (isinstance(revealed, set) and myth_id in revealed)
@@ -83,7 +92,8 @@ class RoomScreen(Screen[None]):
                         first,
                         self.bank.bands,
                         after=room.rounds["after"].myth(myth_id) if both else None,
-                        shift=room.shift(myth_id),
+                        shift=row_shift(lang, shift) if (shift := shift_of(room, myth_id, held)) else "",
+                        direction=shift.direction if shift else "",
                         revealed=show,
                         hidden_label=t(lang, "room_not_revealed"),
                         title_column=longest,

@@ -35,7 +35,8 @@ class RoomBar(Widget):
         bands: tuple[Band, ...],
         *,
         after: MythRoom | None = None,
-        shift: float | None = None,
+        shift: str = "",
+        direction: str = "",
         revealed: bool = True,
         hidden_label: str = "",
         title_column: int = 0,
@@ -44,7 +45,8 @@ class RoomBar(Widget):
         self.rank, self.title_text, self.m, self.bands = rank, title, m, bands
         # the longest title of the room: every row takes one line, or every row two, so the bars align
         self.title_column = max(title_column, len(title))
-        self.after, self.shift, self.revealed, self.hidden_label = after, shift, revealed, hidden_label
+        self.after, self.revealed, self.hidden_label = after, revealed, hidden_label
+        self.shift, self.direction = shift, direction  # the shift in arrow, points and word; worse, better or same
 
     def _right(self, room: int) -> Text:
         """The bar(s), the counts per band and the shift (or the hidden label), in `room` cells at most."""
@@ -52,18 +54,15 @@ class RoomBar(Widget):
             return Text(self.hidden_label, style="dim italic")
         bars = [self.m] if self.after is None else [self.m, self.after]
         counts = "  " + "  ".join(" ".join(f"{m.counts[b.id]:>2}" for b in self.bands) for m in bars)
-        shift = ""
-        if self.shift is not None:
-            delta = round(self.shift)
-            shift = f" {'▲' if delta > 0 else '▼' if delta < 0 else '='}{abs(delta):>3}"
+        shift = f" {self.shift}" if self.shift else ""
         bar = max(4, min(40, (room - len(counts) - len(shift)) // len(bars) - 1))
         text = Text(no_wrap=True)
         for m in bars:
             text.append_text(stacked(m, self.bands, bar))
             text.append(" ")
         text.append(counts)
-        # a worsening (toward the myth) in red, a fall in green: the arrow and the colour say which
-        color = "red" if shift and "▲" in shift else "green" if shift and "▼" in shift else ""
+        # a worsening (toward the myth) in red, a fall in green: the word, the arrow and the colour say which
+        color = {"worse": "red", "better": "green"}.get(self.direction, "") if shift else ""
         return text.append(shift, style=f"bold {color}".strip())
 
     def _lines(self, width: int) -> list[Text]:

@@ -24,3 +24,20 @@
     }
   });
 })();
+// You and the room, on the results page: the block comes again whenever the trainer reveals or hides
+// (without this file, the next load shows it).
+(function () {
+  "use strict";
+  var block = document.getElementById("room-beside");
+  if (!block || !window.EventSource) return;
+  var source = new EventSource(block.getAttribute("data-events"));
+  source.addEventListener("beside", function (event) {
+    var holder = document.createElement("div");
+    holder.innerHTML = event.data;
+    var fresh = holder.querySelector("#room-beside");
+    if (!fresh) return;
+    block.innerHTML = fresh.innerHTML;
+    block.setAttribute("data-shown", fresh.getAttribute("data-shown"));
+    block.setAttribute("data-updated", String(Date.now()));
+  });
+})();

@@ -11,6 +11,7 @@ from misquiz.core.text import one_line
 from misquiz.render.report import ascii_file_name, render_report, report_file_name
 from misquiz.storage.recording import session_plan
 from misquiz.web.pages import participant_of, render, see_other, workshop_of
+from misquiz.web.views.room_beside import beside_context
 from misquiz.web.views.welcome import where
 from misquiz.web.workshop import Participant
 
@@ -39,6 +40,7 @@ async def show(request: web.Request) -> web.StreamResponse:
         "plan": plan,
         "explanations": {row.id: one_line(myths[row.id].explanation[plan.lang]) for row in plan.rows},
         "advice": {item.id: item for section in plan.sections for item in section.items},
+        **beside_context(workshop, token, participant),
     }
     return render(request, "results.html", session.lang, context, token=token)
 

@@ -35,7 +35,7 @@ async def show(request: web.Request) -> web.StreamResponse:
     if session.finished:
         raise see_other("/results")
     if workshop_of(request).round_closed():
-        return closed_page(request, session.lang, token)
+        return closed_page(request, session.lang, token, participant=participant)
     position = position_of(request, session.total)
     if position is None or position > session.resume_position():
         raise see_other(where(participant))  # not reached yet: go on where you are
@@ -84,7 +84,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
     except NotSaved:
         return error_page(request, 503, "web_not_saved")
     except RoundClosed:
-        return closed_page(request, session.lang, token)
+        return closed_page(request, session.lang, token, participant=participant)
     if session.finished:
         return redirect("/results")
     return redirect(f"/quiz/{min(position + 2, session.total)}")
