@@ -386,13 +386,18 @@ def history(as_json: bool, db: str | None) -> None:
 @main.command()
 @click.argument("attempt", default="latest", metavar="[ID|latest]")
 @click.option(
-    "--format", "fmt", type=click.Choice(["md", "html", "json"]), default="md", show_default=True, help="What to write."
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "html", "json", "ics"]),
+    default="md",
+    show_default=True,
+    help="What to write (ics: the check-back date and your commitments, for a calendar).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
 @DB_OPTION
 @BANK_OPTION
 def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path: str | None) -> None:
-    """Write one attempt as an action plan (md), a web page (html) or a result file (json)."""
+    """Write one attempt as an action plan (md), a web page (html), a result file (json) or a calendar file (ics)."""
     bank = _load(bank_path)
     store = _store(db, read_only=True)
     if attempt == "latest":
@@ -421,6 +426,16 @@ def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path
         from misquiz.storage.recording import attempt_plan
 
         plan = attempt_plan(store, bank, stored)
+        if fmt == "ics":
+            from misquiz.render.calendar import calendar_file
+
+            address = store.join_address(stored.workshop) if stored.workshop else None
+            ics = calendar_file(plan, address).decode("utf-8")
+            if output is None:
+                click.echo(ics, nl=False)
+            else:
+                _write_output(output, ics, store, newline="")  # RFC 5545 lines end in CRLF, as written
+            return
         text = render_report(fmt, plan)
     if output is None:
         click.echo(text)
