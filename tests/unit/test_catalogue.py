@@ -13,7 +13,7 @@ from misquiz.core import catalogue
 
 SRC = Path(misquiz.__file__).resolve().parent
 # Keys built at run time rather than written out whole in the source.
-DYNAMIC = {f"month_{n}" for n in range(1, 13)} | {"round_before", "round_after", "round_none"}
+DYNAMIC = {"round_before", "round_after", "round_none"}  # (month names come from CLDR through Babel)
 DYNAMIC |= {"shift_worse", "shift_better", "shift_same"}  # core.report.shift_line: f"shift_{direction}"
 
 

@@ -34,10 +34,47 @@ def t(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+# The locale of each language, for Unicode CLDR's ways of writing dates and numbers (through Babel, imported
+# only when a date or a number is written: never on the quiz's way to its first screen). The article and
+# its workshops are Belgian; English as it is written in Europe (3 March 2026).
+LOCALES = {"nl": "nl_BE", "fr": "fr_BE", "en": "en_GB"}
+
+
+def locale_of(lang: str) -> str:
+    """The CLDR locale for an interface language; a language Babel does not know falls back to English."""
+    from babel import Locale, UnknownLocaleError
+
+    wanted = LOCALES.get(lang, lang)
+    try:
+        Locale.parse(wanted)
+    except (UnknownLocaleError, ValueError, TypeError):
+        return LOCALES[FALLBACK]
+    return wanted
+
+
 def format_date(iso: str, lang: str) -> str:
-    """'2026-03-03T...' -> '3 March 2026' / '3 maart 2026' / '3 mars 2026'."""
-    year, month, day = int(iso[:4]), int(iso[5:7]), int(iso[8:10])
-    return f"{day} {t(lang, f'month_{month}')} {year}"
+    """'2026-03-03T...' -> '3 March 2026' / '3 maart 2026' / '3 mars 2026': the language's long form (CLDR)."""
+    from datetime import date
+
+    from babel.dates import format_date as cldr_date
+
+    day = date(int(iso[:4]), int(iso[5:7]), int(iso[8:10]))
+    return cldr_date(day, format="long", locale=locale_of(lang))
+
+
+def format_number(value: float, places: int, lang: str) -> str:
+    """A number with `places` decimals as the language writes it: 2,40 in nl and fr, 2.40 in en (CLDR)."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0" + ("." + "0" * places if places > 0 else "")
+    return format_decimal(value, format=pattern, locale=locale_of(lang), decimal_quantization=True)
+
+
+def format_percent(share: float, lang: str) -> str:
+    """A share 0-1 as a whole percentage as the language writes it: 9 % in fr (a no-break space), 9% in en."""
+    from babel.numbers import format_percent as cldr_percent
+
+    return cldr_percent(share, locale=locale_of(lang))
 
 
 def language_for_locale(environ: dict[str, str]) -> str:

@@ -43,7 +43,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
-from misquiz.core.catalogue import t
+from misquiz.core.catalogue import format_number, t
 from misquiz.core.model import Bank, Myth, Statement
 from misquiz.core.room import MIN_GROUP
 from misquiz.core.scoring import points
@@ -394,7 +394,7 @@ def spread_note(myth: MythStats, lang: str) -> str | None:
     """Why a myth's statements are not judged for want of spread; None when they are, or too few answered it."""
     if myth.enough_spread or myth.people < FLAG_PEOPLE:
         return None
-    return t(lang, "items_spread_too_little", sd=f"{myth.spread or 0:.1f}", limit=SPREAD_LIMIT)
+    return t(lang, "items_spread_too_little", sd=format_number(myth.spread or 0, 1, lang), limit=SPREAD_LIMIT)
 
 
 def reliability_reading(myth: MythStats) -> str | None:
@@ -416,16 +416,21 @@ def reliability_note(myth: MythStats, lang: str) -> str:
     if reading is None:
         return t(lang, "items_reliability_none")
     key = "items_reliability_alpha" if myth.method == "alpha" else "items_reliability_spearman_brown"
-    figure = t(lang, key, value=f"{myth.reliability or 0:.2f}", n=myth.n)
+    figure = t(lang, key, value=format_number(myth.reliability or 0, 2, lang), n=myth.n)
     return t(lang, "items_reliability_read", figure=figure, reading=t(lang, reading))
 
 
 def flag_reason(lang: str, stat: StatementStats, flag: str) -> str:
     """Why a statement is flagged, in plain words, with its figure."""
     if flag == NEGATIVE:
-        return t(lang, "flag_negative_item_rest", r=f"{stat.item_rest or 0:.2f}")
+        return t(lang, "flag_negative_item_rest", r=format_number(stat.item_rest or 0, 2, lang))
     if flag == LOW:
-        return t(lang, "flag_low_item_rest", r=f"{stat.item_rest or 0:.2f}", limit=f"{LOW_ITEM_REST:.2f}")
+        return t(
+            lang,
+            "flag_low_item_rest",
+            r=format_number(stat.item_rest or 0, 2, lang),
+            limit=format_number(LOW_ITEM_REST, 2, lang),
+        )
     if flag == NO_OPINION:
         return t(lang, "flag_many_no_opinion", share=round(100 * stat.no_opinion_share))
     return t(lang, "flag_one_extreme", share=round(100 * max(stat.shares[0], stat.shares[4])))

@@ -7,7 +7,7 @@ import io
 import json
 from typing import TYPE_CHECKING
 
-from misquiz.core.catalogue import t
+from misquiz.core.catalogue import format_number, format_percent, t
 from misquiz.core.items import (
     FLAG_PEOPLE,
     ROUNDS_LATEST_FIRST,
@@ -87,7 +87,13 @@ def _first_round(store: Store, bank: Bank, workshop: str, prefer: tuple[str, ...
 
 
 def _num(value: float | None, places: int = 3) -> str:
+    """A number for a CSV or JSON file: a dot decimal, as programs read it."""
     return "" if value is None else f"{value:.{places}f}"
+
+
+def _local(value: float | None, lang: str) -> str:
+    """A number for a person's eyes: two decimals as the language writes them; "–" for none."""
+    return "–" if value is None else format_number(value, 2, lang)
 
 
 def items_csv(report: ItemReport, bank: Bank, lang: str) -> str:
@@ -195,10 +201,10 @@ def items_table(report: ItemReport, bank: Bank, lang: str, min_group: int) -> st
                 fmt.format(
                     f"  {plain(s.id)}",
                     s.n,
-                    f"{100 * s.no_opinion_share:.0f}%",
-                    _num(s.mean, 2) or "–",
-                    _num(s.sd, 2) or "–",
-                    _num(s.item_rest, 2) or "–",
+                    format_percent(s.no_opinion_share, lang),  # the locale's decimal comma and percent sign
+                    _local(s.mean, lang),
+                    _local(s.sd, lang),
+                    _local(s.item_rest, lang),
                     " ".join("⚑" for _ in s.flags),
                 )
             )
