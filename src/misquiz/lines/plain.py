@@ -17,12 +17,20 @@ from typing import TextIO
 
 from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import t
+from misquiz.core.commitments import STATUSES, CommitmentError, plan_actions
 from misquiz.core.model import Bank
 from misquiz.core.quiz import NO_OPINION, QuizOptions, resume_text, resume_title
 from misquiz.core.text import one_line, plain
 from misquiz.render.text import plan_text
-from misquiz.storage.protocol import Store, utc_now
-from misquiz.storage.recording import open_quiz, session_plan, unfinished_of
+from misquiz.storage.protocol import Store, StoreError, utc_now
+from misquiz.storage.recording import (
+    open_commitments,
+    open_quiz,
+    save_commitments,
+    save_follow_up,
+    session_plan,
+    unfinished_of,
+)
 
 YES = ("y", "j", "o")  # yes, ja, oui
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # bytes that were not UTF-8, kept apart by surrogateescape
@@ -122,9 +130,80 @@ class PlainQuiz:
         self.say(plan_text(plan, self.width) if self.width else plan_text(plan))
         if s.attempt_id is not None:
             db = f" --db {shlex.quote(self.db)}" if self.db else ""
+            if self.store is not None and self.stdin.isatty():  # a pipe is never asked: its lines are answers
+                self._commit()
             self.say()
             self.say(self.t("plain_save", command=f"misquiz export latest --format md -o my-plan.md{db}"))
+            self.say(self.t("plain_save", command=f"misquiz export latest --format ics -o check-back.ics{db}"))
         return 0
+
+    def _commit(self) -> None:
+        """One question at the end: up to three of the plan's actions by number, or one line of one's own."""
+        s, store = self.session, self.store
+        assert store is not None
+        actions = plan_actions(s.bank, s.result())
+        self.say()
+        self.say(self.t("commit_heading"))
+        for n, action in enumerate(actions, 1):
+            myth = next(m for m in s.bank.myths if m.id == action.myth)
+            text = one_line(myth.actions[action.action - 1][s.lang])
+            self.say(f"  {n:>2}  {self.t('commitment_of_myth', text=text, myth=myth.title[s.lang])}")
+        while True:
+            line = self.ask(self.t("plain_commit"))
+            if not line:
+                return
+            numbers = line.replace(",", " ").split()
+            if all(n.isascii() and n.isdigit() for n in numbers):
+                picked = [int(n) for n in numbers]
+                keys = [actions[n - 1].key if 1 <= n <= len(actions) else f"#{n}" for n in picked]
+                own = ""
+            else:
+                keys, own = [], line
+            try:
+                save_commitments(store, s, keys, own)
+            except CommitmentError as exc:
+                self.say(exc.message(s.lang))
+                continue
+            except StoreError as exc:
+                self.store_failed(str(exc))
+                return
+            plan = session_plan(store, s, store.clock)
+            self.say()
+            self.say(plan.commitments_title or "")
+            for c in plan.commitments:
+                self.say(f"  - {c}")
+            self.say(plan.commitments_by or "")
+            return
+
+    def _follow_up(self) -> None:
+        """The same person's open commitments from last time: done, started or not yet, each skippable."""
+        found = open_commitments(self.store, self.session)
+        if found is None or self.store is None:
+            return
+        before, commitments = found
+        bank, lang = self.session.bank, self.session.lang
+        self.say(self.t("follow_up_heading"))
+        answers: dict[int, str] = {}
+        for n, c in enumerate(commitments, 1):
+            if c.status is not None:
+                continue
+            self.say()
+            myth = c.myth_title(bank, lang)
+            text = one_line(c.text(bank, lang))
+            self.say(f"  {self.t('commitment_of_myth', text=text, myth=myth) if myth else text}")
+            while True:
+                answer = self.ask(self.t("plain_follow_up"))
+                if answer in ("1", "2", "3"):
+                    answers[n] = STATUSES[int(answer) - 1]
+                    break
+                if answer == "":
+                    break
+        if answers:
+            try:
+                save_follow_up(self.store, before, answers)
+            except (CommitmentError, StoreError) as exc:
+                self.store_failed(str(exc))
+        self.say()
 
     def _begin(self) -> None:
         s = self.session
@@ -139,6 +218,8 @@ class PlainQuiz:
         if attempt is not None:
             s.set_aside(attempt)
         s.begin(name)
+        if at_terminal:  # the follow-up of last time's commitments comes first, and only at a terminal
+            self._follow_up()
 
     def _go_on(self, attempt: Attempt) -> bool:
         lang = self.session.lang

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from misquiz.core.advice import AdvicePlan, Progress, plan_of_answers
 from misquiz.core.attempt import Attempt
-from misquiz.core.commitments import Commitment
+from misquiz.core.commitments import Commitment, choose, follow_up
 from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
 from misquiz.core.text import clean_name
@@ -179,3 +179,20 @@ def attempt_plan(store: Store | None, bank: Bank, attempt: Attempt, lang: str | 
         commitments=commitments_of(store, attempt.id),
         followed=followed_of(store, attempt.id),
     )
+
+
+def save_commitments(store: Store, session: QuizSession, keys: list[str], own: str = "") -> tuple[Commitment, ...]:
+    """Check a person's choice against their own plan (core.commitments.choose) and keep it with the attempt,
+    replacing an earlier choice. Raises CommitmentError (a message for the person) or StoreError."""
+    if session.attempt_id is None:
+        raise StoreError("this attempt is not stored, so its commitments cannot be kept")
+    chosen = choose(session.bank, session.result(), keys, own)
+    store.set_commitments(session.attempt_id, chosen)
+    return chosen
+
+
+def save_follow_up(store: Store, attempt_id: int, answers: dict[int, str]) -> tuple[Commitment, ...]:
+    """What the person says they did of an earlier attempt's commitments, by 1-based place; kept with it."""
+    followed = follow_up(store.commitments(attempt_id), answers)
+    store.set_commitments(attempt_id, followed)
+    return followed
