@@ -41,7 +41,7 @@ def test_choose_at_the_end_refused_choices_say_why_and_ask_again(tmp_path, bank)
 
 
 def test_numbers_pick_the_plans_actions(tmp_path, bank):
-    store, quiz, out = take(tmp_path / "m.db", bank, [], ["2 1"])
+    store, quiz, _out = take(tmp_path / "m.db", bank, [], ["2 1"])
     assert [c.key for c in store.commitments(quiz.session.attempt_id)] == [
         "no-plan.2",
         "no-plan.1",
@@ -59,14 +59,14 @@ def test_the_same_person_is_asked_what_they_did_and_the_plan_shows_it(tmp_path, 
     db = tmp_path / "m.db"
     store, first, _ = take(db, bank, [], ["1 2"])
     store.close()
-    store, second, out = take(db, bank, ["1", ""], [""], name=" anna ")
+    store, _second, out = take(db, bank, ["1", ""], [""], name=" anna ")
     assert "Last time you said you would do these" in out
     statuses = [c.status for c in store.commitments(first.session.attempt_id)]
     assert statuses == [DONE, None]
     assert "What you did since" in out and "— done" in out
     store.close()
     # somebody else on the same database is never asked about Anna's
-    store, third, out = take(db, bank, [], [""], name="Bob")
+    store, _third, out = take(db, bank, [], [""], name="Bob")
     assert "Last time you said" not in out
 
 
@@ -75,5 +75,5 @@ def test_nothing_open_nothing_asked(tmp_path, bank):
     store, first, _ = take(db, bank, [], [""])
     store.set_commitments(first.session.attempt_id, (Commitment("sales-goal", 1, None, DONE),))
     store.close()
-    store, second, out = take(db, bank, [], [""])
+    store, _second, out = take(db, bank, [], [""])
     assert "Last time you said" not in out
