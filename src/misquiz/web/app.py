@@ -7,6 +7,7 @@ Host that names this server. Everything that goes wrong becomes a page, never a 
 
 from __future__ import annotations
 
+import asyncio
 import errno
 import logging
 import time
@@ -15,7 +16,8 @@ from pathlib import Path
 
 import aiohttp_jinja2
 import jinja2
-from aiohttp import web
+from aiohttp import ClientPayloadError, web
+from aiohttp.http_exceptions import HttpProcessingError
 
 from misquiz.core.model import Bank
 from misquiz.core.text import plain
@@ -29,6 +31,7 @@ TEMPLATES = Path(__file__).parent / "templates"
 CSP = "default-src 'self'; frame-ancestors 'none'"
 SAFE_METHODS = frozenset({"GET", "HEAD"})
 OUT_OF_DESCRIPTORS = frozenset({errno.EMFILE, errno.ENFILE})
+REQUEST_SECONDS = 5.0  # a request's body must have arrived within this after its headers (`serve` cuts slow headers)
 
 
 def build_app(bank: Bank, store: Store, config: WorkshopConfig) -> web.Application:
@@ -90,6 +93,9 @@ async def guard(request: web.Request, handler):  # type: ignore[no-untyped-def]
     workshop = request.app[WORKSHOP]
     if workshop.crowded():
         return error_page(request, 503, "web_busy", close=True)
+    length = request.content_length
+    if length is not None and length > workshop.config.body_limit:  # refused on its word, before reading
+        return error_page(request, 413, "web_too_large", close=True)
     try:
         # Against DNS rebinding: the Host header must name this server.
         if host_name(request.headers.get("Host", "")) not in workshop.config.hosts:
@@ -97,6 +103,8 @@ async def guard(request: web.Request, handler):  # type: ignore[no-untyped-def]
         # A page from another origin can neither answer nor start a participant.
         if request.method not in SAFE_METHODS and not same_origin(request):
             return error_page(request, 403, "web_other_origin")
+        if request.body_exists and not await body_in_time(request):
+            return error_page(request, 408, "web_bad_request", close=True)
         return await handler(request)
     except web.HTTPRedirection:
         raise
@@ -150,6 +158,32 @@ class FailureLog:
 
 
 FAILURES = web.AppKey("failures", FailureLog)
+
+
+async def body_in_time(request: web.Request) -> bool:
+    """Read the body (up to the size limit) within REQUEST_SECONDS; False if it did not all come in time.
+
+    While it is read, the connection says since when (`since`, which `misquiz serve`'s watch reads:
+    it closes a request older than the deadline, and the oldest stuck ones first when crowded).
+    Our forms are never multipart: such a body is refused, as its reader could not reread it.
+    """
+    if request.content_type == "multipart/form-data":
+        raise web.HTTPBadRequest
+    connection = request.protocol
+    marked = hasattr(connection, "since")
+    if marked:
+        connection.since = time.monotonic()  # type: ignore[union-attr,attr-defined]
+    try:
+        async with asyncio.timeout(REQUEST_SECONDS):
+            await request.read()
+    except web.HTTPException:
+        raise
+    except (TimeoutError, ConnectionError, HttpProcessingError, ClientPayloadError):
+        return False  # too slow, or the sender went away (or was closed by the watch)
+    finally:
+        if marked:
+            connection.since = None  # type: ignore[union-attr,attr-defined]
+    return True
 
 
 def host_name(host: str) -> str:

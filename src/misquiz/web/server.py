@@ -19,16 +19,17 @@ import socket
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
+from aiohttp.web_protocol import RequestHandler
 
 from misquiz.core.model import Bank
 from misquiz.core.text import plain
 from misquiz.storage.address import masked
 from misquiz.storage.protocol import Store, StoreError
-from misquiz.web.app import build_app
+from misquiz.web.app import REQUEST_SECONDS, build_app
 from misquiz.web.pages import WORKSHOP
 from misquiz.web.workshop import Workshop, WorkshopConfig
 
@@ -37,18 +38,58 @@ DESCRIPTOR_RESERVE = 64  # kept free for the database, logs and the accept loop 
 ASK_AGAIN_AFTER = 10.0  # seconds after which a Ctrl+C asks again rather than ends
 
 
+# What a soft limit may be raised to when the hard limit is "unlimited" (macOS: the system refuses
+# more than kern.maxfilesperproc, and its soft limit stays 256 unless a program asks), tried in turn.
+UNLIMITED_TRIES = (1 << 20, 262_144, 65_536, 24_576, 10_240, 4_096)
+
+
 def raise_open_files_limit() -> int:
-    """Raise the soft limit on open files to the hard limit; return the soft limit now in force."""
+    """Raise the soft limit on open files as far as the system allows; return the soft limit now in force."""
     try:
         import resource
     except ImportError:  # pragma: no cover - not on POSIX
         return 1024
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    if hard != resource.RLIM_INFINITY and soft < hard:
-        with contextlib.suppress(ValueError, OSError):
-            resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
-            soft = hard
-    return soft if soft != resource.RLIM_INFINITY else 1 << 20
+    if soft == resource.RLIM_INFINITY:
+        return 1 << 20
+    tries = (hard,) if hard != resource.RLIM_INFINITY else UNLIMITED_TRIES
+    for wanted in tries:
+        if wanted <= soft:
+            break
+        try:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+        except (ValueError, OSError):
+            continue
+        return wanted
+    return soft
+
+
+class _DeadlineHandler(RequestHandler):
+    """aiohttp's connection handler, knowing since when its current request has been arriving (`since`).
+
+    Set at the first byte of a request's headers, cleared once they are complete; the app's guard
+    sets it again while it reads the body. The watch closes a connection whose request is older
+    than REQUEST_SECONDS, and, when connections near the budget, the oldest stuck ones first.
+    """
+
+    __slots__ = ("since",)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.since: float | None = None
+
+    def data_received(self, data: bytes) -> None:
+        if self.since is None and data and not self._request_in_progress and not self._messages:
+            self.since = time.monotonic()
+        requests = self._request_count
+        super().data_received(data)
+        if self._request_count != requests:  # a request's headers came in whole (its body has the guard's deadline)
+            self.since = None
+
+
+class _DeadlineServer(web.Server):
+    def __call__(self) -> RequestHandler:
+        return _DeadlineHandler(self, loop=self._loop, **self._kwargs)
 
 
 def machine_addresses() -> set[str]:
@@ -250,9 +291,16 @@ async def _serve(
         logger.propagate = False
     access.setLevel(logging.INFO if verbose else logging.WARNING)
     runner = web.AppRunner(
-        app, access_log=access if verbose else None, handle_signals=False, keepalive_timeout=75, shutdown_timeout=3
+        app,
+        access_log=access if verbose else None,
+        handle_signals=False,
+        keepalive_timeout=75,
+        shutdown_timeout=3,
+        lingering_time=0,  # a refused body is not drained (aiohttp would for 10 s): the connection closes at once
     )
     await runner.setup()
+    assert runner.server is not None
+    runner.server.__class__ = _DeadlineServer  # its connections are _DeadlineHandlers (aiohttp has no hook for it)
     stop = asyncio.Event()
     asked_at: list[float] = []
 
@@ -284,10 +332,15 @@ async def _serve(
     assert server is not None
     budget = max(32, limit - DESCRIPTOR_RESERVE - _open_descriptors())
     open_now = getattr(server, "_connections", None)  # aiohttp's own dict: its `connections` copies it per call
-    if isinstance(open_now, dict):
-        workshop.crowded = lambda: len(open_now) > budget
-    else:  # pragma: no cover - another aiohttp
-        workshop.crowded = lambda: len(server.connections) > budget
+    if not isinstance(open_now, dict):  # pragma: no cover - another aiohttp
+        open_now = {handler: None for handler in server.connections}
+
+    def crowded() -> bool:
+        """More connections than the budget, not counting those whose request is still arriving (the
+        watch cuts them): counted only past the budget, so a normal page pays one len()."""
+        return len(open_now) > budget and sum(1 for h in open_now if getattr(h, "since", None) is None) > budget
+
+    workshop.crowded = crowded
 
     url = (config.public_url or public_url_for(host, port)).rstrip("/") + "/"
     with contextlib.suppress(StoreError):  # the room view shows it; serving does not depend on it
@@ -302,6 +355,7 @@ async def _serve(
         out.write("Only this computer can open this address: for phones on the network, add --host 0.0.0.0\n")
     out.write("\n")
     out.write(qr_text(url, colour) + "\n\n")
+    out.write(connection_budget_text(budget, limit, config.max_participants))
     out.write(
         f"Up to {config.max_participants} participants. Watch the room with: {room_command(config.workshop, db)}\n"
         "Ctrl+C ends the session; every answer is stored as it is given.\n\n"
@@ -311,8 +365,8 @@ async def _serve(
     async def keep_watch() -> None:
         while True:
             status.show(status_text(workshop))
-            _close_idle(server.connections, budget)
-            await asyncio.sleep(1.0)
+            _reap(server.connections, budget, time.monotonic())
+            await asyncio.sleep(0.5)
 
     watch = asyncio.create_task(keep_watch())
     # The bank, the templates and the app live as long as the server: out of every later
@@ -333,6 +387,17 @@ async def _serve(
     out.write(f"Session ended: {workshop.joined} joined, {workshop.finished} finished.\n")
     out.flush()
     return 0
+
+
+def connection_budget_text(budget: int, limit: int, participants: int) -> str:
+    """The banner's line on connections; a warning when fewer than 4 per participant (a phone opens several)."""
+    text = f"Connections: up to {budget} at once (open-files limit {limit})."
+    if budget < 4 * participants:
+        text += (
+            f"\nWarning: fewer than 4 connections per participant ({4 * participants} for {participants}): "
+            "pages may say 'busy'. Raise the limit first (ulimit -n 4096) or lower --max-participants."
+        )
+    return text + "\n"
 
 
 def _loopback(host: str) -> bool:
@@ -371,14 +436,34 @@ def _open_descriptors() -> int:
         return 16
 
 
-def _close_idle(connections: list, budget: int) -> None:
-    """When connections near the budget, close idle keep-alive ones, oldest first: they hold no seat."""
-    if len(connections) <= budget * 0.9:
-        return
-    excess = len(connections) - int(budget * 0.8)
+def _reap(connections: list, budget: int, now: float) -> int:
+    """Close what holds a descriptor for nothing; the number closed.
+
+    Every connection whose request has been arriving for longer than REQUEST_SECONDS, whatever its
+    address. Then, when connections near the budget, the oldest stuck requests (headers or body still
+    arriving) and after them the idle keep-alive connections, oldest first: neither holds a seat.
+    """
+    closed = 0
+    stuck = []
     for handler in connections:
+        since = getattr(handler, "since", None)
+        if since is None:
+            continue
+        if now - since > REQUEST_SECONDS:
+            handler.force_close()
+            closed += 1
+        else:
+            stuck.append((since, handler))
+    if len(connections) - closed <= budget * 0.9:
+        return closed
+    excess = len(connections) - closed - int(budget * 0.8)
+    idle = [
+        h for h in connections if getattr(h, "since", None) is None and not getattr(h, "_request_in_progress", True)
+    ]
+    for handler in [h for _, h in sorted(stuck, key=lambda pair: pair[0])] + idle:
         if excess <= 0:
             break
-        if not getattr(handler, "_request_in_progress", True):  # aiohttp's flag; unknown: leave it open
-            handler.force_close()
-            excess -= 1
+        handler.force_close()  # aiohttp's flag above; unknown: left open
+        excess -= 1
+        closed += 1
+    return closed
