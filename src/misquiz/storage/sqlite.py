@@ -328,7 +328,10 @@ class SQLiteStore:
                 )
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
+            # FULL: the WAL is flushed to disk (fsync) at every commit, so an answer acknowledged is an
+            # answer kept through a power cut (NORMAL flushes only at checkpoints). Its cost was measured
+            # with benchmarks/bench_web.py: see the README's "Your data".
+            conn.execute("PRAGMA synchronous = FULL")
             conn.execute("PRAGMA foreign_keys = ON")
             self._migrate(conn, version)
             if conn.execute("PRAGMA application_id").fetchone()[0] != APPLICATION_ID:
