@@ -279,3 +279,16 @@ async def test_a_worsening_in_the_list_says_so_in_words_arrow_and_colour(tmp_pat
         text = worse.render()
         assert any("red" in str(span.style) for span in text.spans if "worse" in text.plain[span.start : span.end])
         assert better.direction == "same" and better.shift == "= no change"
+
+
+async def test_a_change_from_elsewhere_shows_within_a_second(filled, bank):
+    from misquiz.core.session import change
+
+    app = RoomApp(filled, bank, "ws", lang="en", round=None, min_group=3)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert not list(app.screen.query(RoomBar))
+        # another server's projector, or `misquiz workshop reveal`, writes the store
+        filled.change_session("ws", "before", lambda s: change(s, "reveal_all", bank, ()))
+        await pilot.pause(1.0)
+        assert len(list(app.screen.query(RoomBar))) == len(bank.myths)
