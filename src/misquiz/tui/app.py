@@ -16,10 +16,11 @@ from textual.screen import Screen
 from misquiz.core.advice import AdvicePlan
 from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import t
+from misquiz.core.commitments import Commitment
 from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
 from misquiz.core.text import clean_name, plain
-from misquiz.storage.protocol import Store
+from misquiz.storage.protocol import Store, StoreError
 from misquiz.tui.screens.welcome import WelcomeScreen
 
 
@@ -197,6 +198,52 @@ class MisquizApp(App[None]):
         plan = self.plan()
         try:
             path = write_report(plan, kind, self.export_dir)
+        except OSError as exc:
+            self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error", markup=False)
+            return
+        self.notify(t(self.lang, "saved_to", path=short_path(path)), timeout=12, markup=False)
+
+    def action_commit(self) -> None:
+        """Choose up to three of the plan's actions, or one line of one's own, kept with the attempt."""
+        from misquiz.storage.recording import commitments_of
+        from misquiz.tui.screens.commit import CommitScreen
+
+        s = self.session
+        if self.store is None or s.attempt_id is None or not s.finished:
+            self.notify(t(self.lang, "db_error", error="no database"), severity="error", markup=False)
+            return
+
+        def chosen(commitments: tuple[Commitment, ...] | None) -> None:
+            if commitments is None or self.store is None or s.attempt_id is None:
+                return
+            try:
+                self.store.set_commitments(s.attempt_id, commitments)
+            except StoreError as exc:
+                self.store_failed(str(exc))
+                return
+            self.notify(t(self.lang, "commit_saved"), markup=False)
+            from misquiz.tui.screens.results import ResultsScreen
+
+            for screen in self.screen_stack:
+                if isinstance(screen, ResultsScreen):
+                    screen.relabel()  # the plan now leads with them
+
+        self.push_screen(CommitScreen(s, commitments_of(self.store, s.attempt_id)), chosen)
+
+    def action_calendar(self) -> None:
+        """The check-back as a calendar file beside the saved plans."""
+        from misquiz.render.calendar import calendar_file, calendar_file_name
+
+        plan = self.plan()
+        address = None
+        if self.store is not None and self.session.workshop:
+            try:
+                address = self.store.join_address(self.session.workshop)
+            except StoreError:
+                address = None
+        path = self.export_dir / calendar_file_name(plan)
+        try:
+            path.write_bytes(calendar_file(plan, address))
         except OSError as exc:
             self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error", markup=False)
             return

@@ -15,7 +15,10 @@ from misquiz.tui.widgets.literal import Literal, literal
 
 
 class MythScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,enter,left,backspace", "dismiss", show=False)]
+    BINDINGS = [
+        Binding("escape,enter,left,backspace", "dismiss", show=False),
+        Binding("c", "commit", "key_commit", show=False),
+    ]
 
     def __init__(self, item: PlanItem, lang: str) -> None:
         super().__init__()
@@ -51,3 +54,8 @@ class MythScreen(ModalScreen[None]):
 
     def on_button_pressed(self) -> None:
         self.dismiss()
+
+    async def action_commit(self) -> None:
+        """From a myth's detail to choosing what to do: the same dialog as on the results."""
+        self.dismiss()
+        await self.app.run_action("commit")

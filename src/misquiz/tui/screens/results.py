@@ -24,6 +24,8 @@ class ResultsScreen(Screen[None]):
         Binding("left,backspace", "back", "key_back_to_last", show=False, priority=True),
         Binding("h", "app.export('html')", "export_html_help", show=False),
         Binding("m", "app.export('md')", "export_md_help", show=False),
+        Binding("c", "app.commit", "key_commit", show=False),
+        Binding("a", "app.calendar", "export_ics_help", show=False),  # a: agenda (k moves the selection)
         Binding("pagedown", "page(1)", "key_scroll", show=False, priority=True),
         Binding("pageup", "page(-1)", "key_scroll", show=False, priority=True),
         Binding("home", "top", "key_top", show=False, priority=True),
@@ -40,6 +42,12 @@ class ResultsScreen(Screen[None]):
         plan, lang = self.plan(), self.session.lang
         with VerticalScroll(id="results"):
             yield Literal(Text(plan.heading, style="bold"), id="results-title", classes="title")
+            if plan.commitments_title:  # what the person will do leads, as in every saved plan
+                mine = Text(f"{plan.commitments_title}\n", style="bold")
+                for line in plan.commitments:
+                    mine.append(f"  ☐ {line}\n", style="not bold")
+                mine.append(plan.commitments_by or "", style="italic")
+                yield Literal(mine, id="commitments", classes="text")
             if plan.nothing is not None:
                 yield Literal(plan.nothing, classes="text")
             else:
@@ -58,6 +66,10 @@ class ResultsScreen(Screen[None]):
             width = max(len(row.band_label) for row in plan.rows)
             for row in plan.rows:
                 yield MythRow(row, width)
+            if plan.follow_up_title:
+                done = Text(f"{plan.follow_up_title}\n", style="bold")
+                done.append("\n".join(f"  {line}" for line in plan.follow_up), style="not bold")
+                yield Literal(done, id="follow-up", classes="text")
             if plan.mixed_note:
                 yield Literal(plan.mixed_note, id="mixed-note", classes="text note")
             yield from self._sections(plan)
@@ -67,6 +79,8 @@ class ResultsScreen(Screen[None]):
             with Horizontal(id="results-actions"):
                 yield Button(literal(t(lang, "export_html")), id="save-html", compact=True)
                 yield Button(literal(t(lang, "export_md")), id="save-md", compact=True)
+                yield Button(literal(t(lang, "key_commit")), id="commit", compact=True)
+                yield Button(literal(t(lang, "key_calendar")), id="calendar", compact=True)
                 yield Button(literal(f"← {t(lang, 'back')}"), id="results-back", compact=True)
         yield KeyBar(id="keys")
 
@@ -136,6 +150,14 @@ class ResultsScreen(Screen[None]):
     @on(Button.Pressed, "#save-html")
     async def _save_html(self) -> None:
         await self.run_action("app.export('html')")
+
+    @on(Button.Pressed, "#commit")
+    async def _commit(self) -> None:
+        await self.run_action("app.commit")
+
+    @on(Button.Pressed, "#calendar")
+    async def _calendar(self) -> None:
+        await self.run_action("app.calendar")
 
     @on(Button.Pressed, "#results-back")
     def _back(self) -> None:
