@@ -51,6 +51,7 @@ class WorkshopSummary(NamedTuple):
     finished: int
     first: str  # ISO date-time of the first start
     last: str  # and of the latest activity
+    started: int = 0  # attempts, answered or not: started - joined pressed Start and never answered
 
 
 def valid_code(code: str) -> bool:

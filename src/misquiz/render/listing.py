@@ -104,11 +104,13 @@ def workshop_table(workshops: list[Any], lang: str) -> str:
     """Workshops (WorkshopSummary rows from the store), most recent first, as a table."""
     if not workshops:
         return t(lang, "workshops_none")
-    code, rounds, joined, finished, first, last = _columns(lang, "workshops_columns")
-    lines = [f"{code:<20}  {rounds:<18}  {joined:>6}  {finished:>8}  {first:<16}  {last:<16}"]
+    code, rounds, joined, unanswered, finished, first, last = _columns(lang, "workshops_columns")
+    width = max(len(unanswered), 5)
+    lines = [f"{code:<20}  {rounds:<18}  {joined:>6}  {unanswered:>{width}}  {finished:>8}  {first:<16}  {last:<16}"]
     for w in workshops:
+        never = max(0, w.started - w.joined)  # pressed Start, never answered: no seat, not counted as joined
         lines.append(
-            f"{plain(w.code)[:20]:<20}  {', '.join(w.rounds)[:18]:<18}  {w.joined:>6}  {w.finished:>8}  "
-            f"{w.first[:16].replace('T', ' '):<16}  {w.last[:16].replace('T', ' '):<16}"
+            f"{plain(w.code)[:20]:<20}  {', '.join(w.rounds)[:18]:<18}  {w.joined:>6}  {never:>{width}}  "
+            f"{w.finished:>8}  {w.first[:16].replace('T', ' '):<16}  {w.last[:16].replace('T', ' '):<16}"
         )
     return "\n".join(lines)

@@ -557,13 +557,16 @@ class PostgresStore:
         """Every workshop in this database, most recent first."""
         rows = self._read(
             "SELECT workshop, string_agg(DISTINCT COALESCE(round, 'none'), ','), "
-            "COUNT(first_answer_at), COUNT(finished_at), MIN(started_at), MAX(COALESCE(finished_at, started_at)) "
+            "COUNT(first_answer_at), COUNT(finished_at), "
+            "MIN(started_at), MAX(COALESCE(finished_at, started_at)), COUNT(*) "
             "FROM attempts AS a WHERE workshop IS NOT NULL AND abandoned_at IS NULL GROUP BY workshop "
             "ORDER BY MAX(COALESCE(finished_at, started_at)) DESC"
         )
         return [
-            WorkshopSummary(code, tuple(sorted(str(rounds).split(","))), int(joined), int(done), first, last)
-            for code, rounds, joined, done, first, last in rows
+            WorkshopSummary(
+                code, tuple(sorted(str(rounds).split(","))), int(joined), int(done), first, last, int(started)
+            )
+            for code, rounds, joined, done, first, last, started in rows
         ]
 
     def retag(self, workshop: str, from_round: str | None, to_round: str | None) -> int:

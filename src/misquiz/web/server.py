@@ -11,6 +11,7 @@ import contextlib
 import errno
 import gc
 import ipaddress
+import itertools
 import logging
 import os
 import shlex
@@ -363,7 +364,10 @@ async def _serve(
     out.flush()
 
     async def keep_watch() -> None:
-        while True:
+        for tick in itertools.count():
+            if tick % 4 == 0:  # every 2 s: seats freed by `workshop delete` or taken on another server
+                with contextlib.suppress(StoreError):
+                    workshop.recount()
             status.show(status_text(workshop))
             _reap(server.connections, budget, time.monotonic())
             await asyncio.sleep(0.5)

@@ -2,8 +2,8 @@
 
 A participant is a random token in a cookie. Their attempt lives in the store, tagged with the
 workshop, the round and the token as `person`; the sessions kept here are only a cache of it,
-so a server restart loses nothing. Seats are counted in people who pressed Start, never in
-connections.
+so a server restart loses nothing. Seats are counted in people who answered at least one
+statement (pressing Start takes none), never in connections.
 """
 
 from __future__ import annotations
@@ -222,6 +222,7 @@ class Participant:
     session: QuizSession
     errors: list[str] = field(default_factory=list)
     seen: float = field(default_factory=time.monotonic)
+    seated: bool = False  # this server counted the seat of this participant's first answer
 
 
 class RoomIsFull(Exception):
@@ -255,8 +256,17 @@ class Workshop:
     def _counted(self) -> tuple[int, int]:
         for people in self.store.room_counts(self.config.workshop).people:
             if people.round == self.config.round:
-                return people.started, people.finished
+                return people.joined, people.finished  # a seat is taken by a first answer, not by Start
         return 0, 0
+
+    def recount(self) -> None:
+        """Seats and finishes as the store counts them now: freed by `workshop delete`, taken by another
+        server. If the store holds fewer than this server thought, its cache is dropped: a participant
+        whose attempt was deleted starts afresh at their next page instead of answering into nothing."""
+        joined, finished = self._counted()
+        if joined < self.joined or finished < self.finished:
+            self.participants.clear()
+        self.joined, self.finished = joined, finished
 
     # -- identity ----------------------------------------------------------------------
 
@@ -350,8 +360,7 @@ class Workshop:
         if session.attempt_id is None:
             raise NotSaved(joining.errors[-1] if joining.errors else "")
         self.participants[token] = joining
-        self.joined += 1
-        return joining
+        return joining  # no seat yet: the first answer takes it (answer)
 
     async def answer(self, participant: Participant, position: int, value: int) -> None:
         """Answer the statement at this position (already checked); the same answer twice changes nothing.
@@ -370,12 +379,19 @@ class Workshop:
             return
         statement_id = session.order[position]
         stored = None if value == NO_OPINION else value
+        if not session.answers and not participant.seated:  # a first answer takes a seat, if one is free
+            if self.joined >= self.config.max_participants:
+                self.refused += 1
+                raise RoomIsFull
+            participant.seated = True  # held while it is committed: two first answers never share the last seat
+            self.joined += 1
         recorder = session.recorder
         committed = session.attempt_id is not None and isinstance(recorder, ParticipantRecorder)
         if committed:
             try:
                 await self.commits.save(session.attempt_id or 0, statement_id, stored)
             except StoreError as exc:
+                self._unseat(participant)
                 raise NotSaved(str(exc)) from None
         session.position = position  # another request of this participant may have moved it meanwhile
         if session.current_answer == value:  # and may have given this very answer (a double submit)
@@ -393,11 +409,18 @@ class Workshop:
         if participant.errors:
             session.answers.pop(statement_id, None)  # never shown as given when it was not stored
             session.position = position
+            self._unseat(participant)
             raise NotSaved(participant.errors[-1])
         if session.finished and not was_finished:
             self.finished += 1
         if (session.finished and not was_finished) or len(session.answers) == 1:
             self.projector.nudge()  # joined (a first answer) or finished: the projector counts it at once
+
+    def _unseat(self, participant: Participant) -> None:
+        """The seat a first answer took, given back when that answer could not be stored."""
+        if participant.seated and not participant.session.answers:
+            participant.seated = False
+            self.joined -= 1
 
     def set_language(self, participant: Participant, lang: str) -> None:
         participant.session.set_language(lang)
