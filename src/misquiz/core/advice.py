@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from misquiz.core.catalogue import format_date, t
-from misquiz.core.commitments import Commitment
+from misquiz.core.commitments import DONE, NOT_YET, STARTED, Commitment
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.scoring import AGREE_ALL, DISAGREE_ALL, MIXED_MANY, MythScore, Result, score_attempt, shown
 from misquiz.core.text import clean_name, one_line
@@ -96,6 +96,7 @@ class AdvicePlan(NamedTuple):
 
 
 STYLE_NOTES = {AGREE_ALL: "style_agree_all", DISAGREE_ALL: "style_disagree_all", MIXED_MANY: "style_mixed_many"}
+STATUS_WORDS = {DONE: "status_done", STARTED: "status_started", NOT_YET: "status_not_yet"}
 LABELS = ("actions", "per_myth", "per_myth_hint", "overall", "mixed", "not_assessed", "why", "check_back_title")
 
 
@@ -150,7 +151,12 @@ def _commitment_parts(
     if answered and progress is not None:
         parts["follow_up_title"] = t(lang, "follow_up_title", date=format_date(progress.since, lang))
         parts["follow_up"] = tuple(
-            t(lang, "follow_up_line", text=_commitment_line(bank, c, lang), status=t(lang, f"status_{c.status}"))
+            t(
+                lang,
+                "follow_up_line",
+                text=_commitment_line(bank, c, lang),
+                status=t(lang, STATUS_WORDS[c.status or NOT_YET]),
+            )
             for c in answered
         )
     return parts
