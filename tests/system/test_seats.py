@@ -18,6 +18,7 @@ from misquiz.storage.sqlite import SQLiteStore
 from misquiz.web.app import build_app
 from misquiz.web.pages import COOKIE, WORKSHOP
 from misquiz.web.workshop import Workshop, WorkshopConfig, new_token
+from support.postgres import postgres_server_fixture, postgres_url_fixture  # noqa: F401  (fixtures)
 from support.serving import Visitor, free_port, start_server
 
 SEATS = 200
@@ -127,3 +128,23 @@ def test_workshop_delete_frees_the_seats_of_a_running_server_within_5_seconds(tm
     assert status == 200
     assert where_first_went.endswith("/"), where_first_went  # starts afresh at the welcome page, which is full
     assert "Traceback" not in out + err and "failed" not in out
+
+
+def test_both_stores_count_started_never_answered_alike(bank, tmp_path, postgres_url):
+    from misquiz.core.quiz import QuizOptions
+    from misquiz.storage.protocol import open_store
+    from support.quiz import stored_attempt
+
+    for where in (str(tmp_path / "c.db"), postgres_url):
+        store = open_store(where)
+        for n, answers in enumerate([0, 0, 1, None]):  # two pressed Start only, one answered, one finished
+            stored_attempt(
+                store,
+                bank,
+                QuizOptions("en", seed=n, workshop="ws", round="before", person=f"p{n}"),
+                3,
+                answers=answers,
+            )
+        [summary] = store.workshops()
+        assert (summary.started, summary.joined, summary.finished) == (4, 2, 1), where
+        store.close()
