@@ -223,10 +223,15 @@ class Participant:
     errors: list[str] = field(default_factory=list)
     seen: float = field(default_factory=time.monotonic)
     seated: bool = False  # this server counted the seat of this participant's first answer
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one answer of theirs at a time (two tabs, a double tap)
 
 
 class RoomIsFull(Exception):
     pass
+
+
+class AlreadyFinished(Exception):
+    """An answer that arrived after the participant's last one: a finished attempt never changes."""
 
 
 class RoundClosed(Exception):
@@ -363,6 +368,15 @@ class Workshop:
         return joining  # no seat yet: the first answer takes it (answer)
 
     async def answer(self, participant: Participant, position: int, value: int) -> None:
+        """answer_now, one request of this participant at a time; raises AlreadyFinished for an answer
+        that waited for the last one (a second tab): the stored result is always the score of the stored
+        answers, as no answer is stored after it."""
+        async with participant.lock:
+            if participant.session.finished:
+                raise AlreadyFinished
+            await self.answer_now(participant, position, value)
+
+    async def answer_now(self, participant: Participant, position: int, value: int) -> None:
         """Answer the statement at this position (already checked); the same answer twice changes nothing.
         Raises RoundClosed once the trainer closed the round: nothing more is stored.
 

@@ -10,7 +10,7 @@ from misquiz.core.text import ascii_number
 from misquiz.web.pages import error_page, participant_of, redirect, render, see_other, workshop_of
 from misquiz.web.views.closed import closed_page
 from misquiz.web.views.welcome import where
-from misquiz.web.workshop import NotSaved, RoomIsFull, RoundClosed
+from misquiz.web.workshop import AlreadyFinished, NotSaved, RoomIsFull, RoundClosed
 
 # What changes from one statement page to the next; the rest (language, the answer chosen, whether
 # there is a way back or forward) decides the page's shape, rendered once (pages.Stencil).
@@ -83,6 +83,8 @@ async def answer(request: web.Request) -> web.StreamResponse:
         await workshop.answer(participant, position, int(value))
     except NotSaved:
         return error_page(request, 503, "web_not_saved")
+    except AlreadyFinished:  # another tab gave the last answer meanwhile: this one is not stored
+        return redirect("/results")
     except RoomIsFull:  # the first answer takes the seat, and the last one went to someone else
         return render(request, "full.html", session.lang, status=503)
     except RoundClosed:
