@@ -23,7 +23,7 @@ from misquiz.core.model import Bank
 from misquiz.core.text import plain
 from misquiz.storage.protocol import Store, StoreError
 from misquiz.web.pages import STENCILS, WORKSHOP, error_page, same_origin
-from misquiz.web.views import language, projector, results, room_beside, statement, static, welcome
+from misquiz.web.views import commitments, language, projector, results, room_beside, statement, static, welcome
 from misquiz.web.workshop import Workshop, WorkshopConfig
 
 log = logging.getLogger("misquiz.web")
@@ -60,6 +60,7 @@ def build_app(bank: Bank, store: Store, config: WorkshopConfig) -> web.Applicati
     app.router.add_post(r"/quiz/{n}", statement.answer)
     app.router.add_post("/language", language.switch)
     app.router.add_get("/results", results.show)
+    app.router.add_post("/results/commitments", commitments.choose)
     app.router.add_get(room_beside.EVENTS, room_beside.events)
     app.router.add_get(r"/results/{file}", results.download)
     app.router.add_get(r"/static/{name}", static.serve)
