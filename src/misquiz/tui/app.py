@@ -16,7 +16,7 @@ from textual.screen import Screen
 from misquiz.core.advice import AdvicePlan
 from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import t
-from misquiz.core.commitments import Commitment
+from misquiz.core.commitments import Commitment, CommitmentError
 from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
 from misquiz.core.text import clean_name, plain
@@ -111,6 +111,7 @@ class MisquizApp(App[None]):
         if attempt is None:
             self.session.begin(name)
             self.push_screen(QuestionScreen(self.session))
+            self._follow_up()
             return
         self.session.name, self.resume = name, attempt
         self.push_screen(ResumeScreen(attempt, self.lang, self.session.bank.title[self.lang]))
@@ -125,11 +126,32 @@ class MisquizApp(App[None]):
             self.session.set_aside(attempt)
             self.session.begin(self.session.name)
             self.push_screen(QuestionScreen(self.session))
+            self._follow_up()
             return
         self.session.resume(attempt)
         self.push_screen(QuestionScreen(self.session))
         if self.session.finished:  # it stopped after the last answer: the core has stored its result
             self._finished()
+
+    def _follow_up(self) -> None:
+        """Last time's open commitments, asked over the first statement: done, started or not yet (skippable)."""
+        from misquiz.storage.recording import open_commitments, save_follow_up
+        from misquiz.tui.screens.follow_up import FollowUpScreen
+
+        found = open_commitments(self.store, self.session)
+        if found is None:
+            return
+        before, commitments = found
+
+        def answered(answers: dict[int, str] | None) -> None:
+            if not answers or self.store is None:
+                return
+            try:
+                save_follow_up(self.store, before, answers)
+            except (CommitmentError, StoreError) as exc:
+                self.store_failed(str(exc))
+
+        self.push_screen(FollowUpScreen(self.session.bank, self.lang, commitments), answered)
 
     def on_question_screen_finished(self) -> None:
         self._finished()
