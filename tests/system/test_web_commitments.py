@@ -11,17 +11,19 @@ from urllib.parse import urlencode
 import icalendar
 import vobject
 from aiohttp.test_utils import TestClient, TestServer
+from markupsafe import escape
 
 from misquiz.core import catalogue
 from misquiz.storage.sqlite import SQLiteStore
 from misquiz.web.app import build_app
-from misquiz.web.pages import WORKSHOP
+from misquiz.web.pages import COOKIE, WORKSHOP
 from misquiz.web.workshop import WorkshopConfig
 from support.quiz import answers_holding
 from support.serving import Visitor
 
 CONFIG = WorkshopConfig("ws", "before", public_url="http://quiz.example:8080/")
 HELD = {"sales-goal": (5, 1), "no-plan": (5, 1)}
+HOSTILE = '<script>alert(1)</script> & "x"'
 
 
 @asynccontextmanager
@@ -145,3 +147,65 @@ async def test_no_results_no_commitments(bank, tmp_path):
     finally:
         await client.close()
         store.close()
+
+
+@asynccontextmanager
+async def round_of(bank, db, round: str, token: str | None = None):
+    store = SQLiteStore(db)
+    client = TestClient(TestServer(build_app(bank, store, WorkshopConfig("ws", round))))
+    await client.start_server()
+    if token:
+        client.session.cookie_jar.update_cookies({COOKIE: token}, client.make_url("/"))
+    try:
+        yield client, Visitor(client, f"http://127.0.0.1:{client.server.port}"), store
+    finally:
+        await client.close()
+        store.close()
+
+
+async def before_with_commitments(bank, db, own: str) -> str:
+    async with round_of(bank, db, "before") as (client, person, _):
+        await person.start("Anna")
+        answers = answers_holding(bank, HELD)
+        for _ in range(len(answers)):
+            await person.answer(answers[person.statement])
+        await choose(person, offered(person.page)[:1], own)
+        return client.session.cookie_jar.filter_cookies(client.make_url("/"))[COOKIE].value
+
+
+async def test_the_after_round_asks_first_what_they_did(bank, tmp_path):
+    db = tmp_path / "a.db"
+    token = await before_with_commitments(bank, db, HOSTILE)
+    async with round_of(bank, db, "after", token) as (_, person, store):
+        await person.start("Anna")
+        assert person.url.endswith("/follow-up") and person.status == 200
+        assert catalogue.t("en", "follow_up_heading") in person.page
+        assert str(escape(HOSTILE)) in person.page and HOSTILE not in person.page
+        assert person.page.count('type="radio"') == 6 and "<script>alert" not in person.page
+        await person.post("/follow-up", {"csrf": person.csrf, "status-1": "done", "status-2": "started"})
+        assert person.url.endswith("/quiz/1")
+        before = store.previous_finished(store.participant_attempt(bank.content_hash, "ws", "after", token).id)
+        assert [c.status for c in store.commitments(before.id)] == ["done", "started"]
+        await person.get("/follow-up")  # answered: not asked again
+        assert person.url.endswith("/quiz/1")
+        for _ in range(len(bank.statements)):
+            await person.answer(1)
+        assert catalogue.t("en", "status_done") in person.page and "What you did since" in person.page
+
+
+async def test_the_after_rounds_question_can_be_skipped_and_refuses_nonsense(bank, tmp_path):
+    db = tmp_path / "s.db"
+    token = await before_with_commitments(bank, db, "")
+    async with round_of(bank, db, "after", token) as (_, person, store):
+        await person.start("Anna")
+        assert person.url.endswith("/follow-up")
+        await person.post("/follow-up", {"csrf": person.csrf, "status-1": "finished it"})
+        assert person.status == 400 and "Traceback" not in person.page
+        await person.get("/follow-up")
+        await person.post("/follow-up", {"csrf": "0" * 64, "status-1": "done"})
+        assert person.status == 403
+        await person.get("/follow-up")
+        await person.post("/follow-up", {"csrf": person.csrf, "status-1": "done", "skip": "1"})
+        assert person.url.endswith("/quiz/1")
+        attempt = store.participant_attempt(bank.content_hash, "ws", "after", token)
+        assert [c.status for c in store.commitments(store.previous_finished(attempt.id).id)] == [None]

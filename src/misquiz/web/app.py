@@ -23,7 +23,17 @@ from misquiz.core.model import Bank
 from misquiz.core.text import plain
 from misquiz.storage.protocol import Store, StoreError
 from misquiz.web.pages import STENCILS, WORKSHOP, error_page, same_origin
-from misquiz.web.views import commitments, language, projector, results, room_beside, statement, static, welcome
+from misquiz.web.views import (
+    commitments,
+    follow_up,
+    language,
+    projector,
+    results,
+    room_beside,
+    statement,
+    static,
+    welcome,
+)
 from misquiz.web.workshop import Workshop, WorkshopConfig
 
 log = logging.getLogger("misquiz.web")
@@ -56,6 +66,8 @@ def build_app(bank: Bank, store: Store, config: WorkshopConfig) -> web.Applicati
     app.on_response_prepare.append(security_headers)
     app.router.add_get("/", welcome.show)
     app.router.add_post("/start", welcome.start)
+    app.router.add_get("/follow-up", follow_up.show)
+    app.router.add_post("/follow-up", follow_up.answer)
     app.router.add_get(r"/quiz/{n}", statement.show)
     app.router.add_post(r"/quiz/{n}", statement.answer)
     app.router.add_post("/language", language.switch)

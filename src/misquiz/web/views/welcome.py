@@ -76,4 +76,6 @@ async def start(request: web.Request) -> web.StreamResponse:
         return closed_page(request, lang, token, kept=False)
     except NotSaved:
         return error_page(request, 503, "web_not_saved")
-    raise see_other(where(participant))
+    from misquiz.web.views.follow_up import open_of  # last round's commitments are asked first
+
+    raise see_other("/follow-up" if open_of(workshop, participant) else where(participant))
