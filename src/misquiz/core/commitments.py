@@ -110,3 +110,66 @@ def follow_up(commitments: Sequence[Commitment], answers: Mapping[int, str]) -> 
 def is_open(commitments: Sequence[Commitment]) -> bool:
     """Whether any commitment still waits for its follow-up."""
     return any(c.status is None for c in commitments)
+
+
+class CommitmentCount(NamedTuple):
+    """A store's grouped count: people of a round whose commitment is this action (or their own line), by status."""
+
+    round: str | None
+    myth: str | None  # None: a line of one's own
+    action: int | None
+    status: str | None
+    people: int
+
+
+class ActionInRoom(NamedTuple):
+    key: str  # "myth-id.N", or OWN for lines of people's own (counted, never shown)
+    myth: str | None
+    action: int | None
+    committed: int  # people of this round who committed to it
+    did: int | None  # in an after round: people who say they did what they committed to before; else None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"action": self.key, "committed": self.committed, "did": self.did}
+
+
+class RoomCommitments(NamedTuple):
+    """The room's commitments for one round: per action, how many people; never who; nothing below the minimum."""
+
+    round: str
+    shown: bool  # False below the minimum group of finished participants: no counts at all
+    actions: tuple[ActionInRoom, ...]  # most committed first, then bank order; one's own lines last
+
+    def as_dict(self) -> dict[str, object]:
+        return {"shown": self.shown, "actions": [a.as_dict() for a in self.actions] if self.shown else []}
+
+
+def tally_commitments(
+    bank: Bank, counts: Iterable[CommitmentCount], round: str, finished: int, min_group: int
+) -> RoomCommitments:
+    """Per action, the people of `round` who committed to it and, in the after round, the people of the before
+    round who say they did it (done). Below `min_group` finished participants nothing is counted out."""
+    if finished < min_group:
+        return RoomCommitments(round, False, ())
+    place = {(m.id, n): (i, n) for i, m in enumerate(bank.myths) for n in range(1, len(m.actions) + 1)}
+    committed: dict[tuple[str | None, int | None], int] = {}
+    did: dict[tuple[str | None, int | None], int] = {}
+    for row in counts:
+        key = (row.myth, row.action) if row.myth is not None else (None, None)
+        if row.myth is not None and key not in place:
+            continue  # an action of a bank that changed since: not counted under another's name
+        if (row.round or "none") == round:
+            committed[key] = committed.get(key, 0) + row.people
+        if round == "after" and row.round == "before" and row.status == DONE:
+            did[key] = did.get(key, 0) + row.people
+    after = round == "after"
+    actions = [
+        ActionInRoom(
+            f"{m}.{a}" if m is not None else OWN, m, a, committed.get((m, a), 0), did.get((m, a), 0) if after else None
+        )
+        for m, a in {**committed, **did}
+    ]
+    actions.sort(
+        key=lambda x: (x.myth is None, -x.committed, -(x.did or 0), place.get((x.myth or "", x.action or 0), (0, 0)))
+    )
+    return RoomCommitments(round, True, tuple(actions))

@@ -8,9 +8,10 @@ room that is merely unsure does not jump the queue. Ties: higher mean first, the
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from misquiz.core.commitments import RoomCommitments
 from misquiz.core.model import Bank
 from misquiz.core.scoring import shown
 
@@ -144,6 +145,7 @@ class Room:
     workshop: str
     rounds: dict[str, RoomRound]  # in the order before, after, untagged; only rounds with participants
     current: str | None  # the round the live view shows: the one asked for, else the latest with people
+    commitments: dict[str, RoomCommitments] = field(default_factory=dict)  # per round, as rounds
 
     @property
     def shown_round(self) -> RoomRound | None:
@@ -180,6 +182,8 @@ class Room:
         }
         if self.has_both_rounds:
             data["shift"] = {m: self.shift(m) for m in self.order()}
+        if self.commitments:
+            data["commitments"] = {name: c.as_dict() for name, c in self.commitments.items()}
         return data
 
 

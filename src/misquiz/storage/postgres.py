@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from misquiz.core.attempt import Attempt, ScoreRecord
-from misquiz.core.commitments import Commitment
+from misquiz.core.commitments import Commitment, CommitmentCount
 from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
 from misquiz.core.session import SessionState, round_key
 from misquiz.storage.address import masked, quotes_a_secret
@@ -803,6 +803,16 @@ class PostgresStore:
         )
         attempts = sum(int(n) for place, _, n in rows if place == -1)
         return patterns_counted(layout, attempts, [row for row in rows if row[0] >= 0])
+
+    def commitment_counts(self, workshop: str) -> list[CommitmentCount]:
+        """A workshop's finished attempts' commitments, counted per round, action and status; never who."""
+        rows = self._read(
+            "SELECT a.round, c.myth_id, c.action, c.status, COUNT(*) FROM commitments c "
+            "JOIN attempts a ON a.id = c.attempt_id WHERE a.workshop = %s AND a.finished_at IS NOT NULL "
+            "AND a.abandoned_at IS NULL GROUP BY a.round, c.myth_id, c.action, c.status",
+            (workshop,),
+        )
+        return [CommitmentCount(r, m, None if a is None else int(a), s, int(n)) for r, m, a, s, n in rows]
 
     def room_counts(self, workshop: str) -> RoomCounts:
         """A workshop's people per round and its myth bands per round: the union of every server's answers."""

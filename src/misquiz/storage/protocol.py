@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from misquiz.core.attempt import Attempt, ScoreRecord
-    from misquiz.core.commitments import Commitment
+    from misquiz.core.commitments import Commitment, CommitmentCount
     from misquiz.core.items import AnswerPatterns
     from misquiz.core.model import Bank
     from misquiz.core.room import Room, RoomCounts, WorkshopSummary
@@ -148,6 +148,10 @@ class Store(Protocol):
 
     def commitments(self, attempt_id: int) -> tuple[Commitment, ...]: ...
 
+    def commitment_counts(self, workshop: str) -> list[CommitmentCount]:
+        """A workshop's finished attempts' commitments, counted per round, action and status; never who."""
+        ...
+
     def set_commitments(self, attempt_id: int, commitments: Sequence[Commitment]) -> None:
         """Replace an attempt's commitments: a change of mind, or the follow-up of what was done."""
         ...
@@ -178,6 +182,17 @@ def open_store(
 
 def read_room(store: Store, bank: Bank, workshop: str, round: str | None = None, min_group: int | None = None) -> Room:
     """Where a workshop room stands now: the store counts, the core tallies."""
+    from dataclasses import replace
+
+    from misquiz.core.commitments import tally_commitments
     from misquiz.core.room import MIN_GROUP, tally_room
 
-    return tally_room(bank, store.room_counts(workshop), workshop, round, MIN_GROUP if min_group is None else min_group)
+    minimum = MIN_GROUP if min_group is None else min_group
+    room = tally_room(bank, store.room_counts(workshop), workshop, round, minimum)
+    counts = store.commitment_counts(workshop)
+    return replace(
+        room,
+        commitments={
+            name: tally_commitments(bank, counts, name, r.finished, minimum) for name, r in room.rounds.items()
+        },
+    )
