@@ -7,8 +7,10 @@ before the page with the next statement is sent, as in SQLite. Our tables carry 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -41,6 +43,11 @@ if TYPE_CHECKING:
 
 APPLICATION = "misquiz"
 CONNECT_TIMEOUT_S = 5
+# Set on every connection once it is ready: a statement or a lock wait never freezes a server for long
+# (a table locked by another session costs a page 2 s, not the whole room until it is released).
+STATEMENT_TIMEOUT = "10s"
+LOCK_TIMEOUT = "2s"
+RECONNECT_EVERY_S = 1.0  # while the server is down, a new connection is tried at most this often
 # Any two servers that migrate at once queue on this lock; the number is "misq" in ASCII.
 MIGRATION_LOCK = 0x6D697371
 
@@ -184,10 +191,37 @@ class PostgresStore:
         self.holder = this_process()
         self.psycopg = _psycopg()
         self.conn = self._connect()
+        self.failed_at = 0.0  # when a new connection was last tried and refused (monotonic)
         try:
             self._prepare()
+            self._limit_waits()
         except BaseException:
             self.conn.close()
+            raise
+
+    def _limit_waits(self) -> None:
+        self._run_once(f"SET statement_timeout = '{STATEMENT_TIMEOUT}'")
+        self._run_once(f"SET lock_timeout = '{LOCK_TIMEOUT}'")
+
+    def _broken(self) -> bool:
+        return bool(self.conn.closed or self.conn.broken)
+
+    def _alive(self) -> None:
+        """A connection lost (the server restarted, a dropped network) is replaced before the next statement;
+        while the server stays down, StoreError at once (a new connection is tried at most once a second)."""
+        if not self._broken():
+            return
+        if self.read_only:  # its session was set up for reading only: a command, run again
+            raise StoreError(f"{self.where}: the connection to the server was lost; try again")
+        if time.monotonic() - self.failed_at < RECONNECT_EVERY_S:
+            raise StoreError(f"{self.where}: the connection to the server was lost; trying again shortly")
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        try:
+            self.conn = self._connect()
+            self._limit_waits()
+        except StoreError:
+            self.failed_at = time.monotonic()
             raise
 
     # -- opening -------------------------------------------------------------------
@@ -302,25 +336,57 @@ class PostgresStore:
 
     # -- statements --------------------------------------------------------------------
 
-    def _run(self, sql: str, args: tuple = ()) -> None:
+    def _run_once(self, sql: str, args: tuple = ()) -> None:
         try:
             self.conn.execute(sql, args)
         except self.psycopg.Error as exc:
             raise StoreError(self._explain(exc)) from None
 
+    def _run(self, sql: str, args: tuple = ()) -> None:
+        """One statement on its own, which must be idempotent (an upsert, a SET): if the connection turns
+        out to be lost, it is sent again once on a new one, as it may or may not have taken effect."""
+        for attempt in (1, 2):
+            self._alive()
+            try:
+                self.conn.execute(sql, args)
+                return
+            except self.psycopg.Error as exc:
+                if attempt == 1 and self._broken():
+                    continue
+                raise StoreError(self._explain(exc)) from None
+
     def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
-        try:
-            return self.conn.execute(sql, args).fetchall()
-        except self.psycopg.Error as exc:
-            raise StoreError(self._explain(exc)) from None
+        """Rows; read again once on a new connection if the old one turns out to be lost."""
+        for attempt in (1, 2):
+            self._alive()
+            try:
+                return self.conn.execute(sql, args).fetchall()
+            except self.psycopg.Error as exc:
+                if attempt == 1 and self._broken():
+                    continue
+                raise StoreError(self._explain(exc)) from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _write(self, work: Callable[[Any], Any]) -> Any:
-        """One transaction: committed when `work` returns, rolled back if it raises."""
-        try:
-            with self.conn.transaction():
-                return work(self.conn)
-        except self.psycopg.Error as exc:
-            raise StoreError(self._explain(exc)) from None
+        """One transaction: committed when `work` returns, rolled back if it raises.
+
+        If the connection turns out to be lost before the commit was asked for, nothing was committed:
+        the work is done again, once, on a new connection. A connection lost during the commit is never
+        retried (the commit may have happened): StoreError, and the next call connects anew.
+        """
+        for attempt in (1, 2):
+            self._alive()
+            committing = False
+            try:
+                with self.conn.transaction():
+                    result = work(self.conn)
+                    committing = True
+                return result
+            except self.psycopg.Error as exc:
+                if attempt == 1 and not committing and self._broken():
+                    continue
+                raise StoreError(self._explain(exc)) from None
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def _now(self) -> str:
         return self.clock().astimezone(UTC).isoformat(timespec="seconds")
