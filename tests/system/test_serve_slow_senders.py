@@ -256,3 +256,10 @@ async def test_a_slow_body_gets_a_408_page_after_the_deadline(bank, tmp_path, mo
         store.close()
     assert answer.startswith(b"HTTP/1.1 408"), answer
     assert 0.5 <= time.monotonic() - began < 2
+
+
+def test_the_aiohttp_internals_the_deadline_reads_are_there():
+    """With an aiohttp that lacks them, serve would run without header deadlines: this says so first."""
+    from misquiz.web.server import DEADLINE_READY
+
+    assert DEADLINE_READY

@@ -88,6 +88,12 @@ class _DeadlineHandler(RequestHandler):
             self.since = None
 
 
+# The aiohttp internals _DeadlineHandler reads; with another aiohttp that lacks them, serve runs without it.
+DEADLINE_READY = {"_request_count", "_messages", "_request_in_progress"} <= set(
+    getattr(RequestHandler, "__slots__", ())
+)
+
+
 class _DeadlineServer(web.Server):
     def __call__(self) -> RequestHandler:
         return _DeadlineHandler(self, loop=self._loop, **self._kwargs)
@@ -301,7 +307,8 @@ async def _serve(
     )
     await runner.setup()
     assert runner.server is not None
-    runner.server.__class__ = _DeadlineServer  # its connections are _DeadlineHandlers (aiohttp has no hook for it)
+    if DEADLINE_READY:
+        runner.server.__class__ = _DeadlineServer  # its connections are _DeadlineHandlers (aiohttp has no hook for it)
     stop = asyncio.Event()
     asked_at: list[float] = []
 
