@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from misquiz.core.commitments import Commitment
 from misquiz.core.scoring import score_attempt
 from misquiz.files.bank import load_bank
 from misquiz.storage.sqlite import SQLiteStore
@@ -57,8 +58,18 @@ def room(db: Path, workshop: str, rounds: tuple[str, ...]) -> None:
                 for sid, value in answers.items():
                     store.save_answer(attempt, sid, value)
                 store.finish_attempt(attempt, score_attempt(BANK, answers).record())
+                store.set_commitments(attempt, commitments(n, round))
     finally:
         store.close()
+
+
+def commitments(n: int, round: str) -> tuple[Commitment, ...]:
+    """Three a person, over every myth's actions, so the room's commitments list as many as it can; one own line."""
+    if n == 0:
+        return (Commitment(None, None, "x" * 140, "done" if round == "before" else None),)
+    actions = [(m.id, a) for m in BANK.myths for a in range(1, len(m.actions) + 1)]
+    status = "done" if round == "before" and n % 2 else None
+    return tuple(Commitment(*actions[(3 * n + k) % len(actions)], status=status) for k in range(3))
 
 
 class Serving:
@@ -150,6 +161,12 @@ def test_every_view_fits_1280_by_800_with_nine_myths(servers, browser, which: st
         expect(page.locator(".room-myth")).to_have_count(len(BANK.myths))
         assert page.locator(".room-myth .stack").count() == len(BANK.myths) * (2 if which == "both" else 1)
         HEIGHTS[(which, lang, "revealed")] = height(page)
+        page.keyboard.press("w")  # the room's commitments in place of the myths
+        expect(page.locator("#room-commitments .commit-tally li").first).to_be_visible()
+        expect(page.locator(".room-myths")).to_be_hidden()
+        HEIGHTS[(which, lang, "commitments")] = height(page)
+        page.keyboard.press("w")
+        expect(page.locator(".room-myths")).to_be_visible()
         page.keyboard.press("c")  # closed: a banner more
         settle(page, closed="yes")
         HEIGHTS[(which, lang, "revealed closed")] = height(page)

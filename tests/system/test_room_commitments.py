@@ -90,3 +90,34 @@ def test_room_json_carries_it(bank, tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert data["commitments"]["before"]["actions"] == [{"action": "sales-goal.1", "committed": 3, "did": None}]
+
+
+async def test_misquiz_room_shows_them_after_the_reveal(bank, tmp_path):
+    from misquiz.tui.room_app import RoomApp
+
+    store = SQLiteStore(tmp_path / "t.db")
+    one, own = Commitment("sales-goal", 1), Commitment(None, None, HOSTILE)
+    add(store, bank, (one._replace(status="done"),), person="a")
+    add(store, bank, (one, own._replace(status="done")), person="b")
+    add(store, bank, (own,), person="c")
+    for person in "abc":
+        add(store, bank, (one,), round="after", person=person)
+
+    def body(app) -> str:
+        return "\n".join(str(w.render()) for w in app.screen.query("#room-body > *"))
+
+    app = RoomApp(store, bank, "ws", lang="en", round=None, min_group=3)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await pilot.pause()
+        assert "What the room will do" not in body(app)  # answer first, reveal later
+        await pilot.press("r")
+        await pilot.pause()
+        text = body(app)
+        action = Commitment("sales-goal", 1).text(bank, "en")
+        assert "What the room will do" in text and f"{action} (" in text
+        assert "3 committed, 1 did it" in text and "Something of their own  0 committed, 1 did it" in text
+        assert "HYPERLINK" not in text and "Secret Name" not in text
+    app = RoomApp(store, bank, "ws", lang="fr", round=None, min_group=4, reveal=True)
+    async with app.run_test(size=(140, 60)) as pilot:
+        await pilot.pause()
+        assert "Ce que le groupe va faire" not in body(app)  # below the minimum group: nothing

@@ -74,7 +74,7 @@ def test_json_keeps_rounds_apart_and_never_sums_them(filled, bank):
     for _ in range(3):
         add(filled, bank, answers_holding(bank, {"sales-goal": (3, 3)}), round="after")
     data = read_room(filled, bank, "ws").as_dict()
-    assert set(data) == {"workshop", "round", "rounds", "shift"} and data["round"] == "after"
+    assert set(data) == {"workshop", "round", "rounds", "shift", "commitments"} and data["round"] == "after"
     assert data["rounds"]["before"]["finished"] == 4 and data["rounds"]["after"]["finished"] == 3
     before = data["rounds"]["before"]
     assert before["myths"][0] == {"id": "side-issue", "counts": {"clear": 4, "doubt": 0, "myth": 0}, "mean": 0.0}

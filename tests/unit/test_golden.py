@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from misquiz.core.advice import Progress, plan_of_answers
+from misquiz.core.commitments import Commitment
 from misquiz.core.scoring import score_attempt
 from misquiz.render.report import render_report
 from misquiz.render.room import write_group_report
@@ -82,8 +83,15 @@ def workshop_db(tmp_path_factory, bank):
         * 3,  # twelve people: enough to flag statements (core.items.FLAG_PEOPLE), so the appendix shows flags
         "after": [{"sales-goal": (3, 3), "more-posts": (5, 1)}, {"more-posts": (4, 2)}, {}],
     }
+    # what they will do: two actions and a line of one's own (never shown), and in the after round what they did
+    chosen = [
+        (Commitment("sales-goal", 1, status="done"), Commitment("more-posts", 2, status="not_yet")),
+        (Commitment("sales-goal", 1, status="started"),),
+        (Commitment(None, None, "=cmd <b>mine</b>", status="done"),),
+        (),
+    ]
     for round_, people in rounds.items():
-        for held in people:
+        for n, held in enumerate(people):
             answers = answers_holding(bank, held)
             attempt = store.start_attempt(
                 bank_id=bank.id, bank_version=bank.version, bank_hash=bank.content_hash, language="en", seed=1,
@@ -92,6 +100,8 @@ def workshop_db(tmp_path_factory, bank):
             for sid, value in answers.items():
                 store.save_answer(attempt, sid, value)
             store.finish_attempt(attempt, score_attempt(bank, answers).record())
+            mine = chosen[n % len(chosen)]
+            store.set_commitments(attempt, mine if round_ == "before" else tuple(c._replace(status=None) for c in mine))
     return store
 
 

@@ -173,3 +173,40 @@ def tally_commitments(
         key=lambda x: (x.myth is None, -x.committed, -(x.did or 0), place.get((x.myth or "", x.action or 0), (0, 0)))
     )
     return RoomCommitments(round, True, tuple(actions))
+
+
+ON_SCREEN = 10  # the most committed actions a projector shows; the group report lists them all
+
+
+class RoomCommitmentLine(NamedTuple):
+    """One action of the room's commitments as every face shows it: its words (never a person's own line) and the
+    counts in a sentence."""
+
+    key: str
+    text: str  # the action in the language asked for; for lines of people's own, only that there were some
+    myth: str | None  # the myth's title; None for lines of people's own
+    counts: str  # "3 committed, 2 did it"
+    committed: int
+    did: int | None
+
+
+def room_commitment_lines(bank: Bank, room: RoomCommitments, lang: str) -> tuple[RoomCommitmentLine, ...]:
+    """The room's commitments of one round in words, in the tally's order; nothing when the tally shows nothing."""
+    if not room.shown:
+        return ()
+    lines = []
+    for a in room.actions:
+        mine = Commitment(a.myth, a.action)
+        text = t(lang, "room_commit_own") if a.myth is None else mine.text(bank, lang)
+        if a.did is None:
+            counts = t(lang, "room_commit_counts", committed=a.committed)
+        else:
+            counts = t(lang, "room_commit_counts_after", committed=a.committed, did=a.did)
+        myth = None if a.myth is None else mine.myth_title(bank, lang)
+        lines.append(RoomCommitmentLine(a.key, text, myth, counts, a.committed, a.did))
+    return tuple(lines)
+
+
+def room_commitments_more(lang: str, lines: Sequence[RoomCommitmentLine], most: int = ON_SCREEN) -> str | None:
+    """Said under the `most` first lines when there are more: where to read them all."""
+    return t(lang, "room_commitments_more", n=len(lines)) if len(lines) > most else None

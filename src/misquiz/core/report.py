@@ -14,6 +14,7 @@ from datetime import datetime
 from typing import NamedTuple
 
 from misquiz.core.catalogue import format_date, t
+from misquiz.core.commitments import RoomCommitmentLine, room_commitment_lines
 from misquiz.core.items import FLAGS, ItemReport, StatementStats, flag_reason, spread_note, too_few_note
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.room import Room, RoomRound, priority
@@ -31,6 +32,7 @@ LABELS = (
     "report_people",
     "report_legend",
     "room_shift_title",
+    "room_commitments_title",
     "report_next",
     "report_flags",
     "report_score",
@@ -88,6 +90,12 @@ class FlagLine(NamedTuple):
     reasons: tuple[str, ...]
 
 
+class RoundCommitments(NamedTuple):
+    round: str
+    title: str  # the round's name
+    lines: tuple[RoomCommitmentLine, ...]  # per action, most committed first; never a person's own line
+
+
 class GroupReport(NamedTuple):
     lang: str
     title: str
@@ -112,6 +120,7 @@ class GroupReport(NamedTuple):
     hidden: str | None  # said when no round has enough finished people to show more than counts
     labels: dict[str, str]
     appendix: bool = False  # the statements to review: only when asked for, and there is something to say
+    commitments: tuple[RoundCommitments, ...] = ()  # the shown rounds in which someone chose something to do
 
     @property
     def compared(self) -> bool:
@@ -230,7 +239,19 @@ def group_report(
         hidden=None if columns else t(lang, "room_too_few") if rounds else t(lang, "room_empty"),
         labels={key: t(lang, key) for key in LABELS},
         appendix=with_appendix,
+        commitments=_commitments(room, bank, lang, columns),
     )
+
+
+def _commitments(room: Room, bank: Bank, lang: str, columns: tuple[RoundPeople, ...]) -> tuple[RoundCommitments, ...]:
+    """The room's commitments of every round the report shows (nothing below the minimum group)."""
+    found = []
+    for p in columns:
+        tally = room.commitments.get(p.name)
+        lines = room_commitment_lines(bank, tally, lang) if tally is not None else ()
+        if lines:
+            found.append(RoundCommitments(p.name, p.title, lines))
+    return tuple(found)
 
 
 def _severity(s: StatementStats) -> tuple[int, float]:

@@ -13,6 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from misquiz.core.catalogue import t
+from misquiz.core.commitments import RoomCommitmentLine, room_commitment_lines
 from misquiz.core.items import ROUNDS_BEFORE_FIRST, ItemReport
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.report import GroupReport, ReportRow, RoundCell, group_report, shift_line
@@ -63,11 +65,16 @@ def csv_columns(bank: Bank) -> list[str]:
         "score",
         "band",
         "shift",
+        "action",
+        "committed",
+        "did",
     ]
 
 
 def room_csv(room: Room, bank: Bank, lang: str) -> str:
-    """One row per myth per round; a round below the minimum group gives one row with its counts only."""
+    """One row per myth per round; a round below the minimum group gives one row with its counts only. Then the
+    room's commitments: one row per action people of a round committed to (action, committed and, in an after
+    round, did), its myth and its words in the title; people's own lines counted together, never shown."""
     lang = resolve_language(bank, lang)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -90,6 +97,18 @@ def room_csv(room: Room, bank: Bank, lang: str) -> str:
                 + [m.counts.get(b.id, 0) for b in bands]
                 + [number(m.share(b.id), 3) if m.assessed else "" for b in bands]
                 + [number(m.mean), number(score), cell(band), number(shift) if name == "after" else ""]
+                + ["", "", ""]
+            )
+    for name, tally in room.commitments.items():  # nothing below the minimum group; never a person's own line
+        of_round = room.rounds.get(name)
+        if of_round is None:
+            continue
+        for c in room_commitment_lines(bank, tally, lang):
+            writer.writerow(
+                [cell(room.workshop), cell(name), cell(c.key.rsplit(".", 1)[0] if c.myth else ""), cell(c.text)]
+                + [of_round.joined, of_round.finished]
+                + [""] * (len(columns) - 9)
+                + [cell(c.key), c.committed, number(c.did)]
             )
     return out.getvalue()
 
@@ -145,6 +164,11 @@ def report_markdown(report: GroupReport) -> str:
     if r.shifts:
         lines += [f"## {md(lab['room_shift_title'])}", ""]
         lines += [f"{n}. {md(row.title)}: {md(_shift_text(r, row))}" for n, row in enumerate(r.shifts, 1)] + [""]
+    if r.commitments:
+        lines += [f"## {md(lab['room_commitments_title'])}", ""]
+        for rc in r.commitments:
+            lines += [f"**{md(rc.title)}**", ""] if len(r.columns) > 1 else []
+            lines += [f"- {md(_commitment_text(r, c))} — **{md(c.counts)}**" for c in rc.lines] + [""]
     if r.next_note:
         lines += [f"## {md(lab['report_next'])}", "", md(r.next_note), ""]
         lines += [f"{n}. **{md(s.title)}**: {md(s.line)}" for n, s in enumerate(r.next_steps, 1)]
@@ -162,6 +186,11 @@ def report_markdown(report: GroupReport) -> str:
         if r.spread_note:
             lines += [md(r.spread_note), ""] + [f"- {md(title)}" for title in r.unjudged] + [""]
     return "\n".join(lines)
+
+
+def _commitment_text(report: GroupReport, line: RoomCommitmentLine) -> str:
+    """An action of the room's commitments with its myth; for people's own lines only that there were some."""
+    return t(report.lang, "commitment_of_myth", text=line.text, myth=line.myth) if line.myth else line.text
 
 
 def _shift_text(report: GroupReport, row: ReportRow) -> str:
@@ -195,6 +224,8 @@ td.counts { white-space: nowrap; font-size: .9em; }
 td.title { min-width: 11rem; }
 td.bar { width: 9%; min-width: 3rem; }
 ol.shifts { columns: 2; column-gap: 2rem; }
+ul.commitments { padding-left: 1.2rem; }
+.round-name { margin: .3rem 0 0; }
 .stack { display: flex; height: .7rem; border-radius: 2px; overflow: hidden; background: #e6e6e6; }
 .stack span, .swatch { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .swatch { display: inline-block; width: .7em; height: .7em; border-radius: 2px; margin-right: .2em; }
@@ -272,6 +303,13 @@ def report_html(report: GroupReport) -> str:
         parts.append(f'<h2>{h(lab["room_shift_title"])}</h2><ol class="shifts">')
         parts += [f"<li>{h(row.title)}: <strong>{_shift_html(r, row)}</strong></li>" for row in r.shifts]
         parts.append("</ol>")
+    if r.commitments:
+        parts.append(f"<h2>{h(lab['room_commitments_title'])}</h2>")
+        for rc in r.commitments:
+            if len(r.columns) > 1:
+                parts.append(f'<p class="round-name"><strong>{h(rc.title)}</strong></p>')
+            items = "".join(f"<li>{h(_commitment_text(r, c))} — <strong>{h(c.counts)}</strong></li>" for c in rc.lines)
+            parts.append(f'<ul class="commitments">{items}</ul>')
     if r.next_note:
         parts.append(f"<h2>{h(lab['report_next'])}</h2><p>{h(r.next_note)}</p>")
         if r.next_steps:

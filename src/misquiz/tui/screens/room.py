@@ -14,6 +14,7 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from misquiz.core.catalogue import t
+from misquiz.core.commitments import room_commitment_lines
 from misquiz.core.model import Bank
 from misquiz.core.room import Room
 from misquiz.core.session import Shift, shift_of
@@ -27,6 +28,24 @@ ROW_SHIFT = {"worse": "room_row_worse", "better": "room_row_better", "same": "ro
 def row_shift(lang: str, shift: Shift) -> str:
     """A row's shift: arrow, points and the word, as in discuss mode (a worsening is never only a colour)."""
     return t(lang, ROW_SHIFT[shift.direction], arrow=shift.arrow, points=shift.signed)
+
+
+def commitment_widgets(bank: Bank, room: Room, round: str, lang: str) -> list[Static]:
+    """The room's commitments of the round on screen, after a reveal: per action how many committed (and did it)."""
+    tally = room.commitments.get(round)
+    if tally is None or not tally.shown:
+        return []  # below the minimum group: nothing
+    lines = room_commitment_lines(bank, tally, lang)
+    if not lines:
+        return []  # no one chose anything: no block
+    widgets: list[Static] = [Literal(Text(t(lang, "room_commitments_title"), style="bold"), classes="text")]
+    for line in lines:
+        text = Text("· ").append(line.text)
+        if line.myth:
+            text.append(f" ({line.myth})", style="dim")
+        text.append("  ").append(line.counts, style="bold")
+        widgets.append(Literal(text, classes="text"))
+    return widgets
 
 
 class RoomScreen(Screen[None]):
@@ -102,6 +121,7 @@ class RoomScreen(Screen[None]):
             waiting = [m for m in rnd.myths if not m.assessed]
             if waiting:
                 widgets.append(Literal(t(lang, "room_waiting", n=len(waiting)), classes="hint"))
+            widgets += commitment_widgets(self.bank, room, rnd.round, lang)
         body = self.query_one("#room-body", VerticalScroll)
         with self.app.batch_update():
             body.remove_children()

@@ -1,6 +1,7 @@
 // The projector page, live: one event stream replaces the live part of the page whenever the room
 // or the trainer's choices change; the forms are sent without a page load; keys for the trainer:
 // r reveals (all, or the myth on screen), h hides, c closes or reopens the round, d toggles discuss mode,
+// w shows the room's commitments in place of the myths (after a reveal), and back,
 // → / Page Down / Space next, ← / Page Up back, Esc leaves; j hides the join card, b blanks the screen
 // (a presenter's clicker sends Page Down and Page Up, and b).
 // The page works without this file (forms, and a refresh inside <noscript>).
@@ -12,7 +13,10 @@
 
   function apply(data) {
     var focused = document.activeElement && document.activeElement.getAttribute("data-focus");
+    var open = live.querySelector("#room-commitments[open]"); // the room's commitments stay open
     live.innerHTML = data.html;
+    var commitments = live.querySelector("#room-commitments");
+    if (open && commitments) commitments.open = true;
     if (data.title) document.title = data.title;
     if (focused) {
       var again = live.querySelector('[data-focus="' + focused + '"]');
@@ -81,6 +85,14 @@
     if (key === "j" || key === "J") { // hide the join card, and bring it back
       event.preventDefault();
       root.classList.toggle("no-join");
+      return;
+    }
+    if (key === "w" || key === "W") { // the room's commitments in place of the myths, and back
+      var panel = live.querySelector("#room-commitments");
+      if (panel) {
+        event.preventDefault();
+        panel.open = !panel.open;
+      }
       return;
     }
     if (key === "r" || key === "R") {

@@ -15,6 +15,7 @@ import aiohttp_jinja2
 from aiohttp import web
 
 from misquiz.core import catalogue
+from misquiz.core.commitments import ON_SCREEN, room_commitment_lines, room_commitments_more
 from misquiz.core.model import resolve_language
 from misquiz.core.report import shift_line
 from misquiz.core.room import Room
@@ -107,6 +108,8 @@ def live_context(request: web.Request, projector: Projector, room: Room, lang: s
             if view.discuss.shown
             else None,
         }
+    tally = room.commitments.get(view.round.round) if view.round is not None else None
+    lines = room_commitment_lines(bank, tally, lang) if tally is not None and tally.shown else None
     return {
         "round": view.round,
         "both": view.both,
@@ -122,6 +125,9 @@ def live_context(request: web.Request, projector: Projector, room: Room, lang: s
         "min_group": projector.min_group,
         "action": f"/projector/{projector.token}",
         "pcsrf": projector.csrf,
+        # the room's commitments, as the core counts them (nothing below the minimum group), after a reveal
+        "commitments": lines[:ON_SCREEN] if lines is not None else None,
+        "commitments_more": room_commitments_more(lang, lines) if lines else None,
     }
 
 
