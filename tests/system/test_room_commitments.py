@@ -3,13 +3,19 @@ after round, how many of the before round say they did it; never who; nothing be
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 
+import pytest
 from click.testing import CliRunner
+from markdown_it import MarkdownIt
 
 from misquiz.cli import main
+from misquiz.core.catalogue import t
 from misquiz.core.commitments import OWN, Commitment, CommitmentCount, tally_commitments
 from misquiz.core.scoring import score_attempt
+from misquiz.render.room import room_csv, room_html, room_markdown
 from misquiz.storage.protocol import read_room
 from misquiz.storage.sqlite import SQLiteStore
 from support.quiz import answers_holding
@@ -121,3 +127,86 @@ async def test_misquiz_room_shows_them_after_the_reveal(bank, tmp_path):
     async with app.run_test(size=(140, 60)) as pilot:
         await pilot.pause()
         assert "Ce que le groupe va faire" not in body(app)  # below the minimum group: nothing
+
+
+# -- hostile commitment text through the room's sinks --------------------------------------------------------
+
+OWN_LINES = [  # each carries "ownmark": a person's own line is counted, never shown, so it must not appear at all
+    "<script>alert('ownmark')</script>",
+    "# ownmark **bold** [a](https://evil.example) | cell |",
+    "=cmd|' /C calc'!A0 ownmark",
+    "+ownmark",
+    "own\x1b[31mmark\x1b]8;;https://evil.example\x1b\\ownmark\x07\r",
+    "\u202eownmark\u2066 bidi \u2069\u200f",
+]
+ACTION = "=cmd|' /C calc'!A0 <script>alert(1)</script> **bold** [a](javascript:x) | \x1b[31m\u202eevil"
+
+
+def hostile_bank(bank):
+    """The bank with a hostile text for sales-goal's first action, in every language."""
+    myths = tuple(
+        m._replace(actions=({lang: ACTION for lang in m.actions[0]}, *m.actions[1:])) if m.id == "sales-goal" else m
+        for m in bank.myths
+    )
+    return bank._replace(myths=myths)
+
+
+@pytest.fixture
+def hostile_room(bank, tmp_path):
+    store = SQLiteStore(tmp_path / "h.db")
+    for n, line in enumerate(OWN_LINES):
+        mine = (Commitment("sales-goal", 1, status="done"), Commitment(None, None, line, status="done"))
+        add(store, bank, mine, person=f"p{n}", name=f"<b>Name {n}</b>")
+        add(store, bank, mine[:1] if n % 2 else mine[1:], round="after", person=f"p{n}", name=f"<b>Name {n}</b>")
+    yield store
+    store.close()
+
+
+def no_trace_of_anyone(text: str) -> None:
+    assert "ownmark" not in text and "Name" not in text and "calc'!A0 ownmark" not in text
+    for byte in ("\x1b", "\x07", "\r", "\x00", "\u202e", "\u2066", "\u200f"):
+        assert byte not in text, f"{byte!r} reached the output"
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "fr"])
+def test_hostile_commitments_through_the_group_report_and_room_json(hostile_room, bank, lang):
+    evil = hostile_bank(bank)
+    room = read_room(hostile_room, evil, "ws", min_group=3)
+    assert room.commitments["before"].shown and room.commitments["after"].shown
+    html = room_html(room, evil, lang)
+    markdown = room_markdown(room, evil, lang)
+    sheet = room_csv(room, evil, lang)
+    data = json.dumps(room.as_dict(), ensure_ascii=False)
+    for text in (html, markdown, sheet, data):
+        no_trace_of_anyone(text)
+    own = t(lang, "room_commit_own")
+    assert own in html and own in markdown and own in sheet  # counted together, never shown
+    # the action's title: escaped in HTML, literal in Markdown, never a formula in a sheet
+    assert "<script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    rendered = MarkdownIt().render(markdown)
+    assert "<script>" not in rendered and "<strong>bold</strong>" not in rendered and "<a " not in rendered
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    rows = list(csv.reader(io.StringIO(sheet)))
+    header = rows[0]
+    actions = [dict(zip(header, r, strict=True)) for r in rows[1:] if r[header.index("action")]]
+    assert {a["action"] for a in actions} == {"sales-goal.1", OWN}
+    assert all(not cell.startswith(("=", "+", "-", "@")) for r in rows[1:] for cell in r if not cell.isdigit())
+    titles = [a["title"] for a in actions if a["action"] == "sales-goal.1"]
+    assert titles and all(title.startswith("'=cmd") for title in titles)
+    assert [(a["round"], a["committed"], a["did"]) for a in actions if a["action"] == OWN] == [
+        ("before", "6", ""),
+        ("after", "3", "6"),
+    ]
+    # room --json: the actions by key and the counts, nothing anyone typed
+    assert json.loads(data)["commitments"]["after"]["actions"][0]["action"] in ("sales-goal.1", OWN)
+
+
+def test_hostile_own_lines_stay_out_of_room_json_from_the_command_line(hostile_room, tmp_path):
+    hostile_room.close()
+    result = CliRunner().invoke(main, ["room", "ws", "--json", "--db", str(tmp_path / "h.db"), "--min-group", "3"])
+    assert result.exit_code == 0, result.output
+    no_trace_of_anyone(result.stdout)
+    assert {a["action"] for a in json.loads(result.stdout)["commitments"]["before"]["actions"]} == {
+        "sales-goal.1",
+        OWN,
+    }
