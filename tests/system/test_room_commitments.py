@@ -210,3 +210,50 @@ def test_hostile_own_lines_stay_out_of_room_json_from_the_command_line(hostile_r
         "sales-goal.1",
         OWN,
     }
+
+
+@pytest.mark.parametrize("min_group", [3, 7])
+async def test_the_projector_shows_them_after_the_reveal_and_never_an_own_line(hostile_room, bank, tmp_path, min_group):
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from misquiz.web.app import build_app
+    from misquiz.web.pages import WORKSHOP
+    from misquiz.web.workshop import WorkshopConfig
+
+    hostile_room.close()
+    store = SQLiteStore(tmp_path / "h.db")
+    app = build_app(hostile_bank(bank), store, WorkshopConfig("ws", "before", min_group=min_group))
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    try:
+        projector = app[WORKSHOP].projector
+        address = f"/projector/{projector.token}"
+        page = await (await client.get(address)).text()
+        assert 'id="room-commitments"' not in page  # answer first, reveal later
+        origin = {"Origin": f"http://127.0.0.1:{client.server.port}"}
+        data = {"csrf": projector.csrf, "do": "reveal_all", "lang": "en"}
+        response = await client.post(address, data=data, headers=origin, allow_redirects=False)
+        assert response.status == 303
+        page = await (await client.get(address)).text()
+        no_trace_of_anyone(page)
+        assert "<script>alert" not in page
+        if min_group > 6:  # six finished: below the minimum group nothing is counted out
+            assert 'id="room-commitments"' not in page and "committed" not in page
+            return
+        assert 'id="room-commitments"' in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+        assert 'Something of their own</span> <strong class="commit-counts">6 committed</strong>' in page
+    finally:
+        await client.close()
+        store.close()
+
+
+async def test_misquiz_room_shows_a_hostile_action_harmlessly_and_no_own_line(hostile_room, bank):
+    from misquiz.tui.room_app import RoomApp
+
+    app = RoomApp(hostile_room, hostile_bank(bank), "ws", lang="en", round="before", min_group=3, reveal=True)
+    async with app.run_test(size=(200, 60)) as pilot:
+        await pilot.pause()
+        text = "\n".join(str(w.render()) for w in app.screen.query("#room-body > *"))
+        assert "What the room will do" in text and "Something of their own  6 committed" in text
+        assert "<script>alert(1)</script> **bold** [a](javascript:x) | \\x1b[31m\\u202eevil" in text  # as written
+        no_trace_of_anyone(text)

@@ -203,7 +203,8 @@ def room_commitment_lines(bank: Bank, room: RoomCommitments, lang: str) -> tuple
         else:
             counts = t(lang, "room_commit_counts_after", committed=a.committed, did=a.did)
         myth = None if a.myth is None else mine.myth_title(bank, lang)
-        lines.append(RoomCommitmentLine(a.key, text, myth, counts, a.committed, a.did))
+        # a bank's words, controls made visible: every face (a terminal too) can show them as they are
+        lines.append(RoomCommitmentLine(a.key, plain(text), plain(myth) if myth else None, counts, a.committed, a.did))
     return tuple(lines)
 
 
