@@ -10,6 +10,7 @@ from misquiz.storage.address import masked, quotes_a_secret
 from misquiz.storage.protocol import StoreError, open_store
 from misquiz.storage.transfer import shown
 from misquiz.web.server import room_command
+from support.postgres import postgres_server_fixture, postgres_url_fixture  # noqa: F401  (fixtures)
 
 pytest.importorskip("psycopg")
 
@@ -56,3 +57,24 @@ def test_a_message_that_quotes_a_piece_of_the_password_is_caught():
     assert quotes_a_secret("failed to resolve host 'ret@127.0.0.1'", "postgresql://me:s3c@ret@127.0.0.1/q")
     assert quotes_a_secret('invalid percent-encoded token: "s3cr%zzet"', "postgresql://me:s3cr%zzet@h/q")
     assert not quotes_a_secret("connection refused", "postgresql://me:s3cret@h/q")
+
+
+def test_the_plain_quiz_names_a_postgresql_database_without_its_password(postgres_url, tmp_path):
+    """Plain mode ends with the command that saves the plan, with this --db: its password masked."""
+    import os
+    import subprocess
+    import sys
+
+    from support.postgres import PASSWORD
+
+    done = subprocess.run(
+        [sys.executable, "-m", "misquiz", "take", "--plain", "--seed", "3", "--lang", "en", "--db", postgres_url],
+        input="3\n" * 40,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "XDG_CACHE_HOME": str(tmp_path / "c")},
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "misquiz export latest --format md -o my-plan.md --db" in done.stdout
+    assert PASSWORD not in done.stdout + done.stderr and masked(postgres_url) in done.stdout

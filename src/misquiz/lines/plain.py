@@ -22,6 +22,7 @@ from misquiz.core.model import Bank
 from misquiz.core.quiz import NO_OPINION, QuizOptions, resume_text, resume_title
 from misquiz.core.text import one_line, plain
 from misquiz.render.text import plan_text
+from misquiz.storage.address import masked
 from misquiz.storage.protocol import Store, StoreError, utc_now
 from misquiz.storage.recording import (
     open_commitments,
@@ -129,7 +130,7 @@ class PlainQuiz:
         plan = session_plan(self.store, s, self.store.clock if self.store is not None else utc_now)
         self.say(plan_text(plan, self.width) if self.width else plan_text(plan))
         if s.attempt_id is not None:
-            db = f" --db {shlex.quote(self.db)}" if self.db else ""
+            db = f" --db {shlex.quote(masked(self.db))}" if self.db else ""  # never a password on the screen
             if self.store is not None and self.stdin.isatty():  # a pipe is never asked: its lines are answers
                 self._commit()
             self.say()
