@@ -543,13 +543,14 @@ def room(
         return
     if export_path is not None:
         from misquiz.render.room import group_report_file
+        from misquiz.storage.reading import read_group_report
 
         try:
-            text = group_report_file(
-                store, bank, code, export_path, lang=language, now=store.clock(),
-                round=round_, min_group=min_group, title=title, by=by, items=per_statement, appendix=appendix,
+            read = read_group_report(
+                store, bank, code, round=round_, min_group=min_group, items=per_statement, appendix=appendix,
                 room=current,
             )  # fmt: skip
+            text = group_report_file(export_path, bank, lang=language, now=store.clock(), title=title, by=by, **read)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--export") from None
         except StoreError as exc:
@@ -614,8 +615,8 @@ def items(
     attempt on this bank in the database (of one round with --round).
     """
     from misquiz.core.model import resolve_language
-    from misquiz.render.items import read_items
     from misquiz.storage import StoreError
+    from misquiz.storage.reading import read_items
 
     bank = _quiz_bank(bank_path)
     store = _store(db, read_only=True)

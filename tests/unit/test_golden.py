@@ -19,6 +19,7 @@ from misquiz.core.commitments import Commitment
 from misquiz.core.scoring import score_attempt
 from misquiz.render.report import render_report
 from misquiz.render.room import write_group_report
+from misquiz.storage.reading import read_group_report
 from misquiz.storage.sqlite import SQLiteStore
 from support import DATA
 from support.quiz import answers_holding
@@ -109,5 +110,6 @@ def workshop_db(tmp_path_factory, bank):
 @pytest.mark.parametrize("lang", LANGS)
 def test_group_report_matches_its_golden_file(tmp_path, bank, workshop_db, lang, kind):
     path = tmp_path / f"group.{kind}"
-    write_group_report(workshop_db, bank, "acme", path, lang=lang, now=NOW, title="Workshop Acme", by="Trainer Jo")
+    read = read_group_report(workshop_db, bank, "acme")
+    write_group_report(path, bank, lang=lang, now=NOW, title="Workshop Acme", by="Trainer Jo", **read)
     check(f"group-{lang}.{kind}", Path(path).read_bytes().decode("utf-8"))

@@ -16,6 +16,7 @@ from misquiz.core.report import group_report
 from misquiz.core.scoring import score_attempt
 from misquiz.render.room import csv_columns, report_html, report_markdown, room_csv, write_group_report
 from misquiz.storage import read_room
+from misquiz.storage.reading import read_group_report
 from misquiz.storage.sqlite import SQLiteStore
 from support.printing import printed_pages
 from support.quiz import answers_holding
@@ -161,7 +162,7 @@ def test_the_clients_report_has_no_statement_appendix_unless_asked(workshop, ban
         # the before round's four people: too few, said once in words
         assert " ".join(t(lang, "report_flags_too_few", n=4, least=30).split()) in with_it
     # decided once, in the view-model: statistics handed in do not make an appendix by themselves
-    from misquiz.render.items import read_items
+    from misquiz.storage.reading import read_items
 
     stats = read_items(workshop, bank, "ws", "before")
     room = read_room(workshop, bank, "ws")
@@ -197,9 +198,8 @@ def test_the_html_report_prints_on_at_most_two_a4_pages(tmp_path, bank, lang):
         for _ in range(30):
             add(store, bank, {s.id: rng.choice([1, 2, 3, 4, 5, None]) for s in bank.statements}, round_)
     page = tmp_path / "report.html"
-    write_group_report(
-        store, bank, "ws", page, lang=lang, now=NOW, title="Workshop Acme", by="Trainer Jo", appendix=True
-    )
+    read = read_group_report(store, bank, "ws", appendix=True)
+    write_group_report(page, bank, lang=lang, now=NOW, title="Workshop Acme", by="Trainer Jo", **read)
     assert 1 <= printed_pages(page) <= 2
 
 
@@ -209,7 +209,7 @@ def test_a_small_room_gets_no_statement_flags_and_is_told_why(tmp_path, bank):
     for held in ({"sales-goal": (5, 1)}, {"more-posts": (5, 1)}, {}, {"no-plan": (4, 2)}):
         add(store, bank, answers_holding(bank, held), "before")
     page = tmp_path / "report.md"
-    write_group_report(store, bank, "ws", page, lang="en", now=NOW, appendix=True)
+    write_group_report(page, bank, lang="en", now=NOW, **read_group_report(store, bank, "ws", appendix=True))
     text = page.read_text()
     assert "Only 4 finished attempts: too few to judge statements" in text and "gave the same extreme" not in text
     items = CliRunner().invoke(main, ["items", "ws", "--db", str(tmp_path / "small.db"), "--lang", "nl"])
@@ -229,7 +229,7 @@ def test_the_appendix_judges_one_round_and_names_the_myths_with_too_little_sprea
     for _ in range(31):  # the same people after: not counted again in the appendix
         add(store, bank, answers_holding(bank, {}), "after")
     page = tmp_path / "report.md"
-    write_group_report(store, bank, "ws", page, lang="en", now=NOW, appendix=True)
+    write_group_report(page, bank, lang="en", now=NOW, **read_group_report(store, bank, "ws", appendix=True))
     text = page.read_text(encoding="utf-8")
     appendix = text.split("## Appendix: statements to review")[1]
     assert "From the answers of 32 finished attempts in the round “Before” of this workshop." in appendix or (

@@ -5,18 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import TYPE_CHECKING
 
 from misquiz.core.catalogue import format_number, format_percent, t
 from misquiz.core.items import (
     FLAG_PEOPLE,
-    ROUNDS_LATEST_FIRST,
     SPREAD_LIMIT,
-    AnswerPatterns,
     ItemReport,
     MythStats,
     flag_reason,
-    item_report,
     reliability_note,
     rounded,
     spread_note,
@@ -24,9 +20,6 @@ from misquiz.core.items import (
 )
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.text import plain
-
-if TYPE_CHECKING:
-    from misquiz.storage import Store
 
 ITEM_COLUMNS = [
     "workshop",
@@ -50,40 +43,6 @@ ITEM_COLUMNS = [
     "myth_reliability_reading",
     "myth_score_sd",
 ]
-
-
-def read_items(
-    store: Store,
-    bank: Bank,
-    workshop: str | None = None,
-    round: str | None = None,
-    min_group: int | None = None,
-    *,
-    prefer: tuple[str, ...] = ROUNDS_LATEST_FIRST,
-) -> ItemReport:
-    """The statistics of a bank's statements over stored finished attempts: the store reads, the core computes.
-
-    A workshop is read one round at a time, so that no one counts twice: `round`, or else the first round
-    in `prefer` with finished attempts. Without a workshop, `round` None reads every attempt on the bank.
-    """
-    from misquiz.core.room import MIN_GROUP
-
-    if workshop is not None and round is None:
-        round, patterns = _first_round(store, bank, workshop, prefer)
-    else:
-        patterns = store.answer_patterns(bank, workshop, round)
-    group = MIN_GROUP if min_group is None else min_group
-    return item_report(bank, patterns, workshop=workshop, round=round, min_group=group)
-
-
-def _first_round(store: Store, bank: Bank, workshop: str, prefer: tuple[str, ...]) -> tuple[str | None, AnswerPatterns]:
-    """The first of the rounds with finished attempts, and its patterns; None when no round has any."""
-    patterns = AnswerPatterns(0, {})
-    for round in prefer:
-        patterns = store.answer_patterns(bank, workshop, round)
-        if patterns.attempts:
-            return round, patterns
-    return None, patterns
 
 
 def _num(value: float | None, places: int = 3) -> str:

@@ -11,20 +11,17 @@ import io
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from misquiz.core.catalogue import t
 from misquiz.core.commitments import RoomCommitmentLine, room_commitment_lines
-from misquiz.core.items import ROUNDS_BEFORE_FIRST, ItemReport
+from misquiz.core.items import ItemReport
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.report import GroupReport, ReportRow, RoundCell, group_report, shift_line
 from misquiz.core.room import Room
 from misquiz.core.text import plain
-from misquiz.render.items import items_csv, read_items
+from misquiz.render.items import items_csv
 from misquiz.render.report import BAND_COLORS, document_start, h, md
-
-if TYPE_CHECKING:
-    from misquiz.storage import Store
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -362,58 +359,43 @@ def room_html(room: Room, bank: Bank, lang: str, now: datetime | None = None, **
 SUFFIXES = (".csv", ".md", ".html")
 
 
-def write_group_report(store: Store, bank: Bank, workshop: str, path: Path, **options: Any) -> None:
+def write_group_report(path: Path, bank: Bank, **options: Any) -> None:
     """group_report_file's text, written to `path` (options as there)."""
-    path.write_text(group_report_file(store, bank, workshop, str(path), **options), encoding="utf-8", newline="")
+    path.write_text(group_report_file(str(path), bank, **options), encoding="utf-8", newline="")
 
 
 def group_report_file(
-    store: Store,
-    bank: Bank,
-    workshop: str,
     name: str,
+    bank: Bank,
     *,
     lang: str,
     now: datetime,
-    round: str | None = None,
-    min_group: int | None = None,
+    room: Room | None = None,
+    closed: frozenset[str] = frozenset(),
+    flags: ItemReport | None = None,
+    appendix: bool = False,
+    items_report: ItemReport | None = None,
     title: str | None = None,
     by: str | None = None,
-    items: bool = False,
-    appendix: bool = False,
-    room: Room | None = None,
 ) -> str:
-    """Read the room (and, for the appendix, its answers) and give the report in the format the file's name asks.
+    """The report in the format the file's name asks, from what storage.reading.read_group_report read.
 
-    items: one row per statement (CSV), over one round as `misquiz items` reads it. appendix: the statements to
-    review, in the Markdown or HTML report. room: the room as the caller has just read it with the same
-    workshop, round and min_group (else read here).
+    items_report: one row per statement (CSV). appendix: the statements to review (flags), in the Markdown or
+    HTML report.
     """
-    from misquiz.core.room import MIN_GROUP
-    from misquiz.storage import read_room
-
     suffix = Path(name).suffix.lower()
     if suffix not in SUFFIXES:
         raise ValueError(f"{name}: use a name ending in .csv, .md or .html")
-    if items and suffix != ".csv":
+    if items_report is not None and suffix != ".csv":
         raise ValueError("--items writes one row per statement: use a name ending in .csv")
-    lang = resolve_language(bank, lang)
-    group = MIN_GROUP if min_group is None else min_group
     if appendix and suffix == ".csv":
         raise ValueError("--appendix belongs in the report: use a name ending in .md or .html")
-    if items:
-        return items_csv(read_items(store, bank, workshop, round, group), bank, lang)
-    room = room if room is not None else read_room(store, bank, workshop, round, group)
+    lang = resolve_language(bank, lang)
+    if items_report is not None:
+        return items_csv(items_report, bank, lang)
+    assert room is not None, "a group report needs its room"
     if suffix == ".csv":
         return room_csv(room, bank, lang)
-    flags = _flag_stats(store, bank, room, round, group) if appendix else None
-    closed = frozenset(name for name in room.rounds if store.session_state(workshop, name).closed)
     report = group_report(room, bank, lang, now, title=title, by=by, items=flags, appendix=appendix, closed=closed)
     render: Callable[[GroupReport], str] = report_markdown if suffix == ".md" else report_html
     return render(report)
-
-
-def _flag_stats(store: Store, bank: Bank, room: Room, round: str | None, min_group: int) -> ItemReport:
-    """Item statistics for the appendix, over one round: the one asked for, else before when it has finished
-    attempts (answers not yet taught, and more spread), else the latest that has."""
-    return read_items(store, bank, room.workshop, round, min_group, prefer=ROUNDS_BEFORE_FIRST)
