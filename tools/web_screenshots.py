@@ -1,7 +1,8 @@
 """Write the README's workshop screenshots from the real pages of `misquiz serve`, in Debian's chromium.
 
 python tools/web_screenshots.py     # writes docs/web-phone-statement.png, docs/web-phone-results.png,
-                                    # docs/web-desktop-statement.png and docs/web-desktop-results.png
+                                    # docs/web-desktop-statement.png and docs/web-desktop-results.png,
+                                    # docs/web-phone-commitments.png and docs/check-back-example.ics
 """
 
 from __future__ import annotations
@@ -42,6 +43,19 @@ def finish(page, answers: dict[str, int], stop_at: int | None = None) -> None:
         page.wait_for_url("**/results" if n == 36 else f"**/quiz/{n + 1}")
 
 
+def commitments(page) -> None:
+    """Two actions and a line of one's own chosen on the phone, and the calendar event they go into."""
+    page.locator("input[name=action]").nth(0).check()
+    page.locator("input[name=action]").nth(2).check()
+    page.fill("#commit-own", "Ask Sofie to post one photo from the workshop each week")
+    page.locator("form.commit button[type=submit]").click()
+    page.wait_for_url("**/results*")
+    page.locator("#commitments").screenshot(path=str(DOCS / "web-phone-commitments.png"))
+    with page.expect_download() as download:
+        page.locator('a[href$=".ics"]').click()
+    download.value.save_as(str(DOCS / "check-back-example.ics"))
+
+
 def main() -> None:
     bank = load_bank()
     answers = holding(bank, {bank.myths[1].id, bank.myths[4].id, bank.myths[6].id})
@@ -77,12 +91,14 @@ def main() -> None:
                         page.wait_for_url("**/results" if n == 36 else f"**/quiz/{n + 1}")
                     page.locator("summary").first.click()
                     page.screenshot(path=str(DOCS / f"web-{kind}-results.png"), full_page=kind == "desktop")
+                    if kind == "phone":
+                        commitments(page)
                     context.close()
                 browser.close()
         finally:
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=10)
-    for path in sorted(DOCS.glob("web-*.png")):
+    for path in [*sorted(DOCS.glob("web-*.png")), DOCS / "check-back-example.ics"]:
         print("wrote", path.relative_to(ROOT))
 
 
