@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from misquiz.core.attempt import ScoreRecord
 from misquiz.core.commitments import (
     DONE,
     MAX_OWN,
@@ -114,6 +115,10 @@ def test_commitments_are_kept_with_the_attempt_changed_and_followed_up(place: Pl
     again = place.open()
     assert [c.status for c in again.commitments(attempt)] == [STARTED]
     assert again.commitments(other) == (Commitment("no-plan", 2),)
+    assert again.commitment_counts("ws") == []  # only finished attempts count
+    again.finish_attempt(other, ScoreRecord.from_json({"overall": {"score": 10.0, "profile": "p"}, "myths": []}))
+    [counted] = again.commitment_counts("ws")  # on both backends, the same grouped count
+    assert (counted.round, counted.myth, counted.action, counted.people) == ("before", "no-plan", 2, 1)
     assert again.delete_workshop("ws") == 1
     assert again.commitments(other) == ()  # they go with their attempt
     assert [c.status for c in again.commitments(attempt)] == [STARTED]
