@@ -214,14 +214,17 @@ def _no_such_workshop(code: str, near: list[str]) -> NoReturn:
     sys.exit(1)
 
 
-def _write_output(target: str, text: str, store: Store, *, newline: str | None = None) -> None:
-    """A report written to the file the user named, with one message for every way it can fail."""
+def _write_output(target: str, text: str, store: Store, *, newline: str | None = None, force: bool = False) -> None:
+    """A report written to the file the user named (files.output: no symbolic link, no FIFO, device or folder,
+    nothing replaced without --force, mode 0600), with one message for every way it can fail."""
+    from misquiz.files.output import OutputError, write_output
+
     _not_over_the_database(target, store)
+    data = (text if newline == "" else text.replace("\n", os.linesep)).encode("utf-8")
     try:
-        with open(target, "w", encoding="utf-8", newline=newline) as handle:
-            handle.write(text)
-    except OSError as exc:
-        click.echo(f"misquiz: {plain(target)}: cannot write ({exc.strerror})", err=True)
+        write_output(target, data, force=force)
+    except OutputError as exc:
+        click.echo(f"misquiz: {plain(str(exc))}", err=True)
         sys.exit(1)
     click.echo(f"Wrote {plain(target)}", err=True)
 
@@ -251,6 +254,7 @@ DB_OPTION = click.option(
 BANK_OPTION = click.option(
     "--bank", "bank_path", type=click.Path(dir_okay=False), help="A bank file (default: the shipped bank)."
 )
+FORCE_OPTION = click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 WORKSHOP_OPTION = click.option("--workshop", callback=_workshop_code, help="Tag results with a workshop code.")
 CSV_DIALECT_OPTION = click.option(
     "--csv-dialect",
@@ -394,9 +398,10 @@ def history(as_json: bool, db: str | None) -> None:
     help="What to write (ics: the check-back date and your commitments, for a calendar).",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write to this file instead of the screen.")
+@FORCE_OPTION
 @DB_OPTION
 @BANK_OPTION
-def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path: str | None) -> None:
+def export(attempt: str, fmt: str, output: str | None, force: bool, db: str | None, bank_path: str | None) -> None:
     """Write one attempt as an action plan (md), a web page (html), a result file (json) or a calendar file (ics)."""
     bank = _load(bank_path)
     store = _store(db, read_only=True)
@@ -434,13 +439,13 @@ def export(attempt: str, fmt: str, output: str | None, db: str | None, bank_path
             if output is None:
                 click.echo(ics, nl=False)
             else:
-                _write_output(output, ics, store, newline="")  # RFC 5545 lines end in CRLF, as written
+                _write_output(output, ics, store, newline="", force=force)  # RFC 5545 lines end in CRLF, as written
             return
         text = render_report(fmt, plan)
     if output is None:
         click.echo(text)
         return
-    _write_output(output, text + "\n", store)
+    _write_output(output, text + "\n", store, force=force)
 
 
 @main.command(name="import")
@@ -485,6 +490,7 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
 @click.option(
     "--export", "export_path", type=click.Path(dir_okay=False), help="Write the group report (.csv, .md, .html)."
 )
+@FORCE_OPTION
 @click.option(
     "--min-group",
     type=POSITIVE,
@@ -510,6 +516,7 @@ def room(
     round_: str | None,
     as_json: bool,
     export_path: str | None,
+    force: bool,
     min_group: int,
     lang: str | None,
     reveal: bool,
@@ -559,7 +566,7 @@ def room(
             from misquiz.render.spreadsheet import csv_in
 
             text = csv_in(csv_dialect, text, language)
-        _write_output(export_path, text, store, newline="")
+        _write_output(export_path, text, store, newline="", force=force)
         return
     from misquiz.tui.launch import full_screen_refused
 
@@ -588,6 +595,7 @@ def room(
 @DB_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False), help="Write one row per statement to this file.")
+@FORCE_OPTION
 @CSV_DIALECT_OPTION
 @click.option(
     "--min-group",
@@ -604,6 +612,7 @@ def items(
     db: str | None,
     as_json: bool,
     csv_path: str | None,
+    force: bool,
     csv_dialect: str,
     min_group: int,
     lang: str | None,
@@ -632,7 +641,9 @@ def items(
     if csv_path is not None:
         from misquiz.render.spreadsheet import csv_in
 
-        _write_output(csv_path, csv_in(csv_dialect, items_csv(report, bank, language), language), store, newline="")
+        _write_output(
+            csv_path, csv_in(csv_dialect, items_csv(report, bank, language), language), store, newline="", force=force
+        )
     if as_json:
         click.echo(items_json(report, bank, language))
     elif csv_path is None:

@@ -374,14 +374,9 @@ def ascii_file_name(file_name: str) -> str:
 
 
 def write_report(plan: AdvicePlan, kind: str, folder: Path) -> Path:
-    """Write a report into folder, under report_file_name (numbered when it would overwrite); return the path."""
+    """Write a report into folder, under report_file_name (numbered when it would overwrite; files.output: no
+    symbolic link followed, mode 0600); return the path."""
+    from misquiz.files.output import write_new_in
+
     text = render_report(kind, plan)
-    first = report_file_name(plan, kind)
-    stem = first[: -len(kind) - 1]
-    path = folder / first
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder / f"{stem}-{n}.{kind}"
-    path.write_text(text, encoding="utf-8")
-    return path.resolve()
+    return write_new_in(folder, report_file_name(plan, kind), text.encode("utf-8")).resolve()

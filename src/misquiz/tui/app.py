@@ -254,6 +254,7 @@ class MisquizApp(App[None]):
 
     def action_calendar(self) -> None:
         """The check-back as a calendar file beside the saved plans."""
+        from misquiz.files.output import write_new_in
         from misquiz.render.calendar import calendar_file, calendar_file_name
 
         plan = self.plan()
@@ -263,9 +264,8 @@ class MisquizApp(App[None]):
                 address = self.store.join_address(self.session.workshop)
             except StoreError:
                 address = None
-        path = self.export_dir / calendar_file_name(plan)
-        try:
-            path.write_bytes(calendar_file(plan, address))
+        try:  # numbered when the name is taken, no symbolic link followed, mode 0600
+            path = write_new_in(self.export_dir, calendar_file_name(plan), calendar_file(plan, address))
         except OSError as exc:
             self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error", markup=False)
             return
