@@ -332,6 +332,34 @@ async def test_a_form_from_another_origin_is_refused(bank, tmp_path):
         assert person.url.endswith("/quiz/2") and answers_stored(db) == 1
 
 
+async def test_an_origin_is_compared_by_scheme_host_and_port(bank, tmp_path):
+    """Issue 25, point 8: another port or scheme on the same host is another origin."""
+    port = 8000
+    config = replace(CONFIG, public_url="http://quiz.example")  # over https the test client's cookie is not sent
+    async with serving(bank, tmp_path / "w.db", config) as (client, _):
+        person = visitor(client)
+        await person.start()
+        form = {"csrf": person.csrf, "statement": person.statement, "answer": "5"}
+        host = {"Host": f"127.0.0.1:{port}"}
+        for origin in (
+            f"http://127.0.0.1:{port + 1}",
+            f"https://127.0.0.1:{port}",
+            "http://127.0.0.1",
+            f"http://user@127.0.0.1:{port}",
+            f"http://127.0.0.1:{port}:1",
+            "https://quiz.example",
+            "http://quiz.example:8080",
+            "http://quiz.example.evil",
+        ):
+            await person.post("/quiz/1", form, headers={**host, "Origin": origin})
+            assert person.status == 403 and catalogue.t("en", "web_other_origin") in person.page, origin
+        assert answers_stored(tmp_path / "w.db") == 0
+        for n, origin in enumerate((f"HTTP://127.0.0.1:{port}", "http://QUIZ.example:80"), start=1):
+            await person.post(f"/quiz/{n}", form, headers={**host, "Origin": origin})
+            assert person.status == 200 and answers_stored(tmp_path / "w.db") == n, origin
+            form["statement"] = person.statement
+
+
 async def test_a_host_that_does_not_name_this_server_is_refused(bank, tmp_path):
     async with serving(bank, tmp_path / "w.db") as (client, _):
         response = await client.get("/", headers={"Host": "rebound.example:8000"})

@@ -201,14 +201,32 @@ def redirect(location: str) -> web.Response:
     return web.Response(status=303, text="303: See Other", headers={"Location": location})
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin_of(url: str) -> tuple[str, str, int] | None:
+    """An origin as browsers compare it: (scheme, host, port), the port filled in from the scheme; None for
+    "null" and anything else that is not an http(s) origin."""
+    try:
+        parts = urlsplit(url)
+        scheme, host, port = parts.scheme.lower(), parts.hostname, parts.port
+    except ValueError:  # a port that is no number, a bracket left open
+        return None
+    if scheme not in DEFAULT_PORTS or not host or parts.username is not None or parts.password is not None:
+        return None
+    return scheme, host.lower(), DEFAULT_PORTS[scheme] if port is None else port
+
+
 def same_origin(request: web.Request) -> bool:
+    """The Origin of a change names this server by scheme, host and port: the address participants were
+    given (--public-url), or the Host it was sent to over this connection's own scheme."""
     origin = request.headers.get("Origin")
     if origin is None:
         return request.headers.get("Sec-Fetch-Site") == "same-origin"
-    parts = urlsplit(origin)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
-        return False  # "null" and anything else that is not an origin
+    theirs = origin_of(origin)
+    if theirs is None:
+        return False
     public = request.app[WORKSHOP].config.public_url
-    if public and urlsplit(public)[:2] == parts[:2]:
+    if public and origin_of(public) == theirs:
         return True
-    return parts.netloc.lower() == request.headers.get("Host", "").lower()
+    return origin_of(f"{request.scheme}://{request.headers.get('Host', '')}") == theirs
