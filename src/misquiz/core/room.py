@@ -58,7 +58,7 @@ class WorkshopSummary(NamedTuple):
 def valid_code(code: str) -> bool:
     import re
 
-    return re.match(CODE_PATTERN, code) is not None
+    return isinstance(code, str) and re.fullmatch(CODE_PATTERN, code) is not None  # `$` alone lets "mon\n" by
 
 
 CLOSE_CODE_DISTANCE = 2  # two slips of the keyboard: "acme-ocd" for "acme-doc" (a swap is two)
