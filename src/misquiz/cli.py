@@ -11,7 +11,7 @@ import click
 
 from misquiz.core import catalogue
 from misquiz.core.problems import Problem, ProblemsError
-from misquiz.core.text import ascii_number, plain
+from misquiz.core.text import ascii_number, json_safe, plain
 
 if TYPE_CHECKING:
     from misquiz.storage import Store
@@ -352,7 +352,7 @@ def score(answers_file: str, bank_path: str | None, lang: str | None, as_json: b
         _fail(exc.problems)
     result = score_attempt(bank, answers)
     if as_json:
-        click.echo(json.dumps(result.record().as_json(), ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(result.record().as_json(), ensure_ascii=False, indent=2)))
     else:
         from misquiz.storage.protocol import utc_now
 
@@ -372,7 +372,7 @@ def history(as_json: bool, db: str | None) -> None:
     store = _store(db, read_only=True)
     try:
         if as_json:
-            click.echo(store.history_json())
+            click.echo(json_safe(store.history_json()))  # names as typed: no ESC, no bidi override
             return
         rows = store.history()
     except StoreError as exc:
@@ -425,7 +425,7 @@ def export(attempt: str, fmt: str, output: str | None, force: bool, db: str | No
     if fmt == "json":
         from misquiz.files.results import result_json
 
-        text = json.dumps(result_json(stored, bank), ensure_ascii=False, indent=2)
+        text = json_safe(json.dumps(result_json(stored, bank), ensure_ascii=False, indent=2))
     else:
         from misquiz.render.report import render_report
         from misquiz.storage.recording import attempt_plan
@@ -546,7 +546,7 @@ def room(
             _no_such_workshop(code, near)
         click.echo(f"misquiz: no one has joined workshop '{plain(code)}' yet.", err=True)
     if as_json:
-        click.echo(json.dumps(current.as_dict(), ensure_ascii=False, indent=2))
+        click.echo(json_safe(json.dumps(current.as_dict(), ensure_ascii=False, indent=2)))
         return
     if export_path is not None:
         from misquiz.render.room import group_report_file
@@ -645,7 +645,7 @@ def items(
             csv_path, csv_in(csv_dialect, items_csv(report, bank, language), language), store, newline="", force=force
         )
     if as_json:
-        click.echo(items_json(report, bank, language))
+        click.echo(json_safe(items_json(report, bank, language)))
     elif csv_path is None:
         click.echo(items_table(report, bank, language, min_group))
 

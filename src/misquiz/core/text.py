@@ -26,6 +26,17 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
 
 
+# What JSON leaves raw inside strings that a terminal or an editor would obey or hide: DEL, C1, bidi marks,
+# overrides and isolates, line and paragraph separators, lone surrogates (C0 is escaped by json.dumps itself).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def json_safe(text: str) -> str:
+    """JSON text (from json.dumps or a database) with those characters written as \\uXXXX escapes: the same
+    values for a JSON reader, nothing for a terminal to act on. Such characters only occur inside strings."""
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 _ASCII_DIGITS = re.compile("[0-9]+")
 
 

@@ -231,7 +231,8 @@ class _AboveStatus(logging.Handler):
             self.hidden = 0
             error = record.exc_info[1] if record.exc_info else None
             if isinstance(error, HttpProcessingError):  # a malformed request (a line too long, say): one line
-                self.status.say(f"{record.getMessage()}: {error.code} {error.message[:200]!r}{more}")
+                said = plain(" ".join(record.getMessage().split()))[:300]
+                self.status.say(f"{said}: {error.code} {plain(repr(error.message[:200]))}{more}")
                 return
             line = record.getMessage()
             if error is not None:
