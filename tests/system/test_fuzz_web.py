@@ -24,7 +24,7 @@ from misquiz.storage.sqlite import SQLiteStore
 from misquiz.web.app import build_app
 from misquiz.web.pages import COOKIE, WORKSHOP
 from misquiz.web.server import StatusLine, _AboveStatus
-from misquiz.web.workshop import WorkshopConfig, new_token
+from misquiz.web.workshop import WorkshopConfig
 from support.fuzzing import DIGIT_TRAPS, digit_trap
 
 CASES = int(os.environ.get("MISQUIZ_FUZZ_CASES", "300"))
@@ -136,7 +136,7 @@ def test_fuzzed_forms_get_pages_never_5xx_or_tracebacks(bank, tmp_path):
     seen: dict[int, int] = {}
 
     async def started() -> str:
-        token = new_token()
+        token = workshop.new_token()
         response = await client.post(
             "/start",
             data={"csrf": workshop.csrf(token), "lang": "en"},
@@ -148,7 +148,7 @@ def test_fuzzed_forms_get_pages_never_5xx_or_tracebacks(bank, tmp_path):
 
     async def one(case) -> None:  # type: ignore[no-untyped-def]
         token = {"nobody": None, "garbage": "x" * 32 + "\u00e9", "started": await started()}[case["who"]]
-        path = case["route"].format(n=case["n"], token=projector.token, other=new_token() + "abcdefghijk")
+        path = case["route"].format(n=case["n"], token=projector.token, other=workshop.new_token() + "abcdefghijk")
         participant = workshop.participant(token) if case["who"] == "started" else None
         statement = ""
         if participant is not None:
@@ -294,7 +294,7 @@ async def test_a_form_token_with_non_ascii_characters_is_refused_not_a_500(bank,
     store = SQLiteStore(tmp_path / "c.db")
     client = TestClient(TestServer(build_app(bank, store, CONFIG)), cookie_jar=aiohttp.DummyCookieJar())
     await client.start_server()
-    token = new_token()
+    token = client.server.app[WORKSHOP].new_token()
     headers = {"Origin": f"http://127.0.0.1:{client.server.port}", "Cookie": f"{COOKIE}={token}"}
     try:
         for path in ("/start", "/quiz/1", "/language", f"/projector/{client.server.app[WORKSHOP].projector.token}"):
@@ -312,7 +312,7 @@ async def test_unicode_digits_in_a_path_are_not_numbers_and_never_a_500(bank, tm
     client = TestClient(TestServer(build_app(bank, store, CONFIG)), cookie_jar=aiohttp.DummyCookieJar())
     await client.start_server()
     workshop = client.server.app[WORKSHOP]
-    token = new_token()
+    token = workshop.new_token()
     headers = {"Origin": f"http://127.0.0.1:{client.server.port}", "Cookie": f"{COOKIE}={token}"}
     try:
         started = await client.post(
@@ -353,7 +353,7 @@ async def test_an_unexpected_error_is_one_console_line_rate_limited_and_an_error
     try:
         statuses = []
         for _ in range(300):
-            response = await client.get("/", headers={"Cookie": f"{COOKIE}={new_token()}"})
+            response = await client.get("/", headers={"Cookie": f"{COOKIE}={client.server.app[WORKSHOP].new_token()}"})
             statuses.append(response.status)
             assert "</html>" in await response.text()
     finally:

@@ -12,7 +12,7 @@ from misquiz.core.scoring import score_attempt
 from misquiz.storage.sqlite import SQLiteStore
 from misquiz.web.app import build_app
 from misquiz.web.pages import COOKIE, WORKSHOP
-from misquiz.web.workshop import WorkshopConfig, new_token
+from misquiz.web.workshop import WorkshopConfig
 
 RACES = 12
 CONFIG = WorkshopConfig("ws", "before", joins_per_client=(1e9, 1e9), answers_per_participant=(1e9, 1e9))
@@ -38,7 +38,7 @@ async def test_the_last_answer_raced_against_a_change_from_a_second_tab(bank, tm
 
     try:
         for race in range(RACES):
-            token = new_token()
+            token = workshop.new_token()
             assert await post(token, "/start", {"lang": "en"}) == 303
             order = workshop.participant(token).session.order
             for n in range(len(order) - 1):

@@ -17,7 +17,7 @@ from misquiz.cli import main
 from misquiz.storage.sqlite import SQLiteStore
 from misquiz.web.app import build_app
 from misquiz.web.pages import COOKIE, WORKSHOP
-from misquiz.web.workshop import Workshop, WorkshopConfig, new_token
+from misquiz.web.workshop import Workshop, WorkshopConfig
 from support.postgres import postgres_server_fixture, postgres_url_fixture  # noqa: F401  (fixtures)
 from support.serving import Visitor, free_port, start_server
 
@@ -51,11 +51,11 @@ async def test_200_start_presses_without_answers_leave_a_seat_for_the_next_real_
         )
 
     try:
-        pressers = [new_token() for _ in range(SEATS)]
+        pressers = [workshop.new_token() for _ in range(SEATS)]
         assert [await start(token) for token in pressers] == [303] * SEATS
         assert workshop.joined == 0  # Start alone takes no seat
 
-        person = new_token()  # the next real person: joins and answers
+        person = workshop.new_token()  # the next real person: joins and answers
         assert await start(person) == 303
         answered = await first_answer(person)
         assert answered.status == 303 and answered.headers["Location"] == "/quiz/2"

@@ -216,15 +216,66 @@ async def test_a_statement_not_reached_yet_leads_back_to_where_you_are(bank, tmp
 
 
 async def test_an_unknown_or_tampered_token_starts_a_fresh_participant(bank, tmp_path):
+    """Issue 25, point 8: only tokens the server issued are taken; a well-formed one planted by a page on
+    another port (session fixation) is replaced, never adopted, even when a form is signed for it."""
     db = tmp_path / "w.db"
-    async with serving(bank, db) as (client, _):
-        for forged in ("A" * 32, "not a token", "x" * 500):
+    async with serving(bank, db) as (client, workshop):
+        real = workshop.new_token()
+        tampered = real[:-1] + ("A" if real[-1] != "A" else "B")
+        for forged in ("A" * 32, "not a token", "x" * 500, tampered, real[:22] + "A" * 10):
             client.session.cookie_jar.clear()
             client.session.cookie_jar.update_cookies({COOKIE: forged})
             response = await client.get("/")
             assert response.status == 200 and "/start" in await response.text()
-            if len(forged) != 32:
-                assert forged not in response.headers["Set-Cookie"]
+            given = cookie_of(client)
+            assert given != forged and workshop.issued(given), forged
+            client.session.cookie_jar.update_cookies({COOKIE: forged})
+            start = await client.post(
+                "/start",
+                data={"csrf": workshop.csrf(forged), "lang": "en"},
+                headers={"Origin": f"http://127.0.0.1:{client.server.port}"},
+                allow_redirects=False,
+            )
+            assert start.status == 403, forged
+        assert rows(db, "SELECT COUNT(*) FROM attempts") == [(0,)]
+        client.session.cookie_jar.clear()
+        person = visitor(client)
+        await person.start()
+        assert workshop.issued(cookie_of(client)) and rows(db, "SELECT COUNT(*) FROM attempts") == [(1,)]
+
+
+async def test_a_participant_from_before_sealed_tokens_goes_on(bank, tmp_path):
+    """A token issued before tokens were sealed, already in the store, keeps its attempt."""
+    db = tmp_path / "w.db"
+    async with serving(bank, db) as (client, workshop):
+        person = visitor(client)
+        await person.start()
+        await person.answer(3)
+        token = cookie_of(client)
+    old = "B" * 32
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE attempts SET person = ? WHERE person = ?", (old, token))
+    async with serving(bank, db) as (client, workshop):
+        assert not workshop.issued(old)
+        client.session.cookie_jar.update_cookies({COOKIE: old})
+        response = await client.get("/")
+        assert response.url.path == "/quiz/2"
+
+
+async def test_the_cookie_is_host_prefixed_under_https(bank, tmp_path):
+    """With --public-url https://...: __Host-misquiz, Secure, Path=/, no Domain: no other origin can set it;
+    a plain `misquiz` cookie (planted over http, or by another port) is not read."""
+    config = replace(CONFIG, public_url="https://quiz.example")
+    async with serving(bank, tmp_path / "w.db", config) as (client, workshop):
+        response = await client.get("/")
+        cookie = response.headers["Set-Cookie"]
+        assert cookie.startswith("__Host-misquiz=") and "Secure" in cookie and "Path=/" in cookie
+        assert "Domain" not in cookie and "HttpOnly" in cookie
+        real = workshop.new_token()
+        response = await client.get("/", headers={"Cookie": f"misquiz={real}"})
+        assert real not in response.headers["Set-Cookie"]  # not read: a fresh one
+        response = await client.get("/", headers={"Cookie": f"__Host-misquiz={real}"})
+        assert "Set-Cookie" not in response.headers  # read: kept as it is
 
 
 async def test_progress_since_the_before_round_for_the_same_token_only(bank, tmp_path):
@@ -438,8 +489,9 @@ async def test_the_room_is_full_after_max_participants_joined_and_says_so_in_the
         assert late.status == 503 and catalogue.t("nl", "web_full_title") in text and "/start" not in text
         # someone who opened the welcome before the room filled up gets the same page, never a thank-you
         client.session.cookie_jar.clear()
-        client.session.cookie_jar.update_cookies({COOKIE: "B" * 32})
-        csrf = workshop.csrf("B" * 32)
+        opened = workshop.new_token()  # the welcome page gave it
+        client.session.cookie_jar.update_cookies({COOKIE: opened})
+        csrf = workshop.csrf(opened)
         response = await client.post(
             "/start", data={"csrf": csrf, "lang": "fr"}, headers={"Origin": f"http://127.0.0.1:{client.server.port}"}
         )

@@ -90,4 +90,4 @@ SEPARATORS = st.sampled_from([";", "; ", ";  ", " ;", ";\t"])
 def test_the_token_read_at_a_glance_is_the_one_the_cookie_parser_finds(cookies, separator, space):
     header = separator.join(f"{name}={space}{value}{space}" for name, value in cookies)
     request = make_mocked_request("GET", "/", headers={"Cookie": header})
-    assert token_of(request) == valid_token(request.cookies.get(COOKIE))
+    assert token_of(request, COOKIE) == valid_token(request.cookies.get(COOKIE))

@@ -25,22 +25,34 @@ def workshop_of(request: web.Request) -> Workshop:
     return request.app[WORKSHOP]
 
 
-# Our cookie as a browser sends it back: alone in the header, or among others, unquoted.
-OUR_COOKIE = re.compile(rf"(?:^|;)[ \t]*{COOKIE}=([A-Za-z0-9_-]{{32}})[ \t]*(?:;|$)")
+# Our cookie as a browser sends it back: alone in the header, or among others, unquoted. Under https it is
+# __Host-misquiz: Secure, for / and this host only, so a page on another port or subdomain cannot set it.
+OUR_COOKIES = {
+    name: re.compile(rf"(?:^|;)[ \t]*{re.escape(name)}=([A-Za-z0-9_-]{{32}})[ \t]*(?:;|$)")
+    for name in (COOKIE, f"__Host-{COOKIE}")
+}
 
 
-def token_of(request: web.Request) -> str | None:
+def token_of(request: web.Request, name: str | None = None) -> str | None:
+    name = name or workshop_of(request).cookie
     header = request.headers.get("Cookie", "")
     if header.count(f"{COOKIE}=") == 1 and '"' not in header:  # the usual case, without parsing every cookie
-        found = OUR_COOKIE.search(header)
+        found = OUR_COOKIES[name].search(header)
         if found:
             return found.group(1)
-    return valid_token(request.cookies.get(COOKIE))  # the last of several, a quoted one, or none
+    return valid_token(request.cookies.get(name))  # the last of several, a quoted one, or none
 
 
 async def participant_of(request: web.Request) -> tuple[str | None, Participant | None]:
+    """The request's token and its participant. A token the server did not issue (its seal does not hold)
+    counts as none, so the welcome page replaces it, unless the store knows it already: a participant whose
+    token was issued before tokens were sealed goes on (issue 25: a planted token is never adopted)."""
+    workshop = workshop_of(request)
     token = token_of(request)
-    return token, await workshop_of(request).find(token)
+    participant = await workshop.find(token)
+    if token is None or participant is not None or workshop.issued(token):
+        return token, participant
+    return (token, None) if workshop.before_round(token) is not None else (None, None)
 
 
 def accepted_language(request: web.Request) -> str | None:
@@ -182,7 +194,7 @@ def error_page(request: web.Request, status: int, key: str, *, close: bool = Fal
 
 def give_token(response: web.StreamResponse, request: web.Request, token: str) -> None:
     response.set_cookie(
-        COOKIE,
+        workshop_of(request).cookie,
         token,
         max_age=COOKIE_AGE,
         path="/",

@@ -9,6 +9,7 @@ statement (pressing Start takes none), never in connections.
 from __future__ import annotations
 
 import asyncio
+import base64
 import hashlib
 import hmac
 import re
@@ -30,8 +31,24 @@ MAX_REMEMBERED = 10_000  # form tokens kept computed (about 2 MB at most); past 
 ACTIVE_SECONDS = 15 * 60  # someone who has not been seen for this long is no longer counted as mid-quiz
 
 
-def new_token() -> str:
-    return secrets.token_urlsafe(24)  # 32 characters, 192 random bits
+TOKEN_BODY = 22  # characters of randomness (128 bits); the other 10 seal it with the server's secret
+
+
+def _seal(secret: bytes, body: str) -> str:
+    mac = hmac.new(secret, b"participant:" + body.encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(mac).decode()[:10]
+
+
+def new_token(secret: bytes) -> str:
+    """A participant token this server issues: 22 random characters and their seal (60 bits of an HMAC under
+    the database's server secret), 32 in all; only sealed tokens are taken from a cookie as new."""
+    body = secrets.token_urlsafe(16)
+    return body + _seal(secret, body)
+
+
+def sealed(secret: bytes, token: str) -> bool:
+    """Whether a well-formed token was issued under this secret (by this server or another on its database)."""
+    return hmac.compare_digest(token[TOKEN_BODY:].encode(), _seal(secret, token[:TOKEN_BODY]).encode())
 
 
 def valid_token(value: str | None) -> str | None:
@@ -246,6 +263,7 @@ class Workshop:
     def __init__(self, bank: Bank, store: Store, config: WorkshopConfig) -> None:
         self.bank, self.store, self.config = bank, store, config
         self.secret = store.server_secret()
+        self.cookie = "__Host-misquiz" if config.secure_cookie else "misquiz"  # https: no other origin can plant it
         self.csrf_tokens: dict[str, str] = {}  # participant token -> form token, computed once
         self.participants: dict[str, Participant] = {}
         self.joined, self.finished = self._counted()
@@ -307,6 +325,12 @@ class Workshop:
             )
             held = self._if_current(held, states.get((attempt_id or 0, token)))
         return self._found(token, held)
+
+    def new_token(self) -> str:
+        return new_token(self.secret)
+
+    def issued(self, token: str) -> bool:
+        return sealed(self.secret, token)
 
     async def find(self, token: str | None) -> Participant | None:
         """participant(), for a request: on a shared database its check joins the others of the moment (GroupRead)."""

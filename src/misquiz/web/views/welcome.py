@@ -10,7 +10,7 @@ from misquiz.core.model import resolve_language
 from misquiz.core.text import one_line
 from misquiz.web.pages import error_page, give_token, language_of, participant_of, render, see_other, workshop_of
 from misquiz.web.views.closed import closed_page
-from misquiz.web.workshop import NotSaved, Participant, RoomIsFull, RoundClosed, new_token
+from misquiz.web.workshop import NotSaved, Participant, RoomIsFull, RoundClosed
 
 
 def where(participant: Participant) -> str:
@@ -29,7 +29,7 @@ async def show(request: web.Request) -> web.StreamResponse:
     if before is not None and "lang" not in request.query:
         lang = resolve_language(workshop.bank, before.language)
     fresh = token is None
-    token = token or new_token()  # unknown or tampered: a fresh participant
+    token = token or workshop.new_token()  # none, or one this server never issued: a fresh participant
     if workshop.round_closed():
         response = closed_page(request, lang, token, kept=False)
     elif workshop.joined >= workshop.config.max_participants:
@@ -45,7 +45,7 @@ async def show(request: web.Request) -> web.StreamResponse:
             "name": before.name if before is not None else None,
         }
         response = render(request, "welcome.html", lang, context, token=token, vary=("name",))
-    if fresh or request.cookies.get("misquiz") != token:
+    if fresh or request.cookies.get(workshop.cookie) != token:
         give_token(response, request, token)
     return response
 
