@@ -8,7 +8,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 import yaml
+from click.testing import CliRunner
 
+from misquiz.cli import main
 from misquiz.core.problems import ProblemsError
 from misquiz.files import schema
 from misquiz.files.answers import read_answers
@@ -160,6 +162,25 @@ def test_a_result_dated_out_of_range_or_without_zone_is_refused_at_its_place(tmp
     text = _replace(RESULT, '"finished_at": "2026-11-20T09:06:00+00:00"', f'"finished_at": "{moment}"')
     line = RESULT.splitlines().index('  "finished_at": "2026-11-20T09:06:00+00:00",') + 1
     assert _problems(read_result_file, tmp_path, text, bank) == [f"{line}:18: finished_at: {message}"]
+
+
+@pytest.mark.parametrize(
+    "moment", ["2026-11-20T08:59:59+00:00", "2026-11-20T09:30:00+01:00", "2025-11-20T09:06:00+00:00"]
+)
+def test_a_result_finished_before_it_started_is_refused_at_its_place(tmp_path, bank, moment):
+    """Issue 25, point 8: finished_at before started_at (compared as moments, whatever their zones)."""
+    text = _replace(RESULT, '"finished_at": "2026-11-20T09:06:00+00:00"', f'"finished_at": "{moment}"')
+    line = RESULT.splitlines().index('  "finished_at": "2026-11-20T09:06:00+00:00",') + 1
+    assert _problems(read_result_file, tmp_path, text, bank) == [
+        f"{line}:18: finished_at: finished before it started ({moment} is before started_at 2026-11-20T09:00:00+00:00)"
+    ]
+    same = _replace(RESULT, '"finished_at": "2026-11-20T09:06:00+00:00"', '"finished_at": "2026-11-20T10:00:00+01:00"')
+    path = tmp_path / "same.json"
+    path.write_text(same, encoding="utf-8")
+    assert read_result_file(path, bank).finished_at is not None  # the same moment in another zone: fine
+    result = CliRunner().invoke(main, ["import", str(tmp_path / "file.json"), "--db", str(tmp_path / "m.db")])
+    assert result.exit_code == 1 and "finished before it started" in result.stderr
+    assert "Traceback" not in result.output
 
 
 def test_some_other_json_file_is_one_clear_problem(tmp_path, bank):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any, cast
 
 from misquiz.core.attempt import Attempt
@@ -108,7 +109,21 @@ def _against_bank(doc: Document, data: dict[str, Any], bank: Bank) -> list[Probl
                     f"a finished attempt must answer every statement; not answered: {_few(missing)}",
                 )
             )
+    started, finished = (_in_range(data.get(key)) for key in ("started_at", "finished_at"))
+    if started is not None and finished is not None and finished < started:
+        problems.append(
+            doc.problem(
+                ("finished_at",),
+                f"finished before it started ({data['finished_at']} is before started_at {data['started_at']})",
+            )
+        )
     return problems
+
+
+def _in_range(value: object) -> datetime | None:
+    """A moment the declaration accepts (with its zone, in its span of years); None for one it refuses itself."""
+    moment = schema.read_moment(value)
+    return moment if moment is not None and schema.EARLIEST_YEAR <= moment.year <= schema.LATEST_YEAR else None
 
 
 def _all_text(values: Iterable[object]) -> bool:
