@@ -27,6 +27,32 @@ def test_the_join_limit_queues_a_room_and_refuses_a_flood():
     assert limit.wait("10.0.0.1", 10.0) is not None  # two seconds on, the queue has moved by 2 x rate
 
 
+def test_the_join_limit_forgets_full_buckets():
+    """Issue 25, point 8: memory bounded by the addresses seen recently, not by every address ever seen."""
+    now = [0.0]
+    burst, rate = 5.0, 1.0  # a bucket refills in 5 s
+    limit = RateLimit(burst, rate, clock=lambda: now[0], most=50_000)
+    for n in range(20_000):  # many addresses, one join each, 1,000 a second
+        now[0] = n / 1000
+        assert limit.wait(f"10.{n >> 16}.{(n >> 8) & 255}.{n & 255}", 10.0) == 0.0
+        assert len(limit.buckets) <= 2 * 5 * 1000 + 1024  # those of the last 5 s, and the growth before a sweep
+    now[0] += 5.0
+    limit.wait("192.0.2.1", 10.0)
+    now[0] += 61.0
+    assert limit.wait("192.0.2.2", 10.0) == 0.0
+    assert set(limit.buckets) == {"192.0.2.2"}  # every full bucket forgotten within a minute
+    for _ in range(int(burst) + 3):  # a drained bucket is kept, and still refused, across sweeps
+        limit.allow("198.51.100.1")
+    for n in range(3000):
+        limit.allow(f"x{n}")
+    assert "198.51.100.1" in limit.buckets and not limit.allow("198.51.100.1")
+    flood = RateLimit(burst, 0.0, clock=lambda: now[0], most=4000)  # never refills: only `most` bounds it
+    for n in range(20_000):
+        flood.allow(f"f{n}")
+        assert len(flood.buckets) <= 4000 + 1
+    assert "f19999" in flood.buckets and "f0" not in flood.buckets
+
+
 async def test_two_hundred_start_presses_from_one_address_all_reach_their_first_statement_within_10_s(tmp_path):
     """`misquiz serve` with its default limits, 200 browsers on 127.0.0.1 pressing Start in the same moment."""
     port = free_port()

@@ -91,18 +91,41 @@ class WorkshopConfig:
 
 
 class RateLimit:
-    """A token bucket per key: `burst` at once, then `rate` a second."""
+    """A token bucket per key: `burst` at once, then `rate` a second.
 
-    def __init__(self, burst: float, rate: float, clock: Callable[[], float] = time.monotonic) -> None:
-        self.burst, self.rate, self.clock = burst, rate, clock
+    A bucket that has refilled is the same as none, so it is forgotten: the buckets are swept whenever
+    their number has doubled since the last sweep, and at least once a minute. What is kept is bounded by
+    the keys seen within the time a bucket takes to refill, and never more than `most` (past that, the
+    buckets used longest ago are forgotten first)."""
+
+    SWEEP_SECONDS = 60.0
+
+    def __init__(
+        self, burst: float, rate: float, clock: Callable[[], float] = time.monotonic, most: int = 100_000
+    ) -> None:
+        self.burst, self.rate, self.clock, self.most = burst, rate, clock, most
         self.buckets: dict[str, tuple[float, float]] = {}
+        self.swept, self.kept = clock(), 0
+
+    def _tokens(self, key: str, now: float) -> float:
+        size = len(self.buckets)
+        if size >= min(max(2 * self.kept, 1024), self.most) or now - self.swept >= self.SWEEP_SECONDS:
+            self._sweep(now)
+        tokens, then = self.buckets.get(key, (self.burst, now))
+        return min(self.burst, tokens + (now - then) * self.rate)
+
+    def _sweep(self, now: float) -> None:
+        """Forget every bucket that is full by now; past `most`, the ones used longest ago as well."""
+        burst, rate = self.burst, self.rate
+        kept = {k: (tokens, then) for k, (tokens, then) in self.buckets.items() if tokens + (now - then) * rate < burst}
+        if len(kept) >= self.most:
+            recent = sorted(kept.items(), key=lambda item: item[1][1])[-(self.most // 2) :]
+            kept = dict(recent)
+        self.buckets, self.swept, self.kept = kept, now, len(kept)
 
     def allow(self, key: str) -> bool:
         now = self.clock()
-        tokens, then = self.buckets.get(key, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - then) * self.rate)
-        if len(self.buckets) > 100_000:  # forget full buckets rather than grow without end
-            self.buckets = {k: v for k, v in self.buckets.items() if v[0] < self.burst}
+        tokens = self._tokens(key, now)
         if tokens < 1:
             self.buckets[key] = (tokens, now)
             return False
@@ -114,10 +137,7 @@ class RateLimit:
 
         Turns taken ahead leave the bucket below zero, so the ones that wait are let through at `rate`."""
         now = self.clock()
-        tokens, then = self.buckets.get(key, (self.burst, now))
-        tokens = min(self.burst, tokens + (now - then) * self.rate)
-        if len(self.buckets) > 100_000:
-            self.buckets = {k: v for k, v in self.buckets.items() if v[0] < self.burst}
+        tokens = self._tokens(key, now)
         delay = 0.0 if tokens >= 1 else ((1 - tokens) / self.rate if self.rate > 0 else float("inf"))
         if delay > longest:
             self.buckets[key] = (tokens, now)
