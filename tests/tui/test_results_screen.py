@@ -6,6 +6,7 @@ import pytest
 from textual import events
 from textual.widgets import Button
 
+from misquiz.core.catalogue import t
 from misquiz.tui.screens.help import HelpScreen, help_rows
 from misquiz.tui.screens.myth import MythScreen
 from misquiz.tui.screens.question import QuestionScreen
@@ -104,7 +105,7 @@ async def test_the_footer_keeps_the_keys_that_save_the_plan_at_80_columns(bank, 
     async with app.run_test(size=(80, 24)) as pilot:
         await finish(pilot, bank)
         footer = str(app.screen.query_one(KeyBar).render())
-        for key in (" Enter ", " m ", " h ", " ? ", " q "):
+        for key in (f" {t(lang, 'key_name_enter')} ", " m ", " h ", " ? ", " q "):
             assert key in footer, (lang, footer)
 
 

@@ -176,5 +176,5 @@ def items_table(report: ItemReport, bank: Bank, lang: str, min_group: int) -> st
         lines += ["", t(lang, "report_flags")]
         for s in flagged:
             for f in s.flags:
-                lines.append(plain(f"⚑ {s.id}: {flag_reason(lang, s, f)}"))
+                lines.append(plain("⚑ " + t(lang, "pair", label=s.id, value=flag_reason(lang, s, f))))
     return "\n".join(lines)

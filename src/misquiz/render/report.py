@@ -11,7 +11,7 @@ import html
 import re
 from pathlib import Path
 
-from misquiz.core.advice import PRIORITIES, AdvicePlan
+from misquiz.core.advice import PRIORITIES, AdvicePlan, PlanItem
 from misquiz.core.catalogue import format_date, t
 from misquiz.core.text import one_line, plain
 
@@ -106,8 +106,15 @@ def markdown(plan: AdvicePlan) -> str:
         out += [f"_{md(plan.commitments_by or '')}_", ""]
     if plan.nothing is not None:
         return "\n".join([*out, md(plan.nothing), ""])
-    out += [f"**{md(plan.labels['overall'])}: {md(plan.profile_title or '')} ({plan.overall}/100).** "
-            f"{md(plan.profile_text or '')}", ""]  # fmt: skip
+    lang = plan.lang
+    score = t(lang, "score_short", score=plan.overall)
+    overall = t(
+        lang,
+        "pair",
+        label=plan.labels["overall"],
+        value=t(lang, "item_scored", title=plan.profile_title or "", score=score),
+    )
+    out += [f"**{md(overall)}.** {md(plan.profile_text or '')}", ""]
     if plan.style_note:
         out += [md(plan.style_note), ""]
     if plan.coverage:
@@ -128,20 +135,21 @@ def markdown(plan: AdvicePlan) -> str:
         if not section.items and section.note:
             out += [md(section.note), ""]
         for n, item in enumerate(section.items, 1):
-            score = "" if item.score is None else f" ({item.score}/100, {md(item.band_label)})"
+            scored = _scored(lang, item, f"**{md(item.title)}**")
             if section.key == PRIORITIES:
-                out += [f"### {n}. {md(item.title)}{score}", ""]
+                out += [f"### {n}. {_scored(lang, item, md(item.title))}", ""]
                 if item.why:
-                    out += [f"_{md(plan.labels['why'])}:_ {md(item.why)}", ""]
+                    out += [f"_{md(t(lang, 'lead_in', label=plan.labels['why']))}_ {md(item.why)}", ""]
                 if item.clash:
                     out += [f"⚑ {md(item.clash)}", ""]
                 if item.advice:
                     out += [md(item.advice), ""]
                 out += [f"- [ ] {md(a)}" for a in item.actions] + [""]
             elif item.advice:
-                out.append(f"- **{md(item.title)}**{score}: {md(item.advice)}{_md_clash(item.clash)}")
+                advice = t(lang, "item_advice", item=scored, advice=md(item.advice))
+                out.append(f"- {advice}{_md_clash(item.clash)}")
             else:
-                out.append(f"- {md(item.title)}{score}{_md_clash(item.clash)}")
+                out.append(f"- {_scored(lang, item, md(item.title))}{_md_clash(item.clash)}")
         if section.key != PRIORITIES and section.items:
             out.append("")
     if plan.mixed_note and _flagged(plan):
@@ -151,6 +159,13 @@ def markdown(plan: AdvicePlan) -> str:
     if plan.source:
         out += [f"_{md(plan.source)}_", ""]
     return "\n".join(out)
+
+
+def _scored(lang: str, item: PlanItem, title: str) -> str:
+    """The title (already in its format) with the score and band, as the language writes them."""
+    if item.score is None:
+        return title
+    return t(lang, "item_scored", title=title, score=t(lang, "score_band", score=item.score, band=md(item.band_label)))
 
 
 def _md_clash(clash: str | None) -> str:
@@ -226,6 +241,13 @@ def h(text: str) -> str:
     return html.escape(plain(text), quote=True)
 
 
+def html_t(lang: str, key: str, **values: str) -> str:
+    """A catalogue pattern in HTML: its own words escaped, its values given as HTML already."""
+    from markupsafe import Markup
+
+    return str(Markup(h(t(lang, key))).format(**{name: Markup(value) for name, value in values.items()}))
+
+
 def document_start(lang: str, title: str, css: str) -> str:
     """What every HTML file we write starts with, to the opening of its body: self-contained, loading nothing."""
     return "\n".join(
@@ -240,7 +262,7 @@ def document_start(lang: str, title: str, css: str) -> str:
 
 
 def html_page(plan: AdvicePlan) -> str:
-    title = _title(plan)
+    lang, title = plan.lang, _title(plan)
     meta = [format_date(plan.taken_at, plan.lang)]
     parts = [
         document_start(plan.lang, title, PAGE_CSS),
@@ -289,14 +311,17 @@ def html_page(plan: AdvicePlan) -> str:
         if section.key == PRIORITIES:
             parts.append('<div class="priorities">')
             for n, item in enumerate(section.items, 1):
-                parts.append(f"<h3>{n}. {h(item.title)} ({item.score}/100)</h3>")
+                scored = t(lang, "item_scored", title=item.title, score=t(lang, "score_short", score=item.score))
+                parts.append(f"<h3>{n}. {h(scored)}</h3>")
                 if item.why:
-                    parts.append(f'<p class="why"><em>{h(plan.labels["why"])}:</em> {h(item.why)}</p>')
+                    why = h(t(lang, "lead_in", label=plan.labels["why"]))
+                    parts.append(f'<p class="why"><em>{why}</em> {h(item.why)}</p>')
                 if item.clash:
                     parts.append(f'<p class="note">⚑ {h(item.clash)}</p>')
                 if item.advice:
                     parts.append(f"<p>{h(item.advice)}</p>")
-                parts.append(f'<p><em>{h(plan.labels["actions"])}:</em></p><ul class="actions">')
+                actions = h(t(lang, "lead_in", label=plan.labels["actions"]))
+                parts.append(f'<p><em>{actions}</em></p><ul class="actions">')
                 parts += [f"<li>{h(a)}</li>" for a in item.actions]
                 parts.append("</ul>")
             parts.append("</div>")
@@ -304,10 +329,13 @@ def html_page(plan: AdvicePlan) -> str:
         if section.items:
             parts.append("<ul>")
             for item in section.items:
-                score = "" if item.score is None else f" ({item.score}/100)"
-                advice = f": {h(item.advice)}" if item.advice else ""
+                title = f"<strong>{h(item.title)}</strong>"
+                if item.score is not None:
+                    title = html_t(lang, "item_scored", title=title, score=h(t(lang, "score_short", score=item.score)))
+                if item.advice:
+                    title = html_t(lang, "item_advice", item=title, advice=h(item.advice))
                 clash = f' <span class="note">⚑ {h(item.clash)}</span>' if item.clash else ""
-                parts.append(f"<li><strong>{h(item.title)}</strong>{score}{advice}{clash}</li>")
+                parts.append(f"<li>{title}{clash}</li>")
             parts.append("</ul>")
     if plan.check_back:
         parts.append(f"<h2>{h(plan.labels['check_back_title'])}</h2><p>{h(plan.check_back)}</p>")

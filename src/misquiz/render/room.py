@@ -21,7 +21,7 @@ from misquiz.core.report import GroupReport, ReportRow, RoundCell, group_report,
 from misquiz.core.room import Room
 from misquiz.core.text import plain
 from misquiz.render.items import items_csv
-from misquiz.render.report import BAND_COLORS, document_start, h, md
+from misquiz.render.report import BAND_COLORS, document_start, h, html_t, md
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -130,14 +130,14 @@ def md_cell(text: str) -> str:
 
 def report_markdown(report: GroupReport) -> str:
     r = report
-    lab = r.labels
+    lab, lang = r.labels, r.lang
     lines = [f"# {md(r.title)}", ""]
     meta = [f"{lab['report_workshop']} {r.workshop}", r.date, r.bank_title]
     if r.by:
-        meta.insert(0, f"{lab['report_by']}: {r.by}")
+        meta.insert(0, t(lang, "pair", label=lab["report_by"], value=r.by))
     lines += [f"_{md(' · '.join(meta))}_", ""]
     lines += [f"**{md(lab['report_people'])}**", ""]
-    lines += [f"- {md(p.title)}: {md(p.line)}" for p in r.rounds] + [""]
+    lines += [f"- {md(t(lang, 'pair', label=p.title, value=p.line))}" for p in r.rounds] + [""]
     if r.hidden:
         return "\n".join([*lines, md(r.hidden), ""])
     if r.order_note:
@@ -145,7 +145,7 @@ def report_markdown(report: GroupReport) -> str:
     band_names = " / ".join(b.label for b in r.bands)
     head = [lab["report_rank"], md_cell(lab["misconception"])]
     for p in r.columns:
-        head += [f"{p.title}: {band_names}", f"{p.title}: {lab['report_score']}"]
+        head += [t(lang, "pair", label=p.title, value=v) for v in (band_names, lab["report_score"])]
     if r.compared:
         head.append(lab["report_shift"])
     lines.append("| " + " | ".join(head[:2] + [md_cell(x) for x in head[2:]]) + " |")
@@ -160,7 +160,8 @@ def report_markdown(report: GroupReport) -> str:
     lines.append("")
     if r.shifts:
         lines += [f"## {md(lab['room_shift_title'])}", ""]
-        lines += [f"{n}. {md(row.title)}: {md(_shift_text(r, row))}" for n, row in enumerate(r.shifts, 1)] + [""]
+        shifts = [t(lang, "pair", label=row.title, value=_shift_text(r, row)) for row in r.shifts]
+        lines += [f"{n}. {md(shift)}" for n, shift in enumerate(shifts, 1)] + [""]
     if r.commitments:
         lines += [f"## {md(lab['room_commitments_title'])}", ""]
         for rc in r.commitments:
@@ -168,14 +169,16 @@ def report_markdown(report: GroupReport) -> str:
             lines += [f"- {md(_commitment_text(r, c))} — **{md(c.counts)}**" for c in rc.lines] + [""]
     if r.next_note:
         lines += [f"## {md(lab['report_next'])}", "", md(r.next_note), ""]
-        lines += [f"{n}. **{md(s.title)}**: {md(s.line)}" for n, s in enumerate(r.next_steps, 1)]
+        steps = [t(lang, "pair", label=f"**{md(s.title)}**", value=md(s.line)) for s in r.next_steps]
+        lines += [f"{n}. {step}" for n, step in enumerate(steps, 1)]
         lines += [""] if r.next_steps else []
     lines += [f"## {md(lab['report_legend'])}", ""]
     lines += [f"- {md(x)}" for x in r.legend] + [""]
     if r.appendix:
         lines += [f"## {md(lab['report_flags'])}", "", md(r.flags_note or ""), ""]
         for f in r.flags:
-            lines.append(f"- **{md(f.statement_id)}** ({md(f.myth_title)}): {md(f.text)}")
+            statement, myth, text = f"**{md(f.statement_id)}**", md(f.myth_title), md(f.text)
+            lines.append("- " + t(lang, "statement_of_myth", statement=statement, myth=myth, text=text))
             lines += [f"  - {md(reason)}" for reason in f.reasons]
         lines += [""] if r.flags else []
         if r.flags_more:
@@ -271,16 +274,16 @@ def _row_html(report: GroupReport, row: ReportRow) -> str:
 
 def report_html(report: GroupReport) -> str:
     r = report
-    lab = r.labels
+    lab, lang = r.labels, r.lang
     meta = [f"{lab['report_workshop']} {r.workshop}", r.date, r.bank_title]
     if r.by:
-        meta.insert(0, f"{lab['report_by']}: {r.by}")
-    people = " — ".join(f"<strong>{h(p.title)}</strong>: {h(p.line)}" for p in r.rounds)
+        meta.insert(0, t(lang, "pair", label=lab["report_by"], value=r.by))
+    people = " — ".join(html_t(lang, "pair", label=f"<strong>{h(p.title)}</strong>", value=h(p.line)) for p in r.rounds)
     parts = [
         document_start(r.lang, r.title, REPORT_CSS),
         f"<h1>{h(r.title)}</h1>",
         f'<p class="meta">{h(" · ".join(meta))}</p>',
-        f'<p class="meta">{h(lab["report_people"])}: {people}</p>' if r.rounds else "",
+        f'<p class="meta">{html_t(lang, "pair", label=h(lab["report_people"]), value=people)}</p>' if r.rounds else "",
     ]
     if r.hidden:
         parts += [f"<p>{h(r.hidden)}</p>", "</body></html>"]
@@ -298,7 +301,11 @@ def report_html(report: GroupReport) -> str:
     parts.append("</tbody></table>")
     if r.shifts:
         parts.append(f'<h2>{h(lab["room_shift_title"])}</h2><ol class="shifts">')
-        parts += [f"<li>{h(row.title)}: <strong>{_shift_html(r, row)}</strong></li>" for row in r.shifts]
+        shift = "<strong>{}</strong>"
+        parts += [
+            f"<li>{html_t(lang, 'pair', label=h(row.title), value=shift.format(_shift_html(r, row)))}</li>"
+            for row in r.shifts
+        ]
         parts.append("</ol>")
     if r.commitments:
         parts.append(f"<h2>{h(lab['room_commitments_title'])}</h2>")
@@ -311,7 +318,10 @@ def report_html(report: GroupReport) -> str:
         parts.append(f"<h2>{h(lab['report_next'])}</h2><p>{h(r.next_note)}</p>")
         if r.next_steps:
             parts.append("<ol>")
-            parts += [f"<li><strong>{h(s.title)}</strong>: {h(s.line)}</li>" for s in r.next_steps]
+            parts += [
+                f"<li>{html_t(lang, 'pair', label=f'<strong>{h(s.title)}</strong>', value=h(s.line))}</li>"
+                for s in r.next_steps
+            ]
             parts.append("</ol>")
     swatches = " ".join(
         f'<span class="swatch" style="background:{BAND_COLORS.get(b.color, "#555")}"></span>{h(b.label)} '
@@ -330,10 +340,9 @@ def report_html(report: GroupReport) -> str:
             )
             for f in r.flags:
                 reasons = "<br>".join(h(x) for x in f.reasons)
-                parts.append(
-                    f"<tr><td><strong>{h(f.statement_id)}</strong> ({h(f.myth_title)}): {h(f.text)}</td>"
-                    f"<td>{reasons}</td></tr>"
-                )
+                statement = f"<strong>{h(f.statement_id)}</strong>"
+                said = html_t(lang, "statement_of_myth", statement=statement, myth=h(f.myth_title), text=h(f.text))
+                parts.append(f"<tr><td>{said}</td><td>{reasons}</td></tr>")
             parts.append("</tbody></table>")
         if r.flags_more:
             parts.append(f'<p class="legend">{h(r.flags_more)}</p>')

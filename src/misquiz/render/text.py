@@ -49,7 +49,8 @@ def plan_text(plan: AdvicePlan, width: int = WIDTH) -> str:
         score = "–" if row.score is None else f"{row.score:>3}"
         change = f"  {row.change:+d}" if row.change else ""
         flag = f"  ⚑ {plan.labels['mixed']}" if row.mixed else ""
-        out.append(_wrap(f"{score}  {row.band_label}: {row.title}{change}{flag}", "  ", "       "))
+        line = t(lang, "pair", label=row.band_label, value=row.title)
+        out.append(_wrap(f"{score}  {line}{change}{flag}", "  ", "       "))
     if plan.follow_up_title:
         out += ["", plan.follow_up_title, *(_wrap(c, "  - ", "    ") for c in plan.follow_up)]
     for section in plan.sections:
@@ -68,17 +69,18 @@ def plan_text(plan: AdvicePlan, width: int = WIDTH) -> str:
 
 
 def _item(item: PlanItem, number: int | None, plan: AdvicePlan, key: str, _wrap: Wrap) -> list[str]:
-    score = "" if item.score is None else f" ({item.score}/100)"
+    lang = plan.lang
+    scored = t(lang, "item_scored", title=item.title, score=t(lang, "score_short", score=item.score))
     mixed = f" ⚑ {plan.labels['mixed']}" if item.mixed else ""
     lead, indent = (f"  {number}. ", "     ") if number is not None else ("  - ", "    ")
-    lines = [_wrap(f"{item.title}{score}{mixed}", lead, indent)]
+    lines = [_wrap(f"{item.title if item.score is None else scored}{mixed}", lead, indent)]
     if item.why:
-        lines.append(_wrap(f"{plan.labels['why']}: {item.why}", indent))
+        lines.append(_wrap(t(lang, "pair", label=plan.labels["why"], value=item.why), indent))
     if item.clash:
         lines.append(_wrap(f"⚑ {item.clash}", indent))
     if item.advice and key in (PRIORITIES, SECOND_LOOK):
         lines.append(_wrap(item.advice, indent))
     if item.actions:
-        lines.append(f"{indent}{plan.labels['actions']}:")
+        lines.append(indent + t(lang, "lead_in", label=plan.labels["actions"]))
         lines += [_wrap(a, f"{indent}- ", f"{indent}  ") for a in item.actions]
     return lines

@@ -171,7 +171,7 @@ class MisquizApp(App[None]):
         from misquiz.tui.screens.help import HelpScreen, help_rows
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.lang, help_rows(self.screen)))
+            self.push_screen(HelpScreen(self.lang, help_rows(self.screen, self.lang)))
 
     def action_toggle_language(self) -> None:
         self.session.toggle_language()

@@ -83,7 +83,8 @@ class DiscussScreen(Screen[None]):
                 bar.append_text(stacked(m, self.bank.bands, max(20, self.size.width - 8)))
                 bar.append("\n")
                 for band in self.bank.bands:
-                    bar.append("█ ", style=band.color).append(f"{band.label[lang]}: {m.counts[band.id]}    ")
+                    count = t(lang, "pair", label=band.label[lang], value=m.counts[band.id])
+                    bar.append("█ ", style=band.color).append(f"{count}    ")
                 bar.append("\n")
             change = shift_of(room, myth.id, self.bank.bands[-1].id)
             if change is not None:
@@ -96,7 +97,7 @@ class DiscussScreen(Screen[None]):
         self.query_one("#discuss-bar", Static).update(bar)
         self.query_one("#discuss-text", Static).update(why)
         keys = [("→", t(lang, "next")), ("←", t(lang, "back")), ("r", t(lang, "room_reveal"))]
-        self.query_one(KeyBar).show([*keys, ("Esc", t(lang, "close"))])
+        self.query_one(KeyBar).show([*keys, (t(lang, "key_name_escape"), t(lang, "close"))])
 
     def action_move(self, step: int) -> None:
         if self.order:

@@ -17,24 +17,28 @@ KEY_NAMES = {
     "right": "→",
     "up": "↑",
     "down": "↓",
-    "backspace": "Backspace",
-    "enter": "Enter",
     "question_mark": "?",
-    "escape": "Esc",
     "tab": "Tab",
-    "space": "Space",
-    "pageup": "PgUp",
-    "pagedown": "PgDn",
-    "home": "Home",
     "ctrl+p": "Ctrl+P",
+}
+# keys whose names each language writes its own way (Entrée, Échap, Retour arrière)
+NAMED_KEYS = {
+    "backspace": "key_name_backspace",
+    "enter": "key_name_enter",
+    "escape": "key_name_escape",
+    "space": "key_name_space",
+    "pageup": "key_name_pageup",
+    "pagedown": "key_name_pagedown",
+    "home": "key_name_home",
 }
 
 
-def key_name(key: str) -> str:
-    return KEY_NAMES.get(key, key)
+def key_name(key: str, lang: str = "en") -> str:
+    """A key as the keyboard of the language names it."""
+    return t(lang, NAMED_KEYS[key]) if key in NAMED_KEYS else KEY_NAMES.get(key, key)
 
 
-def help_rows(screen: Screen) -> list[tuple[str, str]]:
+def help_rows(screen: Screen, lang: str = "en") -> list[tuple[str, str]]:
     """(keys, catalogue key of what they do) for every binding active on this screen, in the order met.
 
     A binding shows in help when its description is a catalogue key; every binding of ours has one.
@@ -44,8 +48,8 @@ def help_rows(screen: Screen) -> list[tuple[str, str]]:
         what = active.binding.description
         if what in strings("en"):
             names = rows.setdefault(what, [])
-            if key_name(key) not in names:
-                names.append(key_name(key))
+            if key_name(key, lang) not in names:
+                names.append(key_name(key, lang))
     return [(_keys(names), what) for what, names in rows.items()]
 
 

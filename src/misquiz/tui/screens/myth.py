@@ -46,7 +46,7 @@ class MythScreen(ModalScreen[None]):
                 if item.advice:
                     yield Literal(item.advice, classes="text advice")
                     yield Literal(
-                        Text(f"{t(lang, 'actions')}:\n", style="italic")
+                        Text(t(lang, "lead_in", label=t(lang, "actions")) + "\n", style="italic")
                         + Text("\n".join(f"  ☐ {action}" for action in item.actions)),
                         classes="text actions",
                     )

@@ -104,7 +104,7 @@ class ResultsScreen(Screen[None]):
                 if item.advice:
                     yield Literal(Text(item.advice), classes="text advice")
                 if item.actions:
-                    actions = Text(f"{plan.labels['actions']}:\n", style="italic")
+                    actions = Text(t(plan.lang, "lead_in", label=plan.labels["actions"]) + "\n", style="italic")
                     for action in item.actions:
                         actions.append(f"  ☐ {action}\n", style="not italic")
                     actions.rstrip()
@@ -119,7 +119,8 @@ class ResultsScreen(Screen[None]):
         lang = self.session.lang
         self.query_one(KeyBar).show(
             [
-                ("Enter", t(lang, "why_short")),  # short, so that saving (m, h) keeps its place at 80 columns
+                # short, so that saving (m, h) keeps its place at 80 columns
+                (t(lang, "key_name_enter"), t(lang, "why_short")),
                 ("h", t(lang, "key_save_page")),  # words a participant knows, not "HTML" and "Markdown"
                 ("m", t(lang, "key_save_text")),
                 ("←", t(lang, "back")),

@@ -44,7 +44,9 @@ class ResumeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#resume", Button).focus()
-        self.query_one(KeyBar).show([("Enter", t(self.lang, "resume_go")), ("n", t(self.lang, "resume_fresh"))])
+        self.query_one(KeyBar).show(
+            [(t(self.lang, "key_name_enter"), t(self.lang, "resume_go")), ("n", t(self.lang, "resume_fresh"))]
+        )
 
     def action_resume(self) -> None:
         self.post_message(self.Chosen(True))

@@ -62,9 +62,13 @@ class WelcomeScreen(Screen[None]):
         self.query_one("#welcome-intro", Static).update(one_line(s.bank.intro[lang]))
         self.query_one("#name-label", Label).update(t(lang, "name_label"))
         self.query_one("#name", Input).placeholder = t(lang, "name_placeholder")
-        self.query_one("#language", Button).label = literal(f"{t(lang, 'language')}: {t(lang, 'language_name')}")
+        self.query_one("#language", Button).label = literal(
+            t(lang, "pair", label=t(lang, "language"), value=t(lang, "language_name"))
+        )
         self.query_one("#start", Button).label = literal(f"{t(lang, 'start')} ⏎")
-        self.query_one(KeyBar).show([("Enter", t(lang, "start")), ("Tab", "⇄"), ("Ctrl+P", t(lang, "key_palette"))])
+        self.query_one(KeyBar).show(
+            [(t(lang, "key_name_enter"), t(lang, "start")), ("Tab", "⇄"), ("Ctrl+P", t(lang, "key_palette"))]
+        )
 
     @on(Input.Submitted, "#name")
     @on(Button.Pressed, "#start")
