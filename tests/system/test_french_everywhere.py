@@ -149,7 +149,7 @@ def workshop_db(tmp_path_factory, bank):
             {"sales-goal": (4, 2), "no-plan": (3, 3)},
             {"sales-goal": (5, 1), "just-a-fad": (5, 5)},
         ]
-        * 3,
+        * 8,  # 32 people: enough for statement flags (core.items.FLAG_PEOPLE), in the items table and the appendix
         "after": [{"sales-goal": (3, 3), "more-posts": (5, 1)}, {"more-posts": (4, 2)}, {}],
     }
     chosen = [(Commitment("sales-goal", 1, status="done"), Commitment("more-posts", 2, status="not_yet")), ()]
@@ -169,16 +169,21 @@ def workshop_db(tmp_path_factory, bank):
     store.close()
 
 
+@pytest.mark.parametrize("round_", [None, "before"], ids=["rounds", "flagged-statements"])
 @pytest.mark.parametrize("name", ["group.md", "group.html"])
-def test_the_group_report(bank, workshop_db, name):
-    read = read_group_report(workshop_db, bank, "acme", appendix=True)
+def test_the_group_report(bank, workshop_db, name, round_):
+    read = read_group_report(workshop_db, bank, "acme", round=round_, appendix=True)
     text = group_report_file(name, bank, lang="fr", now=NOW, title="Atelier Acme", by="Formatrice Jo", **read)
+    if round_ == "before":
+        assert re.search(r"\b[a-z-]+-\d\b", text)  # the appendix names flagged statements, with the myth of each
     check(name, html_text(text) if name.endswith(".html") else text)
 
 
 def test_the_items_table(bank, workshop_db):
     report = read_items(workshop_db, bank, "acme", round="before", min_group=3)
-    check("items_table", items_table(report, bank, "fr", 3))
+    text = items_table(report, bank, "fr", 3)
+    assert "⚑" in text  # flagged statements, each with its reason
+    check("items_table", text)
 
 
 def test_plain_mode_from_start_to_plan(bank, tmp_path):
