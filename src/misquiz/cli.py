@@ -573,7 +573,7 @@ def room(
     refused = full_screen_refused()
     if refused:  # the live view would draw itself into a pipe or a file
         click.echo(
-            f"misquiz: the live room needs a terminal ({refused}); "
+            f"misquiz: the live room needs a terminal ({catalogue.t('en', refused)}); "
             f"use `misquiz room {plain(code)} --json`, or `--export FILE` (.html, .md or .csv)",
             err=True,
         )

@@ -193,7 +193,10 @@ def test_plain_mode_from_start_to_plan(bank, tmp_path):
     out = io.StringIO()
     store = SQLiteStore(tmp_path / "plain.db")
     try:
-        run_plain(bank, QuizOptions("fr", 3, "Anna"), store, stdin=io.StringIO("\n".join(answers) + "\n"), stdout=out)
+        run_plain(
+            bank, QuizOptions("fr", 3, "Anna"), store, stdin=io.StringIO("\n".join(answers) + "\n"), stdout=out,
+            reason="plain_reason_output",
+        )  # fmt: skip
     finally:
         store.close()
     check("plain mode", out.getvalue())

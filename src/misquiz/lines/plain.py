@@ -294,6 +294,7 @@ def run_plain(
         stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
     quiz = PlainQuiz(bank, options, store, stdin, stdout, resume=resume, width=terminal_width(stdout), db=db)
     if reason:
-        quiz.say(t(quiz.session.lang, "plain_chosen", reason=reason))
+        lang = quiz.session.lang
+        quiz.say(t(lang, "plain_chosen", reason=t(lang, reason)))  # reason: a catalogue key (tui.launch)
         quiz.say()
     return quiz.run()

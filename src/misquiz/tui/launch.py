@@ -20,13 +20,14 @@ if TYPE_CHECKING:
 
 
 def full_screen_refused() -> str:
-    """Why the full screen cannot be used here, or "" when it can."""
+    """Why the full screen cannot be used here, as the catalogue key that says it in each language (the reason
+    plain mode gives), or "" when it can."""
     if os.environ.get("TERM") == "dumb":
-        return "TERM=dumb"
+        return "plain_reason_dumb"
     if not sys.stdout.isatty():
-        return "the output is not a terminal"
+        return "plain_reason_output"
     if not sys.stdin.isatty():
-        return "the input is not a terminal"
+        return "plain_reason_input"
     return ""
 
 
