@@ -37,6 +37,7 @@ from misquiz.tui.screens.discuss import DiscussScreen
 from misquiz.tui.screens.help import HelpScreen
 from misquiz.tui.screens.myth import MythScreen
 from misquiz.tui.screens.results import ResultsScreen
+from misquiz.tui.screens.resume import ResumeScreen
 from misquiz.web.app import build_app
 from misquiz.web.pages import WORKSHOP
 from misquiz.web.workshop import WorkshopConfig
@@ -243,6 +244,21 @@ async def test_the_full_screen_quiz(bank):
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         check("the quit question", screen_text(app))
+
+
+async def test_the_question_to_resume(bank, tmp_path):
+    store = SQLiteStore(tmp_path / "r.db")
+    try:
+        async with quiz_app(bank, lang="fr", seed=9, store=store).run_test(size=(100, 40)) as pilot:
+            await pilot.press("enter", "4", "2")
+        app = quiz_app(bank, lang="fr", seed=2, store=store)
+        async with app.run_test(size=(100, 40)) as pilot:
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, ResumeScreen)
+            check("the question to resume", screen_text(app))
+    finally:
+        store.close()
 
 
 async def test_the_room_view(bank, workshop_db):
