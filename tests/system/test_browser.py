@@ -263,6 +263,46 @@ def test_no_serious_accessibility_problem_on_the_welcome_a_statement_and_the_res
     assert problems == {}
 
 
+def test_no_serious_accessibility_problem_with_the_room_beside_your_results(server, browser):
+    """Issue 21, point 4: the results page once the trainer has revealed the room, in every language."""
+    import sys
+
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(**PHONE)
+    page = context.new_page()
+    page.goto(f"{server.url}/?lang=en")
+    page.get_by_role("button", name=catalogue.t("en", "start")).click()
+    page.wait_for_url("**/quiz/1")
+    for n in range(1, 37):
+        page.get_by_role("button", name=LABELS["en"][n % 5], exact=True).click()
+        page.wait_for_url("**/results" if n == 36 else f"**/quiz/{n + 1}")
+    while server.finished() < 3:  # the room is shown from --min-group (3) finished people
+        done = server.finished()
+        other = browser.new_context()
+        visitor = other.new_page()
+        visitor.goto(f"{server.url}/?lang=nl")
+        visitor.get_by_role("button", name=catalogue.t("nl", "start")).click()
+        for n in range(1, 37):
+            visitor.get_by_role("button", name=LABELS["nl"][(n + done) % 5], exact=True).click()
+            visitor.wait_for_url("**/results" if n == 36 else f"**/quiz/{n + 1}")
+        other.close()
+    revealed = subprocess.run(
+        [sys.executable, "-m", "misquiz", "workshop", "reveal", "browser", "--db", str(server.db), "--round", "none"],
+        capture_output=True, text=True, env={**os.environ, **server.env}, timeout=60,
+    )  # fmt: skip
+    assert revealed.returncode == 0, revealed.stderr
+    axe = Axe()
+    for lang in BANK.languages:
+        page.goto(f"{server.url}/results?lang={lang}")
+        page.wait_for_selector('#room-beside[data-shown="yes"]')
+        assert page.locator(".beside-myth").count() == len(BANK.myths)
+        violations = axe.run(page).response["violations"]
+        serious = [f"{v['id']}: {v['help']}" for v in violations if v["impact"] in ("serious", "critical")]
+        assert serious == [], (lang, serious)
+    context.close()
+
+
 # -- the projector page ------------------------------------------------------------------
 
 
