@@ -29,9 +29,11 @@ def default_language() -> str:
 _LANG_KEY = "misquiz.lang"
 
 
-def _lang_for_all(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+def _lang_for_all(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    """A command's --lang is also the language of its messages (default_language())."""
     if value is not None:
         ctx.meta[_LANG_KEY] = value
+    return value
 
 
 def _version() -> str:
@@ -191,7 +193,7 @@ def _not_over_the_database(target: str, store: Store) -> None:
         except (OSError, ValueError):
             continue
         if same:
-            click.echo(f"misquiz: {plain(target)}: that is the database itself; write to another file", err=True)
+            click.echo(catalogue.t(default_language(), "cli_is_database", target=plain(target)), err=True)
             sys.exit(1)
 
 
@@ -209,9 +211,30 @@ def _known_workshop(store: Store, code: str) -> None:
 
 
 def _no_such_workshop(code: str, near: list[str]) -> NoReturn:
-    hint = f"; did you mean: {', '.join(plain(n) for n in near)}?" if near else " (see misquiz workshop list)"
-    click.echo(f"misquiz: no workshop '{plain(code)}' in this database{hint}", err=True)
+    lang, known = default_language(), ", ".join(plain(n) for n in near)
+    key = "cli_no_workshop_near" if near else "cli_no_workshop"
+    click.echo(catalogue.t(lang, key, code=plain(code), near=known), err=True)
     sys.exit(1)
+
+
+def _say(key: str, *, err: bool = False, **values: object) -> None:
+    """One message of the trainer's side, in --lang or the locale's language."""
+    click.echo(catalogue.t(default_language(), key, **values), err=err)
+
+
+def _confirm(question: str) -> bool:
+    """A yes/no question in the trainer's language ([o/N] in French), no by default; y and yes always work."""
+    lang = default_language()
+    answer = click.prompt(
+        catalogue.t(lang, "cli_confirm", question=question), default="", show_default=False, prompt_suffix=""
+    )
+    yes = {w.strip() for w in catalogue.t(lang, "cli_yes_words").split(",")} | {"y", "yes"}
+    return str(answer).strip().lower() in yes
+
+
+def _round_word(round_: str | None) -> str:
+    key = {"before": "cli_round_before", "after": "cli_round_after"}.get(round_ or "", "cli_round_none")
+    return catalogue.t(default_language(), key)
 
 
 def _write_output(target: str, text: str, store: Store, *, newline: str | None = None, force: bool = False) -> None:
@@ -226,7 +249,7 @@ def _write_output(target: str, text: str, store: Store, *, newline: str | None =
     except OutputError as exc:
         click.echo(f"misquiz: {plain(str(exc))}", err=True)
         sys.exit(1)
-    click.echo(f"Wrote {plain(target)}", err=True)
+    _say("cli_wrote", err=True, target=plain(target))
 
 
 def _workshop_code(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
@@ -413,14 +436,10 @@ def export(attempt: str, fmt: str, output: str | None, force: bool, db: str | No
         raise click.BadParameter("give an attempt id (see misquiz history) or 'latest'", param_hint="ATTEMPT")
     stored = store.attempt(attempt_id) if attempt_id is not None else None
     if stored is None:
-        click.echo("misquiz: no such attempt (see misquiz history)", err=True)
+        _say("cli_no_attempt", err=True)
         sys.exit(1)
     if stored.bank_id != bank.id:
-        click.echo(
-            f"misquiz: attempt {stored.id} was taken with the bank '{plain(stored.bank_id)}'; "
-            "give that bank with --bank",
-            err=True,
-        )
+        _say("cli_other_bank", err=True, id=stored.id, bank=plain(stored.bank_id))
         sys.exit(1)
     if fmt == "json":
         from misquiz.files.results import result_json
@@ -470,14 +489,14 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
                 added += 1
             else:
                 already += 1
-                click.echo(f"{plain(name)}: already imported", err=True)
+                _say("cli_already_imported", err=True, name=plain(name))
         except ProblemsError as exc:
             failed += 1
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
         except StoreError as exc:
             _store_failed(exc)
-    click.echo(f"Imported {added}, already there {already}, refused {failed}.")
+    _say("cli_imported", added=added, already=already, failed=failed)
     sys.exit(1 if failed else 0)
 
 
@@ -498,7 +517,12 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
     show_default=True,
     help="Show the distribution only once this many have finished.",
 )
-@click.option("--lang", type=click.Choice(LANGS), help="Language of the view (default: from your locale).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    callback=_lang_for_all,
+    help="Language of the view and the messages (default: from your locale).",
+)
 @click.option("--reveal", is_flag=True, help="Show the bars at once (default: hidden until you press r).")
 @click.option("--title", help="The group report's title (default: Workshop CODE: where the room stands).")
 @click.option("--by", help="Who the group report is from: an organisation, a trainer.")
@@ -544,7 +568,7 @@ def room(
         near = close_codes(code, known)
         if near:
             _no_such_workshop(code, near)
-        click.echo(f"misquiz: no one has joined workshop '{plain(code)}' yet.", err=True)
+        click.echo(catalogue.t(language, "cli_room_nobody", code=plain(code)), err=True)
     if as_json:
         click.echo(json_safe(json.dumps(current.as_dict(), ensure_ascii=False, indent=2)))
         return
@@ -572,11 +596,8 @@ def room(
 
     refused = full_screen_refused()
     if refused:  # the live view would draw itself into a pipe or a file
-        click.echo(
-            f"misquiz: the live room needs a terminal ({catalogue.t('en', refused)}); "
-            f"use `misquiz room {plain(code)} --json`, or `--export FILE` (.html, .md or .csv)",
-            err=True,
-        )
+        reason = catalogue.t(language, refused)
+        click.echo(catalogue.t(language, "cli_room_needs_terminal", reason=reason, code=plain(code)), err=True)
         sys.exit(1)
     from misquiz.tui.room_app import RoomApp
 
@@ -604,7 +625,12 @@ def room(
     show_default=True,
     help="Show statistics only once this many attempts have finished.",
 )
-@click.option("--lang", type=click.Choice(LANGS), help="Language of the table (default: from your locale).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    callback=_lang_for_all,
+    help="Language of the table and the messages (default: from your locale).",
+)
 def items(
     code: str | None,
     round_: str | None,
@@ -689,7 +715,10 @@ def retag(code: str, from_round: str | None, to_round: str | None, db: str | Non
         moved = store.retag(code, from_round, to_round)
     except StoreError as exc:
         _store_failed(exc)
-    click.echo(f"Moved {moved} attempt(s) of {plain(code)} to round {to_round or 'none'}.")
+    if to_round is None:
+        _say("cli_retag_done_none", count=moved, code=plain(code))
+    else:
+        _say("cli_retag_done", count=moved, code=plain(code), round=_round_word(to_round))
 
 
 @workshop.command()
@@ -706,18 +735,18 @@ def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None
     """Delete a workshop's results (or one attempt of it): test runs, say. Asks first."""
     from misquiz.storage import StoreError
 
-    what = f"every result of workshop {plain(code)}"
+    what = catalogue.t(default_language(), "cli_delete_everything", code=plain(code))
     if attempt_id is not None:
         what = _attempt_in(db, code, attempt_id)
     store = _workshop_store(db, code)
-    if not yes and not click.confirm(f"Delete {what}?", default=False):
-        click.echo("Nothing was deleted.")
+    if not yes and not _confirm(catalogue.t(default_language(), "cli_delete_question", what=what)):
+        _say("cli_nothing_deleted")
         return
     try:
         gone = store.delete_workshop(code, attempt_id)
     except StoreError as exc:
         _store_failed(exc)
-    click.echo(f"Deleted {gone} attempt(s).")
+    _say("cli_deleted", count=gone)
 
 
 @main.command()
@@ -740,7 +769,12 @@ def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None
     show_default=True,
     help="The projector page shows the distribution only once this many have finished.",
 )
-@click.option("--lang", type=click.Choice(LANGS), help="Language of the projector page (default: from your locale).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    callback=_lang_for_all,
+    help="Language of the projector page and the messages (default: from your locale).",
+)
 @click.option(
     "--trusted-proxy",
     "trusted_proxies",
@@ -869,14 +903,22 @@ def _attempt_in(db: str | None, code: str, attempt_id: int) -> str:
     finally:
         reading.close()
     if attempt is None or attempt.workshop != code:
-        click.echo(f"misquiz: no such attempt in {plain(code)} (attempt {attempt_id}; see misquiz history)", err=True)
+        _say("cli_no_attempt_in", err=True, code=plain(code), id=attempt_id)
         sys.exit(1)
-    name = f"'{plain(attempt.name)}'" if attempt.name.strip() else "no name"
+    lang = default_language()
+    name = catalogue.t(lang, "cli_attempt_named", name=plain(attempt.name)) if attempt.name.strip() else None
     given = sum(1 for statement in attempt.order if statement in attempt.answers)
-    state = "finished" if attempt.finished_at else "not finished"
-    return (
-        f"attempt {attempt_id} of workshop {plain(code)} ({name}, round {attempt.round or 'none'}, "
-        f"{attempt.started_at[:10]}, {given} of {len(attempt.order)} answers, {state})"
+    return catalogue.t(
+        lang,
+        "cli_attempt_what",
+        id=attempt_id,
+        code=plain(code),
+        name=name or catalogue.t(lang, "cli_attempt_no_name"),
+        round=_round_word(attempt.round),
+        date=catalogue.format_date(attempt.started_at, lang),
+        given=given,
+        total=len(attempt.order),
+        state=catalogue.t(lang, "cli_attempt_finished" if attempt.finished_at else "cli_attempt_unfinished"),
     )
 
 
@@ -899,18 +941,14 @@ def rename(old: str, new: str, db: str | None) -> None:
     finally:
         reading.close()
     if taken:
-        click.echo(
-            f"misquiz: workshop '{plain(new)}' already exists; to put {plain(old)}'s attempts into it, use "
-            f"misquiz workshop merge {plain(old)} {plain(new)}",
-            err=True,
-        )
+        _say("cli_rename_taken", err=True, new=plain(new), old=plain(old))
         sys.exit(1)
     store = _store(db)
     try:
         moved = store.rename_workshop(old, new)
     except StoreError as exc:
         _store_failed(exc)
-    click.echo(f"Renamed workshop {plain(old)} to {plain(new)}: {moved} attempt(s).")
+    _say("cli_renamed", old=plain(old), new=plain(new), count=moved)
 
 
 @workshop.command()
@@ -940,12 +978,8 @@ def merge(source: str, target: str, keep: str | None, db: str | None) -> None:
         from misquiz.core.room import close_codes
 
         near = [c for c in close_codes(target, known) if c != source]
-        hint = f"; did you mean: {', '.join(plain(n) for n in near)}?" if near else ""
-        click.echo(
-            f"misquiz: no workshop '{plain(target)}' to merge into in this database{hint} "
-            f"(to give {plain(source)} a new code, use misquiz workshop rename)",
-            err=True,
-        )
+        key = "cli_merge_no_target_near" if near else "cli_merge_no_target"
+        _say(key, err=True, target=plain(target), source=plain(source), near=", ".join(plain(n) for n in near))
         sys.exit(1)
     store = _store(db)
     try:
@@ -953,20 +987,16 @@ def merge(source: str, target: str, keep: str | None, db: str | None) -> None:
     except StoreError as exc:
         _store_failed(exc)
     if done.clashes and keep is None:
-        click.echo(
-            f"misquiz: {len(done.clashes)} participant(s) took the same round under both codes; nothing was merged:",
-            err=True,
-        )
+        _say("cli_merge_clashes", err=True, count=len(done.clashes))
         for round_, mine, theirs in done.clashes:
-            click.echo(
-                f"  round {round_ or 'none'}: attempt {mine} in {plain(source)}, {theirs} in {plain(target)}", err=True
-            )
-        click.echo("Say whose to keep: --keep from or --keep into (the other attempt is deleted).", err=True)
+            round_name = _round_word(round_)
+            _say("cli_merge_clash", err=True, round=round_name, mine=mine, theirs=theirs, source=plain(source),
+                 target=plain(target))  # fmt: skip
+        _say("cli_merge_keep", err=True)
         sys.exit(1)
-    dropped = (
-        f"; deleted {done.dropped} attempt(s) of {plain(target if keep == 'from' else source)}" if done.dropped else ""
-    )
-    click.echo(f"Merged {done.moved} attempt(s) of {plain(source)} into {plain(target)}{dropped}.")
+    loser = plain(target if keep == "from" else source)
+    _say("cli_merged_dropped" if done.dropped else "cli_merged", count=done.moved, source=plain(source),
+         target=plain(target), dropped=done.dropped, loser=loser)  # fmt: skip
 
 
 @main.command()
@@ -981,7 +1011,7 @@ def backup(target: str, db: str | None) -> None:
         store.backup(target)
     except StoreError as exc:
         _store_failed(exc)
-    click.echo(f"Wrote {plain(target)}", err=True)
+    _say("cli_wrote", err=True, target=plain(target))
 
 
 @main.group(cls=_Forgiving)
@@ -1004,11 +1034,8 @@ def db_copy(source: str, target: str) -> None:
         done = copy_attempts(source, target)
     except StoreError as exc:
         _store_failed(exc)
-    click.echo(
-        f"Copied {done.copied} attempt(s) from {plain(done.source)} to {plain(done.target)}; "
-        f"{done.present} were there already.",
-        err=True,
-    )
+    _say("cli_copied", err=True, copied=done.copied, source=plain(done.source), target=plain(done.target),
+         present=done.present)  # fmt: skip
 
 
 class _NoteFirst:
@@ -1039,17 +1066,13 @@ def _check_code(store: Store, code: str, round_: str | None, new_code: bool) -> 
     except StoreError as exc:
         _store_failed(exc)
     near = close_codes(code, list(known))
-    hint = f" Did you mean: {', '.join(plain(n) for n in near)}?" if near else ""
+    lang = default_language()
+    hint = " " + catalogue.t(lang, "cli_did_you_mean", near=", ".join(plain(n) for n in near)) if near else ""
     if round_ == "after" and "before" not in known.get(code, ()) and not new_code:
         store.close()
-        click.echo(
-            f"misquiz: workshop '{plain(code)}' has no before round in this database, so the room's before and after "
-            f"cannot be compared.{hint} Serve the after round under the before round's code, or add --new to start "
-            "without one.",
-            err=True,
-        )
+        click.echo(catalogue.t(lang, "cli_after_without_before", code=plain(code), hint=hint), err=True)
         sys.exit(2)
-    return f"Workshop '{plain(code)}' is new in this database.{hint}" if code not in known else ""
+    return catalogue.t(lang, "cli_workshop_new", code=plain(code), hint=hint) if code not in known else ""
 
 
 @main.command()

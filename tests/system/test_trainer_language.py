@@ -1,0 +1,85 @@
+"""The trainer's side in the trainer's language (issue 23, point 4): `workshop`, `history`, `items`, `room` and
+their questions and refusals follow --lang, with no English sentence of the English catalogue on the screen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from click.testing import CliRunner
+
+from misquiz.cli import main
+from misquiz.core import catalogue
+from misquiz.core.scoring import score_attempt
+from support.quiz import answers_holding
+
+
+def add(store, bank, *, workshop: str, round: str | None, name: str = "") -> int:
+    answers = answers_holding(bank, {"sales-goal": (5, 1)})
+    attempt = store.start_attempt(
+        bank_id=bank.id, bank_version=bank.version, bank_hash=bank.content_hash, language="en", seed=1,
+        order=[s.id for s in bank.statements], name=name, workshop=workshop, round=round, person=None,
+    )  # fmt: skip
+    store.save_answers([(attempt, sid, value) for sid, value in answers.items()])
+    store.finish_attempt(attempt, score_attempt(bank, answers).record())
+    return attempt
+
+
+def english_sentences(lang: str) -> set[str]:
+    """Every stretch of three words or more between placeholders in the English catalogue, unless the
+    language's own text of that key has it too (a command like `misquiz workshop list`)."""
+    own = catalogue.strings(lang)
+    found: set[str] = set()
+    for key, text in catalogue.strings("en").items():
+        for part in re.split(r"\{[a-z_]+\}", text):
+            part = part.strip(" .,;:()'\"“”")
+            if len(re.findall(r"[A-Za-z]+", part)) >= 3 and part not in own.get(key, ""):
+                found.add(part)
+    return found
+
+
+@pytest.fixture
+def where(tmp_path, bank) -> str:
+    from misquiz.storage.sqlite import SQLiteStore
+
+    path = str(tmp_path / "results.sqlite3")
+    store = SQLiteStore(path)
+    add(store, bank, workshop="acme", round="before", name="Ann")
+    add(store, bank, workshop="bakery", round=None)
+    store.close()
+    return path
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_trainer_commands_speak_the_language_asked(where, lang):
+    runs = {
+        "workshop list": (["workshop", "list"], None),
+        "history": (["history"], None),
+        "workshop delete": (["workshop", "delete", "acme", "--attempt", "1"], "n\n"),
+        "workshop delete all": (["workshop", "delete", "acme"], "\n"),
+        "items, too few": (["items", "acme"], None),
+        "room, no one": (["room", "nobody-here"], None),
+        "unknown workshop": (["workshop", "close", "acmee"], None),
+        "unknown, far": (["items", "zzzzzzzz"], None),
+        "retag": (["workshop", "retag", "acme", "--from", "before", "--to", "after"], None),
+        "rename taken": (["workshop", "rename", "acme", "bakery"], None),
+        "merge into nothing": (["workshop", "merge", "acme", "nothing-there"], None),
+    }
+    english = english_sentences(lang)
+    for what, (args, given) in runs.items():
+        result = CliRunner().invoke(main, [*args, "--lang", lang, "--db", where], input=given)
+        assert result.exception is None or isinstance(result.exception, SystemExit), (what, result.exception)
+        shown = result.stdout + result.stderr
+        assert shown.strip(), what
+        leaked = sorted(sentence for sentence in english if sentence in shown)
+        assert not leaked, (what, leaked, shown)
+        if lang == "fr":
+            assert not re.search(r"[^\s\u00a0][:;?!](\s|$)", shown.replace("://", "")), (what, shown)
+
+
+def test_the_delete_question_takes_the_language_s_yes(where):
+    asked = CliRunner().invoke(main, ["workshop", "delete", "acme", "--lang", "fr", "--db", where], input="oui\n")
+    assert (
+        asked.exit_code == 0 and "[o/N]\u00a0:" in asked.stdout and "1 participation(s) supprimée(s)." in asked.stdout
+    )
+    assert "Supprimer tous les résultats de l'atelier acme\u00a0?" in asked.stdout
