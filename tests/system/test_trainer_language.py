@@ -83,3 +83,46 @@ def test_the_delete_question_takes_the_language_s_yes(where):
         asked.exit_code == 0 and "[o/N]\u00a0:" in asked.stdout and "1 participation(s) supprimée(s)." in asked.stdout
     )
     assert "Supprimer tous les résultats de l'atelier acme\u00a0?" in asked.stdout
+
+
+@pytest.mark.parametrize("lang", ["fr", "nl"])
+def test_serve_s_banner_status_and_end_speak_the_language_asked(tmp_path, lang):
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from support.serving import free_port, start_server
+
+    port = free_port()
+    db = str(tmp_path / "s.db")
+    args = ["--workshop", "mon", "--round", "before", "--lang", lang, "--db", db, "--new"]
+    server = start_server(port, *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.0)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        out, err = server.communicate(timeout=10)
+    assert server.returncode == 0
+    said = catalogue.t(lang, "serve_status", joined=0, mid=0, finished=0, refused=0)
+    assert said in out and catalogue.t(lang, "serve_ended", joined=0, finished=0) in out
+    assert catalogue.t(lang, "serve_title_round", code="mon", round=catalogue.t(lang, "cli_round_before")) in out
+    text = (out + err).replace("█", "").replace("▀", "").replace("▄", "")
+    leaked = sorted(sentence for sentence in english_sentences(lang) if sentence in text)
+    assert not leaked, (leaked, text)
+    if lang == "fr":
+        assert not re.search(r"[^\s\u00a0][:;?!](\s|$)", text.replace("://", "")), text
+    busy = free_port()
+    occupied = start_server(busy, "--workshop", "mon", "--lang", lang, "--db", db, stdout=subprocess.PIPE)
+    try:
+        taken = subprocess.run(
+            [sys.executable, "-m", "misquiz", "serve", "--port", str(busy), "--workshop", "mon", "--lang", lang,
+             "--db", db],
+            capture_output=True, text=True, timeout=30,
+        )  # fmt: skip
+    finally:
+        occupied.send_signal(signal.SIGTERM)
+        occupied.communicate(timeout=10)
+    in_use = catalogue.t(lang, "serve_port_in_use", other=busy + 1)
+    assert taken.returncode == 1 and in_use in taken.stderr, taken.stderr
+    assert not [sentence for sentence in english_sentences(lang) if sentence in taken.stderr], taken.stderr

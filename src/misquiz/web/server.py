@@ -26,6 +26,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import HttpProcessingError
 from aiohttp.web_protocol import RequestHandler
 
+from misquiz.core import catalogue
 from misquiz.core.model import Bank
 from misquiz.core.text import plain
 from misquiz.storage.address import masked
@@ -250,10 +251,14 @@ class _AboveStatus(logging.Handler):
         return True
 
 
-def status_text(workshop: Workshop) -> str:
-    return (
-        f"joined {workshop.joined} · mid-quiz {workshop.mid_quiz} · finished {workshop.finished} · "
-        f"refused {workshop.refused}"
+def status_text(workshop: Workshop, lang: str = "en") -> str:
+    return catalogue.t(
+        lang,
+        "serve_status",
+        joined=workshop.joined,
+        mid=workshop.mid_quiz,
+        finished=workshop.finished,
+        refused=workshop.refused,
     )
 
 
@@ -289,6 +294,7 @@ async def _serve(
     err: TextIO,
 ) -> int:
     limit = raise_open_files_limit()
+    lang = config.lang or catalogue.FALLBACK  # the trainer's console speaks serve's --lang (or the locale's language)
     app = build_app(bank, store, config)
     workshop = app[WORKSHOP]
     status = StatusLine(out)
@@ -317,8 +323,7 @@ async def _serve(
         waiting = workshop.mid_quiz
         if waiting and not (asked_at and time.monotonic() - asked_at[-1] < ASK_AGAIN_AFTER):
             asked_at.append(time.monotonic())
-            people = "1 person is" if waiting == 1 else f"{waiting} people are"
-            status.say(f"{people} mid-quiz: end anyway? Press Ctrl+C again to end (their answers so far are stored).")
+            status.say(catalogue.t(lang, "serve_ask_one" if waiting == 1 else "serve_ask_many", n=waiting))
             return
         stop.set()
 
@@ -331,9 +336,9 @@ async def _serve(
     except OSError as exc:
         await runner.cleanup()
         other = port + 1 if port < 65535 else 8080
-        in_use = f"the port is in use (another program, or a misquiz serve still running); try --port {other}"
+        in_use = catalogue.t(lang, "serve_port_in_use", other=other)
         reason = in_use if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
-        err.write(f"misquiz: cannot listen on {host}:{port}: {reason}\n")
+        err.write(catalogue.t(lang, "serve_cannot_listen", host=host, port=port, reason=reason) + "\n")
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.remove_signal_handler(signum)
         return 1
@@ -354,21 +359,23 @@ async def _serve(
     url = (config.public_url or public_url_for(host, port)).rstrip("/") + "/"
     with contextlib.suppress(StoreError):  # the room view shows it; serving does not depend on it
         store.set_join_address(config.workshop, url)
-    round_text = f" · round: {config.round}" if config.round else ""
     colour = out.isatty() and "NO_COLOR" not in os.environ
     # The projector's address first, above the banner: the room photographs the QR code, so nothing
     # beneath it may be a secret (scroll this line away, or clear the screen, before projecting it).
-    out.write(f"Projector page (for you only, do not share): {url}projector/{workshop.projector.token}\n\n")
-    out.write(f"misquiz · workshop {config.workshop}{round_text}\n\nJoin at {url}\n")
+    out.write(catalogue.t(lang, "serve_projector_line", url=f"{url}projector/{workshop.projector.token}") + "\n\n")
+    if config.round:
+        round_name = catalogue.t(lang, {"before": "cli_round_before", "after": "cli_round_after"}[config.round])
+        out.write(catalogue.t(lang, "serve_title_round", code=config.workshop, round=round_name) + "\n\n")
+    else:
+        out.write(catalogue.t(lang, "serve_title", code=config.workshop) + "\n\n")
+    out.write(catalogue.t(lang, "serve_join", url=url) + "\n")
     if not config.public_url and _loopback(host):
-        out.write("Only this computer can open this address: for phones on the network, add --host 0.0.0.0\n")
+        out.write(catalogue.t(lang, "serve_loopback") + "\n")
     out.write("\n")
     out.write(qr_text(url, colour) + "\n\n")
-    out.write(connection_budget_text(budget, limit, config.max_participants))
-    out.write(
-        f"Up to {config.max_participants} participants. Watch the room with: {room_command(config.workshop, db)}\n"
-        "Ctrl+C ends the session; every answer is stored as it is given.\n\n"
-    )
+    out.write(connection_budget_text(budget, limit, config.max_participants, lang))
+    out.write(catalogue.t(lang, "serve_up_to", n=config.max_participants, command=room_command(config.workshop, db)))
+    out.write("\n" + catalogue.t(lang, "serve_ctrl_c") + "\n\n")
     out.flush()
 
     async def keep_watch() -> None:
@@ -376,7 +383,7 @@ async def _serve(
             if tick % 4 == 0:  # every 2 s: seats freed by `workshop delete` or taken on another server
                 with contextlib.suppress(StoreError):
                     workshop.recount()
-            status.show(status_text(workshop))
+            status.show(status_text(workshop, lang))
             _reap(server.connections, budget, time.monotonic())
             await asyncio.sleep(0.5)
 
@@ -396,19 +403,17 @@ async def _serve(
         await runner.cleanup()
         gc.unfreeze()
     status.close()
-    out.write(f"Session ended: {workshop.joined} joined, {workshop.finished} finished.\n")
+    out.write(catalogue.t(lang, "serve_ended", joined=workshop.joined, finished=workshop.finished) + "\n")
     out.flush()
     return 0
 
 
-def connection_budget_text(budget: int, limit: int, participants: int) -> str:
+def connection_budget_text(budget: int, limit: int, participants: int, lang: str = "en") -> str:
     """The banner's line on connections; a warning when fewer than 4 per participant (a phone opens several)."""
-    text = f"Connections: up to {budget} at once (open-files limit {limit})."
+    text = catalogue.t(lang, "serve_connections", budget=budget, limit=limit)
     if budget < 4 * participants:
-        text += (
-            f"\nWarning: fewer than 4 connections per participant ({4 * participants} for {participants}): "
-            "pages may say 'busy'. Raise the limit first (ulimit -n 4096) or lower --max-participants."
-        )
+        needed = 4 * participants
+        text += "\n" + catalogue.t(lang, "serve_connections_warning", needed=needed, participants=participants)
     return text + "\n"
 
 
