@@ -28,7 +28,7 @@ def test_version():
 def test_validate_shipped_bank_ends_with_a_summary():
     code, out, _ = run("validate")
     assert code == 0
-    assert out.strip().splitlines()[-1].endswith("valid · 9 myths, 36 statements, languages: nl, en, fr")
+    assert out.strip().splitlines()[-1].endswith("valid · 9 misconceptions, 36 statements, languages: nl, en, fr")
 
 
 def test_validate_json_is_one_object():

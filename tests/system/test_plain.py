@@ -33,7 +33,7 @@ def test_a_whole_quiz_through_a_pipe(tmp_path, bank):
     out = result.stdout
     assert out.startswith("Plain mode: the output is not a terminal.")
     assert "\x1b" not in out  # no full-screen control codes at all
-    assert "36 / 36" in out and "Overall: Held back by misconceptions (100 of 100)" in out
+    assert "36 / 36" in out and "Overall: Held back by misconceptions (100 out of 100)" in out
     assert "Your priorities" in out and f"1. {bank.myths[0].title['en']} (100/100)" in out
     [row] = SQLiteStore(tmp_path / "plain.db").history()
     assert row["name"] == "Anna" and row["answered"] == 36 and row["overall"]["score"] == 100.0
@@ -74,7 +74,7 @@ def test_a_pipe_over_an_unfinished_attempt_asks_nothing_and_every_answer_lands_w
     values = [str(1 + i % 5) for i in range(36)]
     result = take(tmp_path, values)
     assert result.returncode == 0, result.stderr
-    assert "Carry on" not in result.stdout and "36 / 36" in result.stdout
+    assert "Pick up where you left off" not in result.stdout and "36 / 36" in result.stdout
     store = SQLiteStore(tmp_path / "plain.db")
     rows = store.history()
     fresh = store.attempt(max(r["id"] for r in rows))
@@ -87,9 +87,9 @@ def test_a_pipe_over_an_unfinished_attempt_asks_nothing_and_every_answer_lands_w
 def test_resume_with_nothing_to_resume_says_so_and_fails(tmp_path):
     result = take(tmp_path, ["4"], "--name", "Nobody", "--resume")
     assert result.returncode == 1
-    assert "Nobody has no unfinished attempt" in result.stderr and "Traceback" not in result.stderr
+    assert "Nobody has no unfinished quiz" in result.stderr and "Traceback" not in result.stderr
     result = take(tmp_path, ["4"], "--resume")
-    assert result.returncode == 1 and "no unfinished attempt without a name" in result.stderr
+    assert result.returncode == 1 and "no unfinished quiz without a name" in result.stderr
 
 
 def test_a_name_of_only_spaces_is_refused(tmp_path):

@@ -55,4 +55,4 @@ def test_a_language_and_an_answer_given_on_another_server_show_on_this_one(postg
     assert all("Traceback" not in e for e in errors), errors
     assert url.endswith("/quiz/4"), url  # not sent back to the third statement: its answer is known here
     assert '<html lang="fr">' in page
-    assert "3 réponses sur 36 enregistrées." in page
+    assert "Réponses enregistrées : 3 sur 36." in page

@@ -115,12 +115,12 @@ async def test_misquiz_room_shows_them_after_the_reveal(bank, tmp_path):
     app = RoomApp(store, bank, "ws", lang="en", round=None, min_group=3)
     async with app.run_test(size=(140, 60)) as pilot:
         await pilot.pause()
-        assert "What the room will do" not in body(app)  # answer first, reveal later
+        assert "What the group will do" not in body(app)  # answer first, reveal later
         await pilot.press("r")
         await pilot.pause()
         text = body(app)
         action = Commitment("sales-goal", 1).text(bank, "en")
-        assert "What the room will do" in text and f"{action} (" in text
+        assert "What the group will do" in text and f"{action} (" in text
         assert "3 committed, 1 did it" in text and "Something of their own  0 committed, 1 did it" in text
         assert "HYPERLINK" not in text and "Secret Name" not in text
     app = RoomApp(store, bank, "ws", lang="fr", round=None, min_group=4, reveal=True)
@@ -254,6 +254,6 @@ async def test_misquiz_room_shows_a_hostile_action_harmlessly_and_no_own_line(ho
     async with app.run_test(size=(200, 60)) as pilot:
         await pilot.pause()
         text = "\n".join(str(w.render()) for w in app.screen.query("#room-body > *"))
-        assert "What the room will do" in text and "Something of their own  6 committed" in text
+        assert "What the group will do" in text and "Something of their own  6 committed" in text
         assert "<script>alert(1)</script> **bold** [a](javascript:x) | \\x1b[31m\\u202eevil" in text  # as written
         no_trace_of_anyone(text)

@@ -211,9 +211,9 @@ def test_a_small_room_gets_no_statement_flags_and_is_told_why(tmp_path, bank):
     page = tmp_path / "report.md"
     write_group_report(page, bank, lang="en", now=NOW, **read_group_report(store, bank, "ws", appendix=True))
     text = page.read_text()
-    assert "Only 4 finished attempts: too few to judge statements" in text and "gave the same extreme" not in text
+    assert "Too few completed quizzes (4) to judge statements" in text and "gave the same extreme" not in text
     items = CliRunner().invoke(main, ["items", "ws", "--db", str(tmp_path / "small.db"), "--lang", "nl"])
-    assert items.exit_code == 0 and "te weinig om stellingen te beoordelen" in items.stdout
+    assert items.exit_code == 0 and "te weinig om uitspraken te beoordelen" in items.stdout
     assert "⚑" not in items.stdout.split("\n\n")[-1]
 
 
@@ -232,8 +232,8 @@ def test_the_appendix_judges_one_round_and_names_the_myths_with_too_little_sprea
     write_group_report(page, bank, lang="en", now=NOW, **read_group_report(store, bank, "ws", appendix=True))
     text = page.read_text(encoding="utf-8")
     appendix = text.split("## Appendix: statements to review")[1]
-    assert "From the answers of 32 finished attempts in the round “Before” of this workshop." in appendix or (
-        "No statement was flagged in the round “Before” of this workshop." in appendix
+    assert "Completed quizzes in the “Before” round of this workshop: 32." in appendix or (
+        "No statement was flagged in the “Before” round of this workshop." in appendix
     )
     clear = bank.myths[0]
     assert "Too little spread to judge the statements of these misconceptions" in appendix

@@ -122,9 +122,9 @@ def test_too_few_people_to_flag_a_statement(tiny, people):
     assert few.flagged == () and few.too_few_to_flag
     a3 = next(s for s in few.statements if s.id == "a3")
     assert a3.item_rest is not None and a3.item_rest < 0  # the figure is still shown
-    assert f"Only {people} finished attempts: too few to judge statements" in (too_few_note(few, "en") or "")
+    assert f"Too few completed quizzes ({people}) to judge statements" in (too_few_note(few, "en") or "")
     table = items_table(few, tiny, "en", 3)
-    assert table.count("too few to judge statements") == 1 and "⚑" not in table  # said once, in words
+    assert table.count("to judge statements") == 1 and "⚑" not in table  # said once, in words
 
 
 # The reproduction: eleven people who all see the myth clearly, each off by one step on one statement
@@ -326,7 +326,7 @@ def test_items_of_a_workshop_reads_one_round_and_names_it(tmp_path, tiny):
     assert (chosen["round"], chosen["attempts"]) == ("before", 6)
 
     table = CliRunner().invoke(main, [*base, "--lang", "en"])
-    assert table.exit_code == 0 and "workshop ws · After · 4 finished attempts" in table.output
+    assert table.exit_code == 0 and "workshop ws · After · completed quizzes: 4" in table.output
     nl = CliRunner().invoke(main, [*base, "--lang", "nl", "--round", "before"])
     assert "workshop ws · Vooraf · 6 afgeronde deelnames" in nl.output
     out = tmp_path / "items.csv"
