@@ -134,8 +134,10 @@ class PlainQuiz:
             if self.store is not None and self.stdin.isatty():  # a pipe is never asked: its lines are answers
                 self._commit()
             self.say()
-            self.say(self.t("plain_save", command=f"misquiz export latest --format md -o my-plan.md{db}"))
-            self.say(self.t("plain_save", command=f"misquiz export latest --format ics -o check-back.ics{db}"))
+            plan_file, calendar_file = self.t("plain_plan_file"), self.t("plain_calendar_file")
+            self.say(self.t("plain_save", command=f"misquiz export latest --format md -o {plan_file}.md{db}"))
+            calendar = f"misquiz export latest --format ics -o {calendar_file}.ics{db}"
+            self.say(self.t("plain_save_calendar", command=calendar))
         return 0
 
     def _commit(self) -> None:
