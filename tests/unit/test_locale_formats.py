@@ -58,3 +58,11 @@ def test_babel_stays_off_the_quizs_way_to_its_first_screen():
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_french_writes_the_first_of_the_month_as_an_ordinal():
+    from misquiz.core.catalogue import format_date
+
+    assert format_date("2026-09-01T09:00:00+00:00", "fr") == "1er septembre 2026"
+    assert format_date("2026-09-02T09:00:00+00:00", "fr") == "2 septembre 2026"
+    assert format_date("2026-09-01T09:00:00+00:00", "en") == "1 September 2026"

@@ -59,7 +59,10 @@ def format_date(iso: str, lang: str) -> str:
     from babel.dates import format_date as cldr_date
 
     day = date(int(iso[:4]), int(iso[5:7]), int(iso[8:10]))
-    return cldr_date(day, format="long", locale=locale_of(lang))
+    text = cldr_date(day, format="long", locale=locale_of(lang))
+    if lang == "fr" and day.day == 1 and text.startswith("1 "):
+        text = "1er" + text[1:]  # French writes the first of the month as an ordinal; CLDR's long form does not
+    return text
 
 
 def format_number(value: float, places: int, lang: str) -> str:
