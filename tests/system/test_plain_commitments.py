@@ -63,7 +63,7 @@ def test_the_same_person_is_asked_what_they_did_and_the_plan_shows_it(tmp_path, 
     assert "Last time you said you would do these" in out
     statuses = [c.status for c in store.commitments(first.session.attempt_id)]
     assert statuses == [DONE, None]
-    assert "What you did since" in out and "— done" in out
+    assert "What you have done since" in out and "— done" in out
     store.close()
     # somebody else on the same database is never asked about Anna's
     store, _third, out = take(db, bank, [], [""], name="Bob")

@@ -190,7 +190,7 @@ async def test_the_after_round_asks_first_what_they_did(bank, tmp_path):
         assert person.url.endswith("/quiz/1")
         for _ in range(len(bank.statements)):
             await person.answer(1)
-        assert catalogue.t("en", "status_done") in person.page and "What you did since" in person.page
+        assert catalogue.t("en", "status_done") in person.page and "What you have done since" in person.page
 
 
 async def test_the_after_rounds_question_can_be_skipped_and_refuses_nonsense(bank, tmp_path):

@@ -49,7 +49,7 @@ async def test_asked_first_on_a_retake_and_shown_in_the_results(bank, tmp_path):
         await answer_all(pilot, answers_holding(bank, {}))
         assert isinstance(app.screen, ResultsScreen)
         shown = str(app.screen.query_one("#follow-up", Literal).render())
-        assert "What you did since" in shown and "— done" in shown and "— not yet" in shown
+        assert "What you have done since" in shown and "— done" in shown and "— not yet" in shown
 
 
 async def test_escape_skips_and_keeps_them_open(bank, tmp_path):
