@@ -20,6 +20,8 @@ import hashlib
 import hmac
 import json
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from markupsafe import escape
 
@@ -162,3 +164,37 @@ class Projector:
         """The room changed on this server (a first answer, a finish): the page hears of it at once."""
         if self.watchers:
             self._nudged.set()
+
+
+KEEP_ALIVE_SECONDS = 15.0
+
+
+async def stream_changes(request: Any, projector: Projector, event: str, render: Callable[[], str]) -> Any:
+    """Server-Sent Events for a page that follows the room: what `render` gives now, then again whenever the
+    projector's reader sees a change that alters it (a change the page does not show sends nothing)."""
+    from aiohttp import web
+
+    response = web.StreamResponse(
+        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
+    )
+    await response.prepare(request)
+    seen, sent = -1, ""
+    with projector.watching():
+        try:
+            await response.write(b"retry: 2000\n\n")
+            while not projector.closing:
+                version = await projector.wait(seen, KEEP_ALIVE_SECONDS)
+                if projector.closing:
+                    break
+                if version == seen:
+                    await response.write(b": still here\n\n")
+                    continue
+                seen = version
+                text = render()
+                if text != sent:
+                    sent = text
+                    data = "".join(f"data: {line}\n" for line in text.splitlines() or [""])
+                    await response.write(f"event: {event}\n{data}\n".encode())
+        except ConnectionResetError:
+            pass
+    return response

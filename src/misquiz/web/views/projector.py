@@ -22,9 +22,8 @@ from misquiz.core.room import Room
 from misquiz.core.session import MythLine, SessionRefused, live_view
 from misquiz.core.text import one_line
 from misquiz.web.pages import render, same_origin, workshop_of
-from misquiz.web.projector import Projector, qr_svg
+from misquiz.web.projector import Projector, qr_svg, stream_changes
 
-KEEP_ALIVE_SECONDS = 15.0
 ACTIONS = frozenset({"reveal_all", "reveal", "hide", "discuss", "leave", "next", "back", "close", "open"})
 
 
@@ -194,26 +193,5 @@ async def events(request: web.Request) -> web.StreamResponse:
     """Server-Sent Events: the live part of the page now, then whenever the room or the trainer's choices change."""
     projector = projector_of(request)
     lang = language(request)
-    response = web.StreamResponse(
-        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    )
-    await response.prepare(request)
-    seen, sent = -1, ""
-    with projector.watching():
-        try:
-            await response.write(b"retry: 2000\n\n")
-            while not projector.closing:
-                version = await projector.wait(seen, KEEP_ALIVE_SECONDS)
-                if projector.closing:
-                    break
-                if version == seen:
-                    await response.write(b": still here\n\n")
-                    continue
-                seen = version
-                update = live_update(request, projector, lang)
-                if update != sent:  # a change this page does not show (another round's, say) sends nothing
-                    sent = update
-                    await response.write(f"event: room\ndata: {update}\n\n".encode())
-        except ConnectionResetError:
-            pass
-    return response
+    # a change this page does not show (another round's, say) sends nothing
+    return await stream_changes(request, projector, "room", lambda: live_update(request, projector, lang))

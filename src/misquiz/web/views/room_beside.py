@@ -21,11 +21,10 @@ from misquiz.core.room import Room
 from misquiz.core.scoring import score_attempt, shown
 from misquiz.core.session import SessionState, YouAndRoom, own_shifts, room_beside
 from misquiz.web.pages import workshop_of
-from misquiz.web.projector import Projector
+from misquiz.web.projector import Projector, stream_changes
 from misquiz.web.workshop import Participant, Workshop
 
 EVENTS = "/results/room/events"
-KEEP_ALIVE_SECONDS = 15.0
 OWN_SHIFT = {
     "worse": "beside_you_shift_worse",
     "better": "beside_you_shift_better",
@@ -115,27 +114,4 @@ async def events(request: web.Request) -> web.StreamResponse:
 
     token, participant = await finished_participant(request)
     projector = workshop_of(request).projector
-    response = web.StreamResponse(
-        headers={"Content-Type": "text/event-stream", "Cache-Control": "no-store", "X-Accel-Buffering": "no"}
-    )
-    await response.prepare(request)
-    seen, sent = -1, ""
-    with projector.watching():
-        try:
-            await response.write(b"retry: 2000\n\n")
-            while not projector.closing:
-                version = await projector.wait(seen, KEEP_ALIVE_SECONDS)
-                if projector.closing:
-                    break
-                if version == seen:
-                    await response.write(b": still here\n\n")
-                    continue
-                seen = version
-                html = render_block(request, token, participant)
-                if html != sent:
-                    sent = html
-                    data = "".join(f"data: {line}\n" for line in html.splitlines() or [""])
-                    await response.write(f"event: beside\n{data}\n".encode())
-        except ConnectionResetError:
-            pass
-    return response
+    return await stream_changes(request, projector, "beside", lambda: render_block(request, token, participant))
