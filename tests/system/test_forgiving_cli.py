@@ -10,10 +10,12 @@ import pytest
 from click.testing import CliRunner
 
 from misquiz.cli import main
+from misquiz.core.catalogue import round_word
 from misquiz.core.quiz import QuizOptions, shuffled_order
+from misquiz.core.room import WorkshopSummary
 from misquiz.core.scoring import score_attempt
 from misquiz.lines.plain import run_plain
-from misquiz.render.listing import history_table
+from misquiz.render.listing import history_table, workshop_table
 from misquiz.storage.sqlite import SQLiteStore
 from misquiz.tui.launch import QuickOptions, quick_options
 
@@ -77,8 +79,24 @@ def test_history_fits_80_columns_and_never_cuts_a_workshop_code(bank):
             text = history_table(codes, lang, {"p": bank.verdict_titles(lang).get("on_track", "Encore du chemin")})
             assert max(len(line) for line in text.splitlines()) <= 80, text
             for row in codes:
-                if row["workshop"]:
-                    assert f"{row['workshop']}/{row['round']}" in text
+                if row["workshop"]:  # the round as the trainer's language names it, never the stored code
+                    assert f"{row['workshop']}/{round_word(lang, row['round'])}" in text
+            if lang != "en":
+                assert "/before" not in text and "/after" not in text
+
+
+def test_workshop_list_names_rounds_in_the_trainers_language_in_the_order_they_run():
+    summary = WorkshopSummary("SME1", ("after", "before", "none"), 3, 2, "2026-12-07T09:00", "2026-12-07T11:00", 4)
+    expected = {
+        "nl": "vooraf, achteraf, niet opgegeven",
+        "en": "before, after, none",
+        "fr": "avant, après, non précisé",
+    }
+    for lang, rounds in expected.items():
+        row = workshop_table([summary], lang).splitlines()[1]
+        assert rounds in row, row
+        if lang != "en":
+            assert "before" not in row and "after" not in row
 
 
 class Terminal(io.StringIO):

@@ -7,6 +7,7 @@ Content (statements, advice) lives in the bank; this holds only the interface.
 from __future__ import annotations
 
 import json
+import os
 from functools import cache
 from pathlib import Path
 
@@ -16,8 +17,9 @@ FALLBACK = "en"
 
 @cache
 def languages() -> tuple[str, ...]:
-    """Every language the interface speaks, by its catalogue files."""
-    return tuple(sorted(p.stem for p in FOLDER.glob("*.json")))
+    """Every language the interface speaks, by its catalogue files (read once; a plain listing, as
+    Path.glob costs a noticeable part of the quiz's start-up)."""
+    return tuple(sorted(name[:-5] for name in os.listdir(FOLDER) if name.endswith(".json")))
 
 
 @cache
@@ -32,6 +34,12 @@ def strings(lang: str) -> dict[str, str]:
 def t(lang: str, key: str, **values: object) -> str:
     text = strings(lang).get(key) or strings(FALLBACK)[key]
     return text.format(**values) if values else text
+
+
+def round_word(lang: str, round_: str | None) -> str:
+    """A workshop round as a trainer reads it in a listing or a message: before, after, or none set."""
+    key = {"before": "cli_round_before", "after": "cli_round_after"}.get(round_ or "", "cli_round_none")
+    return t(lang, key)
 
 
 # The locale of each language, for Unicode CLDR's ways of writing dates and numbers (through Babel, imported

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from misquiz.core.catalogue import t
+from misquiz.core.catalogue import round_word, t
 from misquiz.core.text import plain
 
 
@@ -48,7 +48,7 @@ def history_table(
     id_, started, name, workshop, answered, overall = _columns(lang, "history_columns")
     cells = []
     for row in rows:
-        where = plain(str(row["workshop"] or "") + (f"/{row['round']}" if row["round"] else ""))
+        where = plain(str(row["workshop"] or "") + (f"/{round_word(lang, str(row['round']))}" if row["round"] else ""))
         cells.append(
             (
                 str(row["id"]),
@@ -106,11 +106,22 @@ def workshop_table(workshops: list[Any], lang: str) -> str:
         return t(lang, "workshops_none")
     code, rounds, joined, unanswered, finished, first, last = _columns(lang, "workshops_columns")
     width = max(len(unanswered), 5)
-    lines = [f"{code:<20}  {rounds:<18}  {joined:>6}  {unanswered:>{width}}  {finished:>8}  {first:<16}  {last:<16}"]
-    for w in workshops:
+    named = [
+        ", ".join(  # in the trainer's language, in the order a workshop runs them, never cut
+            round_word(lang, None if r == "none" else r)
+            for r in sorted(w.rounds, key=lambda r: {"before": 0, "after": 1}.get(r, 2))
+        )
+        for w in workshops
+    ]
+    w_rounds = max(len(rounds), *(len(n) for n in named))
+    w_code = max(len(code), *(len(plain(w.code)) for w in workshops))  # a code is never cut
+    lines = [
+        f"{code:<{w_code}}  {rounds:<{w_rounds}}  {joined:>6}  {unanswered:>{width}}  {finished:>8}  {first:<16}  {last:<16}"
+    ]
+    for w, these in zip(workshops, named, strict=True):
         never = max(0, w.started - w.joined)  # pressed Start, never answered: no seat, not counted as joined
         lines.append(
-            f"{plain(w.code)[:20]:<20}  {', '.join(w.rounds)[:18]:<18}  {w.joined:>6}  {never:>{width}}  "
+            f"{plain(w.code):<{w_code}}  {these:<{w_rounds}}  {w.joined:>6}  {never:>{width}}  "
             f"{w.finished:>8}  {w.first[:16].replace('T', ' '):<16}  {w.last[:16].replace('T', ' '):<16}"
         )
     return "\n".join(lines)

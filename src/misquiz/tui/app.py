@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import App, SystemCommand
@@ -13,15 +14,17 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from misquiz.core.advice import AdvicePlan
-from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import t
-from misquiz.core.commitments import Commitment, CommitmentError
 from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
 from misquiz.core.text import clean_name, plain
 from misquiz.storage.protocol import Store, StoreError
 from misquiz.tui.screens.welcome import WelcomeScreen
+
+if TYPE_CHECKING:  # the plan and commitments are needed after the quiz, not before the welcome is painted
+    from misquiz.core.advice import AdvicePlan
+    from misquiz.core.attempt import Attempt
+    from misquiz.core.commitments import Commitment
 
 
 class MisquizApp(App[None]):
@@ -135,6 +138,7 @@ class MisquizApp(App[None]):
 
     def _follow_up(self) -> None:
         """Last time's open commitments, asked over the first statement: done, started or not yet (skippable)."""
+        from misquiz.core.commitments import CommitmentError
         from misquiz.storage.recording import open_commitments, save_follow_up
         from misquiz.tui.screens.follow_up import FollowUpScreen
 
