@@ -344,15 +344,21 @@ def take(
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
 def validate(path: str | None, as_json: bool, strict: bool) -> None:
     """Check a bank (default: the shipped bank) and report every problem."""
-    from misquiz.files.bank import check_bank
+    from misquiz.files.bank import SHOWN_PROBLEMS, check_bank
 
     result = check_bank(path, strict=strict)
-    if as_json:
-        click.echo(json.dumps(result.as_dict(), indent=2))  # ASCII: a bank's control characters stay escaped
+    if as_json:  # ASCII: a bank's control characters stay escaped
+        click.echo(json.dumps(result.as_dict(SHOWN_PROBLEMS), indent=2))
     else:
         from misquiz.render.listing import bank_check_text
 
-        click.echo(bank_check_text(result, default_language()))
+        lang = default_language()
+        lines = bank_check_text(result, lang).split("\n")  # a problem per line (control characters escaped)
+        found = len(result.errors) + len(result.warnings)
+        if found > SHOWN_PROBLEMS:  # the first ones, then how many more: never a flood
+            more = catalogue.t(lang, "check_more_problems", n=found - SHOWN_PROBLEMS)
+            lines = [*lines[:SHOWN_PROBLEMS], more, *lines[found:]]
+        click.echo("\n".join(lines))
     sys.exit(0 if result.ok else 1)
 
 

@@ -35,6 +35,9 @@ def write_bomb(kind: str, path: Path) -> None:
         path.write_text("x: [" + "0,\u2028" * 400_000 + "0]\u2028", encoding="utf-8")
     elif kind == "one-line flow mapping":
         path.write_text("{" + ", ".join(f"k{i}: v" for i in range(300_000)) + "}", encoding="utf-8")
+    elif kind == "flow map of one-character keys":
+        # A value per character: under the old shortcut (two characters a value), 229 MB and 250,000 problems.
+        path.write_text("{" + ",".join(["a"] * 249_000) + "}", encoding="utf-8")
     elif kind == "one 900 kB text":
         path.write_text("a: " + "x" * 900_000 + "\n", encoding="utf-8")
     else:
@@ -49,6 +52,7 @@ BOMBS = [
     "list with CR line endings",
     "list with Unicode line separators",
     "one-line flow mapping",
+    "flow map of one-character keys",
     "one 900 kB text",
 ]
 READERS = {

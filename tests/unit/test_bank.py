@@ -299,3 +299,89 @@ def test_french_negations_and_elisions_are_found():
     assert negation_in("Nous publions sans plan.", "fr") == "sans"
     assert negation_in("Nous publions avec un plan.", "fr") is None
     assert negation_in("We don't plan.", "en") == "don't"
+
+
+def _peak_of(work):
+    """What `work()` returns, its peak of Python memory in MB, and its seconds."""
+    import time
+    import tracemalloc
+
+    tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        found = work()
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] / 1024 / 1024
+    finally:
+        tracemalloc.stop()
+    return found, peak, seconds
+
+
+def test_a_flow_map_of_one_character_keys_is_refused_quickly_in_little_memory(tmp_path):
+    # A value per character (the old shortcut assumed two): it built 229 MB and printed 250,000 problems.
+    path = tmp_path / "bomb.yaml"
+    path.write_text("{" + ",".join(["a"] * 249_000) + "}", encoding="utf-8")
+    assert path.stat().st_size < 1024 * 1024  # far within the byte cap
+    result, peak, seconds = _peak_of(lambda: check_bank(path))
+    assert [str(p) for p in result.errors] == [f"{path}:1:100001: too many values (more than 100,000)"]
+    assert peak < 20, peak  # MB (10 measured; 229 before): the events are counted one at a time, nothing is built
+    assert seconds < 5
+
+
+def test_a_bank_just_within_the_limits_builds_in_bounded_memory(tmp_path):
+    path = tmp_path / "many.yaml"
+    path.write_text("{" + ",".join(["a"] * 49_900) + "}", encoding="utf-8")  # 99,800 values: under the cap
+    result, peak, _seconds = _peak_of(lambda: check_bank(path))
+    assert sum("duplicate key 'a'" in p.message for p in result.errors) == 49_899
+    assert peak < 100, peak
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: &x 1\nb: [" + ", ".join(["*x"] * 101) + "]\n", "are not allowed here (more than 100 aliases)"),
+        ("a: " + "[" * 33 + "]" * 33 + "\n", "nested too deeply (more than 32 levels)"),
+        ("a: [" + ",".join(["[]"] * 100_001) + "]\n", "too many values (more than 100,000)"),
+    ],
+    ids=["aliases", "depth", "values"],
+)
+def test_aliases_depth_and_values_are_capped_before_anything_is_built(tmp_path, text, message):
+    path = tmp_path / "bank.yaml"
+    path.write_text(text, encoding="utf-8")
+    [problem] = check_bank(path).errors
+    assert message in problem.message and problem.file == str(path)
+
+
+@pytest.mark.parametrize(
+    ("lang", "more"),
+    [("en", "… and 156 more problems"), ("nl", "… en nog 156 problemen"), ("fr", "… et 156 autres problèmes")],
+)
+def test_validate_prints_at_most_100_problems_then_how_many_more(tmp_path, lang, more):
+    from click.testing import CliRunner
+
+    from misquiz.cli import main
+
+    path = tmp_path / "bank.yaml"
+    path.write_text("{" + ",".join(["a"] * 251) + "}", encoding="utf-8")  # 250 duplicate keys
+    assert len(check_bank(path).errors) == 256  # and 6 missing or unknown keys
+    done = CliRunner().invoke(main, ["validate", str(path), "--lang", lang])
+    assert done.exit_code == 1
+    lines = done.output.splitlines()
+    assert len(lines) == 102
+    assert all(line.startswith(f"{path}:1:") for line in lines[:100])
+    assert lines[100] == more
+    assert "256" in lines[101]  # the counts still count every problem
+    as_json = json.loads(CliRunner().invoke(main, ["validate", str(path), "--json"]).output)
+    assert (len(as_json["errors"]), as_json["more"]) == (100, 156)
+
+
+def test_validate_prints_every_problem_up_to_100(tmp_path):
+    from click.testing import CliRunner
+
+    from misquiz.cli import main
+
+    path = tmp_path / "bank.yaml"
+    path.write_text("{" + ",".join(["a"] * 95) + "}", encoding="utf-8")  # 94 duplicate keys, 6 missing or unknown
+    assert len(check_bank(path).errors) == 100
+    lines = CliRunner().invoke(main, ["validate", str(path)]).output.splitlines()
+    assert len(lines) == 101 and "more problems" not in lines[-1]
