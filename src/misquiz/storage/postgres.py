@@ -11,7 +11,7 @@ import contextlib
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -26,14 +26,19 @@ from misquiz.storage.rows import (
     IMPORT_COLUMNS,
     STATE_BITS,
     alive,
+    already_settled,
+    answers_check,
     answers_from_rows,
     attempt_from_row,
     commitments_from_rows,
+    finished_refusal,
     imported_row,
+    missing_attempt,
     myth_score_rows,
     of_person,
     pattern_layout,
     patterns_counted,
+    result_text,
     this_process,
 )
 
@@ -431,27 +436,53 @@ class PostgresStore:
         )
         return int(rows[0][0])
 
+    # An answer goes in only while its attempt is unfinished, read under a KEY SHARE lock on the attempt's row:
+    # a finish (FOR UPDATE) waits for it, or it waits for the finish and then finds the attempt finished. KEY
+    # SHARE, not SHARE: the first answer's trigger updates the row, and two first answers (two tabs, two
+    # servers) would otherwise deadlock on each other's lock.
+    _OPEN = "SELECT id FROM attempts WHERE id = ANY(%s) AND finished_at IS NULL ORDER BY id FOR KEY SHARE"
+    _UPSERT = (
+        "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
+        "answered_at = excluded.answered_at RETURNING attempt_id"
+    )
+
     def save_answer(self, attempt_id: int, statement_id: str, value: int | None) -> None:
-        self._run(
-            "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (%s, %s, %s, %s) "
-            "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
-            "answered_at = excluded.answered_at",
-            (attempt_id, statement_id, value, self._now()),
+        """One answer in one statement, one round trip; AttemptFinished if its attempt is finished."""
+        rows = self._read(
+            f"WITH open AS ({self._OPEN}) INSERT INTO answers (attempt_id, statement_id, value, answered_at) "
+            f"SELECT id, %s, %s, %s FROM open {self._UPSERT}",
+            ([attempt_id], statement_id, value, self._now()),
         )
+        if not rows:
+            raise self._refusal(attempt_id)
 
     def save_answers(self, answers: list[tuple[int, str, int | None]]) -> None:
-        """Several answers (attempt, statement, value) in one statement, one round trip: all stored, or none.
+        """Several answers (attempt, statement, value) in one transaction: all stored, or none (AttemptFinished
+        if one's attempt is finished).
 
         The same statement twice: the later answer counts, as if they had been saved one after the other.
         """
         latest = {(attempt_id, statement_id): value for attempt_id, statement_id, value in answers}
-        self._run(
-            "INSERT INTO answers (attempt_id, statement_id, value, answered_at) "
-            "SELECT a, s, v, %s FROM unnest(%s::bigint[], %s::text[], %s::integer[]) AS given(a, s, v) "
-            "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
-            "answered_at = excluded.answered_at",
-            (self._now(), [a for a, _ in latest], [s for _, s in latest], list(latest.values())),
-        )
+        ids = sorted({attempt_id for attempt_id, _ in latest})
+
+        def work(conn: Any) -> None:
+            rows = conn.execute(
+                f"WITH open AS ({self._OPEN}) INSERT INTO answers (attempt_id, statement_id, value, answered_at) "
+                "SELECT a, s, v, %s FROM unnest(%s::bigint[], %s::text[], %s::integer[]) AS given(a, s, v) "
+                f"JOIN open ON open.id = given.a {self._UPSERT}",
+                (ids, self._now(), [a for a, _ in latest], [s for _, s in latest], list(latest.values())),
+            ).fetchall()
+            refused = set(ids) - {int(row[0]) for row in rows}
+            if refused:
+                raise self._refusal(min(refused), conn)
+
+        self._write(work)
+
+    def _refusal(self, attempt_id: int, conn: Any = None) -> StoreError:
+        """Why an answer was not taken: its attempt is finished, or gone."""
+        sql, args = "SELECT 1 FROM attempts WHERE id = %s", (attempt_id,)
+        there = conn.execute(sql, args).fetchall() if conn is not None else self._read(sql, args)
+        return finished_refusal(attempt_id) if there else missing_attempt(attempt_id)
 
     def participant_states(
         self, held: list[tuple[int, str]], bank_hash: str, workshop: str, round: str | None
@@ -497,17 +528,68 @@ class PostgresStore:
     def set_name(self, attempt_id: int, name: str) -> None:
         self._run("UPDATE attempts SET name = %s WHERE id = %s", (name, attempt_id))
 
-    def finish_attempt(self, attempt_id: int, result: ScoreRecord, finished_at: str | None = None) -> None:
+    def finish_attempt(
+        self,
+        attempt_id: int,
+        result: ScoreRecord,
+        finished_at: str | None = None,
+        answers: Mapping[str, int | None] | None = None,
+    ) -> None:
+        """The result, if it is the score of the answers stored (see Store.finish_attempt): checked and written
+        under the attempt's row lock (FOR UPDATE), which every answer to it waits for (READ COMMITTED: the
+        answers are read after the lock is had, so one committed meanwhile is seen)."""
+        text = result_text(result)
+
         def work(conn: Any) -> None:
             row = conn.execute(
-                "UPDATE attempts SET finished_at = COALESCE(finished_at, %s), result = %s WHERE id = %s "
-                "RETURNING workshop, round",
-                (finished_at or self._now(), json.dumps(result.as_json()), attempt_id),
+                "SELECT finished_at, result, workshop, round FROM attempts WHERE id = %s FOR UPDATE", (attempt_id,)
             ).fetchone()
-            if row is not None:
-                _write_myth_scores(conn, attempt_id, result, row[0], row[1])
+            if row is None:
+                return
+            if already_settled(attempt_id, row[0], row[1], self._answers_in(conn, attempt_id), answers, text):
+                return
+            conn.execute(
+                "UPDATE attempts SET finished_at = %s, result = %s WHERE id = %s",
+                (finished_at or self._now(), text, attempt_id),
+            )
+            _write_myth_scores(conn, attempt_id, result, row[2], row[3])
 
         self._write(work)
+
+    def rescore(
+        self,
+        attempt_id: int,
+        statement_id: str,
+        value: int | None,
+        result: ScoreRecord,
+        answers: Mapping[str, int | None],
+    ) -> None:
+        """A changed answer of a finished attempt and its new result, together, under the attempt's row lock."""
+
+        def work(conn: Any) -> None:
+            row = conn.execute(
+                "SELECT workshop, round FROM attempts WHERE id = %s FOR UPDATE", (attempt_id,)
+            ).fetchone()
+            if row is None:
+                raise missing_attempt(attempt_id)
+            conn.execute(
+                "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (%s, %s, %s, %s) "
+                f"{self._UPSERT}",
+                (attempt_id, statement_id, value, self._now()),
+            )
+            answers_check(attempt_id, self._answers_in(conn, attempt_id), answers)
+            conn.execute(
+                "UPDATE attempts SET finished_at = COALESCE(finished_at, %s), result = %s WHERE id = %s",
+                (self._now(), result_text(result), attempt_id),
+            )
+            _write_myth_scores(conn, attempt_id, result, row[0], row[1])
+
+        self._write(work)
+
+    @staticmethod
+    def _answers_in(conn: Any, attempt_id: int) -> dict[str, int | None]:
+        rows = conn.execute("SELECT statement_id, value FROM answers WHERE attempt_id = %s", (attempt_id,)).fetchall()
+        return answers_from_rows(attempt_id, rows)
 
     def abandon_attempt(self, attempt_id: int) -> None:
         self._run("UPDATE attempts SET abandoned_at = %s WHERE id = %s", (self._now(), attempt_id))

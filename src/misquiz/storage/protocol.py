@@ -7,7 +7,7 @@ methods and passes the same tests. Nothing outside storage/ speaks SQL.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -23,6 +23,20 @@ if TYPE_CHECKING:
 
 class StoreError(Exception):
     """A database that cannot be used; the message says where and why."""
+
+
+class AttemptFinished(StoreError):
+    """An answer to an attempt that is already finished, or a second finish with another result: refused,
+    nothing written. The stored result stays the score of the stored answers."""
+
+
+class AnswersChanged(StoreError):
+    """A result scored from answers that are not the ones stored (another tab or server changed one meanwhile):
+    refused, nothing written."""
+
+
+class UidConflict(StoreError):
+    """An attempt to import whose uid is already stored with other content: nothing imported for it."""
 
 
 class WorkshopMerge(NamedTuple):
@@ -74,13 +88,46 @@ class Store(Protocol):
         started_at: str | None = None,
     ) -> int: ...
 
-    def save_answer(self, attempt_id: int, statement_id: str, value: int | None) -> None: ...
+    def save_answer(self, attempt_id: int, statement_id: str, value: int | None) -> None:
+        """Store or replace one answer; AttemptFinished if the attempt is finished (checked in the same transaction)."""
+        ...
 
-    def save_answers(self, answers: list[tuple[int, str, int | None]]) -> None: ...
+    def save_answers(self, answers: list[tuple[int, str, int | None]]) -> None:
+        """Several answers (attempt, statement, value), all stored or none: AttemptFinished if one's attempt is
+        finished (the web's group commit then stores each alone, so only that one is refused)."""
+        ...
 
     def set_language(self, attempt_id: int, language: str) -> None: ...
 
-    def finish_attempt(self, attempt_id: int, result: ScoreRecord, finished_at: str | None = None) -> None: ...
+    def finish_attempt(
+        self,
+        attempt_id: int,
+        result: ScoreRecord,
+        finished_at: str | None = None,
+        answers: Mapping[str, int | None] | None = None,
+    ) -> None:
+        """Store an attempt's result, under the attempt's lock, so it is the score of the answers stored.
+
+        `answers`: those the result was scored from (None: not checked); when the stored ones differ,
+        AnswersChanged and nothing is written. An attempt already finished is kept: finishing it again with
+        the same result is a no-op (a retry), with another result AttemptFinished.
+        """
+        ...
+
+    def rescore(
+        self,
+        attempt_id: int,
+        statement_id: str,
+        value: int | None,
+        result: ScoreRecord,
+        answers: Mapping[str, int | None],
+    ) -> None:
+        """The owner changes an answer of a finished attempt: the answer and the new result in one transaction.
+
+        `answers`: all the attempt's answers with this change, which the result was scored from; when the stored
+        ones (with this change) differ, AnswersChanged and nothing is written. When it was finished stays.
+        """
+        ...
 
     def abandon_attempt(self, attempt_id: int) -> None: ...
 

@@ -25,6 +25,7 @@ class StoreRecorder:
     def __init__(self, store: Store, on_error: Callable[[str], None] = lambda message: None) -> None:
         self.store = store
         self.on_error = on_error
+        self.finished_ids: set[int] = set()  # attempts this recorder stored as finished
 
     def started(self, session: QuizSession) -> None:
         bank = session.bank
@@ -45,12 +46,23 @@ class StoreRecorder:
             self.on_error(str(exc))
 
     def answered(self, session: QuizSession, statement_id: str) -> None:
-        if session.attempt_id is not None:
-            self._try(self.store.save_answer, session.attempt_id, statement_id, session.answers[statement_id])
+        attempt_id = session.attempt_id
+        if attempt_id is None:
+            return
+        value = session.answers[statement_id]
+        if attempt_id in self.finished_ids:  # changed after finishing (back from the results): re-scored with it
+            self._try(self.store.rescore, attempt_id, statement_id, value, session.result().record(), session.answers)
+        else:  # the store refuses it if the attempt was finished elsewhere meanwhile
+            self._try(self.store.save_answer, attempt_id, statement_id, value)
 
     def finished(self, session: QuizSession) -> None:
-        if session.attempt_id is not None:
-            self._try(self.store.finish_attempt, session.attempt_id, session.result().record())
+        """The result, stored only if it is the score of the answers stored (the store checks, under a lock)."""
+        attempt_id = session.attempt_id
+        if attempt_id is None or attempt_id in self.finished_ids:
+            return
+        # positional: finished_at (None: now), then the answers the result was scored from
+        if self._try(self.store.finish_attempt, attempt_id, session.result().record(), None, dict(session.answers)):
+            self.finished_ids.add(attempt_id)
 
     def language_changed(self, session: QuizSession) -> None:
         if session.attempt_id is not None:
@@ -59,11 +71,14 @@ class StoreRecorder:
     def set_aside(self, attempt: Attempt) -> None:
         self._try(self.store.abandon_attempt, attempt.id)
 
-    def _try(self, write: Callable[..., None], *args: object) -> None:
+    def _try(self, write: Callable[..., None], *args: object) -> bool:
+        """Whether the write was stored; a failure goes to on_error."""
         try:
             write(*args)
         except StoreError as exc:
             self.on_error(str(exc))
+            return False
+        return True
 
 
 def open_quiz(

@@ -11,14 +11,14 @@ import json
 import os
 import socket
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from misquiz.core.attempt import Attempt, ScoreRecord, moment_in_span
 from misquiz.core.commitments import STATUSES, Commitment
 from misquiz.core.text import person_key
-from misquiz.storage.protocol import StoreError
+from misquiz.storage.protocol import AnswersChanged, AttemptFinished, StoreError
 
 if TYPE_CHECKING:  # item statistics are imported when asked for: the quiz's start-up does without them
     from misquiz.core.items import AnswerPatterns, Pattern
@@ -187,6 +187,52 @@ IMPORT_COLUMNS = (
     "uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
     "workshop, round, started_at, finished_at, result, person"
 )
+
+
+def result_text(result: ScoreRecord) -> str:
+    """A result as it is stored."""
+    return json.dumps(result.as_json())
+
+
+def finished_refusal(attempt_id: int) -> AttemptFinished:
+    return AttemptFinished(
+        f"attempt {attempt_id}: already finished, so this answer was not stored; its result stays as it is"
+    )
+
+
+def answers_check(attempt_id: int, stored: Mapping[str, int | None], scored: Mapping[str, int | None]) -> None:
+    """AnswersChanged unless the answers stored are those the result was scored from."""
+    if dict(stored) != dict(scored):
+        raise AnswersChanged(
+            f"attempt {attempt_id}: its stored answers are not those this result was scored from (one was changed "
+            "meanwhile, in another tab or on another server); the result was not stored"
+        )
+
+
+def already_settled(
+    attempt_id: int,
+    finished_at: object,
+    stored_result: object,
+    stored: Mapping[str, int | None],
+    scored: Mapping[str, int | None] | None,
+    result: str,
+) -> bool:
+    """Whether a finish has nothing to write (the attempt is already finished with this very result: a retry).
+
+    Read under the attempt's lock. Raises AnswersChanged when `scored` (the answers the result was scored
+    from; None: not checked) is not what is stored, AttemptFinished when it is finished with another result.
+    """
+    if scored is not None:
+        answers_check(attempt_id, stored, scored)
+    if finished_at is None:
+        return False
+    if stored_result == result:
+        return True
+    raise AttemptFinished(f"attempt {attempt_id}: already finished with another result; it is kept as it was")
+
+
+def missing_attempt(attempt_id: int) -> StoreError:
+    return StoreError(f"attempt {attempt_id}: not in the database (deleted?); nothing was stored for it")
 
 
 def myth_score_rows(attempt_id: int, result: ScoreRecord, workshop: str | None, round_: str | None) -> list[tuple]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,14 +25,19 @@ from misquiz.storage.rows import (
     ATTEMPT_COLUMNS,
     IMPORT_COLUMNS,
     alive,
+    already_settled,
+    answers_check,
     answers_from_rows,
     attempt_from_row,
     commitments_from_rows,
+    finished_refusal,
     imported_row,
+    missing_attempt,
     myth_score_rows,
     of_person,
     pattern_layout,
     patterns_per_attempt,
+    result_text,
     this_process,
 )
 
@@ -420,18 +425,24 @@ class SQLiteStore:
             return int(cursor.lastrowid or 0)
 
     def save_answer(self, attempt_id: int, statement_id: str, value: int | None) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
-                "answered_at = excluded.answered_at",
-                (attempt_id, statement_id, value, self._now()),
-            )
+        self._save([(attempt_id, statement_id, value)])
 
     def save_answers(self, answers: list[tuple[int, str, int | None]]) -> None:
         """Several answers (attempt, statement, value) in one transaction: all stored, or none."""
+        self._save(answers)
+
+    def _save(self, answers: list[tuple[int, str, int | None]]) -> None:
+        """None on a finished attempt (AttemptFinished): BEGIN IMMEDIATE holds every other writer off between
+        the check and the write."""
         now = self._now()
         with self._write() as conn:
+            finished = conn.execute(
+                "SELECT id FROM attempts WHERE finished_at IS NOT NULL "
+                "AND id IN (SELECT value FROM json_each(?)) ORDER BY id LIMIT 1",
+                (json.dumps(sorted({attempt_id for attempt_id, _, _ in answers})),),
+            ).fetchone()
+            if finished is not None:
+                raise finished_refusal(int(finished[0]))
             conn.executemany(
                 "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
@@ -475,13 +486,57 @@ class SQLiteStore:
         with self._write() as conn:
             conn.execute("UPDATE attempts SET name = ? WHERE id = ?", (name, attempt_id))
 
-    def finish_attempt(self, attempt_id: int, result: ScoreRecord, finished_at: str | None = None) -> None:
+    def finish_attempt(
+        self,
+        attempt_id: int,
+        result: ScoreRecord,
+        finished_at: str | None = None,
+        answers: Mapping[str, int | None] | None = None,
+    ) -> None:
+        """The result, if it is the score of the answers stored (see Store.finish_attempt)."""
+        text = result_text(result)
         with self._write() as conn:
+            row = conn.execute("SELECT finished_at, result FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
+            if row is None:
+                return
+            stored = self._answers_in(conn, attempt_id)
+            if already_settled(attempt_id, row[0], row[1], stored, answers, text):
+                return
             conn.execute(
-                "UPDATE attempts SET finished_at = COALESCE(finished_at, ?), result = ? WHERE id = ?",
-                (finished_at or self._now(), json.dumps(result.as_json()), attempt_id),
+                "UPDATE attempts SET finished_at = ?, result = ? WHERE id = ?",
+                (finished_at or self._now(), text, attempt_id),
             )
             _write_myth_scores(conn, attempt_id, result)
+
+    def rescore(
+        self,
+        attempt_id: int,
+        statement_id: str,
+        value: int | None,
+        result: ScoreRecord,
+        answers: Mapping[str, int | None],
+    ) -> None:
+        """A changed answer of a finished attempt and its new result, together (see Store.rescore)."""
+        with self._write() as conn:
+            if conn.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone() is None:
+                raise missing_attempt(attempt_id)
+            conn.execute(
+                "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
+                "answered_at = excluded.answered_at",
+                (attempt_id, statement_id, value, self._now()),
+            )
+            answers_check(attempt_id, self._answers_in(conn, attempt_id), answers)
+            conn.execute(
+                "UPDATE attempts SET finished_at = COALESCE(finished_at, ?), result = ? WHERE id = ?",
+                (self._now(), result_text(result), attempt_id),
+            )
+            _write_myth_scores(conn, attempt_id, result)
+
+    @staticmethod
+    def _answers_in(conn: sqlite3.Connection, attempt_id: int) -> dict[str, int | None]:
+        rows = conn.execute("SELECT statement_id, value FROM answers WHERE attempt_id = ?", (attempt_id,)).fetchall()
+        return answers_from_rows(attempt_id, rows)
 
     def abandon_attempt(self, attempt_id: int) -> None:
         with self._write() as conn:
