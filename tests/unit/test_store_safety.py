@@ -12,7 +12,7 @@ import pytest
 
 from misquiz.core.attempt import ScoreRecord
 from misquiz.storage import StoreError
-from misquiz.storage.sqlite import APPLICATION_ID, SQLiteStore
+from misquiz.storage.sqlite import APPLICATION_ID, MIGRATIONS, SCHEMA_VERSION, SQLiteStore
 from support.postgres import Place, place_fixture  # noqa: F401  (the fixture)
 
 
@@ -35,6 +35,32 @@ def test_another_programs_database_is_refused_byte_for_byte_unchanged(tmp_path):
         with pytest.raises(StoreError, match="not a misquiz database"):
             SQLiteStore(path, read_only=read_only)
     assert digest(path) == before and not (tmp_path / "theirs.db-wal").exists()
+
+
+def test_a_look_alike_database_is_refused_byte_for_byte_unchanged(tmp_path):
+    """Tables named as ours are not enough: their columns must be those of one of our schema versions."""
+    path = tmp_path / "look-alike.db"
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE attempts (x TEXT)")
+        conn.execute("CREATE TABLE answers (y TEXT)")
+        conn.execute("INSERT INTO attempts VALUES ('keep me')")
+    before = digest(path)
+    for read_only in (True, False):
+        with pytest.raises(StoreError, match=r"not a misquiz database .*left as it is"):
+            SQLiteStore(path, read_only=read_only)
+        assert digest(path) == before and not (tmp_path / "look-alike.db-wal").exists()
+
+
+@pytest.mark.parametrize("version", [1, 4, SCHEMA_VERSION])
+def test_an_unmarked_database_of_one_of_our_versions_is_still_ours(tmp_path, version):
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        for n in range(version):
+            conn.executescript(MIGRATIONS[n])
+        conn.execute(f"PRAGMA user_version = {version}")
+    SQLiteStore(path).close()
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
 
 
 def test_a_file_that_is_no_database_is_refused_unchanged(tmp_path):

@@ -7,6 +7,7 @@ participants write. A file that is not a misquiz database is never changed.
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -262,16 +263,21 @@ class SQLiteStore:
             )
 
     def _ours_unmarked(self) -> bool:
-        """An older misquiz database (before the mark), or an empty one: read without changing a byte."""
+        """An older misquiz database (before the mark), or an empty one: read without changing a byte.
+
+        Ours only if its tables and their columns are those one of our migrations left, at the schema
+        version the file states: a look-alike with tables named `attempts` and `answers` is not.
+        """
         try:
             conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True)
             try:
-                tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                tables = _layout(conn)
             finally:
                 conn.close()
         except sqlite3.Error:
             return False
-        return not tables or {"attempts", "answers"} <= tables
+        return not tables or _layouts().get(version) == tables
 
     def _open_read_only(self) -> sqlite3.Connection:
         """For commands that only read (history, export, room): nothing in the file changes, not its journal."""
@@ -929,6 +935,31 @@ class SQLiteStore:
             if attempt.result is not None:
                 _write_myth_scores(conn, int(cursor.lastrowid or 0), attempt.result)
             return True
+
+
+def _layout(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
+    """A database's tables (not SQLite's own) with their columns' names."""
+    names = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'"
+    ).fetchall()
+    return {
+        name: frozenset(column for (column,) in conn.execute("SELECT name FROM pragma_table_info(?)", (name,)))
+        for (name,) in names
+    }
+
+
+@functools.cache
+def _layouts() -> dict[int, dict[str, frozenset[str]]]:
+    """Our tables and columns at each schema version (1 up to now), made by the migrations in memory."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        layouts = {}
+        for version, script in enumerate(MIGRATIONS, 1):
+            conn.executescript(script)
+            layouts[version] = _layout(conn)
+        return layouts
+    finally:
+        conn.close()
 
 
 def _statements(script: str) -> Iterator[str]:
