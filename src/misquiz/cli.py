@@ -247,7 +247,7 @@ def _write_output(target: str, text: str, store: Store, *, newline: str | None =
     try:
         write_output(target, data, force=force)
     except OutputError as exc:
-        click.echo(f"misquiz: {plain(str(exc))}", err=True)
+        click.echo(f"misquiz: {plain(catalogue.said(exc, default_language()))}", err=True)
         sys.exit(1)
     _say("cli_wrote", err=True, target=plain(target))
 

@@ -12,6 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from misquiz.cli import main
+from misquiz.core.catalogue import said
 from misquiz.files.output import OutputError, write_new_in, write_output
 
 
@@ -91,14 +92,14 @@ def test_a_fifo_a_device_or_a_folder_is_refused_at_once(name, db, tmp_path):
     threading.Thread(target=attempt, daemon=True).start()
     assert finished.wait(20), "hung on a FIFO"
     code, err = results[0]
-    assert code == 1 and "a FIFO, not a regular file" in err
+    assert code == 1 and "not an ordinary file" in err
     code, err = run(*COMMANDS[name](db, folder), "--force")
     assert code == 2 and "is a directory" in err  # click's usage error, before anything is read
-    with pytest.raises(OutputError, match="is a folder, not a regular file"):
+    with pytest.raises(OutputError, match="is a folder, not a file"):
         write_output(target(name, folder), b"x", force=True)
     if name == "export":
         code, err = run("export", "latest", "--db", db, "-o", "/dev/null", "--force")
-        assert code == 1 and "a device, not a regular file" in err
+        assert code == 1 and "not an ordinary file (a pipe, a device or a socket)" in err
 
 
 def test_saved_plans_and_calendar_files_take_a_new_name_never_a_link(tmp_path):
@@ -115,5 +116,26 @@ def test_saved_plans_and_calendar_files_take_a_new_name_never_a_link(tmp_path):
 def test_write_output_raises_located_messages(tmp_path):
     with pytest.raises(OutputError, match="already exists"):
         write_output(tmp_path / "a", b"1") or write_output(tmp_path / "a", b"2")
-    with pytest.raises(OutputError, match="cannot write"):
+    with pytest.raises(OutputError, match=r"cannot be written \(its folder does not exist\)"):
         write_output(tmp_path / "missing" / "a", b"1")
+
+
+def test_a_file_that_cannot_be_written_is_told_in_the_persons_language(db, tmp_path):
+    (tmp_path / "taken.md").write_text("mine")
+    expected = {
+        "nl": "taken.md: bestaat al; geef een nieuwe naam, of voeg --force toe",
+        "fr": "taken.md\u00a0: existe déjà\u00a0; indiquez un autre nom, ou ajoutez --force",
+        "en": "taken.md: already exists; give a new name, or add --force",
+    }
+    for lang, words in expected.items():
+        with pytest.raises(OutputError) as raised:
+            write_output(tmp_path / "taken.md", b"x")
+        assert words in said(raised.value, lang)
+        code, err = run("--lang", lang, *COMMANDS["export"](db, str(tmp_path / "taken.md")))
+        assert code == 1 and words in err and "Traceback" not in err, err
+    with pytest.raises(OutputError) as raised:
+        write_output(tmp_path / "nowhere" / "plan.md", b"x")
+    assert "(de map bestaat niet)" in said(raised.value, "nl") and "(le dossier n'existe pas)" in said(
+        raised.value, "fr"
+    )
+    assert (tmp_path / "taken.md").read_text() == "mine"

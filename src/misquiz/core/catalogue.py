@@ -36,6 +36,30 @@ def t(lang: str, key: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
+class Explained(Exception):
+    """A message made of a catalogue sentence and its values: in English by str(), in any language by said(),
+    so that an error raised deep down is told in the person's language where it reaches them. A value that is
+    itself Explained (a reason inside a sentence) is said in the same language."""
+
+    def __init__(self, key: str, **values: object) -> None:
+        self.key, self.values = key, values
+        super().__init__(self.said(FALLBACK))
+
+    def said(self, lang: str) -> str:
+        values = {k: v.said(lang) if isinstance(v, Explained) else v for k, v in self.values.items()}
+        return t(lang, self.key, **values)
+
+
+def said(error: BaseException, lang: str) -> str:
+    """An error's message in this language when it is a catalogue sentence; as it was raised otherwise (the
+    system's reason alone for an OSError)."""
+    if isinstance(error, Explained):
+        return error.said(lang)
+    if isinstance(error, OSError) and error.strerror:
+        return error.strerror
+    return str(error)
+
+
 def round_word(lang: str, round_: str | None) -> str:
     """A workshop round as a trainer reads it in a listing or a message: before, after, or none set."""
     key = {"before": "cli_round_before", "after": "cli_round_after"}.get(round_ or "", "cli_round_none")

@@ -10,25 +10,45 @@ import os
 import stat
 from pathlib import Path
 
+from misquiz.core.catalogue import Explained
+
 MODE = 0o600
 NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
-class OutputError(OSError):
-    """A file that may not or cannot be written; the message names the file and says why, in a few words
-    (an OSError, so that callers that caught the system's errors catch these too)."""
+class OutputError(Explained, OSError):
+    """A file that may not or cannot be written; the message names the file and says why, in a few words, in
+    each language (`said`); an OSError, so that callers that caught the system's errors catch these too."""
+
+    def __init__(self, key: str, path: Path, **values: object) -> None:
+        super().__init__(key, path=str(path), **values)
 
 
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a FIFO"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+# The system's reasons a person can act on, in their own words; any other is quoted as the system gives it.
+REASONS = {
+    errno.EACCES: "out_reason_denied",
+    errno.EPERM: "out_reason_denied",
+    errno.ENOSPC: "out_reason_full",
+    errno.EROFS: "out_reason_read_only",
+    errno.ENOENT: "out_reason_no_folder",
+    errno.ENOTDIR: "out_reason_no_folder",
+    errno.ENAMETOOLONG: "out_reason_name",
+    errno.EINVAL: "out_reason_name",
+}
+
+
+def _failed(path: Path, exc: BaseException) -> OutputError:
+    number = getattr(exc, "errno", None)
+    key = REASONS.get(number) if isinstance(number, int) else None
+    if key is not None:
+        return OutputError("out_cannot", path, reason=Explained(key))
+    return OutputError(
+        "out_cannot", path, reason=Explained("out_reason_other", error=getattr(exc, "strerror", None) or exc)
+    )
+
+
+def _not_a_file(path: Path, mode: int) -> OutputError:
+    return OutputError("out_is_folder" if stat.S_ISDIR(mode) else "out_is_special", path)
 
 
 def write_output(target: str | os.PathLike[str], data: bytes, *, force: bool = False) -> None:
@@ -41,14 +61,14 @@ def write_output(target: str | os.PathLike[str], data: bytes, *, force: bool = F
     except FileNotFoundError:
         found = None
     except (OSError, ValueError) as exc:
-        raise OutputError(f"{path}: cannot write ({getattr(exc, 'strerror', None) or exc})") from None
+        raise _failed(path, exc) from None
     if found is not None:
         if stat.S_ISLNK(found.st_mode):
-            raise OutputError(f"{path}: is a symbolic link; give the file's own name")
+            raise OutputError("out_symlink", path)
         if not stat.S_ISREG(found.st_mode):
-            raise OutputError(f"{path}: is {_kind(found.st_mode)}, not a regular file")
+            raise _not_a_file(path, found.st_mode)
         if not force:
-            raise OutputError(f"{path}: already exists; give a new name, or --force to replace it")
+            raise OutputError("out_exists", path)
     flags = os.O_WRONLY | os.O_CREAT | NOFOLLOW | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
     if not force:
         flags |= os.O_EXCL
@@ -56,16 +76,16 @@ def write_output(target: str | os.PathLike[str], data: bytes, *, force: bool = F
         fd = os.open(path, flags, MODE)
     except OSError as exc:
         if exc.errno == errno.ELOOP:
-            raise OutputError(f"{path}: is a symbolic link; give the file's own name") from None
+            raise OutputError("out_symlink", path) from None
         if exc.errno == errno.EEXIST:
-            raise OutputError(f"{path}: already exists; give a new name, or --force to replace it") from None
+            raise OutputError("out_exists", path) from None
         if exc.errno in (errno.ENXIO, errno.EISDIR):
-            raise OutputError(f"{path}: is not a regular file") from None
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+            raise OutputError("out_is_folder" if exc.errno == errno.EISDIR else "out_is_special", path) from None
+        raise _failed(path, exc) from None
     try:
         opened = os.fstat(fd)
         if not stat.S_ISREG(opened.st_mode):  # swapped in between the look and the open
-            raise OutputError(f"{path}: is {_kind(opened.st_mode)}, not a regular file")
+            raise _not_a_file(path, opened.st_mode)
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         os.ftruncate(fd, 0)
@@ -77,7 +97,7 @@ def write_output(target: str | os.PathLike[str], data: bytes, *, force: bool = F
     except OutputError:
         raise
     except OSError as exc:
-        raise OutputError(f"{path}: cannot write ({exc.strerror})") from None
+        raise _failed(path, exc) from None
     finally:
         os.close(fd)
 

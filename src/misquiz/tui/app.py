@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.screen import Screen
 
-from misquiz.core.catalogue import t
+from misquiz.core.catalogue import said, t
 from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
 from misquiz.core.text import clean_name, plain
@@ -225,7 +225,7 @@ class MisquizApp(App[None]):
         try:
             path = write_report(plan, kind, self.export_dir)
         except OSError as exc:
-            self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error", markup=False)
+            self.notify(t(self.lang, "save_failed", error=said(exc, self.lang)), severity="error", markup=False)
             return
         self.notify(t(self.lang, "saved_to", path=short_path(path)), timeout=12, markup=False)
 
@@ -236,7 +236,7 @@ class MisquizApp(App[None]):
 
         s = self.session
         if self.store is None or s.attempt_id is None or not s.finished:
-            self.notify(t(self.lang, "db_error", error="no database"), severity="error", markup=False)
+            self.notify(t(self.lang, "db_error", error=t(self.lang, "db_none")), severity="error", markup=False)
             return
 
         def chosen(commitments: tuple[Commitment, ...] | None) -> None:
@@ -271,7 +271,7 @@ class MisquizApp(App[None]):
         try:  # numbered when the name is taken, no symbolic link followed, mode 0600
             path = write_new_in(self.export_dir, calendar_file_name(plan), calendar_file(plan, address))
         except OSError as exc:
-            self.notify(t(self.lang, "save_failed", error=exc.strerror or exc), severity="error", markup=False)
+            self.notify(t(self.lang, "save_failed", error=said(exc, self.lang)), severity="error", markup=False)
             return
         self.notify(t(self.lang, "saved_to", path=short_path(path)), timeout=12, markup=False)
 
