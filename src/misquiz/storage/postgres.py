@@ -38,6 +38,7 @@ from misquiz.storage.rows import (
     of_person,
     pattern_layout,
     patterns_counted,
+    refuse_a_stranger,
     result_text,
     this_process,
 )
@@ -985,6 +986,15 @@ class PostgresStore:
         return bool(self._read("SELECT 1 FROM attempts WHERE uid = %s", (uid,)))
 
     def import_attempt(self, attempt: Attempt) -> bool:
+        """Store a whole attempt from elsewhere, once: False if this very attempt is already here, UidConflict if
+        another attempt holds its uid (nothing is imported then)."""
+        if self._import(attempt):
+            return True
+        rows = self._read("SELECT id FROM attempts WHERE uid = %s", (attempt.uid,))
+        refuse_a_stranger(self.where, self.attempt(int(rows[0][0])) if rows else None, attempt)
+        return False
+
+    def _import(self, attempt: Attempt) -> bool:
         """Store a whole attempt from elsewhere, once; False if it was already here (also when two copy at once)."""
 
         def work(conn: Any) -> bool:

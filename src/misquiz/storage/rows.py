@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from misquiz.core.attempt import Attempt, ScoreRecord, moment_in_span
 from misquiz.core.commitments import STATUSES, Commitment
 from misquiz.core.text import person_key
-from misquiz.storage.protocol import AnswersChanged, AttemptFinished, StoreError
+from misquiz.storage.protocol import AnswersChanged, AttemptFinished, StoreError, UidConflict
 
 if TYPE_CHECKING:  # item statistics are imported when asked for: the quiz's start-up does without them
     from misquiz.core.items import AnswerPatterns, Pattern
@@ -181,6 +181,30 @@ def imported_row(attempt: Attempt) -> tuple[Any, ...]:
         json.dumps(attempt.result.as_json()) if attempt.result is not None else None,
         attempt.person or f"imported:{attempt.uid}",  # someone else's attempt, never the owner's
     )
+
+
+def content(attempt: Attempt) -> tuple[Any, ...]:
+    """What makes two attempts with one uid the same attempt: its bank, seed, order, name, times, result and
+    answers. Not its id, nor where it is filed (workshop, round, person: an import may file it elsewhere), nor
+    the language it was last shown in."""
+    return (
+        attempt.bank_id,
+        attempt.bank_version,
+        attempt.bank_hash,
+        attempt.seed,
+        list(attempt.order),
+        attempt.name,
+        attempt.started_at,
+        attempt.finished_at,
+        None if attempt.result is None else result_text(attempt.result),
+        dict(attempt.answers),
+    )
+
+
+def refuse_a_stranger(where: str, stored: Attempt | None, given: Attempt) -> None:
+    """UidConflict if the attempt stored under the given one's uid is another attempt."""
+    if stored is not None and content(stored) != content(given):
+        raise UidConflict(f"{where}: already holds another attempt with uid {given.uid}; nothing was imported for it")
 
 
 IMPORT_COLUMNS = (

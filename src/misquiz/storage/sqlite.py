@@ -38,6 +38,7 @@ from misquiz.storage.rows import (
     of_person,
     pattern_layout,
     patterns_per_attempt,
+    refuse_a_stranger,
     result_text,
     this_process,
 )
@@ -918,6 +919,15 @@ class SQLiteStore:
         return bool(self._read("SELECT 1 FROM attempts WHERE uid = ?", (uid,)))
 
     def import_attempt(self, attempt: Attempt) -> bool:
+        """Store a whole attempt from elsewhere, once: False if this very attempt is already here, UidConflict if
+        another attempt holds its uid (nothing is imported then)."""
+        if self._import(attempt):
+            return True
+        rows = self._read("SELECT id FROM attempts WHERE uid = ?", (attempt.uid,))
+        refuse_a_stranger(str(self.path), self.attempt(int(rows[0][0])) if rows else None, attempt)
+        return False
+
+    def _import(self, attempt: Attempt) -> bool:
         """Store a whole attempt from elsewhere, once; False if it was already here."""
         with self._write() as conn:
             if conn.execute("SELECT 1 FROM attempts WHERE uid = ?", (attempt.uid,)).fetchone():
