@@ -1028,20 +1028,54 @@ def db() -> None:
 @db.command(name="copy")
 @click.argument("source")
 @click.argument("target")
-def db_copy(source: str, target: str) -> None:
+@BANK_OPTION
+@click.option("--skip-damaged", is_flag=True, help="Copy the other attempts when some are damaged, and name those.")
+def db_copy(source: str, target: str, bank_path: str | None, skip_damaged: bool) -> None:
     """Copy every attempt from SOURCE to TARGET (each an SQLite path or a postgresql:// URL), each once.
 
     Answers and results come along. Run it again and nothing is stored twice; the source is only read.
+    Every attempt is checked as import checks a result file (its bank, its answers, its scores against
+    its answers); one that is damaged stops the copy before anything is written, unless --skip-damaged.
     """
+    from collections.abc import Sequence
+
+    from misquiz.core.attempt import Attempt
+    from misquiz.files.bank import SHOWN_PROBLEMS
+    from misquiz.files.results import check_stored
     from misquiz.storage import StoreError
-    from misquiz.storage.transfer import copy_attempts
+    from misquiz.storage.transfer import CopyRefused, Damaged, copy_attempts
+
+    bank = _load(bank_path)
+    lang = default_language()
+
+    def check(attempt: Attempt) -> list[str]:
+        return [f"{p.path}: {p.message}" for p in check_stored(attempt, bank, "")]
+
+    def name(damaged: Sequence[Damaged]) -> None:  # each damaged attempt's problems, never a flood
+        lines = [f"{shown}: attempt {plain(str(d))}: {plain(p)}" for d in damaged for p in d.problems]
+        for line in lines[:SHOWN_PROBLEMS]:
+            click.echo(line, err=True)
+        if len(lines) > SHOWN_PROBLEMS:
+            click.echo(catalogue.t(lang, "check_more_problems", n=len(lines) - SHOWN_PROBLEMS), err=True)
 
     try:
-        done = copy_attempts(source, target)
+        done = copy_attempts(source, target, check, skip_damaged=skip_damaged)
+    except CopyRefused as exc:
+        shown = plain(exc.source)
+        name(exc.damaged)
+        attempts = ", ".join(plain(str(d)) for d in exc.damaged)
+        _say("cli_copy_refused", err=True, n=len(exc.damaged), source=shown, attempts=attempts)
+        sys.exit(1)
     except StoreError as exc:
         _store_failed(exc)
-    _say("cli_copied", err=True, copied=done.copied, source=plain(done.source), target=plain(done.target),
+    shown = plain(done.source)
+    name(done.skipped)
+    _say("cli_copied", err=True, copied=done.copied, source=shown, target=plain(done.target),
          present=done.present)  # fmt: skip
+    if done.skipped:
+        attempts = ", ".join(plain(str(d)) for d in done.skipped)
+        _say("cli_copy_skipped", err=True, n=len(done.skipped), source=shown, attempts=attempts)
+        sys.exit(1)
 
 
 class _NoteFirst:

@@ -81,26 +81,41 @@ def test_two_servers_take_one_workshop_and_the_room_reads_the_union(postgres_url
     assert all(row["finished_at"] and row["round"] == "before" for row in history)
 
 
-def test_db_copy_moves_results_both_ways_each_once(postgres_url, tmp_path):
+def trainer_db(path, bank, n: int = 3) -> list[str]:
+    """n finished attempts on the shipped bank, scored from their answers, in a trainer's SQLite file: their uids."""
+    from misquiz.core.scoring import score_attempt
+    from misquiz.storage import open_store
+
+    store = open_store(path)
+    uids = []
+    try:
+        ids = [s.id for s in bank.statements]
+        for k in range(n):
+            attempt = store.start_attempt(
+                bank_id=bank.id, bank_version=bank.version, bank_hash=bank.content_hash, language="en", seed=k,
+                order=ids, workshop="ws", round="after", person=f"p{k}", name=f"n{k}",
+            )  # fmt: skip
+            answers: dict[str, int | None] = {sid: 1 + (k + i) % 5 for i, sid in enumerate(ids)}
+            answers[ids[0]] = None
+            for sid, value in answers.items():
+                store.save_answer(attempt, sid, value)
+            store.finish_attempt(attempt, score_attempt(bank, answers).record(), answers=answers)
+            uids.append(store.attempt(attempt).uid)
+    finally:
+        store.close()
+    return uids
+
+
+def test_db_copy_moves_results_both_ways_each_once(postgres_url, tmp_path, bank):
     local = tmp_path / "trainer.db"
-    code = (
-        "import sys; from misquiz.storage import open_store; from misquiz.core.attempt import ScoreRecord\n"
-        "s = open_store(sys.argv[1])\n"
-        "for n in range(3):\n"
-        "    a = s.start_attempt(bank_id='b', bank_version='1', bank_hash='h', language='en', seed=n, order=['x', 'y'],"
-        " workshop='ws', round='after', person=f'p{n}')\n"
-        "    s.save_answer(a, 'x', 1 + n); s.save_answer(a, 'y', None)\n"
-        "    s.finish_attempt(a, ScoreRecord.from_json({'overall': {'score': 1.0, 'profile': 'p'}, 'myths': "
-        "[{'id': 'm', 'score': 25.0, 'band': 'clear', 'mixed_signals': False, 'answered': 1}]}))\n"
-    )
-    subprocess.run([sys.executable, "-c", code, str(local)], check=True)
+    trainer_db(local, bank)
     first = misquiz("db", "copy", str(local), postgres_url)
     assert first.returncode == 0, first.stderr
     assert "Copied 3 attempt(s)" in first.stderr and "misquiz-test-only" not in first.stderr
     again = misquiz("db", "copy", str(local), postgres_url)
     assert "Copied 0 attempt(s)" in again.stderr and "3 were there already" in again.stderr
     rows = json.loads(misquiz("history", "--json", "--db", postgres_url).stdout)
-    assert sorted(r["answered"] for r in rows) == [2, 2, 2]
+    assert sorted(r["answered"] for r in rows) == [STATEMENTS] * 3
     assert json.loads(misquiz("room", "ws", "--round", "after", "--json", "--db", postgres_url).stdout)
     back = tmp_path / "backup.db"
     assert misquiz("db", "copy", postgres_url, str(back)).returncode == 0
@@ -121,3 +136,28 @@ def test_db_copy_says_what_is_wrong(postgres_url, tmp_path):
     down = misquiz("db", "copy", str(tmp_path / "a.db"), f"postgresql://x:pw@127.0.0.1:{free_port()}/q")
     assert down.returncode == 1 and "no PostgreSQL server answers there" in down.stderr
     assert "Traceback" not in down.stderr and ":pw@" not in down.stderr
+
+
+def test_db_copy_checks_every_attempt_of_a_postgresql_source(postgres_url, tmp_path, bank):
+    """A forged score in the shared database is refused by name, and skipped by name with --skip-damaged."""
+    import psycopg
+
+    local = tmp_path / "trainer.db"
+    uids = trainer_db(local, bank)
+    assert misquiz("db", "copy", str(local), postgres_url).returncode == 0
+    with psycopg.connect(postgres_url) as conn:
+        (forged,) = conn.execute("SELECT id FROM attempts WHERE uid = %s", (uids[1],)).fetchone()
+        conn.execute(
+            "UPDATE attempts SET result = jsonb_set(result::jsonb, '{overall,score}', '99.0')::text WHERE id = %s",
+            (forged,),
+        )
+    back = tmp_path / "back.db"
+    refused = misquiz("db", "copy", postgres_url, str(back))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr
+    assert f"attempt {forged} ({uids[1]}): result: the stored scores are not the score of its answers" in (
+        refused.stderr
+    ), refused.stderr
+    assert not back.exists()
+    skipped = misquiz("db", "copy", postgres_url, str(back), "--skip-damaged")
+    assert "Copied 2 attempt(s)" in skipped.stderr, skipped.stderr
+    assert "Skipped 1 damaged attempt(s), left in" in skipped.stderr and f"{forged} ({uids[1]})." in skipped.stderr

@@ -19,7 +19,7 @@ from misquiz.core.model import Bank
 from misquiz.core.problems import Problem, ProblemsError
 from misquiz.core.room import valid_code as valid_workshop_code
 from misquiz.core.scoring import score_attempt
-from misquiz.core.text import clean_name
+from misquiz.core.text import clean_name, first_control
 from misquiz.files import schema
 from misquiz.files.document import ANSWERS_LIMITS, Document, read_document
 
@@ -65,6 +65,52 @@ def read_result_file(path: str | os.PathLike[str], bank: Bank) -> Attempt:
     if problems:
         raise ProblemsError(sorted(problems, key=lambda p: (p.line or 0, p.column or 0)))
     return _attempt(cast(dict[str, Any], data), bank)  # a mapping: the declaration says so
+
+
+def check_stored(attempt: Attempt, bank: Bank, where: str) -> list[Problem]:
+    """What `misquiz import` would refuse in this attempt, read from another database instead of a file
+    (`where` names it), and stored scores that are not the score of its answers: forged or damaged scores
+    are refused, never copied. Empty when the attempt may be copied as it is."""
+    data: dict[str, Any] = {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "uid": attempt.uid,
+        "bank": {"id": attempt.bank_id, "version": attempt.bank_version, "hash": attempt.bank_hash},
+        "language": attempt.language,
+        "seed": attempt.seed,
+        "order": attempt.order,
+        "answers": attempt.answers,
+        "name": attempt.name,
+        "workshop": attempt.workshop,
+        "round": attempt.round,
+        "started_at": attempt.started_at,
+        "finished_at": attempt.finished_at,
+    }
+    doc = Document(where, data)
+    problems = schema.check_document(schema.RESULT, doc) + _against_bank(doc, data, bank)
+    limit = ANSWERS_LIMITS.max_text
+    for key, path in (("bank_version", ("bank", "version")), ("bank_hash", ("bank", "hash")), ("person", ("person",))):
+        value = getattr(attempt, key)  # the declaration caps the other texts itself
+        if isinstance(value, str) and len(value) > limit:
+            problems.append(doc.problem(path, f"a text of {len(value):,} characters (the limit is {limit:,})"))
+    if attempt.person is not None and (not isinstance(attempt.person, str) or first_control(attempt.person)):
+        problems.append(doc.problem(("person",), "not a participant's token"))
+    if not problems:
+        problems += _stored_scores(doc, attempt, bank)
+    # A row has no line or column: the place is the path alone.
+    return [p._replace(line=None, column=None) for p in problems]
+
+
+def _stored_scores(doc: Document, attempt: Attempt, bank: Bank) -> list[Problem]:
+    if attempt.finished_at is None:
+        if attempt.result is not None:
+            return [doc.problem(("result",), "an unfinished attempt with scores")]
+        return []
+    if attempt.result is None:
+        return [doc.problem(("result",), "a finished attempt without its scores")]
+    if attempt.result != score_attempt(bank, attempt.answers).record():
+        return [doc.problem(("result",), "the stored scores are not the score of its answers (forged or damaged)")]
+    return []
 
 
 def _claims_the_format(data: dict[str, Any]) -> bool:

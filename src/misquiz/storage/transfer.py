@@ -1,13 +1,52 @@
-"""Moving results between databases: a trainer's SQLite file into the shared PostgreSQL, and back."""
+"""Moving results between databases: a trainer's SQLite file into the shared PostgreSQL, and back.
+
+The source is never trusted: it may be a file someone sent. Only real tables are read (an SQLite file
+whose `attempts` or `answers` is a view, a virtual table or missing is refused before any query touches
+it), every query on an SQLite source has a deadline (PostgreSQL's own `statement_timeout` bounds a
+PostgreSQL source), the number of attempts, the answers of one attempt and the length of every value are
+capped, and every attempt is checked as `misquiz import` checks a result file, its stored scores against
+the score of its answers. A damaged attempt stops the copy before anything is written, unless damaged
+attempts are skipped, and then every one is named.
+"""
 
 from __future__ import annotations
 
 import os
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
+from misquiz.core.attempt import Attempt
 from misquiz.storage.address import masked
 from misquiz.storage.protocol import StoreError, is_postgres_url, open_store
+from misquiz.storage.rows import ATTEMPT_COLUMNS, answers_from_rows, attempt_from_row
+
+if TYPE_CHECKING:
+    from misquiz.storage.protocol import Store
+
+# What is wrong with an attempt, as `misquiz import` would say it of a result file (files.results.check_stored,
+# given by the caller: storage knows no file format); empty when it may be copied.
+Check = Callable[[Attempt], list[str]]
+
+MAX_ATTEMPTS = 100_000  # a source with more is refused whole
+MAX_ANSWERS = 1_000  # answers of one attempt read at most (a bank of 36 statements needs 36)
+MAX_ROW_BYTES = 1024 * 1024  # one value may be no larger than a whole result file may be (files.document)
+QUERY_SECONDS = 10.0  # no read of an SQLite source may take longer (as PostgreSQL's statement_timeout)
+OUR_TABLES = ("attempts", "answers")  # what a copy reads
+
+
+class Damaged(NamedTuple):
+    """An attempt of the source that is not copied, and why."""
+
+    id: int
+    uid: str
+    problems: list[str]
+
+    def __str__(self) -> str:
+        uid = f" ({self.uid[:64]})" if self.uid else ""
+        return f"{self.id}{uid}"
 
 
 class Copied(NamedTuple):
@@ -15,6 +54,15 @@ class Copied(NamedTuple):
     present: int  # attempts it already held (by uid): never stored twice
     source: str  # both places as they may be printed, without a password
     target: str
+    skipped: tuple[Damaged, ...] = ()  # damaged attempts left in the source (only with skip_damaged)
+
+
+class CopyRefused(StoreError):
+    """Damaged attempts in the source, and nothing was copied."""
+
+    def __init__(self, source: str, damaged: list[Damaged]) -> None:
+        self.source, self.damaged = source, damaged
+        super().__init__(f"{source}: {len(damaged)} damaged attempt(s); nothing was copied")
 
 
 def shown(where: str | os.PathLike[str]) -> str:
@@ -28,22 +76,235 @@ def _same(source: str, target: str) -> bool:
     return Path(source).resolve() == Path(target).resolve()
 
 
-def copy_attempts(source: str, target: str) -> Copied:
-    """Every attempt of source, with its answers and results, into target, once; run again, it adds nothing."""
+def copy_attempts(
+    source: str,
+    target: str,
+    check: Check,
+    *,
+    skip_damaged: bool = False,
+    query_seconds: float = QUERY_SECONDS,
+    max_attempts: int = MAX_ATTEMPTS,
+) -> Copied:
+    """Every attempt of source, with its answers and results, into target, once; run again, it adds nothing.
+
+    Every attempt is read and checked first; a damaged one raises CopyRefused (the target is not even
+    opened) unless skip_damaged, when the others are copied and the damaged ones are named in the result.
+    """
     if _same(source, target):
         raise StoreError(f"{shown(source)}: the source and the target are the same database")
+    if not is_postgres_url(source):
+        _only_real_tables(source, query_seconds)
     reading = open_store(source, read_only=True)
     try:
-        writing = open_store(target)
-        try:
-            copied = present = 0
-            for attempt in reading.attempts():
-                if writing.import_attempt(attempt):
+        read = _reader(reading, source, query_seconds)
+        damaged = [d for d in _checked(read, source, check, max_attempts) if isinstance(d, Damaged)]
+        if damaged and not skip_damaged:
+            raise CopyRefused(shown(source), damaged)
+        return _write(read, source, target, check, max_attempts, {d.id for d in damaged}, tuple(damaged))
+    finally:
+        reading.close()
+
+
+def _write(
+    read: Callable[[], Iterator[Attempt | Damaged]],
+    source: str,
+    target: str,
+    check: Check,
+    max_attempts: int,
+    known_damage: set[int],
+    skipped: tuple[Damaged, ...],
+) -> Copied:
+    writing = open_store(target)
+    copied = present = 0
+    try:
+        for found in _checked(read, source, check, max_attempts):
+            if isinstance(found, Damaged):
+                if found.id in known_damage:
+                    continue
+                raise StoreError(  # changed in the source since it was checked
+                    f"{shown(source)}: attempt {found}: {found.problems[0]}; it changed while it was copied. "
+                    f"{copied} attempt(s) were copied before it; run the copy again (each attempt is copied once)"
+                )
+            try:
+                if writing.import_attempt(found):
                     copied += 1
                 else:
                     present += 1
-        finally:
-            writing.close()
+            except StoreError as exc:
+                raise StoreError(
+                    f"{exc}; {copied} attempt(s) were copied before this; run the copy again "
+                    "(each attempt is copied once)"
+                ) from None
     finally:
-        reading.close()
-    return Copied(copied, present, shown(source), shown(target))
+        writing.close()
+    return Copied(copied, present, shown(source), shown(target), skipped)
+
+
+def _checked(
+    read: Callable[[], Iterator[Attempt | Damaged]], source: str, check: Check, max_attempts: int
+) -> Iterator[Attempt | Damaged]:
+    """Each attempt of the source, checked as import checks a result file; Damaged for one that is not fit."""
+    for n, found in enumerate(read(), start=1):
+        if n > max_attempts:
+            raise StoreError(f"{shown(source)}: more than {max_attempts:,} attempts; nothing was copied")
+        if isinstance(found, Damaged):
+            yield found
+            continue
+        problems = check(found)
+        yield Damaged(found.id, _text(found.uid), problems) if problems else found
+
+
+def _text(value: object) -> str:
+    return value if isinstance(value, str) else ""
+
+
+# Reading ------------------------------------------------------------------------------------
+
+
+def _reader(store: Store, source: str, query_seconds: float) -> Callable[[], Iterator[Attempt | Damaged]]:
+    conn = getattr(store, "conn", None)
+    if isinstance(conn, sqlite3.Connection):
+        return lambda: _sqlite_attempts(conn, shown(source), query_seconds)
+    return lambda: _store_attempts(store)
+
+
+def _store_attempts(store: Store) -> Iterator[Attempt | Damaged]:
+    """A PostgreSQL source: its statement_timeout bounds every query; a row it reports as damaged stops the copy
+    (it names the attempt), as one that cannot be read cannot be skipped past."""
+    yield from store.attempts()
+
+
+def _deadline(conn: sqlite3.Connection, seconds: float) -> Callable[[], None]:
+    """Every query on conn from now on is interrupted once it has run `seconds`: the returned function starts
+    the clock of the next query."""
+    ends = [time.monotonic() + seconds]
+    conn.set_progress_handler(lambda: int(time.monotonic() > ends[0]), 10_000)
+
+    def restart() -> None:
+        ends[0] = time.monotonic() + seconds
+
+    return restart
+
+
+def _query(conn: sqlite3.Connection, restart: Callable[[], None], where: str, sql: str, args: tuple = ()) -> list:
+    restart()
+    try:
+        return conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError as exc:
+        if "interrupted" in str(exc):
+            raise StoreError(
+                f"{where}: a read took longer than the deadline and was stopped; nothing was copied"
+            ) from None
+        raise StoreError(f"{where}: cannot be read ({exc}); nothing was copied") from None
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{where}: cannot be read ({exc}); nothing was copied") from None
+
+
+def _sqlite_attempts(conn: sqlite3.Connection, where: str, seconds: float) -> Iterator[Attempt | Damaged]:
+    """Every attempt, one row at a time (a damaged row is named and the others still read), each value no
+    longer than a result file, at most MAX_ANSWERS answers an attempt, every query under a deadline."""
+    restart = _deadline(conn, seconds)
+    conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_ROW_BYTES)
+    try:
+        after: int | None = None
+        while True:
+            rowids = _query(
+                conn,
+                restart,
+                where,
+                "SELECT rowid FROM attempts WHERE ? IS NULL OR rowid > ? ORDER BY rowid LIMIT 500",
+                (after, after),
+            )
+            if not rowids:
+                return
+            for (rowid,) in rowids:
+                yield _sqlite_attempt(conn, restart, where, rowid)
+            after = rowids[-1][0]
+    finally:
+        conn.set_progress_handler(None, 0)
+        conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 1_000_000_000)
+
+
+def _sqlite_attempt(conn: sqlite3.Connection, restart: Callable[[], None], where: str, rowid: int) -> Attempt | Damaged:
+    id_, uid = rowid, ""
+    try:  # its name first, for a row too large to read whole
+        rows = _query(conn, restart, where, "SELECT id, uid FROM attempts WHERE rowid = ?", (rowid,))
+        id_, uid = (rows[0][0] if type(rows[0][0]) is int else rowid, rows[0][1]) if rows else (rowid, "")
+    except StoreError as exc:
+        if "longer than the deadline" in str(exc):
+            raise
+    try:
+        rows = _query(conn, restart, where, f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE rowid = ?", (rowid,))
+    except StoreError as exc:
+        if "longer than the deadline" in str(exc):
+            raise
+        return Damaged(id_, _text(uid), [f"cannot be read ({_cause(exc)})"])
+    if not rows:
+        return Damaged(id_, _text(uid), ["gone while it was read"])
+    try:
+        attempt = attempt_from_row(rows[0])
+        answers = _query(
+            conn,
+            restart,
+            where,
+            "SELECT statement_id, value FROM answers WHERE attempt_id = ? LIMIT ?",
+            (attempt.id, MAX_ANSWERS + 1),
+        )
+        if len(answers) > MAX_ANSWERS:
+            return Damaged(id_, _text(uid), [f"more than {MAX_ANSWERS:,} answers"])
+        attempt.answers = answers_from_rows(attempt.id, answers)
+    except StoreError as exc:
+        if "longer than the deadline" in str(exc):
+            raise
+        return Damaged(id_, _text(uid), [_cause(exc)])
+    return attempt
+
+
+def _cause(exc: Exception) -> str:
+    """A store's message about one attempt, without the attempt's name (the copy says it) or the advice."""
+    text = str(exc)
+    for lead in ("damaged in the database (",):
+        if lead in text:
+            text = text.split(lead, 1)[1].split("); the other attempts", 1)[0]
+    if "string or blob too big" in text:
+        return f"a value larger than {MAX_ROW_BYTES // 1024:,} kB"
+    return text.removesuffix("; nothing was copied")
+
+
+def _only_real_tables(source: str, query_seconds: float) -> None:
+    """An SQLite source whose attempts or answers is not a real table (a view that recurses without end, a
+    virtual table) is refused before any query reads it; a file that is no database is left to the store."""
+    path = Path(source)
+    if not path.is_file() or path.is_symlink():
+        return  # the store says what it is
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error:
+        return
+    try:
+        restart = _deadline(conn, query_seconds)
+        conn.execute("PRAGMA trusted_schema = OFF")
+        found = {
+            name: (kind, sql or "")
+            for kind, name, sql in _query(
+                conn,
+                restart,
+                shown(source),
+                "SELECT type, name, sql FROM sqlite_master WHERE name IN (?, ?)",
+                OUR_TABLES,
+            )
+        }
+    except (StoreError, sqlite3.Error):
+        return  # not a database, or a damaged one: the store's opening says so
+    finally:
+        conn.close()
+    if not found:
+        return  # an empty database, or none of ours: the store's opening says which
+    for name in OUR_TABLES:
+        kind, sql = found.get(name, ("", ""))
+        if kind != "table" or sql.lstrip().upper().startswith("CREATE VIRTUAL"):
+            what = "missing" if not kind else ("a virtual table" if kind == "table" else f"a {kind}")
+            raise StoreError(
+                f"{shown(source)}: not a misquiz database: its '{name}' is {what}, not a table; "
+                "nothing was read or copied"
+            )
