@@ -152,7 +152,7 @@ def main() -> None:
         base = f"http://127.0.0.1:{port}"
         try:
             store = SQLiteStore(db)
-            token = projector_token(store.server_secret(), WORKSHOP)
+            token = projector_token(store.server_secret(), WORKSHOP, "before")
             store.close()
             began = time.perf_counter()
             finishes, events = asyncio.run(run(base, token, count))

@@ -89,10 +89,30 @@ def revealed_bars(page: str) -> int:
 # -- the address ------------------------------------------------------------------------
 
 
+async def test_each_round_has_its_own_address_and_participants_keep_their_tokens(bank, tmp_path):
+    """Issue 25, point 5: the before round's projector address does not open the after round's page (nor the
+    other way round), while a participant's token, sealed under the same secret, is good in both rounds."""
+    db = tmp_path / "p.db"
+    async with (
+        serving(bank, db) as (before_client, before, _),
+        serving(bank, db, replace(CONFIG, round="after")) as (after_client, after, _),
+    ):
+        assert before.token != after.token and before.round == "before" and after.round == "after"
+        assert (await after_client.get(f"/projector/{before.token}")).status == 404
+        assert (await before_client.get(f"/projector/{after.token}")).status == 404
+        assert (await after_client.get(f"/projector/{after.token}")).status == 200
+        assert (await before_client.get(f"/projector/{before.token}")).status == 200
+        first, second = before_client.server.app[WORKSHOP], after_client.server.app[WORKSHOP]
+        token = first.new_token()
+        assert second.issued(token) and first.csrf(token) == second.csrf(token)
+
+
 async def test_the_page_opens_only_at_its_long_random_address(bank, tmp_path):
     async with serving(bank, tmp_path / "p.db") as (client, projector, store):
-        assert len(projector.token) == 43 and projector.token == projector_token(store.server_secret(), "ws")
-        assert projector.token != projector_token(store.server_secret(), "other")
+        secret = store.server_secret()
+        assert len(projector.token) == 43 and projector.token == projector_token(secret, "ws", "before")
+        assert projector.token != projector_token(secret, "other", "before")
+        assert projector.token != projector_token(secret, "ws", "after") != projector_token(secret, "ws", None)
         page = await page_of(client, projector)
         join = f"http://127.0.0.1:{client.server.port}/"
         assert join in page and '<svg class="qr"' in page and f'aria-label="QR code for {join}"' in page

@@ -52,7 +52,7 @@ async def participant_of(request: web.Request) -> tuple[str | None, Participant 
     participant = await workshop.find(token)
     if token is None or participant is not None or workshop.issued(token):
         return token, participant
-    return (token, None) if workshop.before_round(token) is not None else (None, None)
+    return (token, None) if await workshop.before_round(token) is not None else (None, None)
 
 
 def accepted_language(request: web.Request) -> str | None:

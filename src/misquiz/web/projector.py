@@ -1,7 +1,8 @@
 """The trainer's projector page: a secret address, what the trainer has revealed, and one shared watch on the room.
 
-The address carries a token derived from the store's server secret and the workshop code, so every
-server on one database prints the same address and it survives a restart; it is never in a cookie,
+The address carries a token derived from the store's server secret, the workshop code and the round, so
+every server of a round on one database prints the same address, it survives a restart, and the next
+round's page has another; it is never in a cookie,
 so a participant has nothing that opens it. Its forms carry their own form token, bound to it.
 
 What is revealed, whether the round is closed and where discuss mode stands is the round's live
@@ -20,7 +21,7 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from markupsafe import escape
@@ -29,15 +30,19 @@ from misquiz.core.model import Bank
 from misquiz.core.room import Room
 from misquiz.core.session import SessionState, change, discuss_order
 from misquiz.storage.protocol import Store, StoreError, read_room
+from misquiz.web.worker import StoreWorker
 
 log = logging.getLogger("misquiz.web")
 POLL_SECONDS = 0.5
 NUDGE_GAP = 0.05
 
 
-def projector_token(secret: bytes, workshop: str) -> str:
-    """43 characters, 256 bits: the secret address of this workshop's projector page."""
-    digest = hmac.new(secret, b"projector:" + workshop.encode(), hashlib.sha256).digest()
+def projector_token(secret: bytes, workshop: str, round: str | None) -> str:
+    """43 characters, 256 bits: the secret address of this workshop round's projector page. Each round has
+    its own (the before round's address does not open the after round's); participants' tokens are sealed
+    under another label of the same secret, so they are untouched by it."""
+    label = b"projector:" + workshop.encode() + b"\x00" + (round or "").encode()
+    digest = hmac.new(secret, label, hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
 
 
@@ -70,9 +75,18 @@ def qr_svg(url: str, label: str) -> str:
 
 
 class Projector:
-    def __init__(self, bank: Bank, store: Store, workshop: str, round: str | None, min_group: int) -> None:
+    def __init__(
+        self,
+        bank: Bank,
+        store: Store,
+        workshop: str,
+        round: str | None,
+        min_group: int,
+        worker: StoreWorker | None = None,
+    ) -> None:
         self.bank, self.store, self.workshop, self.round, self.min_group = bank, store, workshop, round, min_group
-        self.token = projector_token(store.server_secret(), workshop)
+        self.worker = worker or StoreWorker()  # the store is read on its thread, never on the event loop
+        self.token = projector_token(store.server_secret(), workshop, round)
         self._csrf = hmac.new(store.server_secret(), b"projector-csrf:" + self.token.encode(), hashlib.sha256)
         self.version = 0
         self.watchers = 0
@@ -98,19 +112,24 @@ class Projector:
 
     # -- the room and what is shown of it ------------------------------------------------
 
-    def room(self) -> Room:
-        return read_room(self.store, self.bank, self.workshop, self.round, self.min_group)
+    def _read(self) -> tuple[Room, SessionState]:
+        room = read_room(self.store, self.bank, self.workshop, self.round, self.min_group)
+        return room, self.store.session_state(self.workshop, room.current or self.round)
 
-    def state(self, room: Room) -> SessionState:
-        """The live session of the round the page shows."""
-        return self.store.session_state(self.workshop, room.current or self.round)
+    async def read(self) -> tuple[Room, SessionState]:
+        """The room and the live session of the round the page shows, read on the store's thread."""
+        return await self.worker.call(self._read)
 
-    def act(self, room: Room, do: str, myth: str | None) -> SessionState:
-        """The trainer's command, through the store; SessionRefused if it names nothing that can be done."""
+    def _act(self, do: str, myth: str | None) -> SessionState:
+        room = read_room(self.store, self.bank, self.workshop, self.round, self.min_group)
         order = discuss_order(room)
-        state = self.store.change_session(
+        return self.store.change_session(
             self.workshop, room.current or self.round, lambda s: change(s, do, self.bank, order, myth)
         )
+
+    async def act(self, do: str, myth: str | None) -> SessionState:
+        """The trainer's command, through the store; SessionRefused if it names nothing that can be done."""
+        state = await self.worker.call(self._act, do, myth)
         self.changed()
         return state
 
@@ -146,8 +165,8 @@ class Projector:
         """One reader of the room for every stream; ends when nobody watches."""
         while self.watchers > 0 and not self.closing:
             try:
-                room = self.room()
-                seen = json.dumps(room.as_dict(), sort_keys=True) + self.state(room).to_json()
+                room, state = await self.read()
+                seen = json.dumps(room.as_dict(), sort_keys=True) + state.to_json()
             except StoreError as exc:
                 log.error("store: %s", exc)
             else:
@@ -169,7 +188,7 @@ class Projector:
 KEEP_ALIVE_SECONDS = 15.0
 
 
-async def stream_changes(request: Any, projector: Projector, event: str, render: Callable[[], str]) -> Any:
+async def stream_changes(request: Any, projector: Projector, event: str, render: Callable[[], Awaitable[str]]) -> Any:
     """Server-Sent Events for a page that follows the room: what `render` gives now, then again whenever the
     projector's reader sees a change that alters it (a change the page does not show sends nothing)."""
     from aiohttp import web
@@ -190,7 +209,11 @@ async def stream_changes(request: Any, projector: Projector, event: str, render:
                     await response.write(b": still here\n\n")
                     continue
                 seen = version
-                text = render()
+                try:
+                    text = await render()
+                except StoreError as exc:  # the database did not answer: the page keeps what it shows
+                    log.error("store: %s", exc)
+                    continue
                 if text != sent:
                     sent = text
                     data = "".join(f"data: {line}\n" for line in text.splitlines() or [""])

@@ -18,6 +18,7 @@ import shlex
 import signal
 import socket
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, TextIO
@@ -38,6 +39,7 @@ from misquiz.web.workshop import Workshop, WorkshopConfig
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 DESCRIPTOR_RESERVE = 64  # kept free for the database, logs and the accept loop itself
 ASK_AGAIN_AFTER = 10.0  # seconds after which a Ctrl+C asks again rather than ends
+STOP_SECONDS = 4.5  # from SIGTERM (or the last Ctrl+C) to the end of the process, whatever the database does
 
 
 # What a soft limit may be raised to when the hard limit is "unlimited" (macOS: the system refuses
@@ -358,7 +360,7 @@ async def _serve(
 
     url = (config.public_url or public_url_for(host, port)).rstrip("/") + "/"
     with contextlib.suppress(StoreError):  # the room view shows it; serving does not depend on it
-        store.set_join_address(config.workshop, url)
+        await workshop.run(store.set_join_address, config.workshop, url)
     colour = out.isatty() and "NO_COLOR" not in os.environ
     # The projector's address first, above the banner: the room photographs the QR code, so nothing
     # beneath it may be a secret (scroll this line away, or clear the screen, before projecting it).
@@ -378,11 +380,19 @@ async def _serve(
     out.write("\n" + catalogue.t(lang, "serve_ctrl_c") + "\n\n")
     out.flush()
 
+    async def recount() -> None:
+        with contextlib.suppress(StoreError):
+            await workshop.recount()
+        with contextlib.suppress(StoreError):
+            await workshop.round_closed()  # fresh for newcomers' welcome pages, which ask no database
+
     async def keep_watch() -> None:
+        counting: asyncio.Task[None] | None = None
         for tick in itertools.count():
-            if tick % 4 == 0:  # every 2 s: seats freed by `workshop delete` or taken on another server
-                with contextlib.suppress(StoreError):
-                    workshop.recount()
+            # every 2 s: seats freed by `workshop delete` or taken on another server (on the store's thread,
+            # so a database that does not answer never stops the status line, the reaper or the signals)
+            if tick % 4 == 0 and (counting is None or counting.done()):
+                counting = asyncio.create_task(recount())
             status.show(status_text(workshop, lang))
             _reap(server.connections, budget, time.monotonic())
             await asyncio.sleep(0.5)
@@ -392,8 +402,15 @@ async def _serve(
     # collection, so a full one under load scans only what requests made (it took 18-30 ms).
     gc.collect()
     gc.freeze()
+    watchdog: threading.Timer | None = None
     try:
         await stop.wait()
+        # Whatever the database does, the process ends within STOP_SECONDS: the pages in progress get
+        # runner.cleanup's time, the store's thread what is left; past that, the watchdog ends the process.
+        stopped = time.monotonic()
+        watchdog = threading.Timer(STOP_SECONDS, _stop_now, (status, out, workshop, lang))
+        watchdog.daemon = True
+        watchdog.start()
     finally:
         watch.cancel()
         with contextlib.suppress(asyncio.CancelledError):
@@ -402,10 +419,25 @@ async def _serve(
             loop.remove_signal_handler(signum)
         await runner.cleanup()
         gc.unfreeze()
+    # The store is closed by our caller once we return: never while the store's thread still uses it.
+    if not await workshop.worker.ended(stopped + STOP_SECONDS + 1):  # pragma: no cover - the watchdog came first
+        _stop_now(status, out, workshop, lang)
+    if watchdog is not None:
+        watchdog.cancel()
     status.close()
     out.write(catalogue.t(lang, "serve_ended", joined=workshop.joined, finished=workshop.finished) + "\n")
     out.flush()
     return 0
+
+
+def _stop_now(status: StatusLine, out: TextIO, workshop: Workshop, lang: str) -> None:
+    """The watchdog: the server did not stop within STOP_SECONDS (a database that does not answer holds the
+    store's thread). Nothing acknowledged is lost by leaving now: an answer is acknowledged only once stored."""
+    with contextlib.suppress(Exception):
+        status.close()
+        out.write(catalogue.t(lang, "serve_ended", joined=workshop.joined, finished=workshop.finished) + "\n")
+        out.flush()
+    os._exit(0)
 
 
 def connection_budget_text(budget: int, limit: int, participants: int, lang: str = "en") -> str:

@@ -17,6 +17,7 @@ import secrets
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from misquiz.core.attempt import Attempt
 from misquiz.core.model import Bank
@@ -25,10 +26,15 @@ from misquiz.core.room import MIN_GROUP
 from misquiz.storage.protocol import Store, StoreError
 from misquiz.storage.recording import StoreRecorder
 from misquiz.web.projector import Projector
+from misquiz.web.worker import StoreBusy, StoreWorker
 
+T = TypeVar("T")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 MAX_REMEMBERED = 10_000  # form tokens kept computed (about 2 MB at most); past this, the cache starts over
 ACTIVE_SECONDS = 15 * 60  # someone who has not been seen for this long is no longer counted as mid-quiz
+CLOSED_SECONDS = (
+    5.0  # how old the round's open-or-closed may be on a newcomer's welcome page (`serve` reads it every 2 s)
+)
 
 
 TOKEN_BODY = 22  # characters of randomness (128 bits); the other 10 seal it with the server's secret
@@ -151,29 +157,49 @@ class GroupCommit:
 
     Each answer's request waits until the transaction that holds it is committed, so every
     answer is committed before the page that follows it is sent, as with one commit per answer;
-    a busy server only commits less often. The batch is written at the loop's next turn, after
-    every request that arrived in the same turn has added its answer. If the batch fails, each
-    answer in it is tried on its own, so only the answers that cannot be stored are refused.
+    a busy server only commits less often. The batch is written on the store's thread (StoreWorker)
+    once every request of the same turn of the loop has added its answer; those that arrive while
+    it is written are the next batch. If the batch fails, each answer in it is tried on its own, so
+    only the answers that cannot be stored are refused. No request waits longer than the worker's
+    deadline from when it asked: past it, StoreBusy.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, worker: StoreWorker | None = None) -> None:
         self.store = store
-        self.waiting: list[tuple[tuple[int, str, int | None], asyncio.Future[None]]] = []
+        self.worker = worker or StoreWorker()
+        self.waiting: list[tuple[tuple[int, str, int | None], asyncio.Future[None], float]] = []
         self.commits = 0  # transactions, for the tests and the curious
+        self._writer: asyncio.Task[None] | None = None
 
     def save(self, attempt_id: int, statement_id: str, value: int | None) -> asyncio.Future[None]:
         """Done when this answer is committed; raises StoreError if it could not be."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future[None] = loop.create_future()
-        if not self.waiting:
-            loop.call_soon(self._commit)
-        self.waiting.append(((attempt_id, statement_id, value), done))
+        self.waiting.append(((attempt_id, statement_id, value), done, time.monotonic()))
+        if self._writer is None or self._writer.done():
+            self._writer = loop.create_task(self._write())
         return done
 
-    def _commit(self) -> None:
-        batch, self.waiting = self.waiting, []
-        answers = [answer for answer, _ in batch]
-        outcomes: list[Exception | None] = [None] * len(batch)
+    async def _write(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting, []
+            answers = [answer for answer, _, _ in batch]
+            left = min(asked for _, _, asked in batch) + self.worker.deadline - time.monotonic()
+            outcomes: list[BaseException | None]
+            try:
+                outcomes = await self.worker.call(self._commit, answers, deadline=left)
+            except Exception as failed:  # past the deadline: each request gets the busy page
+                outcomes = [failed] * len(batch)
+            for (_, done, _), outcome in zip(batch, outcomes, strict=True):
+                if done.done():  # the request is gone (cancelled); its answer is stored all the same
+                    continue
+                if outcome is None:
+                    done.set_result(None)
+                else:
+                    done.set_exception(outcome)
+
+    def _commit(self, answers: list[tuple[int, str, int | None]]) -> list[BaseException | None]:
+        """On the store's thread: the batch in one transaction, or each answer alone; what became of each."""
         try:
             self.commits += 1
             if len(answers) == 1:
@@ -181,16 +207,10 @@ class GroupCommit:
             else:
                 self.store.save_answers(answers)
         except StoreError as failed:
-            outcomes = [failed] if len(answers) == 1 else [self._alone(answer) for answer in answers]
+            return [failed] if len(answers) == 1 else [self._alone(answer) for answer in answers]
         except Exception as failed:  # not the store's refusal: each request fails as it would have on its own
-            outcomes = [failed] * len(batch)
-        for (_, done), outcome in zip(batch, outcomes, strict=True):
-            if done.done():  # the request is gone (cancelled); its answer is stored all the same
-                continue
-            if outcome is None:
-                done.set_result(None)
-            else:
-                done.set_exception(outcome)
+            return [failed] * len(answers)
+        return [None] * len(answers)
 
     def _alone(self, answer: tuple[int, str, int | None]) -> Exception | None:
         try:
@@ -209,49 +229,92 @@ class GroupRead:
 
     Each request of a participant this server holds asks whether its copy is still current
     (another server may have taken answers meanwhile); all that ask in the same turn of the
-    event loop are answered by one participant_states statement, at the loop's next turn.
+    event loop (or while the previous statement runs) are answered by one participant_states
+    statement, on the store's thread, within the worker's deadline.
     """
 
-    def __init__(self, store: Store, bank_hash: str, workshop: str, round: str | None) -> None:
+    def __init__(
+        self, store: Store, bank_hash: str, workshop: str, round: str | None, worker: StoreWorker | None = None
+    ) -> None:
         self.store, self.bank_hash, self.workshop, self.round = store, bank_hash, workshop, round
-        self.waiting: list[tuple[tuple[int, str], asyncio.Future[AttemptState | None]]] = []
+        self.worker = worker or StoreWorker()
+        self.waiting: list[tuple[tuple[int, str], asyncio.Future[AttemptState | None], float]] = []
         self.reads = 0  # statements, for the tests and the curious
+        self._reader: asyncio.Task[None] | None = None
 
     def state(self, attempt_id: int, person: str) -> asyncio.Future[AttemptState | None]:
         """Done with the attempt's language and answers, or None if it is no longer this person's."""
         loop = asyncio.get_running_loop()
         done: asyncio.Future[AttemptState | None] = loop.create_future()
-        if not self.waiting:
-            loop.call_soon(self._read)
-        self.waiting.append(((attempt_id, person), done))
+        self.waiting.append(((attempt_id, person), done, time.monotonic()))
+        if self._reader is None or self._reader.done():
+            self._reader = loop.create_task(self._read())
         return done
 
-    def _read(self) -> None:
-        batch, self.waiting = self.waiting, []
-        try:
-            self.reads += 1
-            held = list(dict.fromkeys(key for key, _ in batch))
-            states = self.store.participant_states(held, self.bank_hash, self.workshop, self.round)
-        except Exception as failed:  # each request fails as it would have on its own (a page, never a traceback)
-            for _, done in batch:
+    def _states(self, held: list[tuple[int, str]]) -> dict[tuple[int, str], AttemptState]:
+        self.reads += 1
+        return self.store.participant_states(held, self.bank_hash, self.workshop, self.round)
+
+    async def _read(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting, []
+            held = list(dict.fromkeys(key for key, _, _ in batch))
+            left = min(asked for _, _, asked in batch) + self.worker.deadline - time.monotonic()
+            try:
+                states = await self.worker.call(self._states, held, deadline=left)
+            except Exception as failed:  # each request fails as it would have on its own (a page, never a traceback)
+                for _, done, _ in batch:
+                    if not done.done():
+                        done.set_exception(failed)
+                continue
+            for key, done, _ in batch:
                 if not done.done():
-                    done.set_exception(failed)
-            return
-        for key, done in batch:
-            if not done.done():
-                done.set_result(states.get(key))
+                    done.set_result(states.get(key))
+
+
+Write = Callable[[], object]
 
 
 class ParticipantRecorder(StoreRecorder):
-    """A participant's recorder: writes as StoreRecorder does, but not an answer the workshop already committed."""
+    """A participant's recorder. The session calls it on the event loop, so it touches no store there: it
+    keeps each write (`pending`), and the workshop does them on the store's thread right after (`flush`),
+    before any page shows what they record. An answer the workshop already committed is not written again."""
 
     def __init__(self, store: Store, on_error: Callable[[str], None]) -> None:
         super().__init__(store, on_error)
         self.stored: tuple[int | None, str, int | None] | None = None
+        self.pending: list[Write] = []
+
+    def started(self, session: QuizSession) -> None:
+        self.pending.append(lambda: StoreRecorder.started(self, session))  # sets session.attempt_id once stored
 
     def answered(self, session: QuizSession, statement_id: str) -> None:
-        if self.stored != (session.attempt_id, statement_id, session.answers[statement_id]):
-            super().answered(session, statement_id)
+        value = session.answers[statement_id]
+        if self.stored != (session.attempt_id, statement_id, value) and session.attempt_id is not None:
+            attempt_id = session.attempt_id
+            self.pending.append(lambda: self._try(self.store.save_answer, attempt_id, statement_id, value))
+
+    def finished(self, session: QuizSession) -> None:
+        if session.attempt_id is not None:
+            attempt_id, record = session.attempt_id, session.result().record()
+            self.pending.append(lambda: self._try(self.store.finish_attempt, attempt_id, record))
+
+    def language_changed(self, session: QuizSession) -> None:
+        if session.attempt_id is not None:
+            attempt_id, lang = session.attempt_id, session.lang
+            self.pending.append(lambda: self._try(self.store.set_language, attempt_id, lang))
+
+    def set_aside(self, attempt: Attempt) -> None:
+        self.pending.append(lambda: StoreRecorder.set_aside(self, attempt))
+
+    def take(self) -> list[Write]:
+        writes, self.pending = self.pending, []
+        return writes
+
+
+def _write_all(writes: list[Write]) -> None:
+    for write in writes:  # each reports its own failure (on_error), as StoreRecorder's writes do
+        write()
 
 
 @dataclass
@@ -280,21 +343,31 @@ class NotSaved(Exception):
 
 
 class Workshop:
+    """A workshop round on one server. Every store call of a request runs on the store's thread (`run`, a
+    StoreWorker with a deadline), never on the event loop; the synchronous `participant` is for tests and tools."""
+
     def __init__(self, bank: Bank, store: Store, config: WorkshopConfig) -> None:
         self.bank, self.store, self.config = bank, store, config
+        self.worker = StoreWorker()
         self.secret = store.server_secret()
         self.cookie = "__Host-misquiz" if config.secure_cookie else "misquiz"  # https: no other origin can plant it
         self.csrf_tokens: dict[str, str] = {}  # participant token -> form token, computed once
         self.participants: dict[str, Participant] = {}
+        self._joining: dict[str, tuple[asyncio.Lock, list[int]]] = {}  # tokens whose Start is being stored
+        self._closed: tuple[float, bool] | None = None  # round_closed's last answer, and when it was asked
         self.joined, self.finished = self._counted()
         self.refused = 0
         self.joins = RateLimit(*config.joins_per_client)
         self.answers = RateLimit(*config.answers_per_participant)
         self.statement_ids = frozenset(s.id for s in bank.statements)
         self.crowded: Callable[[], bool] = lambda: False  # the server says when descriptors run short
-        self.projector = Projector(bank, store, config.workshop, config.round, config.min_group)
-        self.commits = GroupCommit(store)
-        self.reads = GroupRead(store, bank.content_hash, config.workshop, config.round)
+        self.projector = Projector(bank, store, config.workshop, config.round, config.min_group, self.worker)
+        self.commits = GroupCommit(store, self.worker)
+        self.reads = GroupRead(store, bank.content_hash, config.workshop, config.round, self.worker)
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """fn(*args) on the store's thread, within its deadline (StoreBusy past it)."""
+        return await self.worker.call(fn, *args)
 
     def _counted(self) -> tuple[int, int]:
         for people in self.store.room_counts(self.config.workshop).people:
@@ -302,11 +375,11 @@ class Workshop:
                 return people.joined, people.finished  # a seat is taken by a first answer, not by Start
         return 0, 0
 
-    def recount(self) -> None:
+    async def recount(self) -> None:
         """Seats and finishes as the store counts them now: freed by `workshop delete`, taken by another
         server. If the store holds fewer than this server thought, its cache is dropped: a participant
         whose attempt was deleted starts afresh at their next page instead of answering into nothing."""
-        joined, finished = self._counted()
+        joined, finished = await self.run(self._counted)
         if joined < self.joined or finished < self.finished:
             self.participants.clear()
         self.joined, self.finished = joined, finished
@@ -333,7 +406,7 @@ class Workshop:
     # -- participants -------------------------------------------------------------------
 
     def participant(self, token: str | None) -> Participant | None:
-        """This token's participant in this round, from the cache or the store; None if they never started."""
+        """find(), for tests and tools outside a request: the store is read on the caller's thread."""
         if token is None:
             return None
         held = self.participants.get(token)
@@ -344,7 +417,14 @@ class Workshop:
                 [(attempt_id or 0, token)], self.bank.content_hash, self.config.workshop, self.config.round
             )
             held = self._if_current(held, states.get((attempt_id or 0, token)))
-        return self._found(token, held)
+        if held is None:
+            attempt = self._attempt_of(token)
+            if attempt is None:
+                return None
+            held = self._hold(token, attempt)
+            _write_all(self._recorder(held).take())
+        held.seen = time.monotonic()
+        return held
 
     def new_token(self) -> str:
         return new_token(self.secret)
@@ -353,14 +433,25 @@ class Workshop:
         return sealed(self.secret, token)
 
     async def find(self, token: str | None) -> Participant | None:
-        """participant(), for a request: on a shared database its check joins the others of the moment (GroupRead)."""
+        """This token's participant in this round, from the cache or the store; None if they never started.
+        On a shared database the check that the cache is current joins the others of the moment (GroupRead)."""
         if token is None:
             return None
-        held = self.participants.get(token)
+        held = stale = self.participants.get(token)
         if held is not None and self.store.shared:
+            # another server may have taken this participant's last answers: go on from the database's
             attempt_id = held.session.attempt_id
             held = self._if_current(held, await self.reads.state(attempt_id or 0, token))
-        return self._found(token, held)
+        if held is None:
+            attempt = await self.run(self._attempt_of, token)
+            if attempt is None:
+                return None
+            held = self.participants.get(token)  # another request of theirs may have read it meanwhile: one copy
+            if held is None or held is stale or held.session.attempt_id != attempt.id:
+                held = self._hold(token, attempt)
+                await self._flush(held)  # an attempt stopped after its last answer: its result, stored now
+        held.seen = time.monotonic()
+        return held
 
     @staticmethod
     def _if_current(held: Participant, state: AttemptState | None) -> Participant | None:
@@ -368,36 +459,84 @@ class Workshop:
         session = held.session
         return held if state == (session.lang, session.answers) else None
 
-    def _found(self, token: str, held: Participant | None) -> Participant | None:
-        if held is None:
-            attempt = self.store.participant_attempt(
-                self.bank.content_hash, self.config.workshop, self.config.round, token
-            )
-            if attempt is None:
-                return None
-            held = Participant(QuizSession.start(self.bank, self._options(token, attempt.language)))
-            held.session.recorder = ParticipantRecorder(self.store, held.errors.append)
-            held.session.resume(attempt)
-            self.participants[token] = held
-        held.seen = time.monotonic()
+    def _attempt_of(self, token: str) -> Attempt | None:
+        return self.store.participant_attempt(self.bank.content_hash, self.config.workshop, self.config.round, token)
+
+    def _hold(self, token: str, attempt: Attempt) -> Participant:
+        held = Participant(QuizSession.start(self.bank, self._options(token, attempt.language)))
+        held.session.recorder = ParticipantRecorder(self.store, held.errors.append)
+        held.session.resume(attempt)
+        self.participants[token] = held
         return held
 
-    def before_round(self, token: str | None) -> Attempt | None:
+    @staticmethod
+    def _recorder(participant: Participant) -> ParticipantRecorder:
+        recorder = participant.session.recorder
+        assert isinstance(recorder, ParticipantRecorder)
+        return recorder
+
+    async def _flush(self, participant: Participant) -> None:
+        """The writes the participant's recorder kept, done on the store's thread before any page shows them;
+        a failure is in participant.errors. Past the deadline (or if the request goes away meanwhile), the
+        participant held here is forgotten: their next page reads the store again, which is then the truth."""
+        writes = self._recorder(participant).take()
+        if not writes:
+            return
+        try:
+            await self.run(_write_all, writes)
+        except StoreBusy as exc:
+            self._forget(participant)
+            participant.errors.append(str(exc))
+        except BaseException:
+            self._forget(participant)
+            raise
+
+    def _forget(self, participant: Participant) -> None:
+        token = participant.session.person
+        if token is not None and self.participants.get(token) is participant:
+            del self.participants[token]
+
+    async def before_round(self, token: str | None) -> Attempt | None:
         """In an after round, this token's attempt of the before round: a participant coming back."""
         if token is None or self.config.round != "after":
             return None
-        return self.store.participant_attempt(self.bank.content_hash, self.config.workshop, "before", token)
+        return await self.run(
+            self.store.participant_attempt, self.bank.content_hash, self.config.workshop, "before", token
+        )
 
-    def round_closed(self) -> bool:
-        """Whether the trainer closed this round, as the store says now (any server may have closed it)."""
-        return self.store.session_state(self.config.workshop, self.config.round).closed
+    async def round_closed(self, within: float = 0.0) -> bool:
+        """Whether the trainer closed this round, as the store says now (any server may have closed it); or,
+        given `within`, as it said at most that many seconds ago (a newcomer's welcome page: Start asks anew)."""
+        known = self._closed
+        if within and known is not None and time.monotonic() - known[0] <= within:
+            return known[1]
+        asked = time.monotonic()
+        closed = (await self.run(self.store.session_state, self.config.workshop, self.config.round)).closed
+        self._closed = (asked, closed)
+        return closed
 
-    def join(self, token: str, lang: str, name: str) -> Participant:
-        """Start this token's attempt; raises RoomIsFull, RoundClosed or NotSaved."""
-        existing = self.participant(token)
+    def round_changed(self) -> None:
+        """The trainer changed a round's session on this server: the next round_closed asks the store."""
+        self._closed = None
+
+    async def join(self, token: str, lang: str, name: str) -> Participant:
+        """Start this token's attempt; raises RoomIsFull, RoundClosed or NotSaved. Two Starts of one token
+        at once (two tabs, a double tap) are taken in turn: the second finds the first's attempt."""
+        entry = self._joining.setdefault(token, (asyncio.Lock(), [0]))
+        entry[1][0] += 1
+        try:
+            async with entry[0]:
+                return await self._join(token, lang, name)
+        finally:
+            entry[1][0] -= 1
+            if not entry[1][0]:
+                del self._joining[token]
+
+    async def _join(self, token: str, lang: str, name: str) -> Participant:
+        existing = await self.find(token)
         if existing is not None:
             return existing  # a second tab pressed Start: still one participant
-        if self.round_closed():
+        if await self.round_closed():
             raise RoundClosed
         if self.joined >= self.config.max_participants:
             self.refused += 1
@@ -406,6 +545,7 @@ class Workshop:
         joining = Participant(session)
         session.recorder = ParticipantRecorder(self.store, joining.errors.append)
         session.begin(name)
+        await self._flush(joining)
         if session.attempt_id is None:
             raise NotSaved(joining.errors[-1] if joining.errors else "")
         self.participants[token] = joining
@@ -426,10 +566,10 @@ class Workshop:
 
         The answer is committed (with whatever others arrive at the same time) before the session
         takes it, so no page shows it as given until it is stored; then the session moves on, and
-        on the last statement its result is stored.
+        on the last statement its result is stored (on the store's thread, before the page).
         """
         session = participant.session
-        if self.round_closed():
+        if await self.round_closed():
             raise RoundClosed
         session.position = position
         if session.current_answer == value:
@@ -443,27 +583,33 @@ class Workshop:
                 raise RoomIsFull
             participant.seated = True  # held while it is committed: two first answers never share the last seat
             self.joined += 1
-        recorder = session.recorder
-        committed = session.attempt_id is not None and isinstance(recorder, ParticipantRecorder)
+        recorder = self._recorder(participant)
+        committed = session.attempt_id is not None
         if committed:
             try:
                 await self.commits.save(session.attempt_id or 0, statement_id, stored)
             except StoreError as exc:
                 self._unseat(participant)
+                if isinstance(exc, StoreBusy):  # it may be stored later all the same: read them again
+                    self._forget(participant)
                 raise NotSaved(str(exc)) from None
+            except BaseException:
+                self._unseat(participant)
+                self._forget(participant)
+                raise
         session.position = position  # another request of this participant may have moved it meanwhile
         if session.current_answer == value:  # and may have given this very answer (a double submit)
             session.forward()
             return
         was_finished = session.finished
         del participant.errors[:]
-        if committed and isinstance(recorder, ParticipantRecorder):
+        if committed:
             recorder.stored = (session.attempt_id, statement_id, stored)
         try:
             session.answer(value)
         finally:
-            if isinstance(recorder, ParticipantRecorder):
-                recorder.stored = None
+            recorder.stored = None
+        await self._flush(participant)  # the result, on the last statement (or the answer, if not yet committed)
         if participant.errors:
             session.answers.pop(statement_id, None)  # never shown as given when it was not stored
             session.position = position
@@ -480,8 +626,9 @@ class Workshop:
             participant.seated = False
             self.joined -= 1
 
-    def set_language(self, participant: Participant, lang: str) -> None:
+    async def set_language(self, participant: Participant, lang: str) -> None:
         participant.session.set_language(lang)
+        await self._flush(participant)
 
     @property
     def mid_quiz(self) -> int:

@@ -18,7 +18,7 @@ from misquiz.web.workshop import Workshop
 MAX_FORM_KEYS = 40  # more checkboxes than any plan has: a form that sends more is not ours
 
 
-def commit_context(
+async def commit_context(
     workshop: Workshop,
     session: QuizSession,
     *,
@@ -29,7 +29,7 @@ def commit_context(
 ) -> dict[str, Any]:
     """The commitments block: the plan's actions to tick, one's own line, and what is chosen (or was sent)."""
     lang = session.lang
-    current: tuple[Commitment, ...] = commitments_of(workshop.store, session.attempt_id)
+    current: tuple[Commitment, ...] = await workshop.run(commitments_of, workshop.store, session.attempt_id)
     chosen = set(keys) if keys is not None else {c.key for c in current}
     if own is None:
         own = next((c.own or "" for c in current if c.myth is None), "")
@@ -69,9 +69,9 @@ async def choose(request: web.Request) -> web.StreamResponse:
     if len(keys) > MAX_FORM_KEYS or not isinstance(own, str) or len(own) > 4 * MAX_OWN:
         return error_page(request, 400, "web_bad_request")
     try:
-        save_commitments(workshop.store, participant.session, keys, own)
+        await workshop.run(save_commitments, workshop.store, participant.session, keys, own)
     except CommitmentError as exc:
-        context = commit_context(
+        context = await commit_context(
             workshop, participant.session, keys=keys, own=own, error=exc.message(participant.session.lang)
         )
         return await results_page(request, token, participant, context, status=400)

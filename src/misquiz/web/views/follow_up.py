@@ -17,11 +17,11 @@ from misquiz.web.views.welcome import where
 from misquiz.web.workshop import Participant, Workshop
 
 
-def open_of(workshop: Workshop, participant: Participant) -> tuple[int, tuple[Commitment, ...]] | None:
+async def open_of(workshop: Workshop, participant: Participant) -> tuple[int, tuple[Commitment, ...]] | None:
     """The earlier attempt's open commitments, only before this attempt's first answer."""
     if participant.session.answers or participant.session.finished:
         return None
-    return open_commitments(workshop.store, participant.session)
+    return await workshop.run(open_commitments, workshop.store, participant.session)
 
 
 async def show(request: web.Request) -> web.StreamResponse:
@@ -29,7 +29,7 @@ async def show(request: web.Request) -> web.StreamResponse:
     token, participant = await participant_of(request)
     if participant is None:
         raise see_other("/")
-    found = open_of(workshop, participant)
+    found = await open_of(workshop, participant)
     if found is None:
         raise see_other(where(participant))
     _, commitments = found
@@ -58,7 +58,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
         return error_page(request, 403, "web_stale")
     if participant is None:
         raise see_other("/")
-    found = open_of(workshop, participant)
+    found = await open_of(workshop, participant)
     if found is None or "skip" in form:
         return redirect(where(participant))
     before, commitments = found
@@ -68,7 +68,7 @@ async def answer(request: web.Request) -> web.StreamResponse:
         if status:
             answers[n] = str(status)
     try:
-        save_follow_up(workshop.store, before, answers)
+        await workshop.run(save_follow_up, workshop.store, before, answers)
     except CommitmentError:
         return error_page(request, 400, "web_bad_request")
     return redirect(where(participant))

@@ -25,5 +25,5 @@ async def switch(request: web.Request) -> web.StreamResponse:
     back = back if isinstance(back, str) and BACK_TO.fullmatch(back) else "/"
     if participant is None:
         raise see_other(f"/?lang={lang}")  # not started yet: the welcome page carries the choice
-    workshop.set_language(participant, lang)
+    await workshop.set_language(participant, lang)
     raise see_other(back)

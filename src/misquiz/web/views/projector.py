@@ -19,7 +19,7 @@ from misquiz.core.commitments import ON_SCREEN, room_commitment_lines, room_comm
 from misquiz.core.model import resolve_language
 from misquiz.core.report import shift_line
 from misquiz.core.room import Room
-from misquiz.core.session import MythLine, SessionRefused, live_view
+from misquiz.core.session import MythLine, SessionRefused, SessionState, live_view
 from misquiz.core.text import one_line
 from misquiz.web.pages import render, same_origin, workshop_of
 from misquiz.web.projector import Projector, qr_svg, stream_changes
@@ -45,12 +45,12 @@ def language(request: web.Request) -> str:
     return resolve_language(workshop.bank, wanted, workshop.config.lang)
 
 
-def join_address(request: web.Request) -> str:
+async def join_address(request: web.Request) -> str:
     workshop = workshop_of(request)
     if workshop.config.public_url:
         return workshop.config.public_url.rstrip("/") + "/"
     with contextlib.suppress(Exception):
-        stored = workshop.store.join_address(workshop.config.workshop)
+        stored = await workshop.run(workshop.store.join_address, workshop.config.workshop)
         if stored:
             return stored
     return f"{request.scheme}://{request.host}/"
@@ -93,9 +93,11 @@ def line_context(request: web.Request, line: MythLine, lang: str) -> dict[str, A
     }
 
 
-def live_context(request: web.Request, projector: Projector, room: Room, lang: str) -> dict[str, Any]:
+def live_context(
+    request: web.Request, projector: Projector, room: Room, state: SessionState, lang: str
+) -> dict[str, Any]:
     bank = workshop_of(request).bank
-    view = live_view(room, bank, projector.state(room))
+    view = live_view(room, bank, state)
     discuss = None
     if view.discuss is not None:
         discuss = {
@@ -137,14 +139,14 @@ def say(lang: str):  # type: ignore[no-untyped-def]
     return t
 
 
-def live_update(request: web.Request, projector: Projector, lang: str) -> str:
+async def live_update(request: web.Request, projector: Projector, lang: str) -> str:
     """The live part of the page and the title, as one event's JSON."""
-    room = projector.room()
+    room, state = await projector.read()
     context = {
         "t": say(lang),
         "lang": lang,
         "workshop": projector.workshop,
-        **live_context(request, projector, room, lang),
+        **live_context(request, projector, room, state, lang),
     }
     html = aiohttp_jinja2.render_string("projector_live.html", request, context)
     return json.dumps({"html": html, "title": catalogue.t(lang, "projector_title", code=projector.workshop)})
@@ -153,11 +155,11 @@ def live_update(request: web.Request, projector: Projector, lang: str) -> str:
 async def show(request: web.Request) -> web.StreamResponse:
     projector = projector_of(request)
     lang = language(request)
-    join = join_address(request)
-    room = projector.room()
+    join = await join_address(request)
+    room, state = await projector.read()
     base = f"/projector/{projector.token}"
     context = {
-        **live_context(request, projector, room, lang),
+        **live_context(request, projector, room, state, lang),
         "join": join,
         "qr": qr_svg(join, catalogue.t(lang, "projector_qr", url=join)),
         "events": f"{base}/events?lang={quote(lang)}",
@@ -181,11 +183,13 @@ async def act(request: web.Request) -> web.StreamResponse:
         raise web.HTTPBadRequest
     lang = resolve_language(projector.bank, form.get("lang") if isinstance(form.get("lang"), str) else None)  # type: ignore[arg-type]
     try:
-        projector.act(projector.room(), do, myth if isinstance(myth, str) and myth else None)
+        await projector.act(do, myth if isinstance(myth, str) and myth else None)
     except SessionRefused as refused:
         raise web.HTTPBadRequest(text=catalogue.t(lang, refused.key, **refused.values)) from None
+    finally:
+        workshop_of(request).round_changed()  # closed or opened here: newcomers' pages ask the store again
     if request.headers.get("X-Misquiz-Fetch") == "1":  # our script: the new state at once, no page load
-        return web.Response(text=live_update(request, projector, lang), content_type="application/json")
+        return web.Response(text=await live_update(request, projector, lang), content_type="application/json")
     raise web.HTTPSeeOther(f"/projector/{projector.token}?lang={quote(lang)}")
 
 

@@ -36,7 +36,7 @@ async def show(request: web.Request) -> web.StreamResponse:
     token, participant = await finished_participant(request)
     kept = request.query.get("kept") == "1"
     return await results_page(
-        request, token, participant, commit_context(workshop_of(request), participant.session, kept=kept)
+        request, token, participant, await commit_context(workshop_of(request), participant.session, kept=kept)
     )
 
 
@@ -45,13 +45,13 @@ async def results_page(
 ) -> web.Response:
     workshop = workshop_of(request)
     session = participant.session
-    plan: AdvicePlan = session_plan(workshop.store, session, workshop.store.clock)
+    plan: AdvicePlan = await workshop.run(session_plan, workshop.store, session, workshop.store.clock)
     myths = workshop.bank.myths_by_id
     context = {
         "plan": plan,
         "explanations": {row.id: one_line(myths[row.id].explanation[plan.lang]) for row in plan.rows},
         "advice": {item.id: item for section in plan.sections for item in section.items},
-        **beside_context(workshop, token, participant),
+        **(await beside_context(workshop, token, participant)),
         **commit,
     }
     return render(request, "results.html", session.lang, context, token=token, status=status)
@@ -66,7 +66,7 @@ async def download(request: web.Request) -> web.StreamResponse:
     _, participant = await finished_participant(request)
     workshop = workshop_of(request)
     session = participant.session
-    plan = session_plan(workshop.store, session, workshop.store.clock)
+    plan = await workshop.run(session_plan, workshop.store, session, workshop.store.clock)
     text = render_report(kind[0], plan)
     filename = report_file_name(plan, kind[0])  # the name the quiz gives it too
     disposition = f"attachment; filename=\"{ascii_file_name(filename)}\"; filename*=UTF-8''{quote(filename, safe='')}"
@@ -87,8 +87,8 @@ async def calendar(request: web.Request) -> web.StreamResponse:
 
     _, participant = await finished_participant(request)
     workshop = workshop_of(request)
-    plan = session_plan(workshop.store, participant.session, workshop.store.clock)
-    address = workshop.config.public_url or workshop.store.join_address(workshop.config.workshop)
+    plan = await workshop.run(session_plan, workshop.store, participant.session, workshop.store.clock)
+    address = workshop.config.public_url or await workshop.run(workshop.store.join_address, workshop.config.workshop)
     filename = calendar_file_name(plan)
     disposition = f"attachment; filename=\"{ascii_file_name(filename)}\"; filename*=UTF-8''{quote(filename, safe='')}"
     return web.Response(

@@ -20,6 +20,7 @@ from misquiz.core.report import shift_line
 from misquiz.core.room import Room
 from misquiz.core.scoring import score_attempt, shown
 from misquiz.core.session import SessionState, YouAndRoom, own_shifts, room_beside
+from misquiz.storage.protocol import read_room
 from misquiz.web.pages import workshop_of
 from misquiz.web.projector import Projector, stream_changes
 from misquiz.web.workshop import Participant, Workshop
@@ -35,29 +36,34 @@ OWN_SHIFT = {
 _read: weakref.WeakKeyDictionary[Projector, tuple[int, Room, SessionState]] = weakref.WeakKeyDictionary()
 
 
-def room_now(workshop: Workshop) -> tuple[Room, SessionState]:
+def _room_and_state(workshop: Workshop) -> tuple[Room, SessionState]:
+    room = read_room(workshop.store, workshop.bank, workshop.config.workshop, workshop.config.round,
+                     workshop.config.min_group)  # fmt: skip
+    return room, workshop.store.session_state(workshop.config.workshop, workshop.config.round)
+
+
+async def room_now(workshop: Workshop) -> tuple[Room, SessionState]:
     projector = workshop.projector
     known = _read.get(projector)
     if known is not None and known[0] == projector.version and projector.watchers:
         return known[1], known[2]
     version = projector.version
-    room = projector.room()
-    state = workshop.store.session_state(workshop.config.workshop, workshop.config.round)
+    room, state = await workshop.run(_room_and_state, workshop)
     _read[projector] = (version, room, state)
     return room, state
 
 
-def beside_context(workshop: Workshop, token: str, participant: Participant) -> dict[str, Any]:
+async def beside_context(workshop: Workshop, token: str, participant: Participant) -> dict[str, Any]:
     """The block's context: the core's view of the room, and the participant's own band and shift beside it."""
     bank: Bank = workshop.bank
     session = participant.session
     lang = session.lang
-    room, state = room_now(workshop)
+    room, state = await room_now(workshop)
     view: YouAndRoom = room_beside(room, bank, workshop.config.round, state)
     mine = {m.myth.id: m for m in score_attempt(bank, session.answers).myths}
     shifts = {}
     if view.shown and any(m.shift is not None for m in view.myths):
-        before = workshop.before_round(token)
+        before = await workshop.before_round(token)
         if before is not None:
             shifts = own_shifts(bank, before.answers, session.answers)
 
@@ -97,14 +103,14 @@ def beside_context(workshop: Workshop, token: str, participant: Participant) -> 
     }
 
 
-def render_block(request: web.Request, token: str, participant: Participant) -> str:
+async def render_block(request: web.Request, token: str, participant: Participant) -> str:
     workshop = workshop_of(request)
     lang = participant.session.lang
 
     def t(key: str, **values: object) -> str:
         return catalogue.t(lang, key, **values)
 
-    context = {"t": t, "lang": lang, **beside_context(workshop, token, participant)}
+    context = {"t": t, "lang": lang, **(await beside_context(workshop, token, participant))}
     return aiohttp_jinja2.render_string("room_beside.html", request, context)
 
 

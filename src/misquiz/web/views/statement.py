@@ -34,7 +34,7 @@ async def show(request: web.Request) -> web.StreamResponse:
     session = participant.session
     if session.finished:
         raise see_other("/results")
-    if workshop_of(request).round_closed():
+    if await workshop_of(request).round_closed():
         return closed_page(request, session.lang, token, participant=participant)
     position = position_of(request, session.total)
     if position is None or position > session.resume_position():

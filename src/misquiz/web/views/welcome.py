@@ -10,7 +10,7 @@ from misquiz.core.model import resolve_language
 from misquiz.core.text import one_line
 from misquiz.web.pages import error_page, give_token, language_of, participant_of, render, see_other, workshop_of
 from misquiz.web.views.closed import closed_page
-from misquiz.web.workshop import NotSaved, Participant, RoomIsFull, RoundClosed
+from misquiz.web.workshop import CLOSED_SECONDS, NotSaved, Participant, RoomIsFull, RoundClosed
 
 
 def where(participant: Participant) -> str:
@@ -25,12 +25,12 @@ async def show(request: web.Request) -> web.StreamResponse:
         raise see_other(where(participant))
     workshop = workshop_of(request)
     lang = language_of(request)
-    before = workshop.before_round(token)  # back for the after round: their name and language, kept
+    before = await workshop.before_round(token)  # back for the after round: their name and language, kept
     if before is not None and "lang" not in request.query:
         lang = resolve_language(workshop.bank, before.language)
     fresh = token is None
     token = token or workshop.new_token()  # none, or one this server never issued: a fresh participant
-    if workshop.round_closed():
+    if await workshop.round_closed(within=CLOSED_SECONDS):  # a newcomer's page needs no database (Start asks)
         response = closed_page(request, lang, token, kept=False)
     elif workshop.joined >= workshop.config.max_participants:
         response = render(request, "full.html", lang, status=503)
@@ -69,7 +69,7 @@ async def start(request: web.Request) -> web.StreamResponse:
     lang = resolve_language(workshop.bank, wanted if isinstance(wanted, str) else None)
     name = form.get("name")
     try:
-        participant = workshop.join(token, lang, name if isinstance(name, str) else "")
+        participant = await workshop.join(token, lang, name if isinstance(name, str) else "")
     except RoomIsFull:
         return render(request, "full.html", lang, status=503)
     except RoundClosed:
@@ -78,4 +78,4 @@ async def start(request: web.Request) -> web.StreamResponse:
         return error_page(request, 503, "web_not_saved")
     from misquiz.web.views.follow_up import open_of  # last round's commitments are asked first
 
-    raise see_other("/follow-up" if open_of(workshop, participant) else where(participant))
+    raise see_other("/follow-up" if await open_of(workshop, participant) else where(participant))
