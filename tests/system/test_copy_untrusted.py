@@ -21,6 +21,13 @@ from misquiz.storage.protocol import StoreError
 from misquiz.storage.transfer import _deadline, _query
 
 
+def there_already(n: int) -> str:
+    """The part of db copy's report that counts the attempts already there."""
+    from misquiz.core import catalogue
+
+    return catalogue.t("en", "cli_copied", copied=0, source="S", target="T", present=n).rsplit("; ", 1)[-1].rstrip(".")
+
+
 def misquiz(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     import os
 
@@ -89,7 +96,7 @@ def test_a_clean_source_is_copied_whole_once(tmp_path, bank):
     assert "Copied 3 attempt(s)" in done.stderr
     assert uids_in(target) == {uid for _, uid in made}
     again = misquiz("db", "copy", str(source), str(target))
-    assert again.returncode == 0 and "Copied 0 attempt(s)" in again.stderr and "3 were there already" in again.stderr
+    assert again.returncode == 0 and "Copied 0 attempt(s)" in again.stderr and there_already(3) in again.stderr
 
 
 def test_an_endless_recursive_view_named_like_our_table_is_refused_at_once(tmp_path, bank):
@@ -114,7 +121,7 @@ def test_an_endless_recursive_view_named_like_our_table_is_refused_at_once(tmp_p
 
 def test_every_query_on_an_sqlite_source_has_a_deadline(tmp_path):
     conn = sqlite3.connect(":memory:")
-    restart = _deadline(conn, 0.5)
+    restart = _deadline(conn, lambda: time.monotonic() + 0.5)
     start = time.perf_counter()
     with pytest.raises(StoreError, match="longer than the deadline"):
         _query(
@@ -210,4 +217,19 @@ def test_a_source_with_more_attempts_than_the_cap_is_refused_whole(tmp_path, ban
 
     with pytest.raises(StoreError, match="more than 2 attempts; nothing was copied"):
         copy_attempts(str(source), str(target), check, max_attempts=2)
+    assert not target.exists()
+
+
+def test_reading_a_source_has_a_deadline_in_all(tmp_path, bank):
+    from misquiz.files.results import check_stored
+    from misquiz.storage.transfer import copy_attempts
+
+    source, target = tmp_path / "source.db", tmp_path / "target.db"
+    make_source(source, bank, 3)
+
+    def check(attempt):
+        return [p.message for p in check_stored(attempt, bank, "")]
+
+    with pytest.raises(StoreError, match="longer than the deadline"):
+        copy_attempts(str(source), str(target), check, total_seconds=0)
     assert not target.exists()

@@ -34,6 +34,7 @@ MAX_ATTEMPTS = 100_000  # a source with more is refused whole
 MAX_ANSWERS = 1_000  # answers of one attempt read at most (a bank of 36 statements needs 36)
 MAX_ROW_BYTES = 1024 * 1024  # one value may be no larger than a whole result file may be (files.document)
 QUERY_SECONDS = 10.0  # no read of an SQLite source may take longer (as PostgreSQL's statement_timeout)
+TOTAL_SECONDS = 900.0  # nor all of them together (100,000 attempts take about 2 minutes to check and copy)
 OUR_TABLES = ("attempts", "answers")  # what a copy reads
 
 
@@ -83,6 +84,7 @@ def copy_attempts(
     *,
     skip_damaged: bool = False,
     query_seconds: float = QUERY_SECONDS,
+    total_seconds: float = TOTAL_SECONDS,
     max_attempts: int = MAX_ATTEMPTS,
 ) -> Copied:
     """Every attempt of source, with its answers and results, into target, once; run again, it adds nothing.
@@ -92,15 +94,16 @@ def copy_attempts(
     """
     if _same(source, target):
         raise StoreError(f"{shown(source)}: the source and the target are the same database")
+    until = time.monotonic() + total_seconds
     if not is_postgres_url(source):
         _only_real_tables(source, query_seconds)
     reading = open_store(source, read_only=True)
     try:
-        read = _reader(reading, source, query_seconds)
+        read = _reader(reading, source, lambda: min(time.monotonic() + query_seconds, until))
         damaged = [d for d in _checked(read, source, check, max_attempts) if isinstance(d, Damaged)]
         if damaged and not skip_damaged:
             raise CopyRefused(shown(source), damaged)
-        return _write(read, source, target, check, max_attempts, {d.id for d in damaged}, tuple(damaged))
+        return _write(read, source, target, check, max_attempts, damaged if skip_damaged else None)
     finally:
         reading.close()
 
@@ -111,33 +114,33 @@ def _write(
     target: str,
     check: Check,
     max_attempts: int,
-    known_damage: set[int],
-    skipped: tuple[Damaged, ...],
+    damaged: list[Damaged] | None,
 ) -> Copied:
+    """The second reading: each attempt checked again, and written. `damaged`: those found by the first
+    reading, to skip (None: there were none, and none may be skipped)."""
+    skipped = {d.id: d for d in damaged or ()}
     writing = open_store(target)
     copied = present = 0
     try:
         for found in _checked(read, source, check, max_attempts):
             if isinstance(found, Damaged):
-                if found.id in known_damage:
-                    continue
-                raise StoreError(  # changed in the source since it was checked
-                    f"{shown(source)}: attempt {found}: {found.problems[0]}; it changed while it was copied. "
-                    f"{copied} attempt(s) were copied before it; run the copy again (each attempt is copied once)"
-                )
-            try:
-                if writing.import_attempt(found):
-                    copied += 1
-                else:
-                    present += 1
-            except StoreError as exc:
-                raise StoreError(
-                    f"{exc}; {copied} attempt(s) were copied before this; run the copy again "
-                    "(each attempt is copied once)"
-                ) from None
+                if damaged is None:  # changed in the source since it was checked
+                    raise StoreError(f"{shown(source)}: attempt {found}: {found.problems[0]} (changed while copied)")
+                skipped.setdefault(found.id, found)
+            elif writing.import_attempt(found):
+                copied += 1
+            else:
+                present += 1
+    except StoreError as exc:
+        if not copied:
+            raise
+        said = str(exc).removesuffix("; nothing was copied")
+        raise StoreError(
+            f"{said}; {copied} attempt(s) were copied before this; run the copy again (each attempt is copied once)"
+        ) from None
     finally:
         writing.close()
-    return Copied(copied, present, shown(source), shown(target), skipped)
+    return Copied(copied, present, shown(source), shown(target), tuple(skipped.values()))
 
 
 def _checked(
@@ -161,10 +164,10 @@ def _text(value: object) -> str:
 # Reading ------------------------------------------------------------------------------------
 
 
-def _reader(store: Store, source: str, query_seconds: float) -> Callable[[], Iterator[Attempt | Damaged]]:
+def _reader(store: Store, source: str, ends: Callable[[], float]) -> Callable[[], Iterator[Attempt | Damaged]]:
     conn = getattr(store, "conn", None)
     if isinstance(conn, sqlite3.Connection):
-        return lambda: _sqlite_attempts(conn, shown(source), query_seconds)
+        return lambda: _sqlite_attempts(conn, shown(source), ends)
     return lambda: _store_attempts(store)
 
 
@@ -174,21 +177,24 @@ def _store_attempts(store: Store) -> Iterator[Attempt | Damaged]:
     yield from store.attempts()
 
 
-def _deadline(conn: sqlite3.Connection, seconds: float) -> Callable[[], None]:
-    """Every query on conn from now on is interrupted once it has run `seconds`: the returned function starts
-    the clock of the next query."""
-    ends = [time.monotonic() + seconds]
-    conn.set_progress_handler(lambda: int(time.monotonic() > ends[0]), 10_000)
+def _deadline(conn: sqlite3.Connection, ends: Callable[[], float]) -> Callable[[], float]:
+    """Every query on conn from now on is interrupted at the moment `ends()` gave when it started (on the
+    monotonic clock): the returned function starts the clock of the next query."""
+    moment = [ends()]
+    conn.set_progress_handler(lambda: int(time.monotonic() > moment[0]), 10_000)
 
-    def restart() -> None:
-        ends[0] = time.monotonic() + seconds
+    def restart() -> float:
+        moment[0] = ends()
+        return moment[0]
 
     return restart
 
 
-def _query(conn: sqlite3.Connection, restart: Callable[[], None], where: str, sql: str, args: tuple = ()) -> list:
-    restart()
+def _query(conn: sqlite3.Connection, restart: Callable[[], float], where: str, sql: str, args: tuple = ()) -> list:
+    ends = restart()
     try:
+        if time.monotonic() >= ends:  # the whole copy's time is up
+            raise sqlite3.OperationalError("interrupted")
         return conn.execute(sql, args).fetchall()
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
@@ -200,10 +206,10 @@ def _query(conn: sqlite3.Connection, restart: Callable[[], None], where: str, sq
         raise StoreError(f"{where}: cannot be read ({exc}); nothing was copied") from None
 
 
-def _sqlite_attempts(conn: sqlite3.Connection, where: str, seconds: float) -> Iterator[Attempt | Damaged]:
+def _sqlite_attempts(conn: sqlite3.Connection, where: str, ends: Callable[[], float]) -> Iterator[Attempt | Damaged]:
     """Every attempt, one row at a time (a damaged row is named and the others still read), each value no
     longer than a result file, at most MAX_ANSWERS answers an attempt, every query under a deadline."""
-    restart = _deadline(conn, seconds)
+    restart = _deadline(conn, ends)
     conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, MAX_ROW_BYTES)
     try:
         after: int | None = None
@@ -225,7 +231,9 @@ def _sqlite_attempts(conn: sqlite3.Connection, where: str, seconds: float) -> It
         conn.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, 1_000_000_000)
 
 
-def _sqlite_attempt(conn: sqlite3.Connection, restart: Callable[[], None], where: str, rowid: int) -> Attempt | Damaged:
+def _sqlite_attempt(
+    conn: sqlite3.Connection, restart: Callable[[], float], where: str, rowid: int
+) -> Attempt | Damaged:
     id_, uid = rowid, ""
     try:  # its name first, for a row too large to read whole
         rows = _query(conn, restart, where, "SELECT id, uid FROM attempts WHERE rowid = ?", (rowid,))
@@ -282,7 +290,7 @@ def _only_real_tables(source: str, query_seconds: float) -> None:
     except sqlite3.Error:
         return
     try:
-        restart = _deadline(conn, query_seconds)
+        restart = _deadline(conn, lambda: time.monotonic() + query_seconds)
         conn.execute("PRAGMA trusted_schema = OFF")
         found = {
             name: (kind, sql or "")
