@@ -58,16 +58,16 @@ _ENGLISH_WORDS = """
     nothing overall people plain please prepared previous print projector reopen results reveal revealed saved
     scroll search select something start statement switch there waiting welcome which without worth
     address afresh again against agree agreed alone already anonymous another answered anything apart
-    around asked assessed attempt attempts barely beginning believe below beside better between blanks
-    cannot chosen choice choices clearly closed closes commitment computer connection control counted
-    covers differ disagree disagreed discusses discussing editor either ended enough everyone extreme fewer
-    figures finish flagged follows fresh given giving group hardly hides holds input judge keeping
-    keeps keyboard keyed later leaves likely lists little marked means measure minus moved moves nearly
+    around assessed attempt attempts barely beginning below beside better between
+    cannot chosen choice choices clearly closed commitment computer connection control counted
+    covers differ disagree disagreed discussing editor either ended enough everyone extreme fewer
+    figures finish flagged follows fresh given giving group hardly holds input judge keeping
+    keeps keyboard keyed later leaves lists little marked means measure minus moved moves nearly
     needs negative neutral never number numbers optional order other paste person press
-    priorities proof questionable readable really recognised refused reliability reload reopens request
-    requests reread result reveals review right rounds screen selected separated server shown shows signals
+    priorities proof questionable readable really recognised refused reliability reload request
+    requests reread result review right rounds screen selected separated server shown shows signals
     since skips small someone spaces split spread started statistics still stored stronger
-    strongly taken takes tells their theme these thing things think those three through together trainer
+    strongly taken tells their theme these thing those three through together trainer
     unclear understand unfinished until valid views warning website where worse would write wrong yours
 """
 ENGLISH = frozenset(_ENGLISH_WORDS.split())

@@ -33,11 +33,11 @@ def take(db, bank, before: list[str], after: list[str], *, tty: bool = True, nam
 
 def test_choose_at_the_end_refused_choices_say_why_and_ask_again(tmp_path, bank):
     store, quiz, out = take(tmp_path / "m.db", bank, [], ["1 2 3 4", "99", HOSTILE])
-    assert "Choose at most 3 things to do (you chose 4)." in out
-    assert "is not one of the actions in your plan" in out
+    assert "Choose up to 3 actions (you chose 4)." in out
+    assert "There is no action 99 in the list: choose numbers from 1 to" in out
     (mine,) = store.commitments(quiz.session.attempt_id)
     assert mine.myth is None and mine.own is not None and "\x1b" not in mine.own and "\x07" not in mine.own
-    assert "\x1b" not in out and "What I will do" in out and "--format ics" in out
+    assert "\x1b" not in out and "What you will do" in out and "--format ics" in out
 
 
 def test_numbers_pick_the_plans_actions(tmp_path, bank):

@@ -109,7 +109,7 @@ async def test_switching_language_keeps_every_answer(bank):
         assert app.session.lang == "nl" and app.session.answers == kept and app.session.position == 3
         text = shown(app.screen)
         assert app.session.current.text["nl"] in text
-        assert "In hoeverre bent u het eens?" in text and "Helemaal oneens" in text
+        assert "In hoeverre bent u het hiermee eens?" in text and "Helemaal oneens" in text
         await pilot.press("left")
         assert app.screen.query_one("#answer-0").has_class("-selected")
         await pilot.press("l")

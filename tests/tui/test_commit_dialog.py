@@ -35,7 +35,7 @@ async def test_choose_two_actions_and_an_own_line_then_change_them(bank, tmp_pat
         app.screen.query_one(Input).value = "one too many"
         await pilot.click("#commit-save")
         assert isinstance(app.screen, CommitScreen)  # refused: it says why and stays
-        assert "at most 3" in str(app.screen.query_one("#commit-error", Literal).render())
+        assert "up to 3 actions" in str(app.screen.query_one("#commit-error", Literal).render())
         actions.deselect_all()
         actions.select("sales-goal.1")
         app.screen.query_one(Input).value = HOSTILE
@@ -46,7 +46,7 @@ async def test_choose_two_actions_and_an_own_line_then_change_them(bank, tmp_pat
         mine = store.commitments(app.session.attempt_id)
         assert [c.key for c in mine] == ["sales-goal.1", "own"] and "\x1b" not in (mine[1].own or "")
         shown = str(app.screen.query_one("#commitments", Literal).render())
-        assert "What I will do" in shown and "[bold red]x[/]" in shown  # markup shown as typed
+        assert "What you will do" in shown and "[bold red]x[/]" in shown  # markup shown as typed
         await pilot.press("c")  # a change of mind starts from what was chosen
         assert list(app.screen.query_one(SelectionList).selected) == ["sales-goal.1"]
         assert app.screen.query_one(Input).value == mine[1].own

@@ -134,7 +134,7 @@ async def test_results_show_the_change_since_the_previous_result(tmp_path, bank)
         assert row.row.change == -25
         assert "▼ 25" in str(row.render())
         hint = "\n".join(str(w.content) for w in app.screen.query(".hint"))
-        assert "▼ = a weaker hold than on 3 March 2026" in hint
+        assert "▲ = a stronger hold than on 3 March 2026" in hint
 
 
 async def test_results_save_markdown_and_html_and_say_where(tmp_path, bank, monkeypatch):
@@ -150,7 +150,7 @@ async def test_results_save_markdown_and_html_and_say_where(tmp_path, bank, monk
     assert len(files) == 2 and files[0].endswith(".html") and files[1].endswith(".md")
     assert any(m == f"Saved to {files[1]}" for m in messages), messages
     plan = (tmp_path / files[1]).read_text(encoding="utf-8")
-    assert plan.startswith("# My social media action plan — Anna")
+    assert plan.startswith("# Your social media action plan — Anna")
     assert "### 1. The more we post, the better (100/100, Still believed)" in plan
     assert "- [ ] Draw up a simple content calendar" in plan
 
@@ -178,9 +178,9 @@ async def test_export_then_import_into_an_empty_database_gives_the_same_scores(t
     assert exported["bank"]["hash"] == bank.content_hash and exported["seed"] == 4 and len(exported["order"]) == 36
     target = tmp_path / "trainer.db"
     result = run("import", str(out), "--workshop", "ws-1", "--db", str(target))
-    assert result.exit_code == 0 and "Imported 1" in result.stdout
+    assert result.exit_code == 0 and "Imported: 1 ·" in result.stdout
     again = run("import", str(out), "--db", str(target))
-    assert "already there 1" in again.stdout
+    assert "already present: 1" in again.stdout
     [row] = json.loads(run("history", "--json", "--db", str(target)).stdout)
     [original] = json.loads(run("history", "--json", "--db", str(source)).stdout)
     assert row["overall"] == original["overall"] == exported["scores"]["overall"]
@@ -217,7 +217,7 @@ async def test_import_reports_each_bad_file_and_stores_nothing_from_it(tmp_path,
     paths = [str(tmp_path / n) for n in bad_files] + [str(good)]
     result = run("import", *paths, "--db", str(target))
     assert result.exit_code == 1
-    assert "Imported 1, already there 0, refused 5." in result.stdout
+    assert "Imported: 1 · already present: 0 · refused: 5." in result.stdout
     for name in bad_files:
         assert name in result.stderr
     assert "made with another bank or version" in result.stderr

@@ -234,7 +234,7 @@ async def test_the_room_view_below_the_threshold(tmp_path, bank):
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
         assert not list(app.screen.query(RoomBar))
-        assert "Waiting for at least three people" in str(app.screen.query_one(".note").content)
+        assert "Waiting for at least 3 people" in str(app.screen.query_one(".note").content)
 
 
 def test_room_snapshot(snap_compare, tmp_path, bank):

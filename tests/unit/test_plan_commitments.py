@@ -61,7 +61,7 @@ def test_no_commitments_no_heading_and_no_follow_up_without_answers(bank):
     plan = plan_of_answers(bank, answers, "en", name="", taken_at=TAKEN, progress=None,
                            followed=(Commitment("sales-goal", 1),))  # fmt: skip
     assert plan.commitments_title is None and plan.follow_up_title is None
-    assert "What I will do" not in plan_text(plan) and "What I will do" not in markdown(plan)
+    assert "What you will do" not in plan_text(plan) and "What you will do" not in markdown(plan)
 
 
 def test_a_hostile_own_line_is_text_in_every_sink(bank):

@@ -40,6 +40,18 @@ class PlanRow(NamedTuple):
     mixed: bool
     change: int | None  # since the previous result
 
+    @property
+    def change_mark(self) -> str:
+        """The change since last time as every face shows it, with the legend's arrows: "▲ 5" holds more,
+        "▼ 25" holds less, "= 0" the same; "" when there is no previous result."""
+        return change_mark(self.change)
+
+
+def change_mark(change: int | None) -> str:
+    if change is None:
+        return ""
+    return f"{'▲' if change > 0 else '▼' if change < 0 else '='} {abs(change)}"
+
 
 class PlanItem(NamedTuple):
     id: str
@@ -191,7 +203,12 @@ def _plan(bank: Bank, result: Result, lang: str, *, name: str, progress: Progres
     if priorities or result.profile != bank.undecided:  # an undecided result is not told it has no priorities
         # "nothing has a hold on you" only when every assessed myth is clear
         every_clear = len(result.clear) == len(assessed)
-        note = None if priorities else t(lang, "no_priorities_clear" if every_clear else "no_priorities")
+        if priorities:
+            note = None
+        elif not every_clear:
+            note = t(lang, "no_priorities")
+        else:  # "none has a hold on you" only of what was assessed: never of misconceptions the answers left unscored
+            note = t(lang, "no_priorities_clear" if len(assessed) == len(result.myths) else "no_priorities_clear_some")
         sections.append(PlanSection(PRIORITIES, t(lang, "priorities"), priorities, note))
     if result.second_look:
         items = tuple(_item(m, lang, statements, advice=True, actions=False) for m in result.second_look)

@@ -17,7 +17,7 @@ from misquiz.core.catalogue import format_date, t
 from misquiz.core.commitments import RoomCommitmentLine, room_commitment_lines
 from misquiz.core.items import FLAGS, ItemReport, StatementStats, flag_reason, spread_note, too_few_note
 from misquiz.core.model import Bank, resolve_language
-from misquiz.core.room import Room, RoomRound, priority
+from misquiz.core.room import UNTAGGED, Room, RoomRound, priority
 from misquiz.core.scoring import shown
 from misquiz.core.session import Shift, shift_of
 
@@ -187,7 +187,11 @@ def group_report(
         legend.append(t(lang, "room_too_few"))
     order_note = None
     if basis is not None:
-        order_note = t(lang, "report_order_note", round=t(lang, _round_key(basis.round)))
+        order_note = (  # a workshop without rounds has one discussion order: no round to name
+            t(lang, "report_order_note_all")
+            if basis.round == UNTAGGED
+            else t(lang, "report_order_note", round=t(lang, _round_key(basis.round)))
+        )
     latest = room.rounds["after"] if compared else basis
     next_steps, next_note = _next(latest, bank, lang) if latest is not None else ((), None)
     flags: tuple[FlagLine, ...] = ()
@@ -312,6 +316,8 @@ def _next(rnd: RoomRound, bank: Bank, lang: str) -> tuple[tuple[NextStep, ...], 
             break
         line = t(lang, "report_next_line", held=m.counts.get(held, 0), clear=m.counts.get(clear, 0), total=m.assessed)
         steps.append(NextStep(bank.myths_by_id[myth_id].title[lang], line))
+    if rnd.round == UNTAGGED:  # no round to name
+        return tuple(steps), t(lang, "report_next_note_all" if steps else "report_next_none_all")
     round_name = t(lang, _round_key(rnd.round))
     note = t(lang, "report_next_note", round=round_name) if steps else t(lang, "report_next_none", round=round_name)
     return tuple(steps), note

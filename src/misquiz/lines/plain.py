@@ -157,8 +157,12 @@ class PlainQuiz:
                 return
             numbers = line.replace(",", " ").split()
             if all(n.isascii() and n.isdigit() for n in numbers):
-                picked = [int(n) for n in numbers]
-                keys = [actions[n - 1].key if 1 <= n <= len(actions) else f"#{n}" for n in picked]
+                picked = [int(n[:6]) for n in numbers]
+                missing = next((n for n in picked if not 1 <= n <= len(actions)), None)
+                if missing is not None:
+                    self.say(self.t("commit_error_no_number", n=missing, last=len(actions)))
+                    continue
+                keys = [actions[n - 1].key for n in picked]
                 own = ""
             else:
                 keys, own = [], line

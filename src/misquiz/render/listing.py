@@ -116,7 +116,8 @@ def workshop_table(workshops: list[Any], lang: str) -> str:
     w_rounds = max(len(rounds), *(len(n) for n in named))
     w_code = max(len(code), *(len(plain(w.code)) for w in workshops))  # a code is never cut
     lines = [
-        f"{code:<{w_code}}  {rounds:<{w_rounds}}  {joined:>6}  {unanswered:>{width}}  {finished:>8}  {first:<16}  {last:<16}"
+        f"{code:<{w_code}}  {rounds:<{w_rounds}}  {joined:>6}  {unanswered:>{width}}  "
+        f"{finished:>8}  {first:<16}  {last:<16}"
     ]
     for w, these in zip(workshops, named, strict=True):
         never = max(0, w.started - w.joined)  # pressed Start, never answered: no seat, not counted as joined

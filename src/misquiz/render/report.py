@@ -11,7 +11,7 @@ import html
 import re
 from pathlib import Path
 
-from misquiz.core.advice import PRIORITIES, AdvicePlan, PlanItem
+from misquiz.core.advice import PRIORITIES, AdvicePlan, PlanItem, change_mark
 from misquiz.core.catalogue import format_date, t
 from misquiz.core.text import one_line, plain
 
@@ -87,10 +87,8 @@ def md(text: str) -> str:
 
 
 def _change(change: int | None) -> str:
-    """Progress since last time: "▲ 5" holds more, "▼ 25" holds less."""
-    if not change:
-        return ""
-    return f" {'▲' if change > 0 else '▼'} {abs(change)}"
+    """Progress since last time, as the core marks it (core.advice.change_mark); nothing when unchanged."""
+    return f" {change_mark(change)}" if change else ""
 
 
 def _flagged(plan: AdvicePlan) -> bool:

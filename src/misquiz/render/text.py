@@ -47,7 +47,7 @@ def plan_text(plan: AdvicePlan, width: int = WIDTH) -> str:
         out.append(_wrap(plan.progress_note))
     for row in plan.rows:
         score = "–" if row.score is None else f"{row.score:>3}"
-        change = f"  {row.change:+d}" if row.change else ""
+        change = f"  {row.change_mark}" if row.change else ""
         flag = f"  ⚑ {plan.labels['mixed']}" if row.mixed else ""
         line = t(lang, "pair", label=row.band_label, value=row.title)
         out.append(_wrap(f"{score}  {line}{change}{flag}", "  ", "       "))

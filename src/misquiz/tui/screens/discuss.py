@@ -15,7 +15,7 @@ from textual.widgets import Static
 from misquiz.core.catalogue import t
 from misquiz.core.model import Bank
 from misquiz.core.report import shift_line
-from misquiz.core.room import Room
+from misquiz.core.room import MIN_GROUP, Room
 from misquiz.core.session import SessionState, shift_of
 from misquiz.core.text import one_line
 from misquiz.tui.widgets.key_bar import KeyBar
@@ -64,7 +64,9 @@ class DiscussScreen(Screen[None]):
         self.room = room
         rnd, lang = room.shown_round, self.lang
         if not self.order or rnd is None or not rnd.shown:
-            self.query_one("#discuss-title", Static).update(t(lang, "room_hidden"))
+            self.query_one("#discuss-title", Static).update(
+                t(lang, "room_hidden", n=getattr(self.app, "min_group", MIN_GROUP))
+            )
             return
         if self.index >= len(self.order):
             return

@@ -16,7 +16,7 @@ from textual.widgets import Static
 from misquiz.core.catalogue import t
 from misquiz.core.commitments import room_commitment_lines
 from misquiz.core.model import Bank
-from misquiz.core.room import Room
+from misquiz.core.room import MIN_GROUP, Room
 from misquiz.core.session import Shift, shift_of
 from misquiz.tui.widgets.key_bar import KeyBar
 from misquiz.tui.widgets.literal import Literal
@@ -85,7 +85,9 @@ class RoomScreen(Screen[None]):
         if rnd is None:
             widgets.append(Literal(t(lang, "room_empty"), classes="text note"))
         elif not rnd.shown:
-            widgets.append(Literal(t(lang, "room_hidden"), classes="text note"))
+            widgets.append(
+                Literal(t(lang, "room_hidden", n=getattr(self.app, "min_group", MIN_GROUP)), classes="text note")
+            )
         elif revealed is not True and not revealed:
             # until a reveal: the titles in bank order, unnumbered, nothing of how the room answered
             widgets.append(Literal(t(lang, "projector_bank_order"), classes="hint"))
