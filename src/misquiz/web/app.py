@@ -80,12 +80,18 @@ def build_app(bank: Bank, store: Store, config: WorkshopConfig) -> web.Applicati
     app.router.add_post(r"/projector/{token}", projector.act)
     app.router.add_get(r"/projector/{token}/events", projector.events)
     app.on_shutdown.append(end_streams)
+    app.on_cleanup.append(end_store_thread)
     return app
 
 
 async def end_streams(app: web.Application) -> None:
     """Open event streams end at once, so stopping the server never waits for them."""
     app[WORKSHOP].projector.close()
+
+
+async def end_store_thread(app: web.Application) -> None:
+    """The store's thread ends once the jobs still wanted are done (an answer on its way is stored)."""
+    app[WORKSHOP].worker.close()
 
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:

@@ -2,6 +2,8 @@
 
 The banner (round, address, workshop code, QR code) is printed once, then one status line is
 updated in place, so the QR code never scrolls away. Access logs appear only with --verbose.
+The store is used only from its own thread (web.worker), so the signals are heard whatever the
+database does, and SIGTERM ends the process within 5 s (STOP_SECONDS, then a watchdog).
 """
 
 from __future__ import annotations
@@ -382,9 +384,9 @@ async def _serve(
 
     async def recount() -> None:
         with contextlib.suppress(StoreError):
-            await workshop.recount()
-        with contextlib.suppress(StoreError):
             await workshop.round_closed()  # fresh for newcomers' welcome pages, which ask no database
+        with contextlib.suppress(StoreError):
+            await workshop.recount()
 
     async def keep_watch() -> None:
         counting: asyncio.Task[None] | None = None

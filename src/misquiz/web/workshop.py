@@ -32,9 +32,10 @@ T = TypeVar("T")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
 MAX_REMEMBERED = 10_000  # form tokens kept computed (about 2 MB at most); past this, the cache starts over
 ACTIVE_SECONDS = 15 * 60  # someone who has not been seen for this long is no longer counted as mid-quiz
-CLOSED_SECONDS = (
-    5.0  # how old the round's open-or-closed may be on a newcomer's welcome page (`serve` reads it every 2 s)
-)
+# How old the round's open-or-closed may be on a newcomer's welcome page (`serve` reads it every 2 s), and how
+# old while the store's thread is busy (a database held by a lock or another program): Start always asks anew.
+CLOSED_SECONDS = 5.0
+CLOSED_STUCK_SECONDS = 60.0
 
 
 TOKEN_BODY = 22  # characters of randomness (128 bits); the other 10 seal it with the server's secret
@@ -508,8 +509,10 @@ class Workshop:
         """Whether the trainer closed this round, as the store says now (any server may have closed it); or,
         given `within`, as it said at most that many seconds ago (a newcomer's welcome page: Start asks anew)."""
         known = self._closed
-        if within and known is not None and time.monotonic() - known[0] <= within:
-            return known[1]
+        if within and known is not None:
+            age = time.monotonic() - known[0]
+            if age <= within or (self.worker.busy and age <= CLOSED_STUCK_SECONDS):  # a slow database: as last read
+                return known[1]
         asked = time.monotonic()
         closed = (await self.run(self.store.session_state, self.config.workshop, self.config.round)).closed
         self._closed = (asked, closed)
