@@ -168,3 +168,21 @@ def test_db_copy_checks_every_attempt_of_a_postgresql_source(postgres_url, tmp_p
     skipped = misquiz("db", "copy", postgres_url, str(back), "--skip-damaged")
     assert "Copied 2 attempt(s)" in skipped.stderr, skipped.stderr
     assert "Skipped 1 damaged attempt(s), left in" in skipped.stderr and f"{forged} ({uids[1]})." in skipped.stderr
+
+
+def test_db_copy_skips_a_row_a_postgresql_source_cannot_read(postgres_url, tmp_path, bank):
+    import psycopg
+
+    local = tmp_path / "trainer.db"
+    uids = trainer_db(local, bank)
+    assert misquiz("db", "copy", str(local), postgres_url).returncode == 0
+    with psycopg.connect(postgres_url) as conn:
+        (broken,) = conn.execute("SELECT id FROM attempts WHERE uid = %s", (uids[0],)).fetchone()
+        conn.execute("UPDATE attempts SET statement_order = 'not json' WHERE id = %s", (broken,))
+    back = tmp_path / "back.db"
+    refused = misquiz("db", "copy", postgres_url, str(back))
+    assert refused.returncode == 1 and "Traceback" not in refused.stderr and not back.exists()
+    assert f"attempt {broken} ({uids[0]}): " in refused.stderr, refused.stderr
+    skipped = misquiz("db", "copy", postgres_url, str(back), "--skip-damaged")
+    assert "Copied 2 attempt(s)" in skipped.stderr, skipped.stderr
+    assert "Skipped 1 damaged attempt(s), left in" in skipped.stderr and f"{broken} ({uids[0]})." in skipped.stderr

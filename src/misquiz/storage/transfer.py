@@ -172,9 +172,26 @@ def _reader(store: Store, source: str, ends: Callable[[], float]) -> Callable[[]
 
 
 def _store_attempts(store: Store) -> Iterator[Attempt | Damaged]:
-    """A PostgreSQL source: its statement_timeout bounds every query; a row it reports as damaged stops the copy
-    (it names the attempt), as one that cannot be read cannot be skipped past."""
-    yield from store.attempts()
+    """A PostgreSQL source, one attempt at a time, so a row the store reports as damaged is named and the others
+    still read; its statement_timeout bounds every query."""
+    read = getattr(store, "_read", None)
+    if read is None:  # pragma: no cover - a store without its reading helper: all at once, damage stops it
+        yield from store.attempts()
+        return
+    after = 0
+    while True:
+        rows = read("SELECT id, uid FROM attempts WHERE id > %s ORDER BY id LIMIT 1000", (after,))
+        if not rows:
+            return
+        for id_, uid in rows:
+            try:
+                attempt = store.attempt(int(id_))
+            except StoreError as exc:
+                yield Damaged(int(id_), _text(uid), [_cause(exc)])
+                continue
+            if attempt is not None:  # gone since its id was read: nothing to copy
+                yield attempt
+        after = int(rows[-1][0])
 
 
 def _deadline(conn: sqlite3.Connection, ends: Callable[[], float]) -> Callable[[], float]:
