@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -53,6 +54,84 @@ async def test_a_call_past_its_deadline_is_busy_and_a_call_given_up_never_runs()
     assert await worker.ended(time.monotonic() + 2)
     with pytest.raises(StoreBusy):
         await worker.call(lambda: 1)  # stopping: refused at once
+
+
+# -- no store call on the event loop -------------------------------------------------------
+
+
+class Watched:
+    """A store that notes the name of every method called on the event loop's thread once watching."""
+
+    def __init__(self, store: SQLiteStore) -> None:
+        self._store = store
+        self.loop_thread: threading.Thread | None = None
+        self.on_loop: list[str] = []
+        self.calls = 0
+
+    def __getattr__(self, name: str):  # type: ignore[no-untyped-def]
+        value = getattr(self._store, name)
+        if not callable(value) or name == "clock":  # the clock reads no database
+            return value
+
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if self.loop_thread is not None:
+                self.calls += 1
+                if threading.current_thread() is self.loop_thread:
+                    self.on_loop.append(name)
+            return value(*args, **kwargs)
+
+        return call
+
+
+async def test_no_page_calls_the_store_on_the_event_loop(bank, tmp_path):
+    """A participant through both rounds (welcome, Start, every answer, the follow-up question, results, the
+    downloads, commitments, a language switch) and the trainer's projector (page, a reveal, its event stream):
+    every store call is made on the store's thread."""
+    db = tmp_path / "w.db"
+    jar = aiohttp.CookieJar(unsafe=True)
+    for round in ("before", "after"):
+        store = Watched(SQLiteStore(db))
+        app = build_app(bank, store, WorkshopConfig("ws", round))  # type: ignore[arg-type]
+        server = TestServer(app)
+        await server.start_server()
+        store.loop_thread = threading.current_thread()
+        base = f"http://127.0.0.1:{server.port}"
+        try:
+            async with aiohttp.ClientSession(base_url=base, cookie_jar=jar) as client:
+                person = Visitor(client, base)
+                await person.start("Anna")
+                if person.url.endswith("/follow-up"):
+                    await person.post("/follow-up", {"csrf": person.csrf, "status-1": "done"})
+                await person.post("/language", {"csrf": person.csrf, "lang": "nl", "back": "/quiz/1"})
+                await person.post("/language", {"csrf": person.csrf, "lang": "en", "back": "/quiz/1"})
+                for _ in range(len(bank.statements)):
+                    await person.answer(4)
+                assert person.url.endswith("/results"), person.url
+                action = re.search(r'name="action" value="([^"]+)"', person.page)
+                assert action is not None
+                body = {"csrf": person.csrf, "action": action.group(1), "own": ""}
+                await person.post("/results/commitments", body)
+                for download in ("plan.md", "report.html", "check-back.ics"):
+                    async with client.get(f"/results/{download}") as response:
+                        assert response.status == 200, download
+                projector = app[WORKSHOP].projector
+                path = f"/projector/{projector.token}"
+                async with client.get(path) as response:
+                    assert response.status == 200
+                form = {"csrf": projector.csrf, "do": "reveal_all", "lang": "en"}
+                async with client.post(path, data=form, headers=person.headers, allow_redirects=False) as response:
+                    assert response.status == 303
+                for events, name in (
+                    (f"{path}/events?lang=en", b"event: room"),
+                    ("/results/room/events", b"event: beside"),
+                ):
+                    async with client.get(events) as stream:
+                        await asyncio.wait_for(stream.content.readuntil(name), 5)
+        finally:
+            await server.close()
+            store._store.close()
+        print(f"{round}: {store.calls} store calls, {len(store.on_loop)} on the event loop")
+        assert store.calls > 40 and store.on_loop == [], sorted(set(store.on_loop))
 
 
 # -- SQLite held by another program, in process --------------------------------------------
