@@ -2,44 +2,30 @@
 
 Every statement runs in autocommit or in one short transaction, so an answer is committed
 before the page with the next statement is sent, as in SQLite. Our tables carry a mark
-(`misquiz_meta`); a database with other tables and no mark is never written.
+(`misquiz_meta`); a database with other tables and no mark is never written. The queries both
+databases read alike are in storage.common; here is what PostgreSQL does its own way.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from misquiz.core.attempt import Attempt, ScoreRecord
-from misquiz.core.commitments import Commitment, CommitmentCount
-from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
-from misquiz.core.session import SessionState, round_key
 from misquiz.storage.address import masked, quotes_a_secret
-from misquiz.storage.protocol import StoreError, WorkshopMerge, utc_now
+from misquiz.storage.common import SQLStore, Tx, finished_where
+from misquiz.storage.protocol import StoreError, utc_now
 from misquiz.storage.rows import (
-    ATTEMPT_COLUMNS,
-    IMPORT_COLUMNS,
     STATE_BITS,
-    alive,
-    already_settled,
-    answers_check,
-    answers_from_rows,
-    attempt_from_row,
-    commitments_from_rows,
     finished_refusal,
-    imported_row,
     missing_attempt,
-    myth_score_rows,
-    of_person,
     pattern_layout,
     patterns_counted,
-    refuse_a_stranger,
-    result_text,
     this_process,
 )
 
@@ -160,6 +146,8 @@ MIGRATIONS: list[str] = [
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
+T = TypeVar("T")
+
 shown = masked  # the address as it may be printed: without its password (storage.address, the one place)
 
 
@@ -173,6 +161,12 @@ def _psycopg() -> Any:
     return psycopg
 
 
+@functools.lru_cache(maxsize=256)
+def _dialect(sql: str) -> str:
+    """The shared SQL in psycopg's words: %s placeholders (and a literal % doubled)."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
 # An attempt (as `a`) that is still its person's current one in a workshop, round and bank (the
 # parameters, in that order): not set aside, and none newer.
 CURRENT = (
@@ -184,7 +178,7 @@ CURRENT = (
 )
 
 
-class PostgresStore:
+class PostgresStore(SQLStore):
     """The Store in a PostgreSQL database: for many trainers, and several servers at once."""
 
     shared = True
@@ -394,48 +388,30 @@ class PostgresStore:
                 raise StoreError(self._explain(exc)) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _now(self) -> str:
-        return self.clock().astimezone(UTC).isoformat(timespec="seconds")
+    # -- the dialect: storage.common holds the SQL both databases share ------------------------
 
-    # -- attempts --------------------------------------------------------------------
+    _ROUNDS = "string_agg(DISTINCT COALESCE(round, 'none'), ',')"
 
-    def start_attempt(
-        self,
-        *,
-        bank_id: str,
-        bank_version: str,
-        bank_hash: str,
-        language: str,
-        seed: int,
-        order: list[str],
-        name: str = "",
-        workshop: str | None = None,
-        round: str | None = None,
-        person: str | None = None,
-        uid: str | None = None,
-        started_at: str | None = None,
-    ) -> int:
-        rows = self._read(
-            "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
-            "workshop, round, started_at, person, held_by) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s) RETURNING id",
-            (
-                uid or os.urandom(16).hex(),
-                bank_id,
-                bank_version,
-                bank_hash,
-                language,
-                seed,
-                json.dumps(order),
-                name,
-                workshop,
-                round,
-                started_at or self._now(),
-                person,
-                self.holder,
-            ),
-        )
-        return int(rows[0][0])
+    def _sql(self, sql: str) -> str:
+        return _dialect(sql)
+
+    def _transaction(self, work: Callable[[Any], T]) -> T:
+        result: T = self._write(work)
+        return result
+
+    def _executemany(self, conn: Any, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        if rows:
+            with conn.cursor() as cursor:
+                cursor.executemany(sql, rows)
+
+    def _insert(self, sql: str, args: tuple) -> int:
+        return int(self._read(f"{sql} RETURNING id", args)[0][0])
+
+    def _insert_in(self, tx: Tx, sql: str, args: tuple) -> int | None:
+        row = tx.conn.execute(f"{self._sql(sql)} RETURNING id", args).fetchone()
+        return None if row is None else int(row[0])
+
+    # -- answers -----------------------------------------------------------------------
 
     # An answer goes in only while its attempt is unfinished, read under a KEY SHARE lock on the attempt's row:
     # a finish (FOR UPDATE) waits for it, or it waits for the finish and then finds the attempt finished. KEY
@@ -485,187 +461,32 @@ class PostgresStore:
         there = conn.execute(sql, args).fetchall() if conn is not None else self._read(sql, args)
         return finished_refusal(attempt_id) if there else missing_attempt(attempt_id)
 
-    def participant_states(
+    def _participant_rows(
         self, held: list[tuple[int, str]], bank_hash: str, workshop: str, round: str | None
-    ) -> dict[tuple[int, str], tuple[str, dict[str, int | None]]]:
-        """What participant_attempt would find of attempts a server already holds, in one statement.
-
-        For each (attempt, person) that is still that person's current attempt in this workshop,
-        round and bank (not set aside, none newer): its language and answers. A
-        server that shares the database checks its copies of participants with this, for all the
-        requests of one moment at once.
-        """
+    ) -> list[tuple]:
+        """participant_states' rows: (attempt, person, language, statement, value), one per answer."""
         # Planning this statement costs PostgreSQL more than running it. One pair, the usual case in a
         # calm room, is looked up by its key in a plan PostgreSQL makes once and keeps (a quarter of
         # the CPU of planning the pairs' form at each call). Several pairs are still planned at each
         # call (PostgreSQL cannot see how many there are), but each is looked up by its key in turn
         # (OFFSET 0 keeps the lookup per pair rather than a join the planner may turn into a scan).
         if not held:
-            return {}
+            return []
         if len(held) == 1:
             ((attempt_id, person),) = held
-            rows = self._read(
+            return self._read(
                 "SELECT a.id, a.person, a.language, s.statement_id, s.value FROM attempts AS a "
                 f"LEFT JOIN answers AS s ON s.attempt_id = a.id WHERE a.id = %s AND a.person = %s AND {CURRENT}",
                 (attempt_id, person, workshop, round, bank_hash),
             )
-        else:
-            rows = self._read(
-                "SELECT a.id, a.person, a.language, s.statement_id, s.value FROM unnest(%s::bigint[], %s::text[]) "
-                "AS w(id, person) CROSS JOIN LATERAL (SELECT * FROM attempts AS a WHERE a.id = w.id "
-                f"AND a.person = w.person AND {CURRENT} OFFSET 0) AS a LEFT JOIN answers AS s ON s.attempt_id = a.id",
-                ([attempt for attempt, _ in held], [person for _, person in held], workshop, round, bank_hash),
-            )
-        states: dict[tuple[int, str], tuple[str, dict[str, int | None]]] = {}
-        for attempt_id, person, language, statement_id, value in rows:  # a row per answer; statement None: none yet
-            answers = states.setdefault((int(attempt_id), str(person)), (str(language), {}))[1]
-            if statement_id is not None:
-                answers[statement_id] = value
-        return states
-
-    def set_language(self, attempt_id: int, language: str) -> None:
-        self._run("UPDATE attempts SET language = %s WHERE id = %s", (language, attempt_id))
-
-    def set_name(self, attempt_id: int, name: str) -> None:
-        self._run("UPDATE attempts SET name = %s WHERE id = %s", (name, attempt_id))
-
-    def finish_attempt(
-        self,
-        attempt_id: int,
-        result: ScoreRecord,
-        finished_at: str | None = None,
-        answers: Mapping[str, int | None] | None = None,
-    ) -> None:
-        """The result, if it is the score of the answers stored (see Store.finish_attempt): checked and written
-        under the attempt's row lock (FOR UPDATE), which every answer to it waits for (READ COMMITTED: the
-        answers are read after the lock is had, so one committed meanwhile is seen)."""
-        text = result_text(result)
-
-        def work(conn: Any) -> None:
-            row = conn.execute(
-                "SELECT finished_at, result, workshop, round FROM attempts WHERE id = %s FOR UPDATE", (attempt_id,)
-            ).fetchone()
-            if row is None:
-                return
-            if already_settled(attempt_id, row[0], row[1], self._answers_in(conn, attempt_id), answers, text):
-                return
-            conn.execute(
-                "UPDATE attempts SET finished_at = %s, result = %s WHERE id = %s",
-                (finished_at or self._now(), text, attempt_id),
-            )
-            _write_myth_scores(conn, attempt_id, result, row[2], row[3])
-
-        self._write(work)
-
-    def rescore(
-        self,
-        attempt_id: int,
-        statement_id: str,
-        value: int | None,
-        result: ScoreRecord,
-        answers: Mapping[str, int | None],
-    ) -> None:
-        """A changed answer of a finished attempt and its new result, together, under the attempt's row lock."""
-
-        def work(conn: Any) -> None:
-            row = conn.execute(
-                "SELECT workshop, round FROM attempts WHERE id = %s FOR UPDATE", (attempt_id,)
-            ).fetchone()
-            if row is None:
-                raise missing_attempt(attempt_id)
-            conn.execute(
-                "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (%s, %s, %s, %s) "
-                f"{self._UPSERT}",
-                (attempt_id, statement_id, value, self._now()),
-            )
-            answers_check(attempt_id, self._answers_in(conn, attempt_id), answers)
-            conn.execute(
-                "UPDATE attempts SET finished_at = COALESCE(finished_at, %s), result = %s WHERE id = %s",
-                (self._now(), result_text(result), attempt_id),
-            )
-            _write_myth_scores(conn, attempt_id, result, row[0], row[1])
-
-        self._write(work)
-
-    @staticmethod
-    def _answers_in(conn: Any, attempt_id: int) -> dict[str, int | None]:
-        rows = conn.execute("SELECT statement_id, value FROM answers WHERE attempt_id = %s", (attempt_id,)).fetchall()
-        return answers_from_rows(attempt_id, rows)
-
-    def abandon_attempt(self, attempt_id: int) -> None:
-        self._run("UPDATE attempts SET abandoned_at = %s WHERE id = %s", (self._now(), attempt_id))
+        return self._read(
+            "SELECT a.id, a.person, a.language, s.statement_id, s.value FROM unnest(%s::bigint[], %s::text[]) "
+            "AS w(id, person) CROSS JOIN LATERAL (SELECT * FROM attempts AS a WHERE a.id = w.id "
+            f"AND a.person = w.person AND {CURRENT} OFFSET 0) AS a LEFT JOIN answers AS s ON s.attempt_id = a.id",
+            ([attempt for attempt, _ in held], [person for _, person in held], workshop, round, bank_hash),
+        )
 
     # -- reading ---------------------------------------------------------------------
-
-    def attempt(self, attempt_id: int) -> Attempt | None:
-        rows = self._read(f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = %s", (attempt_id,))
-        if not rows:
-            return None
-        attempt = attempt_from_row(rows[0])
-        attempt.answers = self.answers(attempt_id)
-        return attempt
-
-    def attempts(self, batch: int = 1000) -> Iterator[Attempt]:
-        """Every attempt with its answers, oldest id first, read a batch at a time."""
-        after = 0
-        while True:
-            rows = self._read(
-                f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id > %s ORDER BY id LIMIT %s", (after, batch)
-            )
-            if not rows:
-                return
-            found = [attempt_from_row(row) for row in rows]
-            answers: dict[int, list[tuple[str, int | None]]] = {}
-            for attempt_id, sid, value in self._read(
-                "SELECT attempt_id, statement_id, value FROM answers WHERE attempt_id BETWEEN %s AND %s",
-                (found[0].id, found[-1].id),
-            ):
-                answers.setdefault(attempt_id, []).append((sid, value))
-            for attempt in found:
-                attempt.answers = answers_from_rows(attempt.id, answers.get(attempt.id, []))
-                yield attempt
-            after = found[-1].id
-
-    def latest_id(self) -> int | None:
-        """The latest finished attempt: what `export latest` means."""
-        rows = self._read(
-            "SELECT id FROM attempts WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 1"
-        )
-        return int(rows[0][0]) if rows else None
-
-    def claim(self, attempt_id: int) -> bool:
-        """Take an attempt for this process, unless another live process holds it."""
-
-        def work(conn: Any) -> bool:
-            row = conn.execute("SELECT held_by FROM attempts WHERE id = %s FOR UPDATE", (attempt_id,)).fetchone()
-            if row is None or (row[0] not in (None, self.holder) and alive(row[0])):
-                return False
-            conn.execute("UPDATE attempts SET held_by = %s WHERE id = %s", (self.holder, attempt_id))
-            return True
-
-        return bool(self._write(work))
-
-    def answers(self, attempt_id: int) -> dict[str, int | None]:
-        rows = self._read("SELECT statement_id, value FROM answers WHERE attempt_id = %s", (attempt_id,))
-        return answers_from_rows(attempt_id, rows)
-
-    def unfinished(self, bank_hash: str, workshop: str | None = None, name: str = "") -> Attempt | None:
-        """The owner's most recent attempt on this bank to go on with, claimed for this process."""
-        rows = self._read(
-            f"SELECT {ATTEMPT_COLUMNS}, held_by FROM attempts AS a WHERE bank_hash = %s AND finished_at IS NULL "
-            "AND abandoned_at IS NULL AND workshop IS NOT DISTINCT FROM %s AND person IS NULL "
-            "AND EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id) ORDER BY started_at DESC, id DESC",
-            (bank_hash, workshop),
-        )
-        for row in of_person(rows, name):
-            held_by = row[-1]
-            if held_by not in (None, self.holder) and alive(held_by):
-                continue
-            if self.read_only or self.claim(row[0]):
-                attempt = attempt_from_row(row[:-1])
-                attempt.answers = self.answers(attempt.id)
-                return attempt
-        return None
 
     def backup(self, target: str | os.PathLike[str]) -> None:
         """A copy of every attempt into a new SQLite file (mode 0600), read in one consistent snapshot."""
@@ -689,205 +510,6 @@ class PostgresStore:
         seal_backup(copy.conn)
         copy.close()
 
-    def participant_attempt(self, bank_hash: str, workshop: str, round: str | None, person: str) -> Attempt | None:
-        rows = self._read(
-            f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE person = %s AND workshop = %s "
-            "AND round IS NOT DISTINCT FROM %s AND bank_hash = %s AND abandoned_at IS NULL "
-            "ORDER BY started_at DESC, id DESC LIMIT 1",
-            (person, workshop, round, bank_hash),
-        )
-        if not rows:
-            return None
-        attempt = attempt_from_row(rows[0])
-        attempt.answers = self.answers(attempt.id)
-        return attempt
-
-    def workshops(self) -> list[WorkshopSummary]:
-        """Every workshop in this database, most recent first."""
-        rows = self._read(
-            "SELECT workshop, string_agg(DISTINCT COALESCE(round, 'none'), ','), "
-            "COUNT(first_answer_at), COUNT(finished_at), "
-            "MIN(started_at), MAX(COALESCE(finished_at, started_at)), COUNT(*) "
-            "FROM attempts AS a WHERE workshop IS NOT NULL AND abandoned_at IS NULL GROUP BY workshop "
-            "ORDER BY MAX(COALESCE(finished_at, started_at)) DESC"
-        )
-        return [
-            WorkshopSummary(
-                code, tuple(sorted(str(rounds).split(","))), int(joined), int(done), first, last, int(started)
-            )
-            for code, rounds, joined, done, first, last, started in rows
-        ]
-
-    def retag(self, workshop: str, from_round: str | None, to_round: str | None) -> int:
-        """Move a workshop's attempts from one round to another (None: no round); how many moved."""
-
-        def work(conn: Any) -> int:
-            moved = conn.execute(
-                "UPDATE attempts SET round = %s WHERE workshop = %s AND round IS NOT DISTINCT FROM %s",
-                (to_round, workshop, from_round),
-            ).rowcount
-            conn.execute(
-                "UPDATE myth_scores SET round = %s WHERE workshop = %s AND round IS NOT DISTINCT FROM %s",
-                (to_round, workshop, from_round),
-            )
-            return int(moved)
-
-        return int(self._write(work))
-
-    def delete_workshop(self, workshop: str, attempt_id: int | None = None) -> int:
-        """Delete a workshop's attempts (or one of them), with their answers and scores; how many went."""
-
-        def work(conn: Any) -> int:
-            if attempt_id is None:
-                conn.execute("DELETE FROM sessions WHERE workshop = %s", (workshop,))
-                return int(conn.execute("DELETE FROM attempts WHERE workshop = %s", (workshop,)).rowcount)
-            return int(
-                conn.execute("DELETE FROM attempts WHERE workshop = %s AND id = %s", (workshop, attempt_id)).rowcount
-            )
-
-        return int(self._write(work))
-
-    def rename_workshop(self, old: str, new: str) -> int:
-        """Give a workshop's attempts (and its join address) another code; how many attempts moved."""
-
-        def work(conn: Any) -> int:
-            moved = conn.execute("UPDATE attempts SET workshop = %s WHERE workshop = %s", (new, old)).rowcount
-            conn.execute("UPDATE myth_scores SET workshop = %s WHERE workshop = %s", (new, old))
-            conn.execute(
-                "UPDATE settings SET key = %s WHERE key = %s AND NOT EXISTS (SELECT 1 FROM settings WHERE key = %s)",
-                (f"join:{new}", f"join:{old}", f"join:{new}"),
-            )
-            conn.execute("DELETE FROM settings WHERE key = %s", (f"join:{old}",))
-            conn.execute("DELETE FROM sessions WHERE workshop = %s", (new,))  # a code never served to anyone
-            conn.execute("UPDATE sessions SET workshop = %s WHERE workshop = %s", (new, old))
-            return int(moved)
-
-        return int(self._write(work))
-
-    def merge_workshops(self, source: str, target: str, keep: str | None = None) -> WorkshopMerge:
-        """Move the source's attempts into the target workshop; one participant twice in a round needs `keep`."""
-
-        def work(conn: Any) -> WorkshopMerge:
-            # the source's rows are locked: no attempt joins or leaves it between the check and the move
-            conn.execute("SELECT id FROM attempts WHERE workshop = %s FOR UPDATE", (source,))
-            clashes = [
-                (round_, int(mine), int(theirs))
-                for round_, mine, theirs in conn.execute(
-                    "SELECT s.round, s.id, t.id FROM attempts AS s JOIN attempts AS t "
-                    "ON t.person = s.person AND t.round IS NOT DISTINCT FROM s.round "
-                    "WHERE s.workshop = %s AND t.workshop = %s AND s.person IS NOT NULL "
-                    "AND s.abandoned_at IS NULL AND t.abandoned_at IS NULL ORDER BY s.round, s.id",
-                    (source, target),
-                ).fetchall()
-            ]
-            if clashes and keep not in ("source", "target"):
-                return WorkshopMerge(0, 0, clashes)
-            losers = sorted({theirs if keep == "source" else mine for _, mine, theirs in clashes})
-            if losers:
-                conn.execute("DELETE FROM attempts WHERE id = ANY(%s)", (losers,))
-            moved = conn.execute("UPDATE attempts SET workshop = %s WHERE workshop = %s", (target, source)).rowcount
-            conn.execute("UPDATE myth_scores SET workshop = %s WHERE workshop = %s", (target, source))
-            conn.execute("DELETE FROM settings WHERE key = %s", (f"join:{source}",))
-            conn.execute("DELETE FROM sessions WHERE workshop = %s", (source,))  # the target's live session stands
-            return WorkshopMerge(int(moved), len(losers), clashes)
-
-        merged: WorkshopMerge = self._write(work)
-        return merged
-
-    def join_address(self, workshop: str) -> str | None:
-        """Where participants join this workshop, as a server last said."""
-        rows = self._read("SELECT value FROM settings WHERE key = %s", (f"join:{workshop}",))
-        return str(rows[0][0]) if rows else None
-
-    def set_join_address(self, workshop: str, url: str) -> None:
-        self._run(
-            "INSERT INTO settings (key, value) VALUES (%s, %s) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            (f"join:{workshop}", url),
-        )
-
-    def session_state(self, workshop: str, round: str | None) -> SessionState:
-        """The live session of a workshop round: hidden and open until someone changes it."""
-        rows = self._read("SELECT state FROM sessions WHERE workshop = %s AND round = %s", (workshop, round_key(round)))
-        return SessionState.from_json(rows[0][0] if rows else None)
-
-    def change_session(
-        self, workshop: str, round: str | None, change: Callable[[SessionState], SessionState]
-    ) -> SessionState:
-        """Read, change and write a round's session in one transaction; a row lock orders two servers' changes."""
-        key = (workshop, round_key(round))
-
-        def work(conn: Any) -> SessionState:
-            conn.execute(
-                "INSERT INTO sessions (workshop, round, state, changed_at) VALUES (%s, %s, %s, %s) "
-                "ON CONFLICT (workshop, round) DO NOTHING",
-                (*key, SessionState().to_json(), self._now()),
-            )
-            row = conn.execute(
-                "SELECT state FROM sessions WHERE workshop = %s AND round = %s FOR UPDATE", key
-            ).fetchone()
-            state = change(SessionState.from_json(row[0]))
-            conn.execute(
-                "UPDATE sessions SET state = %s, changed_at = %s WHERE workshop = %s AND round = %s",
-                (state.to_json(), self._now(), *key),
-            )
-            return state
-
-        result: SessionState = self._write(work)
-        return result
-
-    def commitments(self, attempt_id: int) -> tuple[Commitment, ...]:
-        """What the person of an attempt chose to do, in their order, with what they said they did."""
-        rows = self._read(
-            "SELECT myth_id, action, own, status FROM commitments WHERE attempt_id = %s ORDER BY position",
-            (attempt_id,),
-        )
-        return commitments_from_rows(rows)
-
-    def set_commitments(self, attempt_id: int, commitments: Sequence[Commitment]) -> None:
-        """Replace an attempt's commitments (a change of mind, or a follow-up) in one transaction."""
-        now = self._now()
-
-        def work(conn: Any) -> None:
-            conn.execute("DELETE FROM commitments WHERE attempt_id = %s", (attempt_id,))
-            for n, c in enumerate(commitments, 1):
-                conn.execute(
-                    "INSERT INTO commitments (attempt_id, position, myth_id, action, own, status, changed_at) "
-                    "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-                    (attempt_id, n, c.myth, c.action, c.own, c.status, now),
-                )
-
-        self._write(work)
-
-    def server_secret(self) -> bytes:
-        """A random secret made once per database and kept: every server signs its forms with the same one."""
-        rows = self._read("SELECT value FROM settings WHERE key = 'server_secret'")
-        if not rows:
-            self._run(
-                "INSERT INTO settings (key, value) VALUES ('server_secret', %s) ON CONFLICT (key) DO NOTHING",
-                (os.urandom(32).hex(),),
-            )
-            rows = self._read("SELECT value FROM settings WHERE key = 'server_secret'")
-        return bytes.fromhex(rows[0][0])
-
-    def previous_finished(self, attempt_id: int) -> Attempt | None:
-        """The same person's last finished attempt on the same bank before this one.
-
-        The same person: the same participant token; for the owner of the database (no token), the same
-        name without case and spaces. Never across names, never from a participant to the owner.
-        """
-        me = self._read("SELECT name, person FROM attempts WHERE id = %s", (attempt_id,))
-        if not me:
-            return None
-        rows = self._read(
-            f"SELECT {ATTEMPT_COLUMNS} FROM attempts AS a WHERE finished_at IS NOT NULL AND id != %s "
-            "AND EXISTS (SELECT 1 FROM attempts AS me WHERE me.id = %s AND me.bank_id = a.bank_id "
-            "AND me.person IS NOT DISTINCT FROM a.person AND a.started_at <= me.started_at) "
-            "ORDER BY finished_at DESC, id DESC",
-            (attempt_id, attempt_id),
-        )
-        mine = rows if me[0][1] is not None else of_person(rows, me[0][0])
-        return next((attempt_from_row(row) for row in mine), None)
-
     # Each history row is built as JSON by the server: the stored scores are copied, never re-parsed.
     _HISTORY_SQL = (
         "SELECT json_build_object('id', a.id, 'started_at', a.started_at, 'finished_at', a.finished_at, "
@@ -897,28 +519,6 @@ class PostgresStore:
         "'overall', a.result::json -> 'overall', 'myths', a.result::json -> 'myths')::text "
         "FROM attempts AS a ORDER BY a.started_at DESC, a.id DESC"
     )
-
-    def history_json(self) -> str:
-        rows = self._read(self._HISTORY_SQL)
-        return "[\n" + ",\n".join(row[0] for row in rows) + "\n]" if rows else "[]"
-
-    def history(self) -> list[dict[str, object]]:
-        return [json.loads(row[0]) for row in self._read(self._HISTORY_SQL)]
-
-    def finished_answers(
-        self, bank_id: str, workshop: str | None = None, round: str | None = None
-    ) -> list[tuple[int, str, int | None]]:
-        """(attempt, statement, value) of every finished attempt on a bank, for item statistics.
-
-        workshop None: every attempt; round None: every round, "none": attempts without a round.
-        """
-        where, args = _finished(bank_id, workshop, round)
-        rows = self._read(
-            f"SELECT a.id, s.statement_id, s.value FROM attempts AS a JOIN answers AS s ON s.attempt_id = a.id "
-            f"WHERE {where}",
-            args,
-        )
-        return [(int(a), str(sid), None if v is None else int(v)) for a, sid, v in rows]
 
     def answer_patterns(self, bank: Bank, workshop: str | None = None, round: str | None = None) -> AnswerPatterns:
         """Per myth, how many people gave each answer pattern: the finished attempts of finished_answers, counted.
@@ -930,7 +530,8 @@ class PostgresStore:
         from misquiz.core.items import NO_OPINION_STATE
 
         layout = pattern_layout(bank)
-        where, args = _finished(bank.id, workshop, round)
+        where, args = finished_where(bank.id, workshop, round)
+        where = self._sql(where)
         places = json.dumps({sid: (slot << 6) + unit.bit_length() - 1 for sid, slot, unit in layout.keys})
         state = f"COALESCE(s.value, {NO_OPINION_STATE})::bigint << (k.place & 63)"
         sums = [
@@ -952,98 +553,3 @@ class PostgresStore:
         )
         attempts = sum(int(n) for place, _, n in rows if place == -1)
         return patterns_counted(layout, attempts, [row for row in rows if row[0] >= 0])
-
-    def commitment_counts(self, workshop: str) -> list[CommitmentCount]:
-        """A workshop's finished attempts' commitments, counted per round, action and status; never who."""
-        rows = self._read(
-            "SELECT a.round, c.myth_id, c.action, c.status, COUNT(*) FROM commitments c "
-            "JOIN attempts a ON a.id = c.attempt_id WHERE a.workshop = %s AND a.finished_at IS NOT NULL "
-            "AND a.abandoned_at IS NULL GROUP BY a.round, c.myth_id, c.action, c.status",
-            (workshop,),
-        )
-        return [CommitmentCount(r, m, None if a is None else int(a), s, int(n)) for r, m, a, s, n in rows]
-
-    def room_counts(self, workshop: str) -> RoomCounts:
-        """A workshop's people per round and its myth bands per round: the union of every server's answers."""
-        people = self._read(
-            # joined: answered at least one statement (first_answer_at is set by the first answer stored);
-            # an attempt set aside for a fresh start is not a person
-            "SELECT round, COUNT(first_answer_at), COUNT(finished_at), COUNT(*) FROM attempts "
-            "WHERE workshop = %s AND abandoned_at IS NULL GROUP BY round",
-            (workshop,),
-        )
-        scores = self._read(
-            "SELECT round, myth_id, band, COUNT(*), SUM(score) FROM myth_scores "
-            "WHERE workshop = %s AND band IS NOT NULL GROUP BY round, myth_id, band",
-            (workshop,),
-        )
-        return RoomCounts(
-            tuple(PeopleCount(r, int(j), int(f), int(n)) for r, j, f, n in people),
-            tuple(BandCount(r, m, b, int(n), float(total)) for r, m, b, n, total in scores),
-        )
-
-    def has_uid(self, uid: str) -> bool:
-        return bool(self._read("SELECT 1 FROM attempts WHERE uid = %s", (uid,)))
-
-    def import_attempt(self, attempt: Attempt) -> bool:
-        """Store a whole attempt from elsewhere, once: False if this very attempt is already here, UidConflict if
-        another attempt holds its uid (nothing is imported then)."""
-        if self._import(attempt):
-            return True
-        rows = self._read("SELECT id FROM attempts WHERE uid = %s", (attempt.uid,))
-        refuse_a_stranger(self.where, self.attempt(int(rows[0][0])) if rows else None, attempt)
-        return False
-
-    def _import(self, attempt: Attempt) -> bool:
-        """Store a whole attempt from elsewhere, once; False if it was already here (also when two copy at once)."""
-
-        def work(conn: Any) -> bool:
-            row = conn.execute(
-                f"INSERT INTO attempts ({IMPORT_COLUMNS}) VALUES ({', '.join(['%s'] * 14)}) "
-                "ON CONFLICT (uid) DO NOTHING RETURNING id",
-                imported_row(attempt),
-            ).fetchone()
-            if row is None:
-                return False
-            new_id = int(row[0])
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (%s, %s, %s, %s)",
-                    [
-                        (new_id, sid, value, attempt.finished_at or attempt.started_at)
-                        for sid, value in attempt.answers.items()
-                    ],
-                )
-            if attempt.result is not None:
-                _write_myth_scores(conn, new_id, attempt.result, attempt.workshop, attempt.round)
-            return True
-
-        return bool(self._write(work))
-
-
-def _finished(bank_id: str, workshop: str | None, round: str | None) -> tuple[str, tuple[object, ...]]:
-    """Which attempts item statistics read: finished on a bank, in a workshop (None: any) and round (None: any,
-    "none": without a round)."""
-    where = "a.bank_id = %s AND a.finished_at IS NOT NULL AND a.abandoned_at IS NULL"
-    args: list[object] = [bank_id]
-    if workshop is not None:
-        where += " AND a.workshop = %s"
-        args.append(workshop)
-    if round == "none":
-        where += " AND a.round IS NULL"
-    elif round is not None:
-        where += " AND a.round = %s"
-        args.append(round)
-    return where, tuple(args)
-
-
-def _write_myth_scores(
-    conn: Any, attempt_id: int, result: ScoreRecord, workshop: str | None, round_: str | None
-) -> None:
-    conn.execute("DELETE FROM myth_scores WHERE attempt_id = %s", (attempt_id,))
-    with conn.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO myth_scores (attempt_id, myth_id, score, band, mixed, workshop, round) "
-            "VALUES (%s, %s, %s, %s, %s, %s, %s)",
-            myth_score_rows(attempt_id, result, workshop, round_),
-        )

@@ -2,7 +2,8 @@
 
 Every answer is committed before the quiz shows the next statement, so a crash or a
 SIGKILL loses nothing that was shown as given. WAL mode lets a trainer read while
-participants write. A file that is not a misquiz database is never changed.
+participants write. A file that is not a misquiz database is never changed. The queries both
+databases read alike are in storage.common; here is what SQLite does its own way.
 """
 
 from __future__ import annotations
@@ -11,35 +12,18 @@ import functools
 import json
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from misquiz.core.attempt import Attempt, ScoreRecord
-from misquiz.core.commitments import Commitment, CommitmentCount
-from misquiz.core.room import BandCount, PeopleCount, RoomCounts, WorkshopSummary
-from misquiz.core.session import SessionState, round_key
-from misquiz.storage.protocol import StoreError, WorkshopMerge, utc_now
+from misquiz.storage.common import UPSERT_ANSWER, SQLStore, Tx, finished_where
+from misquiz.storage.protocol import StoreError, utc_now
 from misquiz.storage.rows import (
-    ATTEMPT_COLUMNS,
-    IMPORT_COLUMNS,
-    alive,
-    already_settled,
-    answers_check,
-    answers_from_rows,
-    attempt_from_row,
-    commitments_from_rows,
     finished_refusal,
-    imported_row,
-    missing_attempt,
-    myth_score_rows,
-    of_person,
     pattern_layout,
     patterns_per_attempt,
-    refuse_a_stranger,
-    result_text,
     this_process,
 )
 
@@ -48,6 +32,7 @@ if TYPE_CHECKING:
     from misquiz.core.model import Bank
 
 BUSY_TIMEOUT_MS = 5000
+T = TypeVar("T")
 
 # Forward migrations: MIGRATIONS[n] takes a database from user_version n to n + 1.
 MIGRATIONS: list[str] = [
@@ -181,7 +166,7 @@ def seal_backup(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA journal_mode = DELETE")
 
 
-class SQLiteStore:
+class SQLiteStore(SQLStore):
     """The Store in one SQLite file: the default, with nothing to set up."""
 
     shared = False
@@ -195,6 +180,7 @@ class SQLiteStore:
         read_only: bool = False,
     ) -> None:
         self.path = Path(path)
+        self.where = str(self.path)
         self.clock = clock
         self.busy_timeout_ms = busy_timeout_ms
         self.read_only = read_only
@@ -388,48 +374,33 @@ class SQLiteStore:
         except sqlite3.DatabaseError as exc:
             raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
 
-    def _now(self) -> str:
-        return self.clock().astimezone(UTC).isoformat(timespec="seconds")
+    # -- the dialect: storage.common holds the SQL both databases share ------------------------
 
-    # -- attempts --------------------------------------------------------------------
+    _ROUNDS = "group_concat(DISTINCT COALESCE(round, 'none'))"
 
-    def start_attempt(
-        self,
-        *,
-        bank_id: str,
-        bank_version: str,
-        bank_hash: str,
-        language: str,
-        seed: int,
-        order: list[str],
-        name: str = "",
-        workshop: str | None = None,
-        round: str | None = None,
-        person: str | None = None,
-        uid: str | None = None,
-        started_at: str | None = None,
-    ) -> int:
+    def _sql(self, sql: str) -> str:
+        return _dialect(sql)
+
+    def _run(self, sql: str, args: tuple = ()) -> None:
         with self._write() as conn:
-            cursor = conn.execute(
-                "INSERT INTO attempts (uid, bank_id, bank_version, bank_hash, language, seed, statement_order, name, "
-                "workshop, round, started_at, person, held_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    uid or os.urandom(16).hex(),
-                    bank_id,
-                    bank_version,
-                    bank_hash,
-                    language,
-                    seed,
-                    json.dumps(order),
-                    name,
-                    workshop,
-                    round,
-                    started_at or self._now(),
-                    person,
-                    self.holder,
-                ),
-            )
-            return int(cursor.lastrowid or 0)
+            conn.execute(sql, args)
+
+    def _transaction(self, work: Callable[[sqlite3.Connection], T]) -> T:
+        with self._write() as conn:
+            return work(conn)
+
+    def _executemany(self, conn: sqlite3.Connection, sql: str, rows: list[tuple[Any, ...]]) -> None:
+        conn.executemany(sql, rows)
+
+    def _insert(self, sql: str, args: tuple) -> int:
+        with self._write() as conn:
+            return int(conn.execute(sql, args).lastrowid or 0)
+
+    def _insert_in(self, tx: Tx, sql: str, args: tuple) -> int | None:
+        cursor = tx.execute(sql, args)
+        return int(cursor.lastrowid) if cursor.rowcount == 1 else None
+
+    # -- answers -----------------------------------------------------------------------
 
     def save_answer(self, attempt_id: int, statement_id: str, value: int | None) -> None:
         self._save([(attempt_id, statement_id, value)])
@@ -451,23 +422,14 @@ class SQLiteStore:
             if finished is not None:
                 raise finished_refusal(int(finished[0]))
             conn.executemany(
-                "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
-                "answered_at = excluded.answered_at",
-                [(attempt_id, statement_id, value, now) for attempt_id, statement_id, value in answers],
+                UPSERT_ANSWER, [(attempt_id, statement_id, value, now) for attempt_id, statement_id, value in answers]
             )
 
-    def participant_states(
+    def _participant_rows(
         self, held: list[tuple[int, str]], bank_hash: str, workshop: str, round: str | None
-    ) -> dict[tuple[int, str], tuple[str, dict[str, int | None]]]:
-        """What participant_attempt would find of attempts a server already holds, in one statement.
-
-        For each (attempt, person) that is still that person's current attempt in this workshop,
-        round and bank (not set aside, none newer): its language and answers. A
-        server that shares the database checks its copies of participants with this, for all the
-        requests of one moment at once.
-        """
-        rows = self._read(
+    ) -> list[tuple]:
+        """participant_states' rows: (attempt, person, language, statement, value), one per answer."""
+        return self._read(
             "SELECT a.id, a.person, a.language, s.statement_id, s.value FROM json_each(?) AS w "
             "JOIN attempts AS a ON a.id = json_extract(w.value, '$[0]') AND a.person = json_extract(w.value, '$[1]') "
             "LEFT JOIN answers AS s ON s.attempt_id = a.id "
@@ -478,76 +440,6 @@ class SQLiteStore:
             "AND (b.started_at > a.started_at OR (b.started_at = a.started_at AND b.id > a.id)))",
             (json.dumps(held), workshop, round, bank_hash),
         )
-        states: dict[tuple[int, str], tuple[str, dict[str, int | None]]] = {}
-        for attempt_id, person, language, statement_id, value in rows:  # a row per answer; statement None: none yet
-            answers = states.setdefault((int(attempt_id), str(person)), (str(language), {}))[1]
-            if statement_id is not None:
-                answers[statement_id] = value
-        return states
-
-    def set_language(self, attempt_id: int, language: str) -> None:
-        with self._write() as conn:
-            conn.execute("UPDATE attempts SET language = ? WHERE id = ?", (language, attempt_id))
-
-    def set_name(self, attempt_id: int, name: str) -> None:
-        with self._write() as conn:
-            conn.execute("UPDATE attempts SET name = ? WHERE id = ?", (name, attempt_id))
-
-    def finish_attempt(
-        self,
-        attempt_id: int,
-        result: ScoreRecord,
-        finished_at: str | None = None,
-        answers: Mapping[str, int | None] | None = None,
-    ) -> None:
-        """The result, if it is the score of the answers stored (see Store.finish_attempt)."""
-        text = result_text(result)
-        with self._write() as conn:
-            row = conn.execute("SELECT finished_at, result FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
-            if row is None:
-                return
-            stored = self._answers_in(conn, attempt_id)
-            if already_settled(attempt_id, row[0], row[1], stored, answers, text):
-                return
-            conn.execute(
-                "UPDATE attempts SET finished_at = ?, result = ? WHERE id = ?",
-                (finished_at or self._now(), text, attempt_id),
-            )
-            _write_myth_scores(conn, attempt_id, result)
-
-    def rescore(
-        self,
-        attempt_id: int,
-        statement_id: str,
-        value: int | None,
-        result: ScoreRecord,
-        answers: Mapping[str, int | None],
-    ) -> None:
-        """A changed answer of a finished attempt and its new result, together (see Store.rescore)."""
-        with self._write() as conn:
-            if conn.execute("SELECT 1 FROM attempts WHERE id = ?", (attempt_id,)).fetchone() is None:
-                raise missing_attempt(attempt_id)
-            conn.execute(
-                "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (attempt_id, statement_id) DO UPDATE SET value = excluded.value, "
-                "answered_at = excluded.answered_at",
-                (attempt_id, statement_id, value, self._now()),
-            )
-            answers_check(attempt_id, self._answers_in(conn, attempt_id), answers)
-            conn.execute(
-                "UPDATE attempts SET finished_at = COALESCE(finished_at, ?), result = ? WHERE id = ?",
-                (self._now(), result_text(result), attempt_id),
-            )
-            _write_myth_scores(conn, attempt_id, result)
-
-    @staticmethod
-    def _answers_in(conn: sqlite3.Connection, attempt_id: int) -> dict[str, int | None]:
-        rows = conn.execute("SELECT statement_id, value FROM answers WHERE attempt_id = ?", (attempt_id,)).fetchall()
-        return answers_from_rows(attempt_id, rows)
-
-    def abandon_attempt(self, attempt_id: int) -> None:
-        with self._write() as conn:
-            conn.execute("UPDATE attempts SET abandoned_at = ? WHERE id = ?", (self._now(), attempt_id))
 
     # -- reading ---------------------------------------------------------------------
 
@@ -556,76 +448,6 @@ class SQLiteStore:
             return self.conn.execute(sql, args).fetchall()
         except sqlite3.DatabaseError as exc:
             raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
-
-    def attempt(self, attempt_id: int) -> Attempt | None:
-        rows = self._read(f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id = ?", (attempt_id,))
-        if not rows:
-            return None
-        attempt = attempt_from_row(rows[0])
-        attempt.answers = self.answers(attempt_id)
-        return attempt
-
-    def attempts(self, batch: int = 1000) -> Iterator[Attempt]:
-        """Every attempt with its answers, oldest id first, read a batch at a time."""
-        after = 0
-        while True:
-            rows = self._read(
-                f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE id > ? ORDER BY id LIMIT ?", (after, batch)
-            )
-            if not rows:
-                return
-            found = [attempt_from_row(row) for row in rows]
-            answers: dict[int, list[tuple[str, int | None]]] = {}
-            for attempt_id, sid, value in self._read(
-                "SELECT attempt_id, statement_id, value FROM answers WHERE attempt_id BETWEEN ? AND ?",
-                (found[0].id, found[-1].id),
-            ):
-                answers.setdefault(attempt_id, []).append((sid, value))
-            for attempt in found:
-                attempt.answers = answers_from_rows(attempt.id, answers.get(attempt.id, []))
-                yield attempt
-            after = found[-1].id
-
-    def latest_id(self) -> int | None:
-        """The latest finished attempt: what `export latest` means."""
-        rows = self._read(
-            "SELECT id FROM attempts WHERE finished_at IS NOT NULL ORDER BY finished_at DESC, id DESC LIMIT 1"
-        )
-        return rows[0][0] if rows else None
-
-    def claim(self, attempt_id: int) -> bool:
-        """Take an attempt for this process, unless another live process holds it."""
-        with self._write() as conn:
-            row = conn.execute("SELECT held_by FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
-            if row is None or (row[0] not in (None, self.holder) and alive(row[0])):
-                return False
-            conn.execute("UPDATE attempts SET held_by = ? WHERE id = ?", (self.holder, attempt_id))
-            return True
-
-    def answers(self, attempt_id: int) -> dict[str, int | None]:
-        rows = self._read("SELECT statement_id, value FROM answers WHERE attempt_id = ?", (attempt_id,))
-        return answers_from_rows(attempt_id, rows)
-
-    def unfinished(self, bank_hash: str, workshop: str | None = None, name: str = "") -> Attempt | None:
-        """The owner's most recent attempt on this bank to go on with, claimed for this process.
-
-        Never one that was finished, set aside, has no answer yet, or is being answered by another live process.
-        """
-        rows = self._read(
-            f"SELECT {ATTEMPT_COLUMNS}, held_by FROM attempts AS a WHERE bank_hash = ? AND finished_at IS NULL "
-            "AND abandoned_at IS NULL AND workshop IS ? AND person IS NULL "
-            "AND EXISTS (SELECT 1 FROM answers WHERE attempt_id = a.id) ORDER BY started_at DESC, id DESC",
-            (bank_hash, workshop),
-        )
-        for row in of_person(rows, name):
-            held_by = row[-1]
-            if held_by not in (None, self.holder) and alive(held_by):
-                continue
-            if self.read_only or self.claim(row[0]):
-                attempt = attempt_from_row(row[:-1])
-                attempt.answers = self.answers(attempt.id)
-                return attempt
-        return None
 
     def backup(self, target: str | os.PathLike[str]) -> None:
         """A consistent copy, through SQLite's backup API, into a new file of mode 0600."""
@@ -644,175 +466,6 @@ class SQLiteStore:
             path.unlink(missing_ok=True)
             raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
 
-    def participant_attempt(self, bank_hash: str, workshop: str, round: str | None, person: str) -> Attempt | None:
-        """A workshop participant's attempt in this round, finished or not: the one their token goes on with."""
-        rows = self._read(
-            f"SELECT {ATTEMPT_COLUMNS} FROM attempts WHERE person = ? AND workshop = ? AND round IS ? "
-            "AND bank_hash = ? AND abandoned_at IS NULL ORDER BY started_at DESC, id DESC LIMIT 1",
-            (person, workshop, round, bank_hash),
-        )
-        if not rows:
-            return None
-        attempt = attempt_from_row(rows[0])
-        attempt.answers = self.answers(attempt.id)
-        return attempt
-
-    def workshops(self) -> list[WorkshopSummary]:
-        """Every workshop in this database, most recent first."""
-        rows = self._read(
-            "SELECT workshop, group_concat(DISTINCT COALESCE(round, 'none')), "
-            "COUNT(first_answer_at), COUNT(finished_at), "
-            "MIN(started_at), MAX(COALESCE(finished_at, started_at)), COUNT(*) "
-            "FROM attempts AS a WHERE workshop IS NOT NULL AND abandoned_at IS NULL GROUP BY workshop "
-            "ORDER BY MAX(COALESCE(finished_at, started_at)) DESC"
-        )
-        return [
-            WorkshopSummary(
-                code, tuple(sorted(str(rounds).split(","))), int(joined), int(done), first, last, int(started)
-            )
-            for code, rounds, joined, done, first, last, started in rows
-        ]
-
-    def retag(self, workshop: str, from_round: str | None, to_round: str | None) -> int:
-        """Move a workshop's attempts from one round to another (None: no round); how many moved."""
-        with self._write() as conn:
-            moved = conn.execute(
-                "UPDATE attempts SET round = ? WHERE workshop = ? AND round IS ?", (to_round, workshop, from_round)
-            ).rowcount
-            conn.execute(
-                "UPDATE myth_scores SET round = ? WHERE workshop = ? AND round IS ?", (to_round, workshop, from_round)
-            )
-            return int(moved)
-
-    def delete_workshop(self, workshop: str, attempt_id: int | None = None) -> int:
-        """Delete a workshop's attempts (or one of them), with their answers and scores; how many went."""
-        with self._write() as conn:
-            if attempt_id is None:
-                gone = conn.execute("DELETE FROM attempts WHERE workshop = ?", (workshop,)).rowcount
-                conn.execute("DELETE FROM sessions WHERE workshop = ?", (workshop,))
-            else:
-                gone = conn.execute(
-                    "DELETE FROM attempts WHERE workshop = ? AND id = ?", (workshop, attempt_id)
-                ).rowcount
-            return int(gone)
-
-    def rename_workshop(self, old: str, new: str) -> int:
-        """Give a workshop's attempts (and its join address) another code; how many attempts moved."""
-        with self._write() as conn:
-            moved = conn.execute("UPDATE attempts SET workshop = ? WHERE workshop = ?", (new, old)).rowcount
-            conn.execute("UPDATE myth_scores SET workshop = ? WHERE workshop = ?", (new, old))
-            conn.execute("UPDATE OR IGNORE settings SET key = ? WHERE key = ?", (f"join:{new}", f"join:{old}"))
-            conn.execute("DELETE FROM settings WHERE key = ?", (f"join:{old}",))
-            conn.execute("DELETE FROM sessions WHERE workshop = ?", (new,))  # a code never served to anyone
-            conn.execute("UPDATE sessions SET workshop = ? WHERE workshop = ?", (new, old))
-            return int(moved)
-
-    def merge_workshops(self, source: str, target: str, keep: str | None = None) -> WorkshopMerge:
-        """Move the source's attempts into the target workshop; one participant twice in a round needs `keep`."""
-        with self._write() as conn:
-            clashes = [
-                (round_, int(mine), int(theirs))
-                for round_, mine, theirs in conn.execute(
-                    "SELECT s.round, s.id, t.id FROM attempts AS s JOIN attempts AS t "
-                    "ON t.person = s.person AND t.round IS s.round "
-                    "WHERE s.workshop = ? AND t.workshop = ? AND s.person IS NOT NULL "
-                    "AND s.abandoned_at IS NULL AND t.abandoned_at IS NULL ORDER BY s.round, s.id",
-                    (source, target),
-                ).fetchall()
-            ]
-            if clashes and keep not in ("source", "target"):
-                return WorkshopMerge(0, 0, clashes)
-            losers = sorted({theirs if keep == "source" else mine for _, mine, theirs in clashes})
-            for loser in losers:
-                conn.execute("DELETE FROM attempts WHERE id = ?", (loser,))
-            moved = conn.execute("UPDATE attempts SET workshop = ? WHERE workshop = ?", (target, source)).rowcount
-            conn.execute("UPDATE myth_scores SET workshop = ? WHERE workshop = ?", (target, source))
-            conn.execute("DELETE FROM settings WHERE key = ?", (f"join:{source}",))
-            conn.execute("DELETE FROM sessions WHERE workshop = ?", (source,))  # the target's live session stands
-            return WorkshopMerge(int(moved), len(losers), clashes)
-
-    def join_address(self, workshop: str) -> str | None:
-        """Where participants join this workshop, as the server last said."""
-        rows = self._read("SELECT value FROM settings WHERE key = ?", (f"join:{workshop}",))
-        return str(rows[0][0]) if rows else None
-
-    def set_join_address(self, workshop: str, url: str) -> None:
-        with self._write() as conn:
-            conn.execute(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                (f"join:{workshop}", url),
-            )
-
-    def session_state(self, workshop: str, round: str | None) -> SessionState:
-        """The live session of a workshop round: hidden and open until someone changes it."""
-        rows = self._read("SELECT state FROM sessions WHERE workshop = ? AND round = ?", (workshop, round_key(round)))
-        return SessionState.from_json(rows[0][0] if rows else None)
-
-    def change_session(
-        self, workshop: str, round: str | None, change: Callable[[SessionState], SessionState]
-    ) -> SessionState:
-        """Read, change and write a round's session in one transaction, so two servers never lose a change."""
-        with self._write() as conn:
-            row = conn.execute(
-                "SELECT state FROM sessions WHERE workshop = ? AND round = ?", (workshop, round_key(round))
-            ).fetchone()
-            state = change(SessionState.from_json(row[0] if row else None))
-            conn.execute(
-                "INSERT INTO sessions (workshop, round, state, changed_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (workshop, round) DO UPDATE SET state = excluded.state, changed_at = excluded.changed_at",
-                (workshop, round_key(round), state.to_json(), self._now()),
-            )
-        return state
-
-    def commitments(self, attempt_id: int) -> tuple[Commitment, ...]:
-        """What the person of an attempt chose to do, in their order, with what they said they did."""
-        rows = self._read(
-            "SELECT myth_id, action, own, status FROM commitments WHERE attempt_id = ? ORDER BY position",
-            (attempt_id,),
-        )
-        return commitments_from_rows(rows)
-
-    def set_commitments(self, attempt_id: int, commitments: Sequence[Commitment]) -> None:
-        """Replace an attempt's commitments (a change of mind, or a follow-up) in one transaction."""
-        with self._write() as conn:
-            conn.execute("DELETE FROM commitments WHERE attempt_id = ?", (attempt_id,))
-            conn.executemany(
-                "INSERT INTO commitments (attempt_id, position, myth_id, action, own, status, changed_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(attempt_id, n, c.myth, c.action, c.own, c.status, self._now()) for n, c in enumerate(commitments, 1)],
-            )
-
-    def server_secret(self) -> bytes:
-        """A random secret made once per database and kept: what a server signs its forms with."""
-        rows = self._read("SELECT value FROM settings WHERE key = 'server_secret'")
-        if not rows:
-            with self._write() as conn:
-                conn.execute(
-                    "INSERT OR IGNORE INTO settings (key, value) VALUES ('server_secret', ?)", (os.urandom(32).hex(),)
-                )
-            rows = self._read("SELECT value FROM settings WHERE key = 'server_secret'")
-        return bytes.fromhex(rows[0][0])
-
-    def previous_finished(self, attempt_id: int) -> Attempt | None:
-        """The same person's last finished attempt on the same bank before this one.
-
-        The same person: the same participant token; for the owner of the database (no token), the same
-        name without case and spaces. Never across names, never from a participant to the owner.
-        """
-        me = self._read("SELECT name, person FROM attempts WHERE id = ?", (attempt_id,))
-        if not me:
-            return None
-        rows = self._read(
-            f"SELECT {ATTEMPT_COLUMNS} FROM attempts AS a WHERE finished_at IS NOT NULL AND id != ? "
-            "AND EXISTS (SELECT 1 FROM attempts AS me WHERE me.id = ? AND me.bank_id = a.bank_id "
-            "AND me.person IS a.person AND a.started_at <= me.started_at) "
-            "ORDER BY finished_at DESC, id DESC",
-            (attempt_id, attempt_id),
-        )
-        mine = rows if me[0][1] is not None else of_person(rows, me[0][0])
-        return next((attempt_from_row(row) for row in mine), None)
-
     # SQLite builds each history row as JSON itself: the stored scores are copied, never re-parsed.
     _HISTORY_SQL = (
         "SELECT json_object('id', a.id, 'started_at', a.started_at, 'finished_at', a.finished_at, "
@@ -823,29 +476,6 @@ class SQLiteStore:
         "FROM attempts AS a ORDER BY a.started_at DESC, a.id DESC"
     )
 
-    def history_json(self) -> str:
-        """Every attempt, newest first, as the JSON list `misquiz history --json` prints."""
-        rows = self._read(self._HISTORY_SQL)
-        return "[\n" + ",\n".join(row[0] for row in rows) + "\n]" if rows else "[]"
-
-    def history(self) -> list[dict[str, object]]:
-        return [json.loads(row[0]) for row in self._read(self._HISTORY_SQL)]
-
-    def finished_answers(
-        self, bank_id: str, workshop: str | None = None, round: str | None = None
-    ) -> list[tuple[int, str, int | None]]:
-        """(attempt, statement, value) of every finished attempt on a bank, for item statistics.
-
-        workshop None: every attempt; round None: every round, "none": attempts without a round.
-        """
-        where, args = _finished(bank_id, workshop, round)
-        rows = self._read(
-            f"SELECT a.id, s.statement_id, s.value FROM attempts AS a JOIN answers AS s ON s.attempt_id = a.id "
-            f"WHERE {where}",
-            args,
-        )
-        return [(int(a), str(sid), None if v is None else int(v)) for a, sid, v in rows]
-
     def answer_patterns(self, bank: Bank, workshop: str | None = None, round: str | None = None) -> AnswerPatterns:
         """Per myth, how many people gave each answer pattern: the finished attempts of finished_answers, counted.
 
@@ -855,7 +485,7 @@ class SQLiteStore:
         from misquiz.core.items import NO_OPINION_STATE
 
         layout = pattern_layout(bank)
-        where, args = _finished(bank.id, workshop, round)
+        where, args = finished_where(bank.id, workshop, round)
         state = f"k.unit * COALESCE(s.value, {NO_OPINION_STATE})"
         sums = ", ".join(f"SUM({state}) FILTER (WHERE k.slot = {n})" for n in range(layout.slots))
         try:
@@ -886,65 +516,12 @@ class SQLiteStore:
             raise
         conn.execute("COMMIT")
 
-    def commitment_counts(self, workshop: str) -> list[CommitmentCount]:
-        """A workshop's finished attempts' commitments, counted per round, action and status; never who."""
-        rows = self._read(
-            "SELECT a.round, c.myth_id, c.action, c.status, COUNT(*) FROM commitments c "
-            "JOIN attempts a ON a.id = c.attempt_id WHERE a.workshop = ? AND a.finished_at IS NOT NULL "
-            "AND a.abandoned_at IS NULL GROUP BY a.round, c.myth_id, c.action, c.status",
-            (workshop,),
-        )
-        return [CommitmentCount(r, m, None if a is None else int(a), s, int(n)) for r, m, a, s, n in rows]
 
-    def room_counts(self, workshop: str) -> RoomCounts:
-        """A workshop's people per round and its myth bands per round, counted by two grouped queries."""
-        people = self._read(
-            # joined: answered at least one statement (first_answer_at is set by the first answer stored);
-            # an attempt set aside for a fresh start is not a person
-            "SELECT round, COUNT(first_answer_at), COUNT(finished_at), COUNT(*) "
-            "FROM attempts WHERE workshop = ? AND abandoned_at IS NULL GROUP BY round",
-            (workshop,),
-        )
-        scores = self._read(
-            "SELECT round, myth_id, band, COUNT(*), SUM(score) FROM myth_scores "
-            "WHERE workshop = ? AND band IS NOT NULL GROUP BY round, myth_id, band",
-            (workshop,),
-        )
-        return RoomCounts(
-            tuple(PeopleCount(r, int(j), int(f), int(n)) for r, j, f, n in people),
-            tuple(BandCount(*row) for row in scores),
-        )
-
-    def has_uid(self, uid: str) -> bool:
-        return bool(self._read("SELECT 1 FROM attempts WHERE uid = ?", (uid,)))
-
-    def import_attempt(self, attempt: Attempt) -> bool:
-        """Store a whole attempt from elsewhere, once: False if this very attempt is already here, UidConflict if
-        another attempt holds its uid (nothing is imported then)."""
-        if self._import(attempt):
-            return True
-        rows = self._read("SELECT id FROM attempts WHERE uid = ?", (attempt.uid,))
-        refuse_a_stranger(str(self.path), self.attempt(int(rows[0][0])) if rows else None, attempt)
-        return False
-
-    def _import(self, attempt: Attempt) -> bool:
-        """Store a whole attempt from elsewhere, once; False if it was already here."""
-        with self._write() as conn:
-            if conn.execute("SELECT 1 FROM attempts WHERE uid = ?", (attempt.uid,)).fetchone():
-                return False
-            cursor = conn.execute(
-                f"INSERT INTO attempts ({IMPORT_COLUMNS}) VALUES ({', '.join(['?'] * 14)})", imported_row(attempt)
-            )
-            conn.executemany(
-                "INSERT INTO answers (attempt_id, statement_id, value, answered_at) VALUES (?, ?, ?, ?)",
-                [
-                    (cursor.lastrowid, sid, value, attempt.finished_at or attempt.started_at)
-                    for sid, value in attempt.answers.items()
-                ],
-            )
-            if attempt.result is not None:
-                _write_myth_scores(conn, int(cursor.lastrowid or 0), attempt.result)
-            return True
+@functools.lru_cache(maxsize=256)
+def _dialect(sql: str) -> str:
+    """The shared SQL in SQLite's words: IS compares NULLs as equal; no row locks, as BEGIN IMMEDIATE already
+    holds every other writer off."""
+    return sql.replace(" IS NOT DISTINCT FROM ", " IS ").replace(" FOR UPDATE", "")
 
 
 def _layout(conn: sqlite3.Connection) -> dict[str, frozenset[str]]:
@@ -981,32 +558,6 @@ def _statements(script: str) -> Iterator[str]:
             if pending.strip(" \n;"):
                 yield pending
             pending = ""
-
-
-def _finished(bank_id: str, workshop: str | None, round: str | None) -> tuple[str, tuple[object, ...]]:
-    """Which attempts item statistics read: finished on a bank, in a workshop (None: any) and round (None: any,
-    "none": without a round)."""
-    where = "a.bank_id = ? AND a.finished_at IS NOT NULL AND a.abandoned_at IS NULL"
-    args: list[object] = [bank_id]
-    if workshop is not None:
-        where += " AND a.workshop = ?"
-        args.append(workshop)
-    if round == "none":
-        where += " AND a.round IS NULL"
-    elif round is not None:
-        where += " AND a.round = ?"
-        args.append(round)
-    return where, tuple(args)
-
-
-def _write_myth_scores(conn: sqlite3.Connection, attempt_id: int, result: ScoreRecord) -> None:
-    workshop, round_ = conn.execute("SELECT workshop, round FROM attempts WHERE id = ?", (attempt_id,)).fetchone()
-    conn.execute("DELETE FROM myth_scores WHERE attempt_id = ?", (attempt_id,))
-    conn.executemany(
-        "INSERT INTO myth_scores (attempt_id, myth_id, score, band, mixed, workshop, round) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
-        myth_score_rows(attempt_id, result, workshop, round_),
-    )
 
 
 def _explain(where: str, exc: sqlite3.Error, waited_ms: int = BUSY_TIMEOUT_MS) -> str:
