@@ -99,13 +99,14 @@ def test_a_clean_source_is_copied_whole_once(tmp_path, bank):
     assert again.returncode == 0 and "Copied 0 attempt(s)" in again.stderr and there_already(3) in again.stderr
 
 
-def test_an_endless_recursive_view_named_like_our_table_is_refused_at_once(tmp_path, bank):
+@pytest.mark.parametrize("name", ["answers", "ANSWERS"])
+def test_an_endless_recursive_view_named_like_our_table_is_refused_at_once(tmp_path, bank, name):
     source, target = tmp_path / "hostile.db", tmp_path / "target.db"
     make_source(source, bank, 1)
     conn = sqlite3.connect(source)
     conn.executescript(
         "DROP TABLE answers;"
-        "CREATE VIEW answers AS WITH RECURSIVE r(attempt_id, statement_id, value) AS "
+        f"CREATE VIEW {name} AS WITH RECURSIVE r(attempt_id, statement_id, value) AS "
         "(SELECT 1, 'x', 1 UNION ALL SELECT attempt_id, statement_id, value FROM r) SELECT * FROM r;"
     )
     conn.close()

@@ -168,7 +168,9 @@ def _reader(store: Store, source: str, ends: Callable[[], float]) -> Callable[[]
     conn = getattr(store, "conn", None)
     if isinstance(conn, sqlite3.Connection):
         return lambda: _sqlite_attempts(conn, shown(source), ends)
-    return lambda: _store_attempts(store)
+    if is_postgres_url(source):
+        return lambda: _store_attempts(store)
+    return lambda: iter(store.attempts())  # pragma: no cover - all at once: a damaged row stops the copy
 
 
 def _store_attempts(store: Store) -> Iterator[Attempt | Damaged]:
@@ -178,6 +180,7 @@ def _store_attempts(store: Store) -> Iterator[Attempt | Damaged]:
     if read is None:  # pragma: no cover - a store without its reading helper: all at once, damage stops it
         yield from store.attempts()
         return
+    # PostgreSQL's own placeholders: this reader is for a PostgreSQL store only
     after = 0
     while True:
         rows = read("SELECT id, uid FROM attempts WHERE id > %s ORDER BY id LIMIT 1000", (after,))
@@ -315,7 +318,7 @@ def _only_real_tables(source: str, query_seconds: float) -> None:
                 conn,
                 restart,
                 shown(source),
-                "SELECT type, name, sql FROM sqlite_master WHERE name IN (?, ?)",
+                "SELECT type, lower(name), sql FROM sqlite_master WHERE lower(name) IN (?, ?)",  # as SQL matches
                 OUR_TABLES,
             )
         }
