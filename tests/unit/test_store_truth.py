@@ -11,25 +11,19 @@ import threading
 import pytest
 
 from misquiz.core.model import Bank
+from misquiz.core.quiz import QuizOptions
 from misquiz.core.scoring import score_attempt
 from misquiz.storage.protocol import AnswersChanged, AttemptFinished, StoreError
 from support.postgres import Place, place_fixture  # noqa: F401  (the fixture)
+from support.quiz import stored_attempt
 
 RACES = 20
 
 
 def started(store, bank: Bank, answers: dict[str, int | None]) -> int:
-    attempt = store.start_attempt(
-        bank_id=bank.id,
-        bank_version=bank.version,
-        bank_hash=bank.content_hash,
-        language="en",
-        seed=1,
-        order=[s.id for s in bank.statements],
-        workshop="ws",
-        round="before",
-        person="tok",
-    )
+    """An attempt in workshop ws with these answers stored (1 to every statement: all), not finished yet."""
+    options = QuizOptions(lang="en", seed=1, workshop="ws", round="before", person="tok")
+    attempt = stored_attempt(store, bank, options, 1, answers=0).attempt_id
     store.save_answers([(attempt, sid, value) for sid, value in answers.items()])
     return attempt
 
@@ -122,7 +116,6 @@ def test_an_answer_to_an_attempt_that_is_gone_is_a_store_error(place: Place):
 
 
 def test_the_recorder_re_scores_an_answer_changed_after_finishing(place: Place, tiny: Bank):
-    from misquiz.core.quiz import QuizOptions
     from misquiz.storage.recording import open_quiz
 
     store = place.open()

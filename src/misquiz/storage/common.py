@@ -390,7 +390,7 @@ class SQLStore:
         )
         return RoomCounts(
             tuple(PeopleCount(r, int(j), int(f), int(n)) for r, j, f, n in people),
-            tuple(BandCount(r, m, b, int(n), float(total)) for r, m, b, n, total in scores),
+            tuple(BandCount(r, m, b, int(n), 0.0 if total is None else float(total)) for r, m, b, n, total in scores),
         )
 
     def has_uid(self, uid: str) -> bool:
