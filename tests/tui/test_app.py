@@ -218,3 +218,20 @@ async def test_a_double_enter_starts_one_attempt(bank, tmp_path):
         await pilot.pause()
         assert sum(isinstance(s, QuestionScreen) for s in app.screen_stack) == 1
     assert len(store.history()) == 1
+
+
+async def test_the_command_palette_says_nothing_matches_in_the_persons_language(bank):
+    from textual.command import CommandList
+
+    app = quiz_app(bank, lang="fr", seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await pilot.press(*"zzqx")
+        await pilot.pause(1.5)  # past Textual's own countdown to its English "No matches found"
+        options = app.screen.query_one(CommandList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("Aucune commande ne correspond" in line for line in shown), shown
+        assert not any("No matches" in line for line in shown), shown
+        await pilot.press("enter")  # choosing it does nothing
+        await pilot.pause()
+        assert app.session.lang == "fr"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
-from textual.command import CommandPalette
+from textual.command import CommandPalette, Hit, Hits, Provider
 from textual.screen import Screen
 
 from misquiz.core.catalogue import said, t
@@ -20,6 +20,7 @@ from misquiz.core.quiz import QuizOptions, QuizSession
 from misquiz.core.text import clean_name, plain
 from misquiz.storage.protocol import Store, StoreError
 from misquiz.tui.screens.welcome import WelcomeScreen
+from misquiz.tui.typography import keep_no_break_spaces
 
 if TYPE_CHECKING:  # the plan and commitments are needed after the quiz, not before the welcome is painted
     from misquiz.core.advice import AdvicePlan
@@ -27,8 +28,23 @@ if TYPE_CHECKING:  # the plan and commitments are needed after the quiz, not bef
     from misquiz.core.commitments import Commitment
 
 
+class NothingMatches(Provider):
+    """Textual's command palette says "No matches found" in English only; when no command matches what was
+    typed, this says so in the person's language instead (a line that does nothing when chosen)."""
+
+    async def search(self, query: str) -> Hits:
+        app = self.app
+        if not isinstance(app, MisquizApp) or not query.strip():
+            return
+        matcher = self.matcher(query)
+        if any(matcher.match(command.title) > 0 for command in app.get_system_commands(self.screen)):
+            return
+        yield Hit(1.0, t(app.lang, "cmd_no_match"), lambda: None)
+
+
 class MisquizApp(App[None]):
     CSS_PATH = "misquiz.tcss"
+    COMMANDS = App.COMMANDS | {NothingMatches}
     TITLE = "misquiz"
     BINDINGS = [
         Binding("question_mark", "help", "key_help", show=False),
@@ -48,6 +64,7 @@ class MisquizApp(App[None]):
         open_store: Callable[[], Store] | None = None,
     ) -> None:
         super().__init__()
+        keep_no_break_spaces()  # French: "résultats :" and "« … »" never split at their no-break spaces
         self.session = session
         self.store = store
         self.resume: Attempt | None = None  # the unfinished attempt offered on the resume screen

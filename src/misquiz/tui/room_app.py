@@ -12,6 +12,7 @@ from misquiz.core.session import SessionRefused, SessionState, change, discuss_o
 from misquiz.storage.protocol import Store, StoreError, read_room
 from misquiz.tui.screens.discuss import DiscussScreen
 from misquiz.tui.screens.room import RoomScreen
+from misquiz.tui.typography import keep_no_break_spaces
 
 REFRESH_SECONDS = 0.5  # a change from a projector or another server shows within 1 s
 
@@ -41,6 +42,7 @@ class RoomApp(App[None]):
         reveal: bool = False,
     ) -> None:
         super().__init__()
+        keep_no_break_spaces()  # French: "salle :" and "« … »" never split at their no-break spaces
         self.store, self.bank, self.workshop = store, bank, workshop
         self.lang, self.round, self.min_group = resolve_language(bank, lang), round, min_group
         self.join = join
