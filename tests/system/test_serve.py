@@ -13,6 +13,8 @@ import time
 
 import aiohttp
 
+from misquiz.storage.sqlite import SQLiteStore
+from misquiz.web.projector import projector_token
 from misquiz.web.server import allowed_hosts, public_url_for, qr_text
 from support.serving import Visitor, free_port, start_server
 
@@ -67,6 +69,10 @@ def test_the_banner_then_one_status_line_and_no_access_log(tmp_path):
         rf"Projector page \(for you only, do not share\): http://127\.0\.0\.1:{port}/projector/(\S+)", out
     )
     assert projector is not None and len(projector.group(1)) >= 43  # 256 bits
+    store = SQLiteStore(tmp_path / "s.db")
+    secret = store.server_secret()
+    store.close()
+    assert projector.group(1) == projector_token(secret, "mon", "before") != projector_token(secret, "mon", "after")
     assert "joined 1 · mid-quiz 1 · finished 0 · refused 0" in out
     assert "GET /" not in out + err  # access logs only with --verbose
     assert "Session ended: 1 joined, 0 finished." in out

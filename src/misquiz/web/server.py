@@ -361,8 +361,12 @@ async def _serve(
     workshop.crowded = crowded
 
     url = (config.public_url or public_url_for(host, port)).rstrip("/") + "/"
-    with contextlib.suppress(StoreError):  # the room view shows it; serving does not depend on it
-        await workshop.run(store.set_join_address, config.workshop, url)
+
+    async def keep_join_address() -> None:
+        with contextlib.suppress(StoreError):  # the room view shows it; serving does not depend on it
+            await workshop.run(store.set_join_address, config.workshop, url)
+
+    noted = asyncio.create_task(keep_join_address())  # a database held at start-up does not hold the banner
     colour = out.isatty() and "NO_COLOR" not in os.environ
     # The projector's address first, above the banner: the room photographs the QR code, so nothing
     # beneath it may be a secret (scroll this line away, or clear the screen, before projecting it).
@@ -424,6 +428,7 @@ async def _serve(
     # The store is closed by our caller once we return: never while the store's thread still uses it.
     if not await workshop.worker.ended(stopped + STOP_SECONDS + 1):  # pragma: no cover - the watchdog came first
         _stop_now(status, out, workshop, lang)
+    noted.cancel()  # done long ago, unless the database never answered
     if watchdog is not None:
         watchdog.cancel()
     status.close()

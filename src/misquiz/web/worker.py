@@ -19,7 +19,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 from misquiz.storage.protocol import StoreError
 
@@ -135,3 +135,39 @@ class StoreWorker:
         while not self.done and time.monotonic() < until:
             await asyncio.sleep(0.02)
         return self.done
+
+
+class SharedRead(Generic[T]):
+    """A read that the requests of one moment share: one call on the store's thread, begun after each of them
+    asked (so every one gets an answer as fresh as its own call would have given); those who ask while it
+    runs share the next. No request waits longer than the worker's deadline from when it asked."""
+
+    def __init__(self, worker: StoreWorker, read: Callable[[], T]) -> None:
+        self.worker, self.read = worker, read
+        self.waiting: list[tuple[asyncio.Future[T], float]] = []
+        self.reads = 0  # calls, for the tests and the curious
+        self._reader: asyncio.Task[None] | None = None
+
+    def ask(self) -> asyncio.Future[T]:
+        loop = asyncio.get_running_loop()
+        done: asyncio.Future[T] = loop.create_future()
+        self.waiting.append((done, time.monotonic()))
+        if self._reader is None or self._reader.done():
+            self._reader = loop.create_task(self._run())
+        return done
+
+    async def _run(self) -> None:
+        while self.waiting:
+            batch, self.waiting = self.waiting, []
+            left = min(asked for _, asked in batch) + self.worker.deadline - time.monotonic()
+            self.reads += 1
+            try:
+                value = await self.worker.call(self.read, deadline=left)
+            except Exception as failed:  # each request fails as its own call would have (a page, never a traceback)
+                for done, _ in batch:
+                    if not done.done():
+                        done.set_exception(failed)
+                continue
+            for done, _ in batch:
+                if not done.done():
+                    done.set_result(value)

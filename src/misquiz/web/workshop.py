@@ -26,7 +26,7 @@ from misquiz.core.room import MIN_GROUP
 from misquiz.storage.protocol import Store, StoreError
 from misquiz.storage.recording import StoreRecorder
 from misquiz.web.projector import Projector
-from misquiz.web.worker import StoreBusy, StoreWorker
+from misquiz.web.worker import SharedRead, StoreBusy, StoreWorker
 
 T = TypeVar("T")
 TOKEN = re.compile(r"[A-Za-z0-9_-]{32}")
@@ -356,6 +356,7 @@ class Workshop:
         self.participants: dict[str, Participant] = {}
         self._joining: dict[str, tuple[asyncio.Lock, list[int]]] = {}  # tokens whose Start is being stored
         self._closed: tuple[float, bool] | None = None  # round_closed's last answer, and when it was asked
+        self._closed_reads = SharedRead(self.worker, self._read_closed)
         self.joined, self.finished = self._counted()
         self.refused = 0
         self.joins = RateLimit(*config.joins_per_client)
@@ -514,9 +515,12 @@ class Workshop:
             if age <= within or (self.worker.busy and age <= CLOSED_STUCK_SECONDS):  # a slow database: as last read
                 return known[1]
         asked = time.monotonic()
-        closed = (await self.run(self.store.session_state, self.config.workshop, self.config.round)).closed
+        closed = await self._closed_reads.ask()  # one read for every page of the moment
         self._closed = (asked, closed)
         return closed
+
+    def _read_closed(self) -> bool:
+        return self.store.session_state(self.config.workshop, self.config.round).closed
 
     def round_changed(self) -> None:
         """The trainer changed a round's session on this server: the next round_closed asks the store."""
