@@ -530,7 +530,7 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
     help="Language of the view and the messages (default: from your locale).",
 )
 @click.option("--reveal", is_flag=True, help="Show the bars at once (default: hidden until you press r).")
-@click.option("--title", help="The group report's title (default: Workshop CODE: where the room stands).")
+@click.option("--title", help="The group report's title (default: Workshop CODE: where the group stands).")
 @click.option("--by", help="Who the group report is from: an organisation, a trainer.")
 @click.option("--items", "per_statement", is_flag=True, help="With --export FILE.csv: one row per statement.")
 @CSV_DIALECT_OPTION
@@ -556,7 +556,7 @@ def room(
     appendix: bool,
     csv_dialect: str,
 ) -> None:
-    """Watch a workshop room live: per myth, how many are clear, in doubt, or hold it."""
+    """Watch a workshop room live: per misconception, how many see through it, doubt it, or still believe it."""
     from misquiz.core.model import resolve_language
     from misquiz.core.room import close_codes
     from misquiz.storage import StoreError, read_room
