@@ -178,7 +178,9 @@ def _store(db: str | None, *, read_only: bool = False) -> Store:
 
 
 def _store_failed(exc: Exception) -> NoReturn:
-    click.echo(f"misquiz: {plain(str(exc))}", err=True)
+    """A database that failed: its message in the person's language (a StoreError is a catalogue sentence), exit 1."""
+    lang = default_language()
+    click.echo(catalogue.t(lang, "store_failed", error=plain(catalogue.said(exc, lang))), err=True)
     sys.exit(1)
 
 

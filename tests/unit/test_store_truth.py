@@ -119,7 +119,7 @@ def test_the_recorder_re_scores_an_answer_changed_after_finishing(place: Place, 
     from misquiz.storage.recording import open_quiz
 
     store = place.open()
-    errors: list[str] = []
+    errors: list[StoreError] = []
     session = open_quiz(tiny, QuizOptions(lang="en", seed=3), store, errors.append)
     session.begin("Anna")
     while not session.answer(2):

@@ -16,7 +16,7 @@ import textwrap
 from typing import TextIO
 
 from misquiz.core.attempt import Attempt
-from misquiz.core.catalogue import t
+from misquiz.core.catalogue import said, t
 from misquiz.core.commitments import STATUSES, CommitmentError, plan_actions
 from misquiz.core.model import Bank
 from misquiz.core.quiz import NO_OPINION, QuizOptions, resume_text, resume_title
@@ -64,7 +64,12 @@ class PlainQuiz:
         self.session = open_quiz(bank, options, store, self.store_failed)
         self.resume = resume  # go on with this person's unfinished attempt without asking (a pipe, a script)
 
-    def store_failed(self, message: str) -> None:
+    def store_failed(self, error: BaseException | str) -> None:
+        """A database that failed, said in the person's language (a StoreError is a catalogue sentence)."""
+        if isinstance(error, CommitmentError):
+            message = error.message(self.session.lang)
+        else:
+            message = said(error, self.session.lang) if isinstance(error, BaseException) else error
         self.say(self.t("db_error", error=message))
 
     def say(self, text: str = "") -> None:
@@ -172,7 +177,7 @@ class PlainQuiz:
                 self.say(exc.message(s.lang))
                 continue
             except StoreError as exc:
-                self.store_failed(str(exc))
+                self.store_failed(exc)
                 return
             plan = session_plan(store, s, store.clock)
             self.say()
@@ -209,7 +214,7 @@ class PlainQuiz:
             try:
                 save_follow_up(self.store, before, answers)
             except (CommitmentError, StoreError) as exc:
-                self.store_failed(str(exc))
+                self.store_failed(exc)
         self.say()
 
     def _begin(self) -> None:

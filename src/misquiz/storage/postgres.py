@@ -17,6 +17,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from misquiz.core.catalogue import Explained
 from misquiz.storage.address import masked, quotes_a_secret
 from misquiz.storage.common import SQLStore, Tx, finished_where
 from misquiz.storage.protocol import StoreError, utc_now
@@ -155,9 +156,7 @@ def _psycopg() -> Any:
     try:
         import psycopg
     except ImportError:
-        raise StoreError(
-            "PostgreSQL needs the psycopg package: pip install 'misquiz[postgres]' (SQLite needs nothing)"
-        ) from None
+        raise StoreError("store_no_psycopg") from None
     return psycopg
 
 
@@ -212,9 +211,9 @@ class PostgresStore(SQLStore):
         if not self._broken():
             return
         if self.read_only:  # its session was set up for reading only: a command, run again
-            raise StoreError(f"{self.where}: the connection to the server was lost; try again")
+            raise StoreError("store_lost", where=self.where)
         if time.monotonic() - self.failed_at < RECONNECT_EVERY_S:
-            raise StoreError(f"{self.where}: the connection to the server was lost; trying again shortly")
+            raise StoreError("store_lost_retrying", where=self.where)
         with contextlib.suppress(Exception):
             self.conn.close()
         try:
@@ -232,12 +231,9 @@ class PostgresStore(SQLStore):
                 self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="misquiz"
             )
         except self.psycopg.ProgrammingError:  # libpq could not parse it, and its text quotes the address
-            raise StoreError(
-                f"{self.where}: not an address PostgreSQL can read; write it as "
-                "postgresql://user:password@host:port/database (in the password, write @ as %40, : as %3A, / as %2F)"
-            ) from None
+            raise StoreError("store_bad_address", where=self.where) from None
         except self.psycopg.Error as exc:
-            raise StoreError(self._explain(exc)) from None
+            raise self._explain(exc) from None
 
     def _tables(self) -> set[str]:
         rows = self._read("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
@@ -247,17 +243,14 @@ class PostgresStore(SQLStore):
         rows = self._read("SELECT key, value FROM misquiz_meta WHERE key IN ('application', 'schema_version')")
         meta = dict(rows)
         if meta.get("application") != APPLICATION:
-            raise StoreError(f"{self.where}: not a misquiz database (another program's tables); it was left as it is")
+            raise StoreError("store_not_ours_pg", where=self.where)
         return int(meta.get("schema_version", "0"))
 
     def _prepare(self) -> None:
         tables = self._tables()
         if "misquiz_meta" not in tables:
             if tables:
-                raise StoreError(
-                    f"{self.where}: not a misquiz database (it holds other tables: "
-                    f"{', '.join(sorted(tables)[:3])}); it was left as it is"
-                )
+                raise StoreError("store_other_tables", where=self.where, tables=", ".join(sorted(tables)[:3]))
             if self.read_only:  # nothing here yet: read an empty one of this session's own, and write nothing
                 self._run("CREATE TEMP TABLE misquiz_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)")
                 self._run("SET search_path TO pg_temp")
@@ -268,15 +261,10 @@ class PostgresStore(SQLStore):
             return
         version = self._version()
         if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{self.where}: made by a newer misquiz (schema {version}; this one knows up to {SCHEMA_VERSION})"
-            )
+            raise StoreError("store_newer", where=self.where, version=version, known=SCHEMA_VERSION)
         if self.read_only:
             if version != SCHEMA_VERSION:
-                raise StoreError(
-                    f"{self.where}: made by an older misquiz (schema {version}; this one reads {SCHEMA_VERSION}); "
-                    "a command that writes to it (serve, import, db copy) brings it up to date"
-                )
+                raise StoreError("store_older", where=self.where, version=version, known=SCHEMA_VERSION)
             self._run("SET default_transaction_read_only = on")
             return
         if version < SCHEMA_VERSION:
@@ -305,34 +293,35 @@ class PostgresStore(SQLStore):
                     self.conn.execute(MIGRATIONS[n])  # several statements: sent as one simple query
                     self.conn.execute("UPDATE misquiz_meta SET value = %s WHERE key = 'schema_version'", (str(n + 1),))
         except self.psycopg.Error as exc:
-            raise StoreError(self._explain(exc)) from None
+            raise self._explain(exc) from None
 
     def close(self) -> None:
         self.conn.close()
 
-    def _explain(self, exc: Exception) -> str:
-        text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    def _explain(self, exc: Exception) -> StoreError:
+        """psycopg's error in words a person can act on, the server's own first line quoted (never a password)."""
+        text: object = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         if quotes_a_secret(str(exc), self.url):  # never print what libpq quoted of a password
-            text = f"{type(exc).__name__}; its message quoted the password and is left out"
+            text = Explained("store_secret_left_out", kind=type(exc).__name__)
         low = str(exc).lower()
-        where = self.where
+        key = "store_database_error"
         if (
             "password authentication failed" in low
             or "no pg_hba.conf entry" in low
             or ("role" in low and ("does not exist" in low))
         ):
-            return f"{where}: the server refused the login ({text}); check the user name and password"
-        if "database" in low and "does not exist" in low:
-            return f"{where}: the server has no such database ({text}); create it first, e.g. createdb"
-        if "connection refused" in low or "could not connect" in low or "timeout" in low or "timed out" in low:
-            return f"{where}: no PostgreSQL server answers there ({text}); is it running, and are host and port right?"
-        if "permission denied" in low:
-            return f"{where}: the database refused this ({text}); the user needs rights on misquiz's tables"
-        if "read-only" in low:
-            return f"{where}: opened read-only, and this would write ({text})"
-        if "server closed the connection" in low or ("connection" in low and "lost" in low):
-            return f"{where}: the connection to the server was lost ({text}); try again"
-        return f"{where}: database error: {text}"
+            key = "store_login_refused"
+        elif "database" in low and "does not exist" in low:
+            key = "store_no_database"
+        elif "connection refused" in low or "could not connect" in low or "timeout" in low or "timed out" in low:
+            key = "store_server_down"
+        elif "permission denied" in low:
+            key = "store_pg_denied"
+        elif "read-only" in low:
+            key = "store_read_only"
+        elif "server closed the connection" in low or ("connection" in low and "lost" in low):
+            key = "store_lost_error"
+        return StoreError(key, where=self.where, error=text)
 
     # -- statements --------------------------------------------------------------------
 
@@ -340,7 +329,7 @@ class PostgresStore(SQLStore):
         try:
             self.conn.execute(sql, args)
         except self.psycopg.Error as exc:
-            raise StoreError(self._explain(exc)) from None
+            raise self._explain(exc) from None
 
     def _run(self, sql: str, args: tuple = ()) -> None:
         """One statement on its own, which must be idempotent (an upsert, a SET): if the connection turns
@@ -353,7 +342,7 @@ class PostgresStore(SQLStore):
             except self.psycopg.Error as exc:
                 if attempt == 1 and self._broken():
                     continue
-                raise StoreError(self._explain(exc)) from None
+                raise self._explain(exc) from None
 
     def _read(self, sql: str, args: tuple = ()) -> list[tuple]:
         """Rows; read again once on a new connection if the old one turns out to be lost."""
@@ -364,7 +353,7 @@ class PostgresStore(SQLStore):
             except self.psycopg.Error as exc:
                 if attempt == 1 and self._broken():
                     continue
-                raise StoreError(self._explain(exc)) from None
+                raise self._explain(exc) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     def _write(self, work: Callable[[Any], Any]) -> Any:
@@ -385,7 +374,7 @@ class PostgresStore(SQLStore):
             except self.psycopg.Error as exc:
                 if attempt == 1 and not committing and self._broken():
                     continue
-                raise StoreError(self._explain(exc)) from None
+                raise self._explain(exc) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
     # -- the dialect: storage.common holds the SQL both databases share ------------------------
@@ -502,7 +491,7 @@ class PostgresStore(SQLStore):
         except self.psycopg.Error as exc:
             copy.close()
             path.unlink(missing_ok=True)
-            raise StoreError(self._explain(exc)) from None
+            raise self._explain(exc) from None
         except BaseException:
             copy.close()
             path.unlink(missing_ok=True)

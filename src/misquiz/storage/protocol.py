@@ -12,6 +12,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
+from misquiz.core.catalogue import FALLBACK, Explained, t
+
 if TYPE_CHECKING:
     from misquiz.core.attempt import Attempt, ScoreRecord
     from misquiz.core.commitments import Commitment, CommitmentCount
@@ -21,8 +23,44 @@ if TYPE_CHECKING:
     from misquiz.core.session import SessionState
 
 
-class StoreError(Exception):
-    """A database that cannot be used; the message says where and why."""
+class StoreError(Explained):
+    """A database that cannot be used; the message says where and why.
+
+    A catalogue sentence (a `store_` key and its values), told in the person's language by `said` (and by
+    core.catalogue.said) and in English by str(), which tests and logs read. A plain sentence is still taken
+    as it is (English in every language): for a message no catalogue holds yet. A float value (seconds) and
+    a Count are written as the language writes numbers.
+    """
+
+    def __init__(self, key: str, /, **values: object) -> None:
+        if values or (key.startswith("store_") and key.isidentifier()):
+            super().__init__(key, **values)
+        else:
+            self.key, self.values = "", {}
+            Exception.__init__(self, key)
+
+    def said(self, lang: str) -> str:
+        if not self.key:
+            return str(self.args[0]) if self.args else ""
+        values = {k: _written(v, lang) for k, v in self.values.items()}
+        return t(lang, self.key, **values)
+
+
+class Count(int):
+    """A number shown with the language's thousands separator (100,000 in English, 100 000 in French)."""
+
+
+def _written(value: object, lang: str) -> object:
+    """A value as it goes into a sentence in this language: Explained said in it, numbers as it writes them."""
+    if isinstance(value, Explained):
+        return value.said(lang)
+    if isinstance(value, Count | float) and not isinstance(value, bool):
+        from babel.numbers import format_decimal
+
+        from misquiz.core.catalogue import locale_of
+
+        return format_decimal(value, locale=locale_of(lang or FALLBACK))
+    return value
 
 
 class AttemptFinished(StoreError):

@@ -20,9 +20,10 @@ from misquiz.storage.protocol import Store, StoreError
 
 
 class StoreRecorder:
-    """A session's Recorder that writes to a Store; failures are reported, never raised into the UI."""
+    """A session's Recorder that writes to a Store; failures are reported, never raised into the UI (on_error
+    gets the StoreError itself, for the face to say in the person's language: core.catalogue.said)."""
 
-    def __init__(self, store: Store, on_error: Callable[[str], None] = lambda message: None) -> None:
+    def __init__(self, store: Store, on_error: Callable[[StoreError], None] = lambda error: None) -> None:
         self.store = store
         self.on_error = on_error
         self.finished_ids: set[int] = set()  # attempts this recorder stored as finished
@@ -43,7 +44,7 @@ class StoreRecorder:
                 person=session.person,
             )
         except StoreError as exc:
-            self.on_error(str(exc))
+            self.on_error(exc)
 
     def answered(self, session: QuizSession, statement_id: str) -> None:
         attempt_id = session.attempt_id
@@ -76,7 +77,7 @@ class StoreRecorder:
         try:
             write(*args)
         except StoreError as exc:
-            self.on_error(str(exc))
+            self.on_error(exc)
             return False
         return True
 
@@ -85,7 +86,7 @@ def open_quiz(
     bank: Bank,
     options: QuizOptions,
     store: Store | None,
-    on_error: Callable[[str], None] = lambda message: None,
+    on_error: Callable[[StoreError], None] = lambda error: None,
 ) -> QuizSession:
     """A new session wired to the store (if any); nothing is read or written until it begins."""
     session = QuizSession.start(bank, options)
@@ -94,13 +95,15 @@ def open_quiz(
     return session
 
 
-def attach_store(session: QuizSession, store: Store, on_error: Callable[[str], None] = lambda message: None) -> None:
+def attach_store(
+    session: QuizSession, store: Store, on_error: Callable[[StoreError], None] = lambda error: None
+) -> None:
     """Wire a session that is already showing to its store."""
     session.recorder = StoreRecorder(store, on_error)
 
 
 def unfinished_of(
-    store: Store | None, session: QuizSession, name: str, on_error: Callable[[str], None] = lambda message: None
+    store: Store | None, session: QuizSession, name: str, on_error: Callable[[StoreError], None] = lambda error: None
 ) -> Attempt | None:
     """The unfinished attempt of the person with this name (PRODUCT.md: the same database and the same name,
     without case and spaces; every unnamed attempt is one person) on this bank, claimed; or None."""
@@ -109,7 +112,7 @@ def unfinished_of(
     try:
         return store.unfinished(session.bank.content_hash, session.workshop, clean_name(name))
     except StoreError as exc:
-        on_error(str(exc))
+        on_error(exc)
         return None
 
 
@@ -200,7 +203,7 @@ def save_commitments(store: Store, session: QuizSession, keys: list[str], own: s
     """Check a person's choice against their own plan (core.commitments.choose) and keep it with the attempt,
     replacing an earlier choice. Raises CommitmentError (a message for the person) or StoreError."""
     if session.attempt_id is None:
-        raise StoreError("this attempt is not stored, so its commitments cannot be kept")
+        raise StoreError("store_not_stored")
     chosen = choose(session.bank, session.result(), keys, own)
     store.set_commitments(session.attempt_id, chosen)
     return chosen

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from misquiz.core.attempt import Attempt, ScoreRecord, moment_in_span
+from misquiz.core.catalogue import Explained
 from misquiz.core.commitments import STATUSES, Commitment
 from misquiz.core.text import person_key
 from misquiz.storage.protocol import AnswersChanged, AttemptFinished, StoreError, UidConflict
@@ -61,14 +62,10 @@ def attempt_from_row(row: Sequence[Any]) -> Attempt:
     try:
         attempt = _attempt(row)
     except (ValueError, TypeError, KeyError, AttributeError, IndexError, RecursionError) as exc:
-        raise StoreError(
-            f"attempt {plain_id(row)}: damaged in the database ({exc}); the other attempts are readable"
-        ) from None
+        raise StoreError("store_attempt_damaged", attempt=plain_id(row), error=str(exc)) from None
     problem = _damage(attempt)
     if problem:
-        raise StoreError(
-            f"attempt {plain_id(row)}: damaged in the database ({problem}); the other attempts are readable"
-        )
+        raise StoreError("store_attempt_damaged", attempt=plain_id(row), error=problem)
     return attempt
 
 
@@ -118,10 +115,7 @@ def answers_from_rows(attempt_id: int, rows: Sequence[Sequence[Any]]) -> dict[st
     answers: dict[str, int | None] = {}
     for sid, value in rows:
         if not isinstance(sid, str) or not (value is None or (type(value) is int and 1 <= value <= 5)):
-            raise StoreError(
-                f"attempt {attempt_id}: damaged in the database (an answer is not 1-5 or no opinion); "
-                "the other attempts are readable"
-            )
+            raise StoreError("store_attempt_damaged", attempt=attempt_id, error=Explained("store_answer_out_of_range"))
         answers[sid] = value
     return answers
 
@@ -204,7 +198,7 @@ def content(attempt: Attempt) -> tuple[Any, ...]:
 def refuse_a_stranger(where: str, stored: Attempt | None, given: Attempt) -> None:
     """UidConflict if the attempt stored under the given one's uid is another attempt."""
     if stored is not None and content(stored) != content(given):
-        raise UidConflict(f"{where}: already holds another attempt with uid {given.uid}; nothing was imported for it")
+        raise UidConflict("store_uid_conflict", where=where, uid=given.uid)
 
 
 IMPORT_COLUMNS = (
@@ -219,18 +213,13 @@ def result_text(result: ScoreRecord) -> str:
 
 
 def finished_refusal(attempt_id: int) -> AttemptFinished:
-    return AttemptFinished(
-        f"attempt {attempt_id}: already finished, so this answer was not stored; its result stays as it is"
-    )
+    return AttemptFinished("store_attempt_finished", attempt=attempt_id)
 
 
 def answers_check(attempt_id: int, stored: Mapping[str, int | None], scored: Mapping[str, int | None]) -> None:
     """AnswersChanged unless the answers stored are those the result was scored from."""
     if dict(stored) != dict(scored):
-        raise AnswersChanged(
-            f"attempt {attempt_id}: its stored answers are not those this result was scored from (one was changed "
-            "meanwhile, in another tab or on another server); the result was not stored"
-        )
+        raise AnswersChanged("store_answers_changed", attempt=attempt_id)
 
 
 def already_settled(
@@ -252,11 +241,11 @@ def already_settled(
         return False
     if stored_result == result:
         return True
-    raise AttemptFinished(f"attempt {attempt_id}: already finished with another result; it is kept as it was")
+    raise AttemptFinished("store_finished_other", attempt=attempt_id)
 
 
 def missing_attempt(attempt_id: int) -> StoreError:
-    return StoreError(f"attempt {attempt_id}: not in the database (deleted?); nothing was stored for it")
+    return StoreError("store_attempt_missing", attempt=attempt_id)
 
 
 def myth_score_rows(attempt_id: int, result: ScoreRecord, workshop: str | None, round_: str | None) -> list[tuple]:
@@ -352,7 +341,7 @@ def patterns_per_attempt(layout: PatternLayout, rows: Sequence[Sequence[int | No
 
     columns = list(zip(*rows, strict=True)) if rows else [()] * layout.slots
     if not all(type(code) is int or code is None for column in columns for code in column):
-        raise StoreError("an answer in the database is not 1-5 or no opinion (damaged); item statistics cannot be told")
+        raise StoreError("store_answers_damaged")
     myths: dict[str, dict[Pattern, int]] = {}
     for myth in layout.myths:
         parts = [_part(columns[slot], first, n) for slot, first, n in myth.parts]

@@ -154,9 +154,9 @@ def fresh_backup_path(target: str | os.PathLike[str]) -> Path:
     try:
         taken = path.exists() or path.is_symlink()
     except (OSError, ValueError) as exc:  # a name too long, a NUL byte
-        raise StoreError(f"{path}: cannot write the backup here ({getattr(exc, 'strerror', None) or exc})") from None
+        raise StoreError("store_backup_cannot", where=str(path), error=getattr(exc, "strerror", None) or exc) from None
     if taken:
-        raise StoreError(f"{path}: already exists; give a new file name")
+        raise StoreError("store_backup_exists", where=str(path))
     return path
 
 
@@ -194,26 +194,24 @@ class SQLiteStore(SQLStore):
         where = str(self.path)
         try:
             if self.path.is_symlink():
-                raise StoreError(f"{where}: is a symbolic link; give the real path of the database")
+                raise StoreError("store_symlink", where=where)
             if self.path.is_dir():
-                raise StoreError(f"{where}: is a directory, not a database file")
+                raise StoreError("store_directory", where=where)
             if not self.path.exists():
                 return False
             with self.path.open("rb") as handle:
                 header = handle.read(100)
         except PermissionError:
-            raise StoreError(f"{where}: cannot be read here (permission denied); check the permissions") from None
+            raise StoreError("store_denied", where=where) from None
         except OSError as exc:
-            raise StoreError(f"{where}: cannot be read ({exc.strerror})") from None
+            raise StoreError("store_unreadable", where=where, error=exc.strerror) from None
         if not header:
             return True  # an empty file: made just now by another misquiz, or to be made ours
         if len(header) < 100 or not header.startswith(SQLITE_MAGIC):
-            raise StoreError(f"{where}: this file is not a misquiz database (or it is damaged); it was left as it is")
+            raise StoreError("store_not_ours_damaged", where=where)
         mark = int.from_bytes(header[68:72], "big")
-        if mark not in (0, APPLICATION_ID):
-            raise StoreError(f"{where}: not a misquiz database (another program's, or damaged); it was left as it is")
-        if mark == 0 and not self._ours_unmarked():
-            raise StoreError(f"{where}: not a misquiz database (another program's, or damaged); it was left as it is")
+        if mark not in (0, APPLICATION_ID) or (mark == 0 and not self._ours_unmarked()):
+            raise StoreError("store_not_ours_file", where=where)
         self._refuse_a_stranger_wal(header)
         return True
 
@@ -231,7 +229,7 @@ class SQLiteStore(SQLStore):
         except FileNotFoundError:
             return
         except OSError as exc:
-            raise StoreError(f"{wal}: cannot be read ({exc.strerror}); check the permissions") from None
+            raise StoreError("store_wal_unreadable", where=str(wal), error=exc.strerror) from None
         if not wal_header:
             return  # an empty WAL (after a clean checkpoint) holds nothing to replay
         page_size = int.from_bytes(header[16:18], "big")
@@ -243,11 +241,7 @@ class SQLiteStore(SQLStore):
             and int.from_bytes(wal_header[8:12], "big") != page_size
         )
         if foreign:
-            raise StoreError(
-                f"{self.path}: a WAL file lies next to it that does not belong to it ({wal.name}; was the "
-                f"database restored from a backup?). Move {wal.name} (and {wal.name[:-4]}-shm, if there) "
-                "out of this folder, then try again; nothing was changed"
-            )
+            raise StoreError("store_stranger_wal", where=str(self.path), wal=wal.name, shm=f"{wal.name[:-4]}-shm")
 
     def _ours_unmarked(self) -> bool:
         """An older misquiz database (before the mark), or an empty one: read without changing a byte.
@@ -279,12 +273,10 @@ class SQLiteStore(SQLStore):
             )
             version = conn.execute("PRAGMA user_version").fetchone()[0]
         except sqlite3.DatabaseError as exc:
-            raise StoreError(_explain(where, exc, self.busy_timeout_ms)) from None
+            raise _explain(where, exc, self.busy_timeout_ms) from None
         if version > SCHEMA_VERSION:
             conn.close()
-            raise StoreError(
-                f"{where}: made by a newer misquiz (schema {version}; this one reads up to {SCHEMA_VERSION})"
-            )
+            raise StoreError("store_newer_reads", where=where, version=version, known=SCHEMA_VERSION)
         if version < SCHEMA_VERSION:
             # An older database is brought up to date in memory for reading: the file stays as it is
             # until a command that writes migrates it.
@@ -294,7 +286,7 @@ class SQLiteStore(SQLStore):
                 self._migrate(memory, version)
             except sqlite3.DatabaseError as exc:
                 memory.close()
-                raise StoreError(_explain(where, exc, self.busy_timeout_ms)) from None
+                raise _explain(where, exc, self.busy_timeout_ms) from None
             finally:
                 conn.close()
             return memory
@@ -309,21 +301,19 @@ class SQLiteStore(SQLStore):
             except FileExistsError:
                 pass  # another process made it just now
             except OSError as exc:
-                raise StoreError(f"{where}: cannot create the database here ({exc.strerror})") from None
+                raise StoreError("store_cannot_create", where=where, error=exc.strerror) from None
         try:
             # Opened on a worker thread while the welcome paints, then used on the app's thread, one at a time.
             conn = sqlite3.connect(
                 where, timeout=self.busy_timeout_ms / 1000, isolation_level=None, check_same_thread=False
             )
         except sqlite3.Error as exc:
-            raise StoreError(f"{where}: cannot open the database ({exc})") from None
+            raise StoreError("store_cannot_open", where=where, error=str(exc)) from None
         try:
             # Reading comes first: a file that is not a database fails here, untouched.
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"{where}: made by a newer misquiz (schema {version}; this one knows up to {SCHEMA_VERSION})"
-                )
+                raise StoreError("store_newer", where=where, version=version, known=SCHEMA_VERSION)
             conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_ms)}")
             conn.execute("PRAGMA journal_mode = WAL")
             # FULL: the WAL is flushed to disk (fsync) at every commit, so an answer acknowledged is an
@@ -336,7 +326,7 @@ class SQLiteStore(SQLStore):
                 conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise StoreError(_explain(where, exc, self.busy_timeout_ms)) from None
+            raise _explain(where, exc, self.busy_timeout_ms) from None
         except StoreError:
             conn.close()
             raise
@@ -372,7 +362,7 @@ class SQLiteStore(SQLStore):
                 raise
             self.conn.execute("COMMIT")
         except sqlite3.DatabaseError as exc:
-            raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
+            raise _explain(str(self.path), exc, self.busy_timeout_ms) from None
 
     # -- the dialect: storage.common holds the SQL both databases share ------------------------
 
@@ -447,7 +437,7 @@ class SQLiteStore(SQLStore):
         try:
             return self.conn.execute(sql, args).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
+            raise _explain(str(self.path), exc, self.busy_timeout_ms) from None
 
     def backup(self, target: str | os.PathLike[str]) -> None:
         """A consistent copy, through SQLite's backup API, into a new file of mode 0600."""
@@ -461,10 +451,10 @@ class SQLiteStore(SQLStore):
             finally:
                 copy.close()
         except OSError as exc:
-            raise StoreError(f"{path}: cannot write the backup here ({exc.strerror})") from None
+            raise StoreError("store_backup_cannot", where=str(path), error=exc.strerror) from None
         except sqlite3.Error as exc:
             path.unlink(missing_ok=True)
-            raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
+            raise _explain(str(self.path), exc, self.busy_timeout_ms) from None
 
     # SQLite builds each history row as JSON itself: the stored scores are copied, never re-parsed.
     _HISTORY_SQL = (
@@ -497,7 +487,7 @@ class SQLiteStore(SQLStore):
                 args,
             ).fetchall()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(_explain(str(self.path), exc, self.busy_timeout_ms)) from None
+            raise _explain(str(self.path), exc, self.busy_timeout_ms) from None
         return patterns_per_attempt(layout, rows if layout.slots else [()] * len(rows))
 
     def _pattern_keys(self, keys: list[tuple[str, int, int]]) -> None:
@@ -560,15 +550,13 @@ def _statements(script: str) -> Iterator[str]:
             pending = ""
 
 
-def _explain(where: str, exc: sqlite3.Error, waited_ms: int = BUSY_TIMEOUT_MS) -> str:
+def _explain(where: str, exc: sqlite3.Error, waited_ms: int = BUSY_TIMEOUT_MS) -> StoreError:
+    """SQLite's error in words a person can act on (its own text quoted where there are no better ones)."""
     text = str(exc)
     if "locked" in text or "busy" in text:
-        return (
-            f"{where}: the database is locked by another program and stayed locked for "
-            f"{waited_ms / 1000:g} seconds; close the other program and try again"
-        )
+        return StoreError("store_locked", where=where, seconds=waited_ms / 1000)
     if "not a database" in text or "malformed" in text or "encrypted" in text:
-        return f"{where}: this file is not a misquiz database (or it is damaged); it was left as it is"
+        return StoreError("store_not_ours_damaged", where=where)
     if "readonly" in text or "read-only" in text or "unable to open" in text:
-        return f"{where}: cannot write to the database here ({text}); check the folder's permissions"
-    return f"{where}: database error: {text}"
+        return StoreError("store_cannot_write", where=where, error=text)
+    return StoreError("store_database_error", where=where, error=text)

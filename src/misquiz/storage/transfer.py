@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from misquiz.core.attempt import Attempt
 from misquiz.storage.address import masked
-from misquiz.storage.protocol import StoreError, is_postgres_url, open_store
+from misquiz.storage.protocol import Count, StoreError, is_postgres_url, open_store
 from misquiz.storage.rows import ATTEMPT_COLUMNS, answers_from_rows, attempt_from_row
 
 if TYPE_CHECKING:
@@ -93,7 +93,7 @@ def copy_attempts(
     opened) unless skip_damaged, when the others are copied and the damaged ones are named in the result.
     """
     if _same(source, target):
-        raise StoreError(f"{shown(source)}: the source and the target are the same database")
+        raise StoreError("store_same_database", where=shown(source))
     until = time.monotonic() + total_seconds
     if not is_postgres_url(source):
         _only_real_tables(source, query_seconds)
@@ -149,7 +149,7 @@ def _checked(
     """Each attempt of the source, checked as import checks a result file; Damaged for one that is not fit."""
     for n, found in enumerate(read(), start=1):
         if n > max_attempts:
-            raise StoreError(f"{shown(source)}: more than {max_attempts:,} attempts; nothing was copied")
+            raise StoreError("store_too_many", where=shown(source), limit=Count(max_attempts))
         if isinstance(found, Damaged):
             yield found
             continue
@@ -218,12 +218,10 @@ def _query(conn: sqlite3.Connection, restart: Callable[[], float], where: str, s
         return conn.execute(sql, args).fetchall()
     except sqlite3.OperationalError as exc:
         if "interrupted" in str(exc):
-            raise StoreError(
-                f"{where}: a read took longer than the deadline and was stopped; nothing was copied"
-            ) from None
-        raise StoreError(f"{where}: cannot be read ({exc}); nothing was copied") from None
+            raise StoreError("store_copy_deadline", where=where) from None
+        raise StoreError("store_copy_unreadable", where=where, error=str(exc)) from None
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{where}: cannot be read ({exc}); nothing was copied") from None
+        raise StoreError("store_copy_unreadable", where=where, error=str(exc)) from None
 
 
 def _sqlite_attempts(conn: sqlite3.Connection, where: str, ends: Callable[[], float]) -> Iterator[Attempt | Damaged]:

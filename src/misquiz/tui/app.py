@@ -89,7 +89,7 @@ class MisquizApp(App[None]):
         try:
             store = self.open_store()
         except StoreError as exc:
-            self.call_from_thread(self.exit, None, 1, f"misquiz: {plain(str(exc))}")
+            self.call_from_thread(self.exit, None, 1, t(self.lang, "store_failed", error=plain(said(exc, self.lang))))
             return
         self.call_from_thread(self._store_opened, store)
 
@@ -107,7 +107,14 @@ class MisquizApp(App[None]):
     def get_default_screen(self) -> Screen:
         return WelcomeScreen(self.session)
 
-    def store_failed(self, message: str) -> None:
+    def store_failed(self, error: BaseException | str) -> None:
+        """A database that failed, said in the person's language (a StoreError is a catalogue sentence)."""
+        from misquiz.core.commitments import CommitmentError
+
+        if isinstance(error, CommitmentError):
+            message = error.message(self.lang)
+        else:
+            message = said(error, self.lang) if isinstance(error, BaseException) else error
         self.notify(t(self.lang, "db_error", error=message), severity="error", timeout=15, markup=False)
 
     @on(WelcomeScreen.Started)
@@ -170,7 +177,7 @@ class MisquizApp(App[None]):
             try:
                 save_follow_up(self.store, before, answers)
             except (CommitmentError, StoreError) as exc:
-                self.store_failed(str(exc))
+                self.store_failed(exc)
 
         self.push_screen(FollowUpScreen(self.session.bank, self.lang, commitments), answered)
 
@@ -262,7 +269,7 @@ class MisquizApp(App[None]):
             try:
                 self.store.set_commitments(s.attempt_id, commitments)
             except StoreError as exc:
-                self.store_failed(str(exc))
+                self.store_failed(exc)
                 return
             self.notify(t(self.lang, "commit_saved"), markup=False)
             from misquiz.tui.screens.results import ResultsScreen

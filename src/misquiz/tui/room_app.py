@@ -5,7 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
-from misquiz.core.catalogue import t
+from misquiz.core.catalogue import said, t
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.room import MIN_GROUP, Room
 from misquiz.core.session import SessionRefused, SessionState, change, discuss_order
@@ -72,7 +72,7 @@ class RoomApp(App[None]):
                 self.change_session("reveal_all")
                 return
         except StoreError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(said(exc, self.lang), severity="error", markup=False)
             return
         self._redraw()
 
@@ -97,7 +97,7 @@ class RoomApp(App[None]):
         except SessionRefused as refused:
             self.notify(t(self.lang, refused.key, **refused.values), markup=False)
         except StoreError as exc:
-            self.notify(str(exc), severity="error", markup=False)
+            self.notify(said(exc, self.lang), severity="error", markup=False)
         self.refresh_room()
 
     def action_discuss(self) -> None:
