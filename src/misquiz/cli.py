@@ -45,18 +45,20 @@ def _version() -> str:
         return "unknown"
 
 
-def _fail(problems: list[Problem], code: int = 1) -> None:
+def _fail(problems: list[Problem], code: int = 1, lang: str | None = None) -> NoReturn:
+    """Each problem on its line, in the person's language (a bank's own checks stay English), then exit."""
+    told = lang or default_language()
     for problem in problems:
-        click.echo(str(problem), err=True)
+        click.echo(problem.told(told), err=True)
     sys.exit(code)
 
 
-def _load(bank_path: str | None):
+def _load(bank_path: str | None, lang: str | None = None):
     from misquiz.files.bank import check_bank
 
     result = check_bank(bank_path)
     if result.bank is None:
-        _fail(result.errors)
+        _fail(result.errors, lang=lang)
     return result.bank
 
 
@@ -130,13 +132,13 @@ def main() -> None:
     """
 
 
-def _quiz_bank(bank_path: str | None):
+def _quiz_bank(bank_path: str | None, lang: str | None = None):
     from misquiz.files.bank_cache import load_bank_for_quiz
 
     try:
         return load_bank_for_quiz(bank_path)
     except ProblemsError as exc:
-        _fail(exc.problems)
+        _fail(exc.problems, lang=lang)
 
 
 MAX_ATTEMPT_ID = 2**63 - 1  # the largest id a database can hold (SQLite's INTEGER, PostgreSQL's bigint)
@@ -325,7 +327,7 @@ def take(
     if name and not name.strip():
         raise click.BadParameter("a name of only spaces; give a name, or leave out --name", param_hint="--name")
 
-    bank = _quiz_bank(bank_path)
+    bank = _quiz_bank(bank_path, lang)
     options = QuizOptions(lang or default_language(), seed, name, workshop, round_)
     from misquiz.tui.launch import full_screen_refused, run_full_screen
 
@@ -376,11 +378,11 @@ def score(answers_file: str, bank_path: str | None, lang: str | None, as_json: b
     from misquiz.files.answers import read_answers
     from misquiz.render.text import plan_text
 
-    bank = _load(bank_path)
+    bank = _load(bank_path, lang)
     try:
         answers = read_answers(answers_file, bank)
     except ProblemsError as exc:
-        _fail(exc.problems)
+        _fail(exc.problems, lang=lang)
     result = score_attempt(bank, answers)
     if as_json:
         click.echo(json_safe(json.dumps(result.record().as_json(), ensure_ascii=False, indent=2)))
@@ -500,8 +502,9 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
                 _say("cli_already_imported", err=True, name=plain(name))
         except ProblemsError as exc:
             failed += 1
+            told = default_language()
             for problem in exc.problems:
-                click.echo(str(problem), err=True)
+                click.echo(problem.told(told), err=True)
         except StoreError as exc:
             _store_failed(exc)
     _say("cli_imported", added=added, already=already, failed=failed)

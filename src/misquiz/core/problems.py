@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
+from misquiz.core.catalogue import Explained, format_number, t
 from misquiz.core.text import plain
 
 ERROR = "error"
@@ -15,12 +17,24 @@ class Problem(NamedTuple):
     line: int | None
     column: int | None
     path: str
-    message: str
+    message: str  # in English, as files, JSON outputs and tests read it
     severity: str = ERROR
+    said: Explained | None = None  # the same message in any language; None for those that stay English
 
     def __str__(self) -> str:
+        return self._located(f"warning: {self.message}" if self.severity == WARNING else self.message)
+
+    def told(self, lang: str) -> str:
+        """The located line with its message in this language (in English where the message has no catalogue
+        sentence: a bank's own checks, for the people who write banks). The place keeps the form editors read,
+        file:line:column: path: message, in every language."""
+        if self.said is None:
+            return str(self)
+        message = self.said.said(lang)
+        return self._located(t(lang, "problem_warning", message=message) if self.severity == WARNING else message)
+
+    def _located(self, message: str) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}:{self.column}"
-        message = f"warning: {self.message}" if self.severity == WARNING else self.message
         return plain(f"{where}: {self.path}: {message}" if self.path else f"{where}: {message}")
 
     def as_dict(self) -> dict[str, object]:
@@ -31,6 +45,33 @@ class Problem(NamedTuple):
             "path": self.path,
             "message": self.message,
         }
+
+
+def explained(file: str, line: int | None, column: int | None, path: str, said: Explained) -> Problem:
+    """A problem whose message is a catalogue sentence: English in `message`, any language by `told`."""
+    return Problem(file, line, column, path, str(said), ERROR, said)
+
+
+class Number(Explained):
+    """A number in a message, written as each language writes it (250,000 / 250.000 / 250 000; 1.5 / 1,5)."""
+
+    def __init__(self, value: float, places: int = 0) -> None:
+        self.value, self.places = value, places
+        super().__init__("")
+
+    def said(self, lang: str) -> str:
+        return format_number(self.value, self.places, lang)
+
+
+class Listed(Explained):
+    """Parts of a message one after another, each in the language of the sentence they are in."""
+
+    def __init__(self, parts: Sequence[Explained]) -> None:
+        self.parts = list(parts)
+        super().__init__("")
+
+    def said(self, lang: str) -> str:
+        return ", ".join(part.said(lang) for part in self.parts)
 
 
 class ProblemsError(Exception):

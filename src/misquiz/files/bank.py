@@ -11,8 +11,9 @@ from typing import Any
 
 import yaml
 
+from misquiz.core.catalogue import Explained
 from misquiz.core.model import Bank, bank_from_data
-from misquiz.core.problems import ERROR, WARNING, Problem, ProblemsError
+from misquiz.core.problems import ERROR, WARNING, Number, Problem, ProblemsError, explained
 from misquiz.files import schema
 from misquiz.files.document import (
     BANK_LIMITS,
@@ -23,6 +24,7 @@ from misquiz.files.document import (
     no_gc,
     parse_document,
     read_document,
+    too_long,
 )
 from misquiz.files.paths import shipped_bank_path
 
@@ -138,7 +140,7 @@ def read_bounded(path: str | os.PathLike[str], limits: Limits = LIMITS) -> Docum
     text = _text(name, limits)
     if text is None:  # read_document says why, in its own words
         read_document(name, limits, partial=True)
-        raise ProblemsError([Problem(name, None, None, "", "the file changed while it was read; try again")])
+        raise ProblemsError([explained(name, None, None, "", Explained("file_changed"))])
     count_values(text, name, limits)
     return parse_document(text, name, limits, partial=True)
 
@@ -155,7 +157,7 @@ def _text(name: str, limits: Limits) -> str | None:
         return None
     if len(raw) > limits.max_bytes:  # it grew after its size was read
         mb = limits.max_bytes // 1048576
-        raise ProblemsError([Problem(name, None, None, "", f"file is too large (the limit is {mb} MB)")])
+        raise ProblemsError([explained(name, None, None, "", Explained("file_too_large", limit=Number(mb)))])
     return text if text.strip() else None
 
 
@@ -168,32 +170,29 @@ def count_values(text: str, name: str, limits: Limits, max_aliases: int = MAX_AL
     values = depth = aliases = 0
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-    def refuse(event: yaml.Event | None, message: str) -> ProblemsError:
+    def refuse(event: yaml.Event | None, message: Explained) -> ProblemsError:
         mark = event.start_mark if event is not None else None
         line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-        return ProblemsError([Problem(name, line, column, "", message)])
+        return ProblemsError([explained(name, line, column, "", message)])
 
     try:
         for event in yaml.parse(text, Loader=loader):
             if isinstance(event, yaml.NodeEvent):  # a scalar, an alias, or the start of a list or mapping
                 values += 1
                 if values > limits.max_nodes:
-                    raise refuse(event, f"too many values (more than {limits.max_nodes:,})")
+                    raise refuse(event, Explained("file_too_many_values", limit=Number(limits.max_nodes)))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise refuse(event, f"nested too deeply (more than {MAX_DEPTH} levels)")
+                    raise refuse(event, Explained("file_too_deep", limit=MAX_DEPTH))
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             elif isinstance(event, yaml.AliasEvent):
                 aliases += 1
                 if aliases > max_aliases:
-                    raise refuse(
-                        event,
-                        f"anchors and aliases (&name / *name) are not allowed here (more than {max_aliases:,} aliases)",
-                    )
+                    raise refuse(event, Explained("file_aliases_many", limit=Number(max_aliases)))
             elif isinstance(event, yaml.ScalarEvent) and len(event.value) > limits.max_text:
-                raise refuse(event, f"a text of {len(event.value):,} characters (the limit is {limits.max_text:,})")
+                raise refuse(event, too_long(len(event.value), limits.max_text))
     except yaml.YAMLError:
         return
 
@@ -251,10 +250,11 @@ class BankChecker:
         self.warnings: list[Problem] = []
         self.languages = self._languages()
 
-    def error(self, path: KeyPath, message: str, at_key: bool = False) -> None:
+    def error(self, path: KeyPath, message: str | Explained, at_key: bool = False) -> None:
         if self.doc.is_broken(path):
             return  # already reported where it was read
-        self.errors.append(self.doc.problem(path, message, at_key=at_key))
+        # A bank's own problems stay English, for the people who write banks (str: no catalogue sentence kept).
+        self.errors.append(self.doc.problem(path, str(message), at_key=at_key))
 
     def warn(self, path: KeyPath, message: str) -> None:
         self.warnings.append(self.doc.problem(path, message, severity=WARNING))

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from misquiz.core.problems import Problem, ProblemsError
+from misquiz.core.catalogue import Explained
+from misquiz.core.problems import Number, Problem, ProblemsError, explained
 
 try:
     _Base: type = yaml.CSafeLoader
@@ -73,9 +74,13 @@ class Document:
     def is_broken(self, path: KeyPath) -> bool:
         return any(path[: len(b)] == b for b in self.broken)
 
-    def problem(self, path: KeyPath, message: str, *, at_key: bool = False, severity: str = "error") -> Problem:
+    def problem(
+        self, path: KeyPath, message: str | Explained, *, at_key: bool = False, severity: str = "error"
+    ) -> Problem:
+        """A problem at this path; a message that is a catalogue sentence (Explained) can be told in any language."""
         where = (self.key_marks.get(path) if at_key else None) or self.mark_of(path)
-        return Problem(self.file, where[0], where[1], format_path(path), message, severity)
+        said = message if isinstance(message, Explained) else None
+        return Problem(self.file, where[0], where[1], format_path(path), str(message), severity, said)
 
     def mark_of(self, path: KeyPath) -> tuple[int, int]:
         # A missing value is reported where its nearest existing parent starts.
@@ -103,31 +108,31 @@ def read_document(path: str | os.PathLike[str], limits: Limits = BANK_LIMITS, *,
     """
     name = os.fspath(path)
 
-    def fail(message: str, line: int | None = None, column: int | None = None) -> ProblemsError:
-        return ProblemsError([Problem(name, line, column, "", message)])
+    def fail(key: str, line: int | None = None, column: int | None = None, **values: object) -> ProblemsError:
+        return ProblemsError([explained(name, line, column, "", Explained(key, **values))])
 
     if os.path.isdir(name):
-        raise fail("is a directory, not a file")
+        raise fail("file_is_folder")
     try:
         size = os.path.getsize(name)
         if size > limits.max_bytes:
-            raise fail(f"file is too large ({size / 1048576:.1f} MB; the limit is {limits.max_bytes // 1048576} MB)")
+            raise fail("file_too_large_size", size=Number(size / 1048576, 1), limit=Number(limits.max_bytes // 1048576))
         with open(name, "rb") as handle:
             raw = handle.read(limits.max_bytes + 1)
     except FileNotFoundError:
-        raise fail("no such file") from None
+        raise fail("file_not_found") from None
     except PermissionError:
-        raise fail("permission denied: the file cannot be read") from None
+        raise fail("file_denied") from None
     except OSError as exc:
-        raise fail(f"cannot be read: {exc.strerror or exc}") from None
+        raise fail("file_unreadable", reason=exc.strerror or exc) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise fail(f"is not UTF-8 text (byte 0x{raw[exc.start]:02x} cannot be decoded)", line, column) from None
+        raise fail("file_not_utf8", line, column, byte=f"0x{raw[exc.start]:02x}") from None
     if not text.strip():
-        raise fail("file is empty")
+        raise fail("file_empty")
     return parse_document(text, name, limits, partial=partial)
 
 
@@ -162,67 +167,81 @@ def _parse(text: str, name: str, partial: bool) -> Document:
         if exc.context and message.startswith("but "):
             message = f"{exc.context}, {message}"
         at = mark.index if mark is not None and mark.index < len(text) else -1
-        hint = syntax_hint(f"{exc.context or ''} {message}" + (" \\t" if at >= 0 and text[at] == "\t" else ""))
-        raise ProblemsError([Problem(name, line, column, "", f"not valid YAML: {message}{hint}")]) from None
+        hint = _hint_key(f"{exc.context or ''} {message}" + (" \\t" if at >= 0 and text[at] == "\t" else ""))
+        said = (
+            Explained("file_not_yaml_hint", detail=message, hint=_hint(hint))
+            if hint
+            else Explained("file_not_yaml", detail=message)
+        )
+        raise ProblemsError([explained(name, line, column, "", said)]) from None
     except yaml.YAMLError as exc:
-        raise ProblemsError([Problem(name, None, None, "", f"not valid YAML: {exc}")]) from None
+        raise ProblemsError([explained(name, None, None, "", Explained("file_not_yaml", detail=exc))]) from None
     if root is None:
-        raise ProblemsError([Problem(name, None, None, "", "file is empty")])
+        raise ProblemsError([explained(name, None, None, "", Explained("file_empty"))])
     doc = _Converter(name).run(root)
     if doc.problems and not partial:
         raise ProblemsError(doc.problems)
     return doc
 
 
-# The parser's words name what it expected; these say what a person most likely did.
+# The parser's words name what it expected (in English: libyaml's own); these say what a person most likely
+# did, in each language (catalogue sentences).
 _HINTS = (
-    ("\\t", "a tab: YAML indents with spaces only"),
-    ("tab", "a tab: YAML indents with spaces only"),
-    ("mapping values are not allowed", "a colon and a space inside a text: put the whole text in quotes"),
-    ("could not find expected ':'", "a key without its colon, or a text that goes on at the wrong indentation"),
-    ("expected <block end>", "this line is indented differently from the ones above it"),
-    ("did not find expected key", "this line is indented differently from the ones above it"),
-    ("did not find expected '-' indicator", "a list item indented differently from the one before"),
-    ("while scanning a quoted scalar", "a quotation mark that is opened and never closed"),
-    ("found unexpected end of stream", "a quotation mark or bracket that is never closed"),
-    ("did not find expected ',' or ']'", "a list in [brackets] that is not closed, or a comma missing"),
-    ("did not find expected ',' or '}'", "a mapping in {braces} that is not closed, or a comma missing"),
+    ("\\t", "file_hint_tab"),
+    ("tab", "file_hint_tab"),
+    ("mapping values are not allowed", "file_hint_colon"),
+    ("could not find expected ':'", "file_hint_no_colon"),
+    ("expected <block end>", "file_hint_indented"),
+    ("did not find expected key", "file_hint_indented"),
+    ("did not find expected '-' indicator", "file_hint_list_item"),
+    ("while scanning a quoted scalar", "file_hint_quote"),
+    ("found unexpected end of stream", "file_hint_never_closed"),
+    ("did not find expected ',' or ']'", "file_hint_brackets"),
+    ("did not find expected ',' or '}'", "file_hint_braces"),
 )
 
 
-def syntax_hint(parser_words: str) -> str:
-    """A plain-language guess at the cause of a YAML syntax error, to put beside the parser's words."""
-    for needle, hint in _HINTS:
+def _hint_key(parser_words: str) -> str | None:
+    for needle, key in _HINTS:
         if needle in parser_words:
-            return f" (probably {hint})"
-    return ""
+            return key
+    return None
+
+
+def syntax_hint(parser_words: str) -> str:
+    """A plain-language guess at the cause of a YAML syntax error, to put beside the parser's words (English)."""
+    key = _hint_key(parser_words)
+    return f" (probably {_hint(key)})" if key else ""
+
+
+def _hint(key: str) -> Explained:
+    return Explained(key, open="{", close="}")  # braces as a hint writes them
 
 
 def _count_events(text: str, name: str, limits: Limits) -> None:
     """Refuse documents with too many values, too deep or too long, before building them (a huge list, a bomb)."""
     count = depth = 0
 
-    def refuse(event: yaml.Event, message: str) -> ProblemsError:
+    def refuse(event: yaml.Event, message: Explained) -> ProblemsError:
         mark = event.start_mark
         if mark is None:
-            return ProblemsError([Problem(name, None, None, "", message)])
-        return ProblemsError([Problem(name, mark.line + 1, mark.column + 1, "", message)])
+            return ProblemsError([explained(name, None, None, "", message)])
+        return ProblemsError([explained(name, mark.line + 1, mark.column + 1, "", message)])
 
     try:
         for event in yaml.parse(text, Loader=_Loader):
             count += 1
             if count > limits.max_nodes:
-                raise ProblemsError(
-                    [Problem(name, None, None, "", f"too many values (more than {limits.max_nodes:,})")]
-                )
+                said = Explained("file_too_many_values", limit=Number(limits.max_nodes))
+                raise ProblemsError([explained(name, None, None, "", said)])
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise refuse(event, f"nested too deeply (more than {MAX_DEPTH} levels)")
+                    raise refuse(event, Explained("file_too_deep", limit=MAX_DEPTH))
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
             elif isinstance(event, yaml.ScalarEvent) and len(event.value) > limits.max_text:
-                raise refuse(event, f"a text of {len(event.value):,} characters (the limit is {limits.max_text:,})")
+                raise refuse(event, too_long(len(event.value), limits.max_text))
     except yaml.YAMLError:
         return  # the composer reports the syntax error with its place
 
@@ -239,12 +258,11 @@ class _Converter:
         self.doc.problems = self.problems
         return self.doc
 
-    def report(self, node: yaml.Node, path: KeyPath, message: str, broken: bool = True) -> None:
+    def report(self, node: yaml.Node, path: KeyPath, message: Explained, broken: bool = True) -> None:
         if broken:
             self.doc.broken.add(path)
-        self.problems.append(
-            Problem(self.doc.file, node.start_mark.line + 1, node.start_mark.column + 1, format_path(path), message)
-        )
+        mark = node.start_mark
+        self.problems.append(explained(self.doc.file, mark.line + 1, mark.column + 1, format_path(path), message))
 
     def convert(self, node: yaml.Node, path: KeyPath, depth: int) -> object:
         self.doc.marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
@@ -253,30 +271,31 @@ class _Converter:
         if id(node) in self.seen:
             if not self.alias_reported:
                 self.alias_reported = True
-                self.report(node, path, "anchors and aliases (&name / *name) are not allowed here")
+                self.report(node, path, Explained("file_aliases"))
             return None
         self.seen.add(id(node))
         if depth >= MAX_DEPTH:
-            self.report(node, path, f"nested too deeply (more than {MAX_DEPTH} levels)")
+            self.report(node, path, Explained("file_too_deep", limit=MAX_DEPTH))
             return None
         if isinstance(node, yaml.SequenceNode):
             if node.tag != _YAML + "seq":
-                self.report(node, path, f"the tag {_short(node.tag)} is not allowed")
+                self.report(node, path, Explained("file_tag", tag=_short(node.tag)))
                 return None
             return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
         if node.tag != _YAML + "map":
-            self.report(node, path, f"the tag {_short(node.tag)} is not allowed")
+            self.report(node, path, Explained("file_tag", tag=_short(node.tag)))
             return None
         result: dict[str, object] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in _SCALAR_TAGS:
-                self.report(key_node, path, "a key must be a plain word or text")
+                self.report(key_node, path, Explained("file_key_not_text"))
                 continue
             key = str(key_node.value)
             child = (*path, key)
             if key in result:
                 first = self.doc.key_marks[child]
-                self.report(key_node, child, f"duplicate key '{key}' (first at line {first[0]})", broken=False)
+                said = Explained("file_duplicate_key", name=key, line=first[0])
+                self.report(key_node, child, said, broken=False)
                 continue
             self.doc.key_marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
             result[key] = self.convert(value_node, child, depth + 1)
@@ -284,15 +303,20 @@ class _Converter:
 
     def scalar(self, node: yaml.ScalarNode, path: KeyPath) -> object:
         if node.tag not in _SCALAR_TAGS:
-            self.report(node, path, f"the tag {_short(node.tag)} is not allowed")
+            self.report(node, path, Explained("file_tag", tag=_short(node.tag)))
             return None
         if node.tag not in _SAFE_CONSTRUCT:
             return node.value  # strings, and dates kept as the text that was written
         try:
             return _constructor.construct_object(node)
         except (ValueError, OverflowError, yaml.YAMLError):
-            self.report(node, path, f"'{node.value[:40]}' is not a usable number")
+            self.report(node, path, Explained("file_not_a_number", value=node.value[:40]))
             return None
+
+
+def too_long(length: int, limit: int) -> Explained:
+    """A text longer than the limit for one value, as a message."""
+    return Explained("file_text_too_long", length=Number(length), limit=Number(limit))
 
 
 def _short(tag: str) -> str:

@@ -15,14 +15,15 @@ from datetime import datetime
 from typing import Any, cast
 
 from misquiz.core.attempt import Attempt
+from misquiz.core.catalogue import Explained
 from misquiz.core.model import Bank
-from misquiz.core.problems import Problem, ProblemsError
+from misquiz.core.problems import Listed, Number, Problem, ProblemsError
 from misquiz.core.room import valid_code as valid_workshop_code
 from misquiz.core.scoring import score_attempt
 from misquiz.core.text import clean_name, first_control
 from misquiz.files import schema
 from misquiz.files.bank import read_bounded
-from misquiz.files.document import ANSWERS_LIMITS, Document
+from misquiz.files.document import ANSWERS_LIMITS, Document, too_long
 
 FORMAT = schema.RESULT_FORMAT
 FORMAT_VERSION = schema.RESULT_FORMAT_VERSION
@@ -58,9 +59,9 @@ def read_result_file(path: str | os.PathLike[str], bank: Bank) -> Attempt:
     data = doc.data
     if isinstance(data, dict) and not _claims_the_format(data):
         # Some other file: one clear sentence, not a problem for each of its keys.
-        found = doc.problem(("format",), f"not a misquiz result file (expected format '{FORMAT}', version 1)")
+        found = doc.problem(("format",), Explained("result_not_result_file", format=FORMAT, version=FORMAT_VERSION))
         raise ProblemsError([*doc.problems, found])
-    problems = schema.check_document(schema.RESULT, doc)
+    problems = schema.check_document(schema.RESULT, doc, told=True)
     if isinstance(data, dict):
         problems += _against_bank(doc, data, bank)
     if problems:
@@ -88,14 +89,14 @@ def check_stored(attempt: Attempt, bank: Bank, where: str) -> list[Problem]:
         "finished_at": attempt.finished_at,
     }
     doc = Document(where, data)
-    problems = schema.check_document(schema.RESULT, doc) + _against_bank(doc, data, bank)
+    problems = schema.check_document(schema.RESULT, doc, told=True) + _against_bank(doc, data, bank)
     limit = ANSWERS_LIMITS.max_text
     for key, path in (("bank_version", ("bank", "version")), ("bank_hash", ("bank", "hash")), ("person", ("person",))):
         value = getattr(attempt, key)  # the declaration caps the other texts itself
         if isinstance(value, str) and len(value) > limit:
-            problems.append(doc.problem(path, f"a text of {len(value):,} characters (the limit is {limit:,})"))
+            problems.append(doc.problem(path, too_long(len(value), limit)))
     if attempt.person is not None and (not isinstance(attempt.person, str) or first_control(attempt.person)):
-        problems.append(doc.problem(("person",), "not a participant's token"))
+        problems.append(doc.problem(("person",), Explained("result_not_token")))
     if not problems:
         problems += _stored_scores(doc, attempt, bank)
     # A row has no line or column: the place is the path alone.
@@ -105,12 +106,12 @@ def check_stored(attempt: Attempt, bank: Bank, where: str) -> list[Problem]:
 def _stored_scores(doc: Document, attempt: Attempt, bank: Bank) -> list[Problem]:
     if attempt.finished_at is None:
         if attempt.result is not None:
-            return [doc.problem(("result",), "an unfinished attempt with scores")]
+            return [doc.problem(("result",), Explained("result_unfinished_with_scores"))]
         return []
     if attempt.result is None:
-        return [doc.problem(("result",), "a finished attempt without its scores")]
+        return [doc.problem(("result",), Explained("result_finished_without_scores"))]
     if attempt.result != score_attempt(bank, attempt.answers).record():
-        return [doc.problem(("result",), "the stored scores are not the score of its answers (forged or damaged)")]
+        return [doc.problem(("result",), Explained("result_forged_scores"))]
     return []
 
 
@@ -131,37 +132,37 @@ def _against_bank(doc: Document, data: dict[str, Any], bank: Bank) -> list[Probl
         problems.append(
             doc.problem(
                 ("bank", "hash"),
-                f"made with another bank or version ({source['id'][:40]} {source['version'][:20]}); "
-                f"this misquiz has {bank.id} {bank.version}",
+                Explained(
+                    "result_other_bank",
+                    bank=f"{source['id'][:40]} {source['version'][:20]}",
+                    ours=f"{bank.id} {bank.version}",
+                ),
             )
         )
     language = data.get("language")
     if schema.matches(schema.LANG_PATTERN, language) and language not in bank.languages:
-        problems.append(doc.problem(("language",), f"expected one of {', '.join(bank.languages)}, found '{language}'"))
+        said = Explained("result_language", languages=", ".join(bank.languages), language=language)
+        problems.append(doc.problem(("language",), said))
     ids = [s.id for s in bank.statements]
     known = set(ids)
     order = data.get("order")
     if isinstance(order, list) and _all_text(order) and (detail := _not_each_once(order, ids)):
-        problems.append(doc.problem(("order",), f"expected each of the bank's {len(ids)} statement ids once; {detail}"))
+        problems.append(doc.problem(("order",), Explained("result_order", n=len(ids), detail=detail)))
     answers = data.get("answers")
     if isinstance(answers, dict):
         for sid in answers:
             if sid not in known and schema.matches(schema.ID_PATTERN, sid):
-                problems.append(doc.problem(("answers", sid), f"unknown statement id '{sid[:40]}'", at_key=True))
+                said = Explained("file_unknown_statement", id=sid[:40])
+                problems.append(doc.problem(("answers", sid), said, at_key=True))
         missing = [sid for sid in ids if sid not in answers]
         if data.get("finished_at") is not None and missing:
-            problems.append(
-                doc.problem(
-                    ("finished_at",),
-                    f"a finished attempt must answer every statement; not answered: {_few(missing)}",
-                )
-            )
+            problems.append(doc.problem(("finished_at",), Explained("result_not_all_answered", ids=_few(missing))))
     started, finished = (_in_range(data.get(key)) for key in ("started_at", "finished_at"))
     if started is not None and finished is not None and finished < started:
         problems.append(
             doc.problem(
                 ("finished_at",),
-                f"finished before it started ({data['finished_at']} is before started_at {data['started_at']})",
+                Explained("result_finished_before", finished=data["finished_at"], started=data["started_at"]),
             )
         )
     return problems
@@ -177,22 +178,25 @@ def _all_text(values: Iterable[object]) -> bool:
     return all(isinstance(value, str) for value in values)
 
 
-def _not_each_once(order: list[str], ids: list[str]) -> str:
-    """What keeps order from holding each id once, in a few words; empty if it does."""
+def _not_each_once(order: list[str], ids: list[str]) -> Listed | None:
+    """What keeps order from holding each id once, in a few words; None if it does."""
     counts, known = Counter(order), set(ids)
     parts = []
     if missing := [sid for sid in ids if sid not in counts]:
-        parts.append(f"missing {_few(missing)}")
+        parts.append(Explained("result_order_missing", ids=_few(missing)))
     if unknown := [sid for sid in counts if sid not in known]:
-        parts.append(f"unknown {_few(unknown)}")
+        parts.append(Explained("result_order_unknown", ids=_few(unknown)))
     if twice := [sid for sid, n in counts.items() if n > 1 and sid in known]:
-        parts.append(f"more than once {_few(twice)}")
-    return ", ".join(parts)
+        parts.append(Explained("result_order_twice", ids=_few(twice)))
+    return Listed(parts) if parts else None
 
 
-def _few(ids: list[str]) -> str:
+def _few(ids: list[str]) -> str | Explained:
+    """The first three ids, and how many more."""
     shown = ", ".join(f"'{sid[:40]}'" for sid in ids[:3])
-    return shown + (f" and {len(ids) - 3} more" if len(ids) > 3 else "")
+    if len(ids) > 3:
+        return Explained("result_few_more", ids=shown, n=Number(len(ids) - 3))
+    return shown
 
 
 def _attempt(data: dict[str, Any], bank: Bank) -> Attempt:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from misquiz.core.attempt import EARLIEST_YEAR, LATEST_YEAR
+from misquiz.core.catalogue import Explained
 from misquiz.core.problems import Problem
 from misquiz.core.room import CODE_PATTERN as ROOM_CODE_PATTERN
 from misquiz.core.text import first_control
@@ -35,9 +36,9 @@ SHOWN = 40  # untrusted text is cut to this many characters in a message
 class Context:
     doc: Document
     languages: tuple[str, ...] | None
-    report_at: Callable[[KeyPath, str, bool], None]
+    report_at: Callable[[KeyPath, str | Explained, bool], None]
 
-    def report(self, path: KeyPath, message: str, at_key: bool = False) -> None:
+    def report(self, path: KeyPath, message: str | Explained, at_key: bool = False) -> None:
         self.report_at(path, message, at_key)
 
     def at_keys(self) -> Context:
@@ -45,13 +46,18 @@ class Context:
         return Context(self.doc, self.languages, lambda path, message, _at_key: self.report_at(path, message, True))
 
 
-def check_document(spec: Spec, doc: Document, languages: tuple[str, ...] | None = None) -> list[Problem]:
-    """Every problem in a document: those found while reading it, then those against the declaration."""
+def check_document(
+    spec: Spec, doc: Document, languages: tuple[str, ...] | None = None, *, told: bool = False
+) -> list[Problem]:
+    """Every problem in a document: those found while reading it, then those against the declaration.
+
+    With told=True (an answers file, a result file: what anyone may hand in) the declaration's problems can be
+    told in the person's language; without it (a bank) they stay English, for the people who write banks."""
     problems = list(doc.problems)
 
-    def report(path: KeyPath, message: str, at_key: bool) -> None:
+    def report(path: KeyPath, message: str | Explained, at_key: bool) -> None:
         if not doc.is_broken(path):  # already reported where it was read
-            problems.append(doc.problem(path, message, at_key=at_key))
+            problems.append(doc.problem(path, message if told else str(message), at_key=at_key))
 
     spec.check(doc.data, (), Context(doc, languages, report))
     return problems
@@ -74,26 +80,27 @@ class Spec:
         return {"description": self.description, **schema} if self.description else schema
 
 
-def _kind(value: object) -> str:
+def _kind(value: object) -> Explained:
+    """What a value is, in a few words of each language (English by str())."""
     if value is None:
-        return "nothing"
+        return Explained("schema_kind_nothing")
     if isinstance(value, bool):
-        return "true/false"
+        return Explained("schema_kind_bool")
     if isinstance(value, int | float):
-        return "a number"
+        return Explained("schema_kind_number")
     if isinstance(value, str):
-        return "text"
+        return Explained("schema_kind_text")
     if isinstance(value, list):
-        return "a list"
-    return "a mapping"
+        return Explained("schema_kind_list")
+    return Explained("schema_kind_mapping")
 
 
-def _show(value: object) -> str:
+def _show(value: object) -> str | Explained:
     """A value for a message: text quoted and cut short, anything else by its kind."""
     return f"'{value[:SHOWN]}'" if isinstance(value, str) else _kind(value)
 
 
-def _literal(value: object) -> str:
+def _literal(value: object) -> str | Explained:
     """A scalar as written in Python terms (7, True, 'x'), cut short; a list or mapping by its kind."""
     if value is None or isinstance(value, bool | int | float | str):
         shown = repr(value)
@@ -107,17 +114,17 @@ class Str(Spec):
 
     description: str = ""
     pattern: str | None = None
-    hint: str = ""
+    hint: str | Explained = ""
 
     def check(self, value: object, path: KeyPath, ctx: Context) -> None:
         if not isinstance(value, str):
-            ctx.report(path, f"expected text, found {_kind(value)}")
+            ctx.report(path, Explained("schema_expected_text", kind=_kind(value)))
         elif not value.strip():
-            ctx.report(path, "must not be empty")
+            ctx.report(path, Explained("schema_empty"))
         elif control := first_control(value):
-            ctx.report(path, f"contains a control character ({control})")
+            ctx.report(path, Explained("schema_control", control=control))
         elif self.pattern and not re.fullmatch(self.pattern, value):
-            ctx.report(path, f"'{value[:SHOWN]}' is not valid: {self.hint}")
+            ctx.report(path, Explained("schema_not_valid", value=value[:SHOWN], hint=self.hint))
 
     def json_schema(self) -> dict[str, object]:
         schema: dict[str, object] = {"type": "string", "minLength": 1}
@@ -135,9 +142,9 @@ class FreeText(Spec):
 
     def check(self, value: object, path: KeyPath, ctx: Context) -> None:
         if not isinstance(value, str):
-            ctx.report(path, f"expected text, found {_kind(value)}")
+            ctx.report(path, Explained("schema_expected_text", kind=_kind(value)))
         elif len(value) > self.max_length:
-            ctx.report(path, f"too long: {len(value)} characters, at most {self.max_length}")
+            ctx.report(path, Explained("schema_too_long", length=len(value), limit=self.max_length))
 
     def json_schema(self) -> dict[str, object]:
         return self._with_description({"type": "string", "maxLength": self.max_length})
@@ -169,9 +176,10 @@ class Int(Spec):
 
     def check(self, value: object, path: KeyPath, ctx: Context) -> None:
         if isinstance(value, bool) or not isinstance(value, int):
-            ctx.report(path, f"expected a whole number, found {_kind(value)}")
+            ctx.report(path, Explained("schema_expected_whole", kind=_kind(value)))
         elif not self.minimum <= value <= self.maximum:
-            ctx.report(path, f"{_literal(value)} is out of range ({self.minimum} to {self.maximum})")
+            said = Explained("schema_out_of_range", value=_literal(value), low=self.minimum, high=self.maximum)
+            ctx.report(path, said)
 
     def json_schema(self) -> dict[str, object]:
         return self._with_description({"type": "integer", "minimum": self.minimum, "maximum": self.maximum})
@@ -187,7 +195,8 @@ class Choice(Spec):
     def check(self, value: object, path: KeyPath, ctx: Context) -> None:
         if not any(type(value) is type(v) and value == v for v in self.values):
             wanted = ", ".join(map(str, self.values))
-            ctx.report(path, f"expected {'one of ' * (len(self.values) > 1)}{wanted}, found {_show(value)}")
+            key = "schema_expected_one_of" if len(self.values) > 1 else "schema_expected_this"
+            ctx.report(path, Explained(key, wanted=wanted, value=_show(value)))
 
     def json_schema(self) -> dict[str, object]:
         if len(self.values) == 1:
@@ -238,9 +247,10 @@ class Moment(Spec):
     def check(self, value: object, path: KeyPath, ctx: Context) -> None:
         moment = read_moment(value)
         if moment is None:
-            ctx.report(path, f"expected a date and time with its zone (ISO 8601), found {_show(value)}")
+            ctx.report(path, Explained("schema_expected_moment", value=_show(value)))
         elif not self.earliest <= moment.year <= self.latest:
-            ctx.report(path, f"expected a date between {self.earliest} and {self.latest}, found the year {moment.year}")
+            said = Explained("schema_moment_years", earliest=self.earliest, latest=self.latest, year=moment.year)
+            ctx.report(path, said)
 
     def json_schema(self) -> dict[str, object]:
         return self._with_description({"type": "string", "format": "date-time", "maxLength": SHOWN})
@@ -251,7 +261,7 @@ class Nullable(Spec):
     """The spec's value, or null. With a hint, any problem is one message: expected <hint>; found <value>."""
 
     spec: Spec
-    hint: str = ""
+    hint: str | Explained = ""
     description: str = ""
 
     def check(self, value: object, path: KeyPath, ctx: Context) -> None:
@@ -263,7 +273,7 @@ class Nullable(Spec):
         found: list[str] = []
         self.spec.check(value, path, Context(ctx.doc, ctx.languages, lambda *problem: found.append(problem[1])))
         if found:
-            ctx.report(path, f"expected {self.hint}; found {_literal(value)}")
+            ctx.report(path, Explained("schema_expected_hint", hint=self.hint, value=_literal(value)))
 
     def json_schema(self) -> dict[str, object]:
         return self._with_description({"anyOf": [self.spec.json_schema(), {"type": "null"}]})
@@ -329,7 +339,7 @@ class ListOf(Spec):
 
     def check(self, value: object, path: KeyPath, ctx: Context) -> None:
         if not isinstance(value, list):
-            ctx.report(path, f"expected a list, found {_kind(value)}")
+            ctx.report(path, Explained("schema_expected_list", kind=_kind(value)))
             return
         if len(value) < self.min_items:
             ctx.report(path, f"needs at least {self.min_items} item{'s' * (self.min_items != 1)}, found {len(value)}")
@@ -356,11 +366,11 @@ class MapOf(Spec):
     value: Spec
     description: str = ""
     keys: Spec | None = None
-    what: str = "a mapping"
+    what: str | Explained = "a mapping"
 
     def check(self, value: object, path: KeyPath, ctx: Context) -> None:
         if not isinstance(value, dict):
-            ctx.report(path, f"expected {self.what}, found {_kind(value)}")
+            ctx.report(path, Explained("schema_expected_what", what=self.what, kind=_kind(value)))
             return
         key_ctx = ctx.at_keys() if self.keys is not None else ctx
         for key, item in value.items():
@@ -383,20 +393,20 @@ class Obj(Spec):
     fields: dict[str, Spec]
     description: str = ""
     optional: frozenset[str] = field(default_factory=frozenset)
-    what: str = "a mapping"
+    what: str | Explained = "a mapping"
 
     def check(self, value: object, path: KeyPath, ctx: Context) -> None:
         if not isinstance(value, dict):
-            ctx.report(path, f"expected {self.what}, found {_kind(value)}")
+            ctx.report(path, Explained("schema_expected_what", what=self.what, kind=_kind(value)))
             return
         for key in value:
             if key not in self.fields:
-                ctx.report((*path, key), f"unknown key '{key[:SHOWN]}'{_suggest(key, self.fields)}", True)
+                ctx.report((*path, key), _unknown_key(key[:SHOWN], self.fields), True)
         for key, spec in self.fields.items():
             if key in value:
                 spec.check(value[key], (*path, key), ctx)
             elif key not in self.optional:
-                ctx.report(path, f"missing key '{key}'")
+                ctx.report(path, Explained("schema_missing_key", name=key))
 
     def json_schema(self) -> dict[str, object]:
         return self._with_description(
@@ -409,15 +419,19 @@ class Obj(Spec):
         )
 
 
-def _suggest(key: str, known: dict[str, Spec]) -> str:
+def _unknown_key(key: str, known: dict[str, Spec]) -> Explained:
     import difflib
 
     close = difflib.get_close_matches(key[:100], list(known), n=1)
-    return f" (did you mean '{close[0]}'?)" if close else f" (expected one of: {', '.join(known)})"
+    if close:
+        return Explained("schema_unknown_key_close", name=key, close=close[0])
+    return Explained("schema_unknown_key", name=key, keys=", ".join(known))
 
 
 def _id(what: str) -> Str:
-    return Str(f"Identifier of the {what}: lower case letters, digits, - and _.", ID_PATTERN, "use a-z, 0-9, - and _")
+    return Str(
+        f"Identifier of the {what}: lower case letters, digits, - and _.", ID_PATTERN, Explained("schema_hint_id")
+    )
 
 
 def _range(what: str) -> dict[str, Spec]:
@@ -535,10 +549,10 @@ BANK = Obj(
 
 # Answers files and result files ---------------------------------------------------------
 
-STATEMENT_ID = Str("A statement id from the bank.", ID_PATTERN, "a statement id uses a-z, 0-9, - and _")
+STATEMENT_ID = Str("A statement id from the bank.", ID_PATTERN, Explained("schema_hint_statement_id"))
 ANSWER = Nullable(
     Int("1 = strongly disagree to 5 = strongly agree.", 1, 5),
-    "1 to 5, or null for no opinion",
+    Explained("schema_hint_answer"),
     "1 (strongly disagree) to 5 (strongly agree), or null for no opinion.",
 )
 
@@ -546,16 +560,14 @@ ANSWERS = MapOf(
     ANSWER,
     "Answers to a bank's statements: statement id to 1-5, or null for no opinion. Unanswered ids are left out.",
     keys=STATEMENT_ID,
-    what="a mapping of statement id to an answer (1-5, or null)",
+    what=Explained("schema_what_answers"),
 )
 
 RESULT = Obj(
     {
         "format": Choice((RESULT_FORMAT,), "What this file is."),
         "format_version": Choice((RESULT_FORMAT_VERSION,), "The version of this format."),
-        "uid": Str(
-            "The attempt's unique id: 8-64 letters, digits, - or _.", UID_PATTERN, "use 8-64 A-Z, a-z, 0-9, - or _"
-        ),
+        "uid": Str("The attempt's unique id: 8-64 letters, digits, - or _.", UID_PATTERN, Explained("schema_hint_uid")),
         "bank": Obj(
             {
                 "id": _id("bank"),
@@ -563,31 +575,31 @@ RESULT = Obj(
                 "hash": Str("The bank's content hash."),
             },
             "The bank the attempt was made with.",
-            what="the bank's id, version and hash",
+            what=Explained("schema_what_bank"),
         ),
-        "language": Str("The language the statements were shown in.", LANG_PATTERN, "use a language code"),
+        "language": Str("The language the statements were shown in.", LANG_PATTERN, Explained("schema_hint_language")),
         "seed": Int("The seed that shuffled the statements.", 0, 2**63 - 1),
         "order": ListOf(STATEMENT_ID, "The order the statements were shown in: each of the bank's ids once."),
         "answers": MapOf(
             ANSWER,
             "Statement id to 1-5, or null for no opinion; unanswered ids are left out.",
             keys=STATEMENT_ID,
-            what="a mapping of statement id to 1-5 or null",
+            what=Explained("schema_what_result_answers"),
         ),
         "name": FreeText("The participant's name as typed; may be empty.", 1000),
         "workshop": Nullable(
-            Str("A workshop code.", CODE_PATTERN, "use 1-40 A-Z, a-z, 0-9, - or _"),
-            "a workshop code (1-40 letters, digits, - or _) or null",
+            Str("A workshop code.", CODE_PATTERN, Explained("schema_hint_code")),
+            Explained("schema_hint_workshop"),
             "The workshop the attempt belongs to, or null.",
         ),
-        "round": Nullable(Choice(ROUNDS), "before, after or null", "Before or after the workshop, or null."),
+        "round": Nullable(Choice(ROUNDS), Explained("schema_hint_round"), "Before or after the workshop, or null."),
         "started_at": Moment("When the attempt started."),
         "finished_at": Nullable(Moment(), description="When the attempt finished; null while it is not finished."),
         "scores": Anything("The scores when the file was written; ignored when read, as they are recomputed."),
     },
     "A misquiz result file: one attempt, to move from a participant's laptop to a trainer's.",
     optional=frozenset({"name", "workshop", "round", "finished_at", "scores"}),
-    what="a misquiz result file (a JSON object)",
+    what=Explained("schema_what_result"),
 )
 
 

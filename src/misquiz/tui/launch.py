@@ -98,11 +98,11 @@ def quick_start(options: QuickOptions | None = None) -> int:
     from misquiz.files.bank_cache import load_bank_for_quiz
 
     chosen = options or QuickOptions()
+    lang = chosen.lang or language_for_locale(dict(os.environ))
     try:
         bank = load_bank_for_quiz(chosen.bank)
     except ProblemsError as exc:
         for problem in exc.problems:
-            print(problem, file=sys.stderr)
+            print(problem.told(lang), file=sys.stderr)
         return 1
-    lang = chosen.lang or language_for_locale(dict(os.environ))
     return run_full_screen(bank, QuizOptions(lang, chosen.seed, chosen.name), chosen.db)
