@@ -1054,7 +1054,7 @@ def db_copy(source: str, target: str, bank_path: str | None, skip_damaged: bool)
     lang = default_language()
 
     def check(attempt: Attempt) -> list[str]:
-        return [f"{p.path}: {p.message}" for p in check_stored(attempt, bank, "")]
+        return [f"{p.path}: {p.said_in(lang)}" for p in check_stored(attempt, bank, "")]
 
     def name(damaged: Sequence[Damaged]) -> None:  # each damaged attempt's problems, never a flood
         lines = [f"{shown}: attempt {plain(str(d))}: {plain(p)}" for d in damaged for p in d.problems]

@@ -30,8 +30,12 @@ class Problem(NamedTuple):
         file:line:column: path: message, in every language."""
         if self.said is None:
             return str(self)
-        message = self.said.said(lang)
+        message = self.said_in(lang)
         return self._located(t(lang, "problem_warning", message=message) if self.severity == WARNING else message)
+
+    def said_in(self, lang: str) -> str:
+        """The message alone, in this language where it is a catalogue sentence, else as it is."""
+        return self.message if self.said is None else self.said.said(lang)
 
     def _located(self, message: str) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}:{self.column}"
