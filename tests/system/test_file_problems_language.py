@@ -155,3 +155,21 @@ def test_a_problem_without_a_catalogue_sentence_stays_as_it_is():
     warned = Problem("a.yaml", None, None, "", "file is empty", "warning", Explained("file_empty"))
     assert str(warned) == "a.yaml: warning: file is empty"
     assert warned.told("fr") == f"a.yaml: avertissement{NBSP}: le fichier est vide"
+
+
+def test_a_bad_bank_before_the_quiz_in_french(here: Path, capsys: pytest.CaptureFixture[str]):
+    """`misquiz --lang fr --bank X` at a terminal: the bank's reading problems in French before any screen."""
+    from misquiz.tui.launch import QuickOptions, quick_start
+
+    (here / "bank.yaml").write_text("bank: [\n", encoding="utf-8")
+    assert quick_start(QuickOptions(lang="fr", bank="missing.yaml")) == 1
+    assert capsys.readouterr().err.strip() == "missing.yaml: ce fichier n'existe pas"
+    assert quick_start(QuickOptions(lang="fr", bank="bank.yaml")) == 1
+    assert capsys.readouterr().err.startswith(f"bank.yaml:2:1: YAML non valide{NBSP}: ")
+
+
+def test_a_bad_bank_for_take_and_score_follows_lang(here: Path):
+    _, _, err = run("--lang", "nl", "score", "--bank", "missing.yaml", "answers.yaml")
+    assert err.strip() == "missing.yaml: dit bestand bestaat niet"
+    _, _, err = run("take", "--lang", "fr", "--plain", "--bank", "missing.yaml")
+    assert err.strip() == "missing.yaml: ce fichier n'existe pas"
