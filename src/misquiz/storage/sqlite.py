@@ -175,14 +175,15 @@ class SQLiteStore(SQLStore):
         self,
         path: str | os.PathLike[str],
         clock: Callable[[], datetime] = utc_now,
-        busy_timeout_ms: int = BUSY_TIMEOUT_MS,
+        busy_timeout_ms: int | None = None,
         *,
         read_only: bool = False,
     ) -> None:
         self.path = Path(path)
         self.where = str(self.path)
         self.clock = clock
-        self.busy_timeout_ms = busy_timeout_ms
+        # how long a statement waits for another program's lock (BUSY_TIMEOUT_MS, read when the store opens)
+        self.busy_timeout_ms = BUSY_TIMEOUT_MS if busy_timeout_ms is None else busy_timeout_ms
         self.read_only = read_only
         self.holder = this_process()
         self.conn = self._open_read_only() if read_only else self._open()

@@ -1,0 +1,205 @@
+"""A database that cannot be used is told in the person's language (issue 23): where and what, exit 1, no
+traceback; `--lang en` says it as it always did, and str() of the error stays English (tests and logs read it)."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import misquiz.storage.sqlite as sqlite_store
+from misquiz.cli import main
+from misquiz.core import catalogue
+from misquiz.core.quiz import QuizOptions
+from misquiz.storage.protocol import StoreError, open_store
+from misquiz.storage.sqlite import SQLiteStore
+from support.postgres import postgres_server_fixture, postgres_url_fixture  # noqa: F401  (fixtures)
+from support.quiz import stored_attempt
+from support.serving import free_port
+
+NB = "\u00a0"
+
+
+def failed(*args: str) -> str:
+    """A command that must fail on its database: exit 1, one message on stderr, no traceback; that message."""
+    result = CliRunner().invoke(main, list(args))
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 1, (result.exit_code, result.output)
+    assert "Traceback" not in result.output and "Error:" not in result.stderr
+    assert result.stdout == ""
+    return result.stderr.rstrip("\n")
+
+
+def history(where: str | Path, lang: str) -> str:
+    return failed("history", "--db", str(where), "--lang", lang)
+
+
+@pytest.fixture
+def locked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A misquiz database in rollback mode (as a backup is left) held by another connection's BEGIN EXCLUSIVE:
+    nobody may even read it. misquiz waits 0.2 s for it here instead of 5."""
+    path = tmp_path / "held.db"
+    SQLiteStore(path).close()
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("PRAGMA journal_mode = DELETE")
+    other.execute("BEGIN EXCLUSIVE")
+    monkeypatch.setattr(sqlite_store, "BUSY_TIMEOUT_MS", 200)
+    try:
+        yield path
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+
+
+def test_a_locked_database(locked: Path):
+    where = str(locked)
+    assert history(locked, "en") == (
+        f"misquiz: {where}: the database is locked by another program and stayed locked for 0.2 seconds; "
+        "close the other program and try again"
+    )
+    assert history(locked, "fr") == (
+        f"misquiz{NB}: {where}{NB}: la base de données est verrouillée par un autre programme et l'est restée "
+        f"pendant 0,2{NB}secondes{NB}; fermez l'autre programme et réessayez"
+    )
+    assert history(locked, "nl") == (
+        f"misquiz: {where}: de database is vergrendeld door een ander programma en bleef 0,2 seconden vergrendeld; "
+        "sluit het andere programma en probeer het opnieuw"
+    )
+
+
+def test_a_locked_database_for_a_command_that_writes(bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """In WAL mode a reader gets through; a writer waits, then is told, in its language."""
+    path = tmp_path / "busy.db"
+    store = SQLiteStore(path)
+    stored_attempt(store, bank, QuizOptions("en", 1, workshop="ws"), 3)
+    store.close()
+    monkeypatch.setattr(sqlite_store, "BUSY_TIMEOUT_MS", 200)
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN EXCLUSIVE")
+    try:
+        said = failed("workshop", "delete", "ws", "--yes", "--db", str(path), "--lang", "fr")
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert said == (
+        f"misquiz{NB}: {path}{NB}: la base de données est verrouillée par un autre programme et l'est restée "
+        f"pendant 0,2{NB}secondes{NB}; fermez l'autre programme et réessayez"
+    )
+
+
+def test_a_file_that_is_not_a_misquiz_database(tmp_path: Path):
+    path = tmp_path / "notes.db"
+    path.write_text("my own notes, not a database\n" * 10, encoding="utf-8")
+    before = path.read_bytes()
+    assert history(path, "en") == (
+        f"misquiz: {path}: this file is not a misquiz database (or it is damaged); it was left as it is"
+    )
+    assert history(path, "fr") == (
+        f"misquiz{NB}: {path}{NB}: ce fichier n'est pas une base de données misquiz (ou il est endommagé){NB}; "
+        "il a été laissé tel quel"
+    )
+    assert history(path, "nl") == (
+        f"misquiz: {path}: dit bestand is geen misquiz-database (of het is beschadigd); het is ongewijzigd gelaten"
+    )
+    assert path.read_bytes() == before
+
+
+def test_another_programs_sqlite_database(tmp_path: Path):
+    path = tmp_path / "other.db"
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY)")
+    conn.commit()
+    conn.close()
+    assert history(path, "en").endswith(
+        ": not a misquiz database (another program's, or damaged); it was left as it is"
+    )
+    assert history(path, "fr") == (
+        f"misquiz{NB}: {path}{NB}: ce n'est pas une base de données misquiz (elle appartient à un autre programme, "
+        f"ou elle est endommagée){NB}; elle a été laissée telle quelle"
+    )
+    assert "geen misquiz-database" in history(path, "nl")
+
+
+def test_a_directory_as_the_database(tmp_path: Path):
+    folder = tmp_path / "results"
+    folder.mkdir()
+    assert history(folder, "en") == f"misquiz: {folder}: is a directory, not a database file"
+    assert history(folder, "fr") == f"misquiz{NB}: {folder}{NB}: est un dossier, pas un fichier de base de données"
+    assert history(folder, "nl") == f"misquiz: {folder}: is een map, geen databasebestand"
+    # a command that writes says the same
+    said = failed("workshop", "delete", "nobody", "--yes", "--db", str(folder), "--lang", "fr")
+    assert said == f"misquiz{NB}: {folder}{NB}: est un dossier, pas un fichier de base de données"
+
+
+def test_a_symbolic_link_as_the_database(tmp_path: Path):
+    real = tmp_path / "real.db"
+    SQLiteStore(real).close()
+    link = tmp_path / "link.db"
+    link.symlink_to(real)
+    assert history(link, "en") == f"misquiz: {link}: is a symbolic link; give the real path of the database"
+    assert history(link, "fr") == (
+        f"misquiz{NB}: {link}{NB}: est un lien symbolique{NB}; indiquez le chemin réel de la base de données"
+    )
+    assert history(link, "nl") == (
+        f"misquiz: {link}: is een symbolische koppeling; geef het echte pad van de database op"
+    )
+
+
+def test_a_postgresql_server_that_is_down():
+    port = free_port()  # nothing listens there
+    url = f"postgresql://trainer:s3cret-pw@127.0.0.1:{port}/misquiz"
+    shown = f"postgresql://trainer:***@127.0.0.1:{port}/misquiz"
+    en, fr, nl = history(url, "en"), history(url, "fr"), history(url, "nl")
+    for said in (en, fr, nl):
+        assert "s3cret-pw" not in said and shown in said
+    assert en.startswith(f"misquiz: {shown}: no PostgreSQL server answers there (")
+    assert en.endswith("); is it running, and are host and port right?")
+    assert fr.startswith(f"misquiz{NB}: {shown}{NB}: aucun serveur PostgreSQL ne répond à cette adresse (")
+    assert fr.endswith(f"){NB}; est-il démarré, et l'hôte et le port sont-ils les bons{NB}?")
+    assert nl.startswith(f"misquiz: {shown}: daar antwoordt geen PostgreSQL-server (")
+    assert nl.endswith("); draait de server, en kloppen host en poort?")
+
+
+def test_an_address_postgresql_cannot_read_is_masked_in_every_language():
+    url = "postgresql://trainer:p@ss%zzword@[::1/misquiz"  # libpq cannot parse it, and quotes it whole
+    shown = "postgresql://trainer:***@[::1/misquiz"
+    assert history(url, "en") == (
+        f"misquiz: {shown}: not an address PostgreSQL can read; write it as "
+        "postgresql://user:password@host:port/database (in the password, write @ as %40, : as %3A, / as %2F)"
+    )
+    assert history(url, "fr").startswith(f"misquiz{NB}: {shown}{NB}: PostgreSQL ne sait pas lire cette adresse{NB}; ")
+    assert history(url, "nl").startswith(f"misquiz: {shown}: geen adres dat PostgreSQL kan lezen; ")
+    for lang in ("en", "fr", "nl"):
+        assert "ss%zzword" not in history(url, lang)
+
+
+def test_a_driver_message_that_quotes_the_password_is_left_out_in_every_language():
+    url = "postgresql://trainer:p@ss@word@127.0.0.1:1:2/misquiz"
+    for lang in ("en", "fr", "nl"):
+        said = history(url, lang)
+        assert "ss@word" not in said and "trainer:***@" in said
+    assert history(url, "fr").endswith(f"OperationalError{NB}; son message citait le mot de passe et a été omis")
+
+
+def test_a_database_the_server_does_not_have(postgres_url: str):
+    missing = re.sub(r"/[^/?]+(\?|$)", r"/no_such_misquiz_db\1", postgres_url, count=1)
+    said = history(missing, "fr")
+    assert f"{NB}: le serveur n'a pas de base de données de ce nom (" in said
+    assert said.endswith(f"){NB}; créez-la d'abord, par exemple avec createdb")
+    assert "misquiz-test-only" not in said  # the password
+
+
+def test_str_stays_english_and_said_tells_it_in_each_language(tmp_path: Path):
+    folder = tmp_path / "d"
+    folder.mkdir()
+    with pytest.raises(StoreError) as caught:
+        open_store(folder)
+    error = caught.value
+    assert str(error) == f"{folder}: is a directory, not a database file"
+    assert catalogue.said(error, "fr") == f"{folder}{NB}: est un dossier, pas un fichier de base de données"
+    plain = StoreError("a sentence no catalogue holds")
+    assert str(plain) == catalogue.said(plain, "fr") == "a sentence no catalogue holds"
