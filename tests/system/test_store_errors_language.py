@@ -203,3 +203,31 @@ def test_str_stays_english_and_said_tells_it_in_each_language(tmp_path: Path):
     assert catalogue.said(error, "fr") == f"{folder}{NB}: est un dossier, pas un fichier de base de données"
     plain = StoreError("a sentence no catalogue holds")
     assert str(plain) == catalogue.said(plain, "fr") == "a sentence no catalogue holds"
+
+
+def test_db_copy_of_a_file_whose_table_is_a_view(tmp_path: Path):
+    source, target = tmp_path / "odd.db", tmp_path / "target.db"
+    conn = sqlite3.connect(source)
+    conn.executescript("CREATE TABLE attempts (id INTEGER); CREATE VIEW answers AS SELECT 1 AS attempt_id;")
+    conn.close()
+    en = failed("db", "copy", str(source), str(target), "--lang", "en")
+    assert en == (
+        f"misquiz: {source}: not a misquiz database: its 'answers' is a view, not a table; nothing was read or copied"
+    )
+    assert failed("db", "copy", str(source), str(target), "--lang", "fr") == (
+        f"misquiz{NB}: {source}{NB}: ce n'est pas une base de données misquiz{NB}: «{NB}answers{NB}» y est une vue, "
+        f"et non une table{NB}; rien n'a été lu ni copié"
+    )
+    assert failed("db", "copy", str(source), str(target), "--lang", "nl") == (
+        f"misquiz: {source}: geen misquiz-database: ‘answers’ is er een view, geen tabel; "
+        "er is niets gelezen of gekopieerd"
+    )
+    assert not target.exists()
+
+
+def test_db_copy_onto_itself(tmp_path: Path):
+    path = tmp_path / "same.db"
+    SQLiteStore(path).close()
+    assert failed("db", "copy", str(path), str(path), "--lang", "fr") == (
+        f"misquiz{NB}: {path}{NB}: la source et la cible sont la même base de données"
+    )

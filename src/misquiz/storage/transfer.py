@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from misquiz.core.attempt import Attempt
+from misquiz.core.catalogue import Explained, t
 from misquiz.storage.address import masked
 from misquiz.storage.protocol import Count, StoreError, is_postgres_url, open_store
 from misquiz.storage.rows import ATTEMPT_COLUMNS, answers_from_rows, attempt_from_row
@@ -36,6 +37,14 @@ MAX_ROW_BYTES = 1024 * 1024  # one value may be no larger than a whole result fi
 QUERY_SECONDS = 10.0  # no read of an SQLite source may take longer (as PostgreSQL's statement_timeout)
 TOTAL_SECONDS = 900.0  # nor all of them together (100,000 attempts take about 2 minutes to check and copy)
 OUR_TABLES = ("attempts", "answers")  # what a copy reads
+# What one of them is instead of a table, by its type in sqlite_master ("": not there at all)
+NOT_A_TABLE = {
+    "": "store_table_missing",
+    "virtual": "store_table_virtual",
+    "view": "store_table_view",
+    "index": "store_table_index",
+    "trigger": "store_table_trigger",
+}
 
 
 class Damaged(NamedTuple):
@@ -64,6 +73,17 @@ class CopyRefused(StoreError):
     def __init__(self, source: str, damaged: list[Damaged]) -> None:
         self.source, self.damaged = source, damaged
         super().__init__(f"{source}: {len(damaged)} damaged attempt(s); nothing was copied")
+
+
+class _AllButNothingCopied(Explained):
+    """A copy's error without its closing 'nothing was copied' (some were), in any language."""
+
+    def __init__(self, error: StoreError) -> None:
+        self.error = error
+        super().__init__("store_nothing_copied")
+
+    def said(self, lang: str) -> str:
+        return self.error.said(lang).removesuffix(t(lang, "store_nothing_copied"))
 
 
 def shown(where: str | os.PathLike[str]) -> str:
@@ -125,7 +145,9 @@ def _write(
         for found in _checked(read, source, check, max_attempts):
             if isinstance(found, Damaged):
                 if damaged is None:  # changed in the source since it was checked
-                    raise StoreError(f"{shown(source)}: attempt {found}: {found.problems[0]} (changed while copied)")
+                    raise StoreError(
+                        "store_changed_while_copied", where=shown(source), attempt=str(found), problem=found.problems[0]
+                    )
                 skipped.setdefault(found.id, found)
             elif writing.import_attempt(found):
                 copied += 1
@@ -134,10 +156,7 @@ def _write(
     except StoreError as exc:
         if not copied:
             raise
-        said = str(exc).removesuffix("; nothing was copied")
-        raise StoreError(
-            f"{said}; {copied} attempt(s) were copied before this; run the copy again (each attempt is copied once)"
-        ) from None
+        raise StoreError("store_copy_partly", error=_AllButNothingCopied(exc), copied=copied) from None
     finally:
         writing.close()
     return Copied(copied, present, shown(source), shown(target), tuple(skipped.values()))
@@ -329,8 +348,5 @@ def _only_real_tables(source: str, query_seconds: float) -> None:
     for name in OUR_TABLES:
         kind, sql = found.get(name, ("", ""))
         if kind != "table" or sql.lstrip().upper().startswith("CREATE VIRTUAL"):
-            what = "missing" if not kind else ("a virtual table" if kind == "table" else f"a {kind}")
-            raise StoreError(
-                f"{shown(source)}: not a misquiz database: its '{name}' is {what}, not a table; "
-                "nothing was read or copied"
-            )
+            what = NOT_A_TABLE.get("virtual" if kind == "table" else kind, "store_table_view")
+            raise StoreError("store_not_a_table", where=shown(source), what=Explained(what, name=name))
