@@ -231,3 +231,46 @@ def test_db_copy_onto_itself(tmp_path: Path):
     assert failed("db", "copy", str(path), str(path), "--lang", "fr") == (
         f"misquiz{NB}: {path}{NB}: la source et la cible sont la même base de données"
     )
+
+
+class _HeldStore(SQLiteStore):
+    """A store whose answers cannot be written: another program holds the database."""
+
+    def save_answer(self, attempt_id: int, statement_id: str, value: int | None) -> None:
+        raise StoreError("store_locked", where=str(self.path), seconds=5.0)
+
+
+@pytest.mark.parametrize(
+    ("lang", "expected"),
+    [
+        ("fr", "la base de données est verrouillée par un autre programme et l'est restée pendant 5\u00a0secondes"),
+        ("nl", "de database is vergrendeld door een ander programma en bleef 5 seconden vergrendeld"),
+        ("en", "the database is locked by another program and stayed locked for 5 seconds"),
+    ],
+)
+def test_plain_mode_says_an_answer_not_stored_in_its_language(bank, tmp_path: Path, lang: str, expected: str):
+    import io
+
+    from misquiz.lines.plain import run_plain
+
+    store = _HeldStore(tmp_path / "held.db")
+    out = io.StringIO()
+    run_plain(bank, QuizOptions(lang, 3), store, stdin=io.StringIO("4\nq\ny\n"), stdout=out)
+    said = catalogue.t(
+        lang, "db_error", error=StoreError("store_locked", where=str(store.path), seconds=5.0).said(lang)
+    )
+    assert said in out.getvalue() and expected in said
+    store.close()
+
+
+async def test_the_full_screen_quiz_says_it_in_its_language(bank, tmp_path: Path):
+    from support.quiz import quiz_app
+
+    app = quiz_app(bank, lang="fr", seed=3)
+    shown: list[str] = []
+    app.notify = lambda message, **options: shown.append(message)  # type: ignore[method-assign]
+    app.store_failed(StoreError("store_attempt_finished", attempt=7))
+    assert shown == [
+        catalogue.t("fr", "db_error", error="participation 7\u00a0: déjà terminée, cette réponse n'a donc pas été "
+                    "enregistrée\u00a0; son résultat reste tel quel")
+    ]  # fmt: skip
