@@ -13,6 +13,7 @@ import time
 
 import aiohttp
 
+from misquiz.core import catalogue
 from misquiz.storage.sqlite import SQLiteStore
 from misquiz.web.projector import projector_token
 from misquiz.web.server import allowed_hosts, public_url_for, qr_text
@@ -117,7 +118,7 @@ def test_ctrl_c_asks_once_when_people_are_mid_quiz(tmp_path):
     finally:
         if server.poll() is None:
             server.kill()
-    assert "1 person is mid-quiz: end anyway? Press Ctrl+C again" in out
+    assert catalogue.t("en", "serve_ask_one") in out
     assert server.returncode == 0
 
 

@@ -134,6 +134,36 @@ async def test_no_page_calls_the_store_on_the_event_loop(bank, tmp_path):
         assert store.calls > 40 and store.on_loop == [], sorted(set(store.on_loop))
 
 
+async def test_a_round_closed_elsewhere_refuses_start_at_once_though_a_newcomers_page_may_lag(bank, tmp_path):
+    """A newcomer's welcome page takes the round's open-or-closed as read at most CLOSED_SECONDS ago (it needs
+    no database); Start always asks the store, so nobody starts in a round another server closed."""
+    from misquiz.core.session import change, discuss_order
+    from misquiz.storage import read_room
+
+    store = SQLiteStore(tmp_path / "c.db")
+    app = build_app(bank, store, WorkshopConfig("ws", "before"))
+    server = TestServer(app)
+    await server.start_server()
+    base = f"http://127.0.0.1:{server.port}"
+    try:
+        async with aiohttp.ClientSession(base_url=base, cookie_jar=aiohttp.CookieJar(unsafe=True)) as client:
+            person = Visitor(client, base)
+            await person.get("/")
+            assert person.status == 200
+            order = discuss_order(read_room(store, bank, "ws", "before"))
+            store.change_session("ws", "before", lambda s: change(s, "close", bank, order, None))  # another server
+            await person.get("/")
+            assert person.status == 200  # read a moment ago: still open on this page
+            await person.post("/start", {"csrf": person.csrf, "lang": "en"})
+            assert person.status == 409 and catalogue.t("en", "round_closed_title") in person.page
+            app[WORKSHOP].round_changed()  # as a change on this server does, or CLOSED_SECONDS later
+            await person.get("/")
+            assert person.status == 409
+    finally:
+        await server.close()
+        store.close()
+
+
 # -- SQLite held by another program, in process --------------------------------------------
 
 

@@ -35,6 +35,7 @@ ACTIVE_SECONDS = 15 * 60  # someone who has not been seen for this long is no lo
 # How old the round's open-or-closed may be on a newcomer's welcome page (`serve` reads it every 2 s), and how
 # old while the store's thread is busy (a database held by a lock or another program): Start always asks anew.
 CLOSED_SECONDS = 5.0
+PAGE_CLOSED_SECONDS = 1.0  # a participant's statement page: one read a second at most, however busy the room
 CLOSED_STUCK_SECONDS = 60.0
 
 
@@ -281,7 +282,7 @@ class ParticipantRecorder(StoreRecorder):
     keeps each write (`pending`), and the workshop does them on the store's thread right after (`flush`),
     before any page shows what they record. An answer the workshop already committed is not written again."""
 
-    def __init__(self, store: Store, on_error: Callable[[str], None]) -> None:
+    def __init__(self, store: Store, on_error: Callable[[Any], None]) -> None:
         super().__init__(store, on_error)
         self.stored: tuple[int | None, str, int | None] | None = None
         self.pending: list[Write] = []
@@ -321,7 +322,7 @@ def _write_all(writes: list[Write]) -> None:
 @dataclass
 class Participant:
     session: QuizSession
-    errors: list[str] = field(default_factory=list)
+    errors: list[object] = field(default_factory=list)  # what the store said of a write that failed
     seen: float = field(default_factory=time.monotonic)
     seated: bool = False  # this server counted the seat of this participant's first answer
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)  # one answer of theirs at a time (two tabs, a double tap)
@@ -488,7 +489,7 @@ class Workshop:
             await self.run(_write_all, writes)
         except StoreBusy as exc:
             self._forget(participant)
-            participant.errors.append(str(exc))
+            participant.errors.append(exc)
         except BaseException:
             self._forget(participant)
             raise
@@ -554,7 +555,7 @@ class Workshop:
         session.begin(name)
         await self._flush(joining)
         if session.attempt_id is None:
-            raise NotSaved(joining.errors[-1] if joining.errors else "")
+            raise NotSaved(str(joining.errors[-1]) if joining.errors else "")
         self.participants[token] = joining
         return joining  # no seat yet: the first answer takes it (answer)
 
@@ -621,7 +622,7 @@ class Workshop:
             session.answers.pop(statement_id, None)  # never shown as given when it was not stored
             session.position = position
             self._unseat(participant)
-            raise NotSaved(participant.errors[-1])
+            raise NotSaved(str(participant.errors[-1]))
         if session.finished and not was_finished:
             self.finished += 1
         if (session.finished and not was_finished) or len(session.answers) == 1:

@@ -10,7 +10,7 @@ from misquiz.core.text import ascii_number
 from misquiz.web.pages import error_page, participant_of, redirect, render, see_other, workshop_of
 from misquiz.web.views.closed import closed_page
 from misquiz.web.views.welcome import where
-from misquiz.web.workshop import AlreadyFinished, NotSaved, RoomIsFull, RoundClosed
+from misquiz.web.workshop import PAGE_CLOSED_SECONDS, AlreadyFinished, NotSaved, RoomIsFull, RoundClosed
 
 # What changes from one statement page to the next; the rest (language, the answer chosen, whether
 # there is a way back or forward) decides the page's shape, rendered once (pages.Stencil).
@@ -34,7 +34,7 @@ async def show(request: web.Request) -> web.StreamResponse:
     session = participant.session
     if session.finished:
         raise see_other("/results")
-    if await workshop_of(request).round_closed():
+    if await workshop_of(request).round_closed(within=PAGE_CLOSED_SECONDS):  # the answer asks anew
         return closed_page(request, session.lang, token, participant=participant)
     position = position_of(request, session.total)
     if position is None or position > session.resume_position():
