@@ -274,3 +274,10 @@ async def test_the_full_screen_quiz_says_it_in_its_language(bank, tmp_path: Path
         catalogue.t("fr", "db_error", error="participation 7\u00a0: déjà terminée, cette réponse n'a donc pas été "
                     "enregistrée\u00a0; son résultat reste tel quel")
     ]  # fmt: skip
+
+
+def test_db_copy_from_a_name_too_long_for_the_system(tmp_path: Path):
+    """Found by test_fuzz_cli: the check for real tables met the system's 'File name too long' first."""
+    long = "x" * 300
+    said = failed("db", "copy", long, str(tmp_path / "t.db"), "--lang", "fr")
+    assert said.startswith(f"misquiz{NB}: {long}{NB}: lecture impossible (")

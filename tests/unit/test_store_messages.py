@@ -107,3 +107,30 @@ def test_a_copy_stopped_after_some_were_copied_drops_nothing_was_copied_in_each_
         "fr"
     )
     assert "niets gekopieerd" not in error.said("nl") and "eerder gekopieerde deelnames: 3" in error.said("nl")
+
+
+def test_a_damaged_attempt_is_named_with_what_is_wrong_in_each_language(bank, tmp_path):
+    import sqlite3
+
+    from misquiz.core.quiz import QuizOptions
+    from misquiz.storage.sqlite import SQLiteStore
+    from support.quiz import stored_attempt
+
+    store = SQLiteStore(tmp_path / "d.db")
+    session = stored_attempt(store, bank, QuizOptions("en", 1), 3)
+    conn = sqlite3.connect(tmp_path / "d.db")
+    conn.execute("UPDATE attempts SET seed = 'x'")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError) as caught:
+        store.attempt(session.attempt_id)
+    store.close()
+    number = session.attempt_id
+    assert str(caught.value) == (
+        f"attempt {number}: damaged in the database (its seed is not a whole number); the other attempts are readable"
+    )
+    assert catalogue.said(caught.value, "fr") == (
+        f"participation {number}\u00a0: endommagée dans la base de données (le nombre qui fixe l'ordre (seed) n'est "
+        "pas un nombre entier)\u00a0; les autres participations restent lisibles"
+    )
+    assert "het startgetal van de volgorde (seed) is geen geheel getal" in catalogue.said(caught.value, "nl")

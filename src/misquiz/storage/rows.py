@@ -65,7 +65,7 @@ def attempt_from_row(row: Sequence[Any]) -> Attempt:
         raise StoreError("store_attempt_damaged", attempt=plain_id(row), error=str(exc)) from None
     problem = _damage(attempt)
     if problem:
-        raise StoreError("store_attempt_damaged", attempt=plain_id(row), error=problem)
+        raise StoreError("store_attempt_damaged", attempt=plain_id(row), error=Explained(problem))
     return attempt
 
 
@@ -74,24 +74,24 @@ def plain_id(row: Sequence[Any]) -> str:
 
 
 def _damage(a: Attempt) -> str:
-    """What is wrong with an attempt read back, or ""."""
+    """What is wrong with an attempt read back (a catalogue key), or ""."""
     texts = (a.uid, a.bank_id, a.bank_version, a.bank_hash, a.language, a.name)
     if not isinstance(a.id, int) or not all(isinstance(v, str) for v in texts):
-        return "a text field holds something else"
+        return "store_damage_text"
     if not all(v is None or isinstance(v, str) for v in (a.workshop, a.person)) or a.round not in (
         None,
         "before",
         "after",
     ):
-        return "its workshop, round or person is not valid"
+        return "store_damage_place"
     if not isinstance(a.seed, int) or isinstance(a.seed, bool):
-        return "its seed is not a whole number"
+        return "store_damage_seed"
     if not isinstance(a.order, list) or not all(isinstance(sid, str) for sid in a.order):
-        return "its statement order is not a list of ids"
+        return "store_damage_order"
     if not moment_in_span(a.started_at) or not (a.finished_at is None or moment_in_span(a.finished_at)):
-        return "a date is not a date and time between the years 2000 and 9000"
+        return "store_damage_date"
     if a.result is not None and not _sound(a.result):
-        return "its stored result is not valid"
+        return "store_damage_result"
     return ""
 
 

@@ -72,7 +72,7 @@ class CopyRefused(StoreError):
 
     def __init__(self, source: str, damaged: list[Damaged]) -> None:
         self.source, self.damaged = source, damaged
-        super().__init__(f"{source}: {len(damaged)} damaged attempt(s); nothing was copied")
+        super().__init__("store_copy_refused", where=source, n=len(damaged))
 
 
 class _AllButNothingCopied(Explained):
@@ -320,8 +320,11 @@ def _only_real_tables(source: str, query_seconds: float) -> None:
     """An SQLite source whose attempts or answers is not a real table (a view that recurses without end, a
     virtual table) is refused before any query reads it; a file that is no database is left to the store."""
     path = Path(source)
-    if not path.is_file() or path.is_symlink():
-        return  # the store says what it is
+    try:
+        if not path.is_file() or path.is_symlink():
+            return  # the store says what it is
+    except (OSError, ValueError):  # a name too long, say: the store says so
+        return
     try:
         conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
