@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import NamedTuple
 
-from misquiz.core.catalogue import Explained, format_number, t
+from misquiz.core.catalogue import FALLBACK, Explained, format_number, t
 from misquiz.core.text import plain
 
 ERROR = "error"
@@ -64,6 +64,8 @@ class Number(Explained):
         super().__init__("")
 
     def said(self, lang: str) -> str:
+        if lang == FALLBACK:  # as CLDR writes it in English, without importing Babel while a bomb is being read
+            return f"{self.value:,.{self.places}f}"
         return format_number(self.value, self.places, lang)
 
 

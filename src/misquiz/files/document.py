@@ -252,6 +252,9 @@ class _Converter:
         self.problems: list[Problem] = []
         self.seen: set[int] = set()
         self.alias_reported = False  # one report is enough: a bomb would repeat it millions of times
+        # One sentence for the problems that say the same (50,000 duplicate keys 'a'), and its English text
+        # once: a sentence costs far more memory than the line of text it replaces.
+        self.sentences: dict[tuple[object, ...], Explained] = {}
 
     def run(self, root: yaml.Node) -> Document:
         self.doc.data = self.convert(root, (), 0)
@@ -261,6 +264,7 @@ class _Converter:
     def report(self, node: yaml.Node, path: KeyPath, message: Explained, broken: bool = True) -> None:
         if broken:
             self.doc.broken.add(path)
+        message = self.sentences.setdefault((message.key, *message.values.items()), message)
         mark = node.start_mark
         self.problems.append(explained(self.doc.file, mark.line + 1, mark.column + 1, format_path(path), message))
 
