@@ -100,10 +100,10 @@ def test_a_file_that_is_not_a_misquiz_database(tmp_path: Path):
     )
     assert history(path, "fr") == (
         f"misquiz{NB}: {path}{NB}: ce fichier n'est pas une base de données misquiz (ou il est endommagé){NB}; "
-        "il a été laissé tel quel"
+        "il n'a pas été modifié"
     )
     assert history(path, "nl") == (
-        f"misquiz: {path}: dit bestand is geen misquiz-database (of het is beschadigd); het is ongewijzigd gelaten"
+        f"misquiz: {path}: dit bestand is geen misquiz-database (of het is beschadigd); het is niet gewijzigd"
     )
     assert path.read_bytes() == before
 
@@ -119,7 +119,7 @@ def test_another_programs_sqlite_database(tmp_path: Path):
     )
     assert history(path, "fr") == (
         f"misquiz{NB}: {path}{NB}: ce n'est pas une base de données misquiz (elle appartient à un autre programme, "
-        f"ou elle est endommagée){NB}; elle a été laissée telle quelle"
+        f"ou elle est endommagée){NB}; le fichier n'a pas été modifié"
     )
     assert "geen misquiz-database" in history(path, "nl")
 

@@ -106,7 +106,7 @@ def test_a_copy_stopped_after_some_were_copied_drops_nothing_was_copied_in_each_
     assert "rien n'a été copié" not in error.said("fr") and "participations copiées auparavant\u00a0: 3" in error.said(
         "fr"
     )
-    assert "niets gekopieerd" not in error.said("nl") and "eerder gekopieerde deelnames: 3" in error.said("nl")
+    assert "niets gekopieerd" not in error.said("nl") and "al gekopieerde deelnames: 3" in error.said("nl")
 
 
 def test_a_damaged_attempt_is_named_with_what_is_wrong_in_each_language(bank, tmp_path):
