@@ -59,7 +59,7 @@ def test_a_result_file_that_is_not_json_in_french(here: Path):
         f"notes.json:1:1: attendu{NBSP}: un fichier de résultat de misquiz (un objet JSON)"
         f"{NBSP}; trouvé{NBSP}: un texte"
     )
-    assert lines[1].startswith(f"broken.json:2:1: YAML non valide{NBSP}: ")
+    assert lines[1] == f"broken.json:2:1: YAML non valide{NBSP}: il manque une valeur"
 
 
 def test_a_result_file_with_an_unknown_statement_in_french(here: Path):
@@ -173,3 +173,20 @@ def test_a_bad_bank_for_take_and_score_follows_lang(here: Path):
     assert err.strip() == "missing.yaml: dit bestand bestaat niet"
     _, _, err = run("take", "--lang", "fr", "--plain", "--bank", "missing.yaml")
     assert err.strip() == "missing.yaml: ce fichier n'existe pas"
+
+
+@pytest.mark.parametrize(
+    ("text", "french"),
+    [
+        ('a: "x', "le fichier s'arrête trop tôt (probablement un guillemet ouvert et jamais fermé)"),
+        ("a: *x", "un alias sans ancre"),
+        ('{"a" "b"}', "il manque une ',' ou une '}' (probablement des clés et leurs valeurs entre {accolades} "
+         "non fermées, ou une virgule manquante)"),
+    ],
+)  # fmt: skip
+def test_the_parsers_words_in_french(here: Path, text: str, french: str):
+    (here / "bad.yaml").write_text(text, encoding="utf-8")
+    _, _, err = run("--lang", "fr", "score", "bad.yaml")
+    assert err.strip().endswith(f": YAML non valide{NBSP}: {french}"), err
+    _, _, err = run("--lang", "en", "score", "bad.yaml")
+    assert ": not valid YAML: " in err and "YAML non valide" not in err

@@ -168,10 +168,11 @@ def _parse(text: str, name: str, partial: bool) -> Document:
             message = f"{exc.context}, {message}"
         at = mark.index if mark is not None and mark.index < len(text) else -1
         hint = _hint_key(f"{exc.context or ''} {message}" + (" \\t" if at >= 0 and text[at] == "\t" else ""))
+        detail = Explained(_PARSER_WORDS[message]) if message in _PARSER_WORDS else message
         said = (
-            Explained("file_not_yaml_hint", detail=message, hint=_hint(hint))
+            Explained("file_not_yaml_hint", detail=detail, hint=_hint(hint))
             if hint
-            else Explained("file_not_yaml", detail=message)
+            else Explained("file_not_yaml", detail=detail)
         )
         raise ProblemsError([explained(name, line, column, "", said)]) from None
     except yaml.YAMLError as exc:
@@ -183,6 +184,25 @@ def _parse(text: str, name: str, partial: bool) -> Document:
         raise ProblemsError(doc.problems)
     return doc
 
+
+# The parser's most frequent words, in each language (libyaml's own English in en.json, as it writes them).
+_PARSER_WORDS = {
+    "did not find expected node content": "file_yaml_no_value",
+    "did not find expected key": "file_yaml_no_key",
+    "did not find expected '-' indicator": "file_yaml_no_dash",
+    "could not find expected ':'": "file_yaml_no_colon",
+    "did not find expected ',' or ']'": "file_yaml_no_bracket",
+    "did not find expected ',' or '}'": "file_yaml_no_brace",
+    "mapping values are not allowed in this context": "file_yaml_mapping_here",
+    "found unexpected end of stream": "file_yaml_end",
+    "found character that cannot start any token": "file_yaml_character",
+    "found a tab character that violates indentation": "file_yaml_tab",
+    "found undefined alias": "file_yaml_alias",
+    "second occurrence": "file_yaml_anchor_twice",
+    "expected a single document in the stream, but found another document": "file_yaml_documents",
+    "found unknown escape character": "file_yaml_escape",
+    "exceeded maximum nesting depth": "file_yaml_depth",
+}
 
 # The parser's words name what it expected (in English: libyaml's own); these say what a person most likely
 # did, in each language (catalogue sentences).
