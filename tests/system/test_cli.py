@@ -42,6 +42,7 @@ def test_validate_json_is_one_object():
         "languages": ["nl", "en", "fr"],
         "errors": [],
         "warnings": [],
+        "more": 0,  # problems past the 100 listed
     }
 
 
