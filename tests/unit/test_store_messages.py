@@ -37,7 +37,7 @@ def test_every_store_key_is_in_every_catalogue_with_the_same_placeholders(key: s
 @pytest.mark.parametrize("key", sorted(store_keys()))
 def test_french_store_messages_keep_french_typography(key: str):
     text = catalogue.strings("fr")[key]
-    prose = re.sub(r"postgresql://\S+|%[0-9A-F]{2}|, : ", " ", text)  # the address's form, quoted as it is
+    prose = re.sub(r"postgresql://\S+|%[0-9A-F]{2}", " ", text)  # the address's form, quoted as it is
     assert not re.search(r"[^\u00a0][:;?!]", prose), text
     assert not re.search(r"«(?!\u00a0)|(?<!\u00a0)»", text), text
     assert "’" not in text, text  # straight apostrophes, as the rest of the French catalogue

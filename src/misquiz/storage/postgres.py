@@ -231,7 +231,9 @@ class PostgresStore(SQLStore):
                 self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S, application_name="misquiz"
             )
         except self.psycopg.ProgrammingError:  # libpq could not parse it, and its text quotes the address
-            raise StoreError("store_bad_address", where=self.where) from None
+            # the address's form apart: a URL, written as it is, never folded at a colon by a French line wrap
+            form = Explained("store_address_form")
+            raise StoreError("store_bad_address", where=self.where, form=form) from None
         except self.psycopg.Error as exc:
             raise self._explain(exc) from None
 
