@@ -281,3 +281,13 @@ def test_db_copy_from_a_name_too_long_for_the_system(tmp_path: Path):
     long = "x" * 300
     said = failed("db", "copy", long, str(tmp_path / "t.db"), "--lang", "fr")
     assert said.startswith(f"misquiz{NB}: {long}{NB}: lecture impossible (")
+
+
+def test_a_login_the_server_refuses(postgres_url: str):
+    wrong = postgres_url.replace("misquiz-test-only", "not-the-password", 1)
+    assert wrong != postgres_url
+    said = history(wrong, "nl")
+    assert ": de server weigerde de aanmelding (" in said
+    assert said.endswith("); controleer de gebruikersnaam en het wachtwoord")
+    assert "not-the-password" not in said and "***" in said
+    assert history(wrong, "fr").endswith(f"){NB}; vérifiez le nom d'utilisateur et le mot de passe")
