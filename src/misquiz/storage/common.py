@@ -593,6 +593,31 @@ class SQLStore:
             rows = self._rows("SELECT value FROM settings WHERE key = 'server_secret'")
         return bytes.fromhex(rows[0][0])
 
+    # -- a bank changed mid-workshop ----------------------------------------------------------
+
+    def round_banks(self, workshop: str, round: str | None) -> dict[str, tuple[str, int]]:
+        """Which banks a workshop round's attempts were made on: bank hash -> (bank version, attempts). Attempts
+        set aside for a fresh start are not counted: nobody goes on with them."""
+        rows = self._rows(
+            "SELECT bank_hash, MAX(bank_version), COUNT(*) FROM attempts WHERE workshop = ? "
+            "AND round IS NOT DISTINCT FROM ? AND abandoned_at IS NULL GROUP BY bank_hash",
+            (workshop, round),
+        )
+        return {str(h): (str(version), int(n)) for h, version, n in rows}
+
+    def adopt_bank(self, attempt_id: int, bank_id: str, bank_version: str, bank_hash: str) -> bool:
+        """An unfinished attempt carries on under another bank (the same statements, reworded): whether it did.
+        A finished attempt keeps the bank it was scored on (False, nothing changed)."""
+
+        def work(tx: Tx) -> bool:
+            changed = tx.execute(
+                "UPDATE attempts SET bank_id = ?, bank_version = ?, bank_hash = ? WHERE id = ? AND finished_at IS NULL",
+                (bank_id, bank_version, bank_hash, attempt_id),
+            ).rowcount
+            return bool(changed)
+
+        return self._tx(work)
+
 
 def _answers_in(tx: Tx, attempt_id: int) -> dict[str, int | None]:
     rows = tx.execute("SELECT statement_id, value FROM answers WHERE attempt_id = ?", (attempt_id,)).fetchall()

@@ -247,6 +247,14 @@ class Store(Protocol):
         """Read, change and write a round's live session in one transaction; the changed state."""
         ...
 
+    def round_banks(self, workshop: str, round: str | None) -> dict[str, tuple[str, int]]:
+        """Which banks a workshop round's attempts (not set aside) were made on: bank hash -> (version, attempts)."""
+        ...
+
+    def adopt_bank(self, attempt_id: int, bank_id: str, bank_version: str, bank_hash: str) -> bool:
+        """An unfinished attempt carries on under another bank; False (nothing changed) if it is finished."""
+        ...
+
 
 def open_store(
     where: str | os.PathLike[str] | None = None, clock: Callable[[], datetime] = utc_now, *, read_only: bool = False
