@@ -14,6 +14,7 @@ from misquiz.core.problems import Problem, ProblemsError
 from misquiz.core.text import ascii_number, json_safe, plain
 
 if TYPE_CHECKING:
+    from misquiz.core.model import Bank
     from misquiz.storage import Store
 
 LANGS = catalogue.languages()
@@ -796,6 +797,11 @@ def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None
 )
 @click.option("--verbose", is_flag=True, help="Print a line per request (the QR code then scrolls away).")
 @click.option("--new", "new_code", is_flag=True, help="A new workshop: serve --round after without a before round.")
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Serve a bank other than the one this round's attempts were made on: those with the same statements go on.",
+)
 @BANK_OPTION
 @DB_OPTION
 def serve(
@@ -810,6 +816,7 @@ def serve(
     trusted_proxies: frozenset[str],
     verbose: bool,
     new_code: bool,
+    force: bool,
     bank_path: str | None,
     db: str | None,
 ) -> None:
@@ -821,6 +828,8 @@ def serve(
     bank = _quiz_bank(bank_path)
     store = _store(db)
     note = _check_code(store, workshop, round_, new_code)
+    if not force:
+        _refuse_another_bank(store, bank, workshop, round_)
     from misquiz.web.server import allowed_hosts
     from misquiz.web.server import serve as serve_workshop
     from misquiz.web.workshop import WorkshopConfig
@@ -834,6 +843,7 @@ def serve(
         min_group=min_group,
         lang=lang or default_language(),
         trusted_proxies=trusted_proxies,
+        force_bank=force,
     )
     try:
         out = cast(TextIO, _NoteFirst(sys.stdout, note))
@@ -1118,6 +1128,47 @@ def _check_code(store: Store, code: str, round_: str | None, new_code: bool) -> 
         click.echo(catalogue.t(lang, "cli_after_without_before", code=plain(code), hint=hint), err=True)
         sys.exit(2)
     return catalogue.t(lang, "cli_workshop_new", code=plain(code), hint=hint) if code not in known else ""
+
+
+def _refuse_another_bank(store: Store, bank: Bank, code: str, round_: str | None) -> None:
+    """A round whose attempts were made on another bank (its text changed, a statement added or gone) is not
+    served with this one unless --force: their progress would not be resumed and each would take a second seat.
+    Refused before anything is written (exit 1)."""
+    from misquiz.storage import StoreError
+
+    try:
+        banks = store.round_banks(code, round_)
+    except StoreError as exc:
+        store.close()
+        _store_failed(exc)
+    others = sorted((v, h, n) for h, (v, n) in banks.items() if h != bank.content_hash)
+    if not others:
+        return
+    store.close()
+    lang = default_language()
+    versions = catalogue.t(lang, "cli_bank_versions_separator").join(
+        catalogue.t(lang, "cli_bank_version_attempts", count=n, version=plain(v), hash=_short_hash(h))
+        for v, h, n in others
+    )
+    click.echo(
+        catalogue.t(
+            lang,
+            "cli_serve_bank_changed",
+            round=catalogue.round_word(lang, round_),
+            code=plain(code),
+            count=sum(n for _, _, n in others),
+            versions=versions,
+            version=plain(bank.version),
+            hash=_short_hash(bank.content_hash),
+        ),
+        err=True,
+    )
+    sys.exit(1)
+
+
+def _short_hash(content_hash: str) -> str:
+    """A bank's content hash as a person compares two: its first 12 hex digits."""
+    return plain(content_hash.rpartition(":")[2][:12])
 
 
 @main.command()

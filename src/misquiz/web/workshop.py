@@ -80,6 +80,9 @@ class WorkshopConfig:
     min_group: int = MIN_GROUP  # below this many finished people, the projector page shows only counts of people
     lang: str | None = None  # the projector page's language unless it asks for another
     trusted_proxies: frozenset[str] = frozenset()  # reverse proxies whose X-Forwarded-For names the client
+    # serve --force with a bank other than the one the round's attempts were made on: an unfinished attempt
+    # whose statements are the bank's (the same ids) carries on under it; the others start afresh, counted once
+    force_bank: bool = False
 
     def client(self, remote: str | None, forwarded: list[str]) -> str:
         """Who is asking, for the per-client join limit: the peer, or behind a trusted proxy the nearest
@@ -367,6 +370,7 @@ class Workshop:
         self.projector = Projector(bank, store, config.workshop, config.round, config.min_group, self.worker)
         self.commits = GroupCommit(store, self.worker)
         self.reads = GroupRead(store, bank.content_hash, config.workshop, config.round, self.worker)
+        self.other_banks = self._other_banks() if config.force_bank else ()
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """fn(*args) on the store's thread, within its deadline (StoreBusy past it)."""
@@ -463,12 +467,20 @@ class Workshop:
         return held if state == (session.lang, session.answers) else None
 
     def _attempt_of(self, token: str) -> Attempt | None:
-        return self.store.participant_attempt(self.bank.content_hash, self.config.workshop, self.config.round, token)
+        found = self.store.participant_attempt(self.bank.content_hash, self.config.workshop, self.config.round, token)
+        if found is None and self.other_banks:
+            return self._carried_over(token)
+        return found
 
     def _hold(self, token: str, attempt: Attempt) -> Participant:
         held = Participant(QuizSession.start(self.bank, self._options(token, attempt.language)))
-        held.session.recorder = ParticipantRecorder(self.store, held.errors.append)
-        held.session.resume(attempt)
+        recorder = ParticipantRecorder(self.store, held.errors.append)
+        if attempt.bank_hash == self.bank.content_hash:
+            held.session.recorder = recorder
+            held.session.resume(attempt)
+        else:  # finished on the bank before (see _carried_over): its stored result stands, not scored again
+            held.session.resume(attempt)
+            held.session.recorder = recorder
         self.participants[token] = held
         return held
 
@@ -556,6 +568,8 @@ class Workshop:
         await self._flush(joining)
         if session.attempt_id is None:
             raise NotSaved(str(joining.errors[-1]) if joining.errors else "")
+        if self.other_banks:  # their attempt on the bank before, which could not go on, gives up its seat
+            self.joined -= await self.run(self._set_aside_elsewhere, token)
         self.participants[token] = joining
         return joining  # no seat yet: the first answer takes it (answer)
 
@@ -645,3 +659,48 @@ class Workshop:
 
     def _options(self, token: str, lang: str) -> QuizOptions:
         return QuizOptions(lang, workshop=self.config.workshop, round=self.config.round, person=token)
+
+    # -- a bank changed mid-round (serve --force) -------------------------------------------
+
+    def _other_banks(self) -> tuple[str, ...]:
+        """The banks other than this one that this round's attempts were made on (their hashes)."""
+        found = self.store.round_banks(self.config.workshop, self.config.round)
+        return tuple(sorted(h for h in found if h != self.bank.content_hash))
+
+    def _fits(self, attempt: Attempt) -> bool:
+        """Whether an attempt's statements are exactly this bank's: none gone, none new."""
+        return frozenset(attempt.order) == self.statement_ids and len(attempt.order) == len(self.statement_ids)
+
+    def _latest_elsewhere(self, token: str) -> Attempt | None:
+        """This token's most recent attempt in this round on another bank (not set aside), if any."""
+        workshop, round_ = self.config.workshop, self.config.round
+        found = [self.store.participant_attempt(h, workshop, round_, token) for h in self.other_banks]
+        return max((a for a in found if a is not None), key=lambda a: (a.started_at, a.id), default=None)
+
+    def _carried_over(self, token: str) -> Attempt | None:
+        """On the store's thread: the token's attempt on the bank before, if it goes on under this one.
+
+        An unfinished attempt with this bank's statements is moved to this bank (adopt_bank) and resumed; a
+        finished one keeps its bank and result and is shown as it is. Any other starts afresh (None)."""
+        before = self._latest_elsewhere(token)
+        if before is None or not self._fits(before):
+            return None
+        if before.finished_at is None and self.store.adopt_bank(
+            before.id, self.bank.id, self.bank.version, self.bank.content_hash
+        ):
+            workshop, round_ = self.config.workshop, self.config.round
+            return self.store.participant_attempt(self.bank.content_hash, workshop, round_, token)
+        return self.store.attempt(before.id)  # finished (perhaps meanwhile, on another server): as it is
+
+    def _set_aside_elsewhere(self, token: str) -> int:
+        """On the store's thread, once the token's fresh attempt is stored: its unfinished attempts on other
+        banks are set aside (kept with their answers, not deleted), so the person takes one seat; how many
+        seats that freed (attempts that had an answer)."""
+        freed = 0
+        workshop, round_ = self.config.workshop, self.config.round
+        for h in self.other_banks:
+            before = self.store.participant_attempt(h, workshop, round_, token)
+            if before is not None and before.finished_at is None:
+                self.store.abandon_attempt(before.id)
+                freed += 1 if before.answers else 0
+        return freed
