@@ -487,6 +487,7 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
     """Read result files (from misquiz export --format json) into the database."""
     from misquiz.files.results import read_result_file
     from misquiz.storage import StoreError
+    from misquiz.storage.protocol import UidConflict
 
     bank = _load(bank_path)
     store = _store(db)
@@ -506,6 +507,10 @@ def import_(files: tuple[str, ...], workshop: str | None, db: str | None, bank_p
             told = default_language()
             for problem in exc.problems:
                 click.echo(problem.told(told), err=True)
+        except UidConflict as exc:  # this file only: the others are still read
+            failed += 1
+            lang = default_language()
+            click.echo(catalogue.t(lang, "store_failed", error=plain(catalogue.said(exc, lang))), err=True)
         except StoreError as exc:
             _store_failed(exc)
     _say("cli_imported", added=added, already=already, failed=failed)

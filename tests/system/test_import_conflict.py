@@ -39,3 +39,17 @@ def test_a_result_file_whose_uid_holds_another_attempt_is_refused_by_name(tmp_pa
     assert "Traceback" not in result.output + result.stderr
     assert f"another attempt with uid {data['uid']}" in result.stderr and "nothing was imported" in result.stderr
     assert contents(db) == before
+
+
+def test_a_conflict_refuses_its_file_only_and_the_others_are_imported(tmp_path):
+    db = tmp_path / "r.db"
+    assert CliRunner().invoke(main, ["--db", str(db), "import", str(DATA / "result.json")]).exit_code == 0
+    data = json.loads((DATA / "result.json").read_text())
+    clash = tmp_path / "clash.json"
+    clash.write_text(json.dumps({**data, "started_at": "2020-02-02T10:00:00+00:00"}), encoding="utf-8")
+    fresh = tmp_path / "fresh.json"
+    fresh.write_text(json.dumps({**data, "uid": "f" * 32}), encoding="utf-8")
+    result = CliRunner().invoke(main, ["--db", str(db), "--lang", "en", "import", str(clash), str(fresh)])
+    assert result.exit_code == 1 and "Traceback" not in result.output + result.stderr
+    assert f"uid {data['uid']}" in result.stderr
+    assert "Imported: 1 · already present: 0 · refused: 1." in result.stdout
