@@ -20,10 +20,12 @@ from misquiz.cli import main
 from misquiz.core import catalogue
 from misquiz.core.model import Bank
 from misquiz.files.bank import load_bank, shipped_bank_path
+from misquiz.storage import open_store
 from misquiz.storage.sqlite import SQLiteStore
 from misquiz.web.app import build_app
 from misquiz.web.pages import COOKIE, WORKSHOP
 from misquiz.web.workshop import Workshop, WorkshopConfig
+from support.postgres import Place, place_fixture  # noqa: F401  (the fixture)
 from support.serving import Visitor
 
 CONFIG = WorkshopConfig("ws", "before")
@@ -259,3 +261,64 @@ async def test_with_force_other_statements_start_afresh_counted_once(bank, tmp_p
     assert attempts[0] == (old_id, bank.content_hash, 1)  # set aside, not deleted
     assert attempts[1][1:] == (new.content_hash, 0)
     assert rows(db, "SELECT COUNT(*) FROM answers WHERE attempt_id = ?", old_id) == [(3,)]  # its answers kept
+
+
+# -- on either store -------------------------------------------------------------------------------
+
+
+@asynccontextmanager
+async def serving_at(bank: Bank, where: str, config: WorkshopConfig = CONFIG, token: str | None = None):
+    store = open_store(where)
+    app = build_app(bank, store, config)
+    client = TestClient(TestServer(app))
+    await client.start_server()
+    if token is not None:
+        client.session.cookie_jar.update_cookies({COOKIE: token})
+    try:
+        yield Visitor(client, f"http://127.0.0.1:{client.server.port}"), app[WORKSHOP]
+    finally:
+        await client.close()
+        store.close()
+
+
+async def test_with_force_on_either_store_one_goes_on_and_one_starts_afresh(bank, tmp_path, place: Place):
+    """Two participants answered three statements each; the bank is reworded, then a statement is removed. On
+    PostgreSQL (a shared store) every page also checks the database's copy, which must follow the adopted bank."""
+    tokens = []
+    for _ in range(2):
+        async with serving_at(bank, place.where) as (person, _):
+            await person.start()
+            for value in (4, 2, 5):
+                await person.answer(value)
+            tokens.append(cookie_of(person))
+    reword = load_bank(changed_bank(tmp_path, "edited", reworded))
+    async with serving_at(reword, place.where, FORCED, tokens[0]) as (person, workshop):
+        await person.get("/")
+        assert person.url.endswith("/quiz/4")
+        await person.answer(1)
+        await person.get("/quiz/4")
+        assert re.search(r'value="1"[^>]*\n?[^>]*aria-current="true"', person.page)
+        assert workshop.joined == 2
+    fewer = load_bank(changed_bank(tmp_path, "fewer", removed))
+    async with serving_at(fewer, place.where, FORCED, tokens[1]) as (person, workshop):
+        await person.get("/")
+        assert "/start" in person.page and not person.url.endswith("/quiz/4")
+        await person.post("/start", {"csrf": person.csrf, "lang": "en"})
+        await person.answer(3)
+        assert workshop.joined == 2
+        await workshop.recount()
+        assert workshop.joined == 2  # as the store counts: the old attempt set aside, the new one seated
+    store = open_store(place.where)
+    try:
+        assert store.round_banks("ws", "before") == {
+            reword.content_hash: (reword.version, 1),
+            fewer.content_hash: (fewer.version, 1),
+        }
+        assert [p.joined for p in store.room_counts("ws").people if p.round == "before"] == [2]
+        first = store.participant_attempt(reword.content_hash, "ws", "before", tokens[0])
+        assert first is not None and len(first.answers) == 4
+        old = store.participant_attempt(bank.content_hash, "ws", "before", tokens[1])
+        assert old is None  # set aside: not resumed, not counted
+        assert int(place.sql("SELECT COUNT(*) FROM answers")[0][0]) == 3 + 4 + 1  # every answer kept
+    finally:
+        store.close()
