@@ -1072,7 +1072,8 @@ def db_copy(source: str, target: str, bank_path: str | None, skip_damaged: bool)
         return [f"{p.path}: {p.said_in(lang)}" for p in check_stored(attempt, bank, "")]
 
     def name(damaged: Sequence[Damaged]) -> None:  # each damaged attempt's problems, never a flood
-        lines = [f"{shown}: attempt {plain(str(d))}: {plain(p)}" for d in damaged for p in d.problems]
+        said = [(d, catalogue.said(p, lang) if isinstance(p, Exception) else p) for d in damaged for p in d.problems]
+        lines = [f"{shown}: attempt {plain(str(d))}: {plain(p)}" for d, p in said]
         for line in lines[:SHOWN_PROBLEMS]:
             click.echo(line, err=True)
         if len(lines) > SHOWN_PROBLEMS:

@@ -234,3 +234,18 @@ def test_reading_a_source_has_a_deadline_in_all(tmp_path, bank):
     with pytest.raises(StoreError, match="longer than the deadline"):
         copy_attempts(str(source), str(target), check, total_seconds=0)
     assert not target.exists()
+
+
+def test_an_attempt_whose_uid_the_target_holds_with_other_content_is_named_the_others_go_on(tmp_path, bank):
+    source, target = tmp_path / "src.db", tmp_path / "dst.db"
+    made = make_source(source, bank, 3)
+    assert misquiz("db", "copy", str(source), str(target)).returncode == 0
+    conn = sqlite3.connect(target)  # the target's copy of the first attempt now says otherwise
+    conn.execute("UPDATE attempts SET name = 'someone else' WHERE uid = ?", (made[0][1],))
+    conn.commit()
+    conn.close()
+    again = misquiz("--lang", "fr", "db", "copy", str(source), str(target))
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert made[0][1] in again.stderr  # named, with its uid, in the skipped list
+    assert "déjà présentes\u00a0: 2" in again.stderr and "uid" in again.stderr  # the two others: already there
+    assert "someone else" in {row[0] for row in sqlite3.connect(target).execute("SELECT name FROM attempts")}

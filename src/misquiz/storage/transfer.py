@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import Explained, t
 from misquiz.storage.address import masked
-from misquiz.storage.protocol import Count, StoreError, is_postgres_url, open_store
+from misquiz.storage.protocol import Count, StoreError, UidConflict, is_postgres_url, open_store
 from misquiz.storage.rows import ATTEMPT_COLUMNS, answers_from_rows, attempt_from_row
 
 if TYPE_CHECKING:
@@ -52,7 +52,7 @@ class Damaged(NamedTuple):
 
     id: int
     uid: str
-    problems: list[str]
+    problems: list[str]  # each in the person's language, or a catalogue sentence (Explained) to be said in it
 
     def __str__(self) -> str:
         uid = f" ({self.uid[:64]})" if self.uid else ""
@@ -149,7 +149,13 @@ def _write(
                         "store_changed_while_copied", where=shown(source), attempt=str(found), problem=found.problems[0]
                     )
                 skipped.setdefault(found.id, found)
-            elif writing.import_attempt(found):
+                continue
+            try:
+                imported = writing.import_attempt(found)
+            except UidConflict as conflict:  # found only when written: never copied, named with the skipped
+                skipped.setdefault(found.id, Damaged(found.id, _text(found.uid), [conflict]))  # type: ignore[list-item]
+                continue
+            if imported:
                 copied += 1
             else:
                 present += 1
