@@ -1156,11 +1156,14 @@ def _refuse_another_bank(store: Store, bank: Bank, code: str, round_: str | None
         catalogue.t(lang, "cli_bank_version_attempts", count=n, version=plain(v), hash=_short_hash(h))
         for v, h, n in others
     )
+    which = {"before": "cli_bank_round_before", "after": "cli_bank_round_after"}.get(
+        round_ or "", "cli_bank_round_none"
+    )
     click.echo(
         catalogue.t(
             lang,
             "cli_serve_bank_changed",
-            round=catalogue.round_word(lang, round_),
+            round=catalogue.t(lang, which),
             code=plain(code),
             count=sum(n for _, _, n in others),
             versions=versions,

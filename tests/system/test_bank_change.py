@@ -128,7 +128,7 @@ async def test_a_changed_bank_is_refused_with_what_why_and_what_to_do(bank, tmp_
     expected = catalogue.t(
         lang,
         "cli_serve_bank_changed",
-        round=catalogue.round_word(lang, "before"),
+        round=catalogue.t(lang, "cli_bank_round_before"),
         code="ws",
         count=1,
         versions=catalogue.t(
@@ -176,6 +176,23 @@ def test_the_refusal_reads_as_written(bank, tmp_path):
     assert "’" not in fr  # straight apostrophes in French
     nl = serve_cli(db, shipped_bank_path(), "--lang", "nl").output
     assert nl.startswith("misquiz: de ronde ‘vooraf’ van workshop ‘ws’ heeft al 3 deelname(s)")
+    store = SQLiteStore(db)
+    store.start_attempt(
+        bank_id=bank.id,
+        bank_version="3.0.0",
+        bank_hash="sha256:" + "c" * 64,
+        language="en",
+        seed=1,
+        order=order,
+        workshop="ws",
+        person="p9",
+    )
+    store.close()
+    no_round = CliRunner().invoke(
+        main, ["serve", "--workshop", "ws", "--db", str(db), "--bank", str(shipped_bank_path()), "--lang", "en"]
+    )
+    assert no_round.exit_code == 1
+    assert no_round.output.startswith("misquiz: the part without a round of workshop 'ws' already has 1 attempt(s)")
 
 
 async def test_the_same_bank_is_served_and_another_round_is_not_refused(bank, tmp_path, monkeypatch):
