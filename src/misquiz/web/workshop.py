@@ -301,8 +301,9 @@ class ParticipantRecorder(StoreRecorder):
 
     def finished(self, session: QuizSession) -> None:
         if session.attempt_id is not None:
-            attempt_id, record = session.attempt_id, session.result().record()
-            self.pending.append(lambda: self._try(self.store.finish_attempt, attempt_id, record))
+            attempt_id, record, answers = session.attempt_id, session.result().record(), dict(session.answers)
+            # with the answers it was scored from: the store refuses it if another server changed one meanwhile
+            self.pending.append(lambda: self._try(self.store.finish_attempt, attempt_id, record, None, answers))
 
     def language_changed(self, session: QuizSession) -> None:
         if session.attempt_id is not None:
