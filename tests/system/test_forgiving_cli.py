@@ -173,3 +173,10 @@ def test_the_fast_path_never_imports_click(tmp_path):
     )
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
+
+
+def test_history_shows_the_score_the_results_show():
+    """One rounding for every face (core.scoring.shown): 62.5 is 63 in the results, so in history too."""
+    rows = [{"id": 1, "started_at": "2026-12-07T15:12:00", "name": "Els", "workshop": None, "round": None,
+             "answered": 36, "total": 36, "overall": {"score": 62.5, "profile": "p"}}]  # fmt: skip
+    assert " 63 " in history_table(rows, "en", {"p": "Unclear"}) + " "

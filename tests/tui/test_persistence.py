@@ -151,7 +151,7 @@ async def test_results_save_markdown_and_html_and_say_where(tmp_path, bank, monk
     assert any(m == f"Saved to {files[1]}" for m in messages), messages
     plan = (tmp_path / files[1]).read_text(encoding="utf-8")
     assert plan.startswith("# Your social media action plan — Anna")
-    assert "### 1. The more we post, the better (100/100, Still believed)" in plan
+    assert "### 1. The more we post, the better (100/100, still believed)" in plan
     assert "- [ ] Draw up a simple content calendar" in plan
 
 

@@ -328,7 +328,7 @@ def test_items_of_a_workshop_reads_one_round_and_names_it(tmp_path, tiny):
     table = CliRunner().invoke(main, [*base, "--lang", "en"])
     assert table.exit_code == 0 and "workshop ws · After · completed quizzes: 4" in table.output
     nl = CliRunner().invoke(main, [*base, "--lang", "nl", "--round", "before"])
-    assert "workshop ws · Vooraf · 6 afgeronde deelnames" in nl.output
+    assert "workshop ws · Vooraf · afgeronde deelnames: 6" in nl.output
     out = tmp_path / "items.csv"
     assert CliRunner().invoke(main, [*base, "--csv", str(out)]).exit_code == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))

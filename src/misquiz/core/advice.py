@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
 from misquiz.core.catalogue import format_date, t
-from misquiz.core.commitments import DONE, NOT_YET, STARTED, Commitment
+from misquiz.core.commitments import DONE, NOT_YET, STARTED, Commitment, of_myth
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.scoring import AGREE_ALL, DISAGREE_ALL, MIXED_MANY, MythScore, Result, score_attempt, shown
 from misquiz.core.text import clean_name, one_line
@@ -65,6 +65,11 @@ class PlanItem(NamedTuple):
     why: str | None = None  # why it is a misconception: given with every priority
     summary: str | None = None  # the band's one sentence about this myth
     clash: str | None = None  # the two statements that point both ways, said in a sentence
+
+    @property
+    def band_in_sentence(self) -> str:
+        """The band's label inside a sentence, as every face writes it: "(88/100, still believed)"."""
+        return self.band_label[:1].lower() + self.band_label[1:]
 
 
 class PlanSection(NamedTuple):
@@ -177,7 +182,7 @@ def _commitment_parts(
 def _commitment_line(bank: Bank, commitment: Commitment, lang: str) -> str:
     text = one_line(commitment.text(bank, lang))
     myth = commitment.myth_title(bank, lang)
-    return t(lang, "commitment_of_myth", text=text, myth=myth) if myth else text
+    return of_myth(lang, text, myth)
 
 
 def _plan(bank: Bank, result: Result, lang: str, *, name: str, progress: Progress | None, taken_at: str) -> AdvicePlan:

@@ -63,6 +63,15 @@ class PlanAction(NamedTuple):
     action: int
 
 
+def of_myth(lang: str, text: str, myth: str | None) -> str:
+    """An action with the misconception it tackles, when there is one: "Ask each client … (misconception:
+    “…”)." — the sentence's full stop after the parenthesis that belongs to it."""
+    if not myth:
+        return text
+    stem, stop = (text[:-1], text[-1]) if text.endswith((".", "!")) else (text, "")
+    return t(lang, "commitment_of_myth", text=stem, myth=myth) + stop
+
+
 def plan_actions(bank: Bank, result: Result) -> tuple[PlanAction, ...]:
     """The actions a person may commit to: those of the myths their plan asks them to work on, most held first."""
     return tuple(

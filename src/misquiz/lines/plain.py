@@ -17,7 +17,7 @@ from typing import TextIO
 
 from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import said, t
-from misquiz.core.commitments import STATUSES, CommitmentError, plan_actions
+from misquiz.core.commitments import STATUSES, CommitmentError, of_myth, plan_actions
 from misquiz.core.model import Bank
 from misquiz.core.quiz import NO_OPINION, QuizOptions, resume_text, resume_title
 from misquiz.core.text import one_line, plain
@@ -155,7 +155,7 @@ class PlainQuiz:
         for n, action in enumerate(actions, 1):
             myth = next(m for m in s.bank.myths if m.id == action.myth)
             text = one_line(myth.actions[action.action - 1][s.lang])
-            self.say(f"  {n:>2}  {self.t('commitment_of_myth', text=text, myth=myth.title[s.lang])}")
+            self.say(f"  {n:>2}  {of_myth(s.lang, text, myth.title[s.lang])}")
         while True:
             line = self.ask(self.t("plain_commit"))
             if not line:
@@ -202,7 +202,7 @@ class PlainQuiz:
             self.say()
             myth = c.myth_title(bank, lang)
             text = one_line(c.text(bank, lang))
-            self.say(f"  {self.t('commitment_of_myth', text=text, myth=myth) if myth else text}")
+            self.say(f"  {of_myth(self.session.lang, text, myth)}")
             while True:
                 answer = self.ask(self.t("plain_follow_up"))
                 if answer in ("1", "2", "3"):

@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from misquiz.core.catalogue import round_word, t
+from misquiz.core.scoring import shown
 from misquiz.core.text import plain
 
 
@@ -97,7 +98,7 @@ def _verdict(result: object, profiles: dict[str, str]) -> str:
         return ""
     score, profile = result.get("score"), str(result.get("profile") or "")
     number = isinstance(score, int | float) and not isinstance(score, bool) and math.isfinite(score)
-    return (f"{score:.0f}" if number else "–") + f" {plain(profiles.get(profile, profile))}"
+    return (str(shown(float(score))) if number else "–") + f" {plain(profiles.get(profile, profile))}"  # type: ignore[arg-type]
 
 
 def workshop_table(workshops: list[Any], lang: str) -> str:

@@ -163,8 +163,8 @@ def _scored(lang: str, item: PlanItem, title: str) -> str:
     """The title (already in its format) with the score and band, as the language writes them."""
     if item.score is None:
         return title
-    band = item.band_label[:1].lower() + item.band_label[1:]  # a label, mid-sentence: "(88/100, still believed)"
-    return t(lang, "item_scored", title=title, score=t(lang, "score_band", score=item.score, band=md(band)))
+    score = t(lang, "score_band", score=item.score, band=md(item.band_in_sentence))
+    return t(lang, "item_scored", title=title, score=score)
 
 
 def _md_clash(clash: str | None) -> str:

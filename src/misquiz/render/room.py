@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from misquiz.core.catalogue import t
-from misquiz.core.commitments import RoomCommitmentLine, room_commitment_lines
+from misquiz.core.commitments import RoomCommitmentLine, of_myth, room_commitment_lines
 from misquiz.core.items import ItemReport
 from misquiz.core.model import Bank, resolve_language
 from misquiz.core.report import GroupReport, ReportRow, RoundCell, group_report, shift_line
@@ -190,7 +190,7 @@ def report_markdown(report: GroupReport) -> str:
 
 def _commitment_text(report: GroupReport, line: RoomCommitmentLine) -> str:
     """An action of the room's commitments with its myth; for people's own lines only that there were some."""
-    return t(report.lang, "commitment_of_myth", text=line.text, myth=line.myth) if line.myth else line.text
+    return of_myth(report.lang, line.text, line.myth)
 
 
 def _shift_text(report: GroupReport, row: ReportRow) -> str:

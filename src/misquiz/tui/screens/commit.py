@@ -16,7 +16,7 @@ from textual.widgets import Button, Input, SelectionList
 from textual.widgets.selection_list import Selection
 
 from misquiz.core.catalogue import t
-from misquiz.core.commitments import MAX_OWN, Commitment, CommitmentError, choose, plan_actions
+from misquiz.core.commitments import MAX_OWN, Commitment, CommitmentError, choose, of_myth, plan_actions
 from misquiz.core.quiz import QuizSession
 from misquiz.core.text import one_line
 from misquiz.tui.widgets.literal import Literal, literal
@@ -37,8 +37,7 @@ class CommitScreen(ModalScreen[tuple[Commitment, ...] | None]):
         options = []
         for action in plan_actions(s.bank, s.result()):
             myth = next(m for m in s.bank.myths if m.id == action.myth)
-            label = t(lang, "commitment_of_myth", text=one_line(myth.actions[action.action - 1][lang]),
-                      myth=myth.title[lang])  # fmt: skip
+            label = of_myth(lang, one_line(myth.actions[action.action - 1][lang]), myth.title[lang])
             options.append(Selection(Text(label), action.key, action.key in chosen))  # Text: never markup
         with Vertical(id="commit-dialog", classes="dialog"):
             yield Literal(Text(t(lang, "commit_heading"), style="bold"), classes="title")

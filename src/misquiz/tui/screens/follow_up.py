@@ -15,7 +15,7 @@ from textual.widgets import Button, RadioButton, RadioSet
 
 from misquiz.core.advice import STATUS_WORDS
 from misquiz.core.catalogue import t
-from misquiz.core.commitments import STATUSES, Commitment
+from misquiz.core.commitments import STATUSES, Commitment, of_myth
 from misquiz.core.model import Bank
 from misquiz.core.text import one_line
 from misquiz.tui.widgets.literal import Literal, literal
@@ -38,7 +38,7 @@ class FollowUpScreen(ModalScreen[dict[int, str] | None]):
                         continue
                     myth = c.myth_title(self.bank, lang)
                     text = one_line(c.text(self.bank, lang))
-                    yield Literal(t(lang, "commitment_of_myth", text=text, myth=myth) if myth else text, classes="text")
+                    yield Literal(of_myth(lang, text, myth), classes="text")
                     with RadioSet(id=f"follow-up-{n}", compact=True):
                         for status in STATUSES:
                             yield RadioButton(literal(t(lang, STATUS_WORDS[status])), id=f"follow-up-{n}-{status}")

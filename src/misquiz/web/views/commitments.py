@@ -7,8 +7,7 @@ from typing import Any
 
 from aiohttp import web
 
-from misquiz.core.catalogue import t
-from misquiz.core.commitments import MAX_OWN, Commitment, CommitmentError, plan_actions
+from misquiz.core.commitments import MAX_OWN, Commitment, CommitmentError, of_myth, plan_actions
 from misquiz.core.quiz import QuizSession
 from misquiz.core.text import one_line
 from misquiz.storage.recording import commitments_of, save_commitments
@@ -37,11 +36,8 @@ async def commit_context(
     actions = [
         {
             "key": action.key,
-            "label": t(
-                lang,
-                "commitment_of_myth",
-                text=one_line(myths[action.myth].actions[action.action - 1][lang]),
-                myth=myths[action.myth].title[lang],
+            "label": of_myth(
+                lang, one_line(myths[action.myth].actions[action.action - 1][lang]), myths[action.myth].title[lang]
             ),
             "checked": action.key in chosen,
         }

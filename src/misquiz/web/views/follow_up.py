@@ -9,7 +9,7 @@ from aiohttp import web
 
 from misquiz.core.advice import STATUS_WORDS
 from misquiz.core.catalogue import t
-from misquiz.core.commitments import STATUSES, Commitment, CommitmentError
+from misquiz.core.commitments import STATUSES, Commitment, CommitmentError, of_myth
 from misquiz.core.text import one_line
 from misquiz.storage.recording import open_commitments, save_follow_up
 from misquiz.web.pages import error_page, participant_of, redirect, render, see_other, workshop_of
@@ -43,7 +43,7 @@ async def show(request: web.Request) -> web.StreamResponse:
         items.append(
             {
                 "n": n,
-                "text": t(lang, "commitment_of_myth", text=text, myth=myth) if myth else text,
+                "text": of_myth(lang, text, myth),
                 "choices": [(status, t(lang, STATUS_WORDS[status])) for status in STATUSES],
             }
         )
