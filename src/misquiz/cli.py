@@ -110,8 +110,10 @@ class _DefaultToTake(_Forgiving):
         if command is None:
             _no_such_command(ctx, word, list(self.commands))
         path, rest = [word], args[i + 1 :]
-        if isinstance(command, click.Group) and rest and rest[0] in command.commands:  # `workshop list`
-            path, rest = [word, rest[0]], rest[1:]
+        if isinstance(command, click.Group):
+            if not (rest and rest[0] in command.commands):  # `misquiz --lang fr workshop --help`: the group's
+                return super().parse_args(ctx, [word, *rest])  # own help or usage, which take no global option
+            path, rest = [word, rest[0]], rest[1:]  # `workshop list`
         return super().parse_args(ctx, [*path, *args[:i], *rest])
 
     def invoke(self, ctx: click.Context):
@@ -618,6 +620,8 @@ def room(
         sys.exit(1)
     from misquiz.tui.room_app import RoomApp
 
+    store.close()  # the live view writes the round's session (a reveal, a discussion, a close): not read-only
+    store = _store(db)
     RoomApp(store, bank, code, lang=language, round=round_, min_group=min_group, join=join, reveal=reveal).run()
 
 

@@ -180,3 +180,9 @@ def test_history_shows_the_score_the_results_show():
     rows = [{"id": 1, "started_at": "2026-12-07T15:12:00", "name": "Els", "workshop": None, "round": None,
              "answered": 36, "total": 36, "overall": {"score": 62.5, "profile": "p"}}]  # fmt: skip
     assert " 63 " in history_table(rows, "en", {"p": "Unclear"}) + " "
+
+
+def test_a_global_option_before_a_group_of_commands_and_its_help():
+    for group in ("workshop", "db"):
+        shown = run("--lang", "fr", group, "--help")
+        assert shown.exit_code == 0 and f" {group} [OPTIONS] COMMAND" in shown.stdout, shown.stderr

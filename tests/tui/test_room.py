@@ -142,6 +142,25 @@ def test_the_live_room_is_never_drawn_into_a_pipe(filled):
     assert "the live room needs a terminal" in result.stderr and "misquiz room ws --json" in result.stderr
 
 
+def test_the_live_room_opens_its_database_to_write_the_session(filled, monkeypatch):
+    """The live view reveals, discusses and closes: its store is not the read-only one the reports use (a
+    trainer's 'r' had ended in 'cannot write to the database here (attempt to write a readonly database)')."""
+    from dataclasses import replace
+
+    from misquiz.tui import launch, room_app
+
+    monkeypatch.setattr(launch, "full_screen_refused", lambda: "")
+    seen = {}
+
+    def run(app) -> None:
+        seen["state"] = app.store.change_session("ws", "before", lambda s: replace(s, revealed_all=True))
+
+    monkeypatch.setattr(room_app.RoomApp, "run", run)
+    result = CliRunner().invoke(main, ["room", "ws", "--round", "before", "--db", str(filled.path)])
+    assert result.exit_code == 0, result.output
+    assert seen["state"].revealed_all
+
+
 async def test_the_room_view_refreshes_reveals_and_never_shows_a_name(filled, bank):
     app = RoomApp(filled, bank, "ws", lang="en", round=None, min_group=3, join="http://10.0.0.5:8000/")
     async with app.run_test(size=(120, 35)) as pilot:
