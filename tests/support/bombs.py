@@ -62,18 +62,32 @@ READERS = {
 }
 
 
+# Runs the command and writes its peak memory (KiB, or bytes on macOS) to the file named first. Linux starts a
+# forked child's high-water mark at its parent's size, so a child of a test worker grown large by earlier tests
+# would report the worker's size, not its own: this small wrapper is the command's parent instead.
+MEASURE = """
+import resource, subprocess, sys
+code = subprocess.run(sys.argv[2:]).returncode
+open(sys.argv[1], "w").write(str(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss))
+sys.exit(code)
+"""
+
+
 def run_measured(args: list[str], env: dict[str, str] | None = None) -> tuple[int, str, float, float]:
     """Exit code, output, seconds, and peak memory in MB of `misquiz ARGS`."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "misquiz", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        env={**os.environ, **(env or {})},
-    )
-    output = proc.stdout.read() if proc.stdout else b""
-    _, status, usage = os.wait4(proc.pid, 0)
-    proc.returncode = os.waitstatus_to_exitcode(status)
-    seconds = time.perf_counter() - start
-    peak = usage.ru_maxrss / 1024 if sys.platform != "darwin" else usage.ru_maxrss / 1024 / 1024
-    return proc.returncode, output.decode("utf-8", "replace"), seconds, peak
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        peak_file = Path(folder) / "peak"
+        start = time.perf_counter()
+        proc = subprocess.run(
+            [sys.executable, "-c", MEASURE, str(peak_file), sys.executable, "-m", "misquiz", *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, **(env or {})},
+            check=False,
+        )
+        seconds = time.perf_counter() - start
+        kib = int(peak_file.read_text() or 0)
+    peak = kib / 1024 if sys.platform != "darwin" else kib / 1024 / 1024
+    return proc.returncode, proc.stdout.decode("utf-8", "replace"), seconds, peak
