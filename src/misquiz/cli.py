@@ -894,10 +894,16 @@ def _change_session(
         sys.exit(1)
     except StoreError as exc:
         _store_failed(exc)
-    name = catalogue.t(lang, f"round_{target}" if target in ("before", "after") else "round_none")
     what = bank.myths_by_id[myth].title[lang] if myth else catalogue.t(lang, "session_everything")
-    done = {"close": "workshop_closed_done", "open": "workshop_opened_done", "reveal": "workshop_revealed_done"}
-    click.echo(catalogue.t(lang, done.get(action, "workshop_hidden_done"), round=name, code=plain(code), what=what))
+    if target in ("before", "after"):
+        done = {"close": "workshop_closed_done", "open": "workshop_opened_done", "reveal": "workshop_revealed_done"}
+        key = done.get(action, "workshop_hidden_done")
+    else:  # a workshop served without rounds: no round to name
+        done = {"close": "workshop_closed_done_all", "open": "workshop_opened_done_all",
+                "reveal": "workshop_revealed_done_all"}  # fmt: skip
+        key = done.get(action, "workshop_hidden_done_all")
+    name = catalogue.round_word(lang, target)  # "the “after” round", in the sentence's own case
+    click.echo(catalogue.t(lang, key, round=name, code=plain(code), what=what))
 
 
 def _session_command(action: str, summary: str, with_myth: bool) -> None:

@@ -186,3 +186,16 @@ def test_a_global_option_before_a_group_of_commands_and_its_help():
     for group in ("workshop", "db"):
         shown = run("--lang", "fr", group, "--help")
         assert shown.exit_code == 0 and f" {group} [OPTIONS] COMMAND" in shown.stdout, shown.stderr
+
+
+def test_a_workshop_without_rounds_is_closed_and_opened_without_naming_a_round(tmp_path, bank):
+    db = filled_db(tmp_path, bank, workshop="SME1")
+    store = SQLiteStore(db)
+    store.retag("SME1", "before", None)  # served without --round
+    store.close()
+    for lang in ("en", "nl", "fr"):
+        closed = run("--lang", lang, "workshop", "close", "SME1", "--round", "none", "--db", db)
+        opened = run("--lang", lang, "workshop", "open", "SME1", "--round", "none", "--db", db)
+        assert closed.exit_code == opened.exit_code == 0, closed.output
+        for said in (closed.stdout, opened.stdout):
+            assert "SME1" in said and "No round set" not in said and "non précisé" not in said and "Zonder" not in said
