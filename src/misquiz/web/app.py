@@ -90,8 +90,10 @@ async def end_streams(app: web.Application) -> None:
 
 
 async def end_store_thread(app: web.Application) -> None:
-    """The store's thread ends once the jobs still wanted are done (an answer on its way is stored)."""
-    app[WORKSHOP].worker.close()
+    """The store's thread ends once the jobs still wanted are done (an answer on its way is stored); cleanup
+    waits for it (a deadline's worth at most), so whoever closes the store next never closes it under a call."""
+    worker = app[WORKSHOP].worker
+    await worker.ended(time.monotonic() + worker.deadline + 1)
 
 
 async def security_headers(request: web.Request, response: web.StreamResponse) -> None:
