@@ -30,7 +30,8 @@ FORMAT_VERSION = schema.RESULT_FORMAT_VERSION
 ROUNDS = schema.ROUNDS
 
 
-def result_json(attempt: Attempt, bank: Bank) -> dict[str, object]:
+def _declared(attempt: Attempt, answers: Any) -> dict[str, Any]:
+    """An attempt as a result file declares it, without its scores."""
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
@@ -39,14 +40,18 @@ def result_json(attempt: Attempt, bank: Bank) -> dict[str, object]:
         "language": attempt.language,
         "seed": attempt.seed,
         "order": attempt.order,
-        "answers": {sid: attempt.answers[sid] for sid in attempt.order if sid in attempt.answers},
+        "answers": answers,
         "name": attempt.name,
         "workshop": attempt.workshop,
         "round": attempt.round,
         "started_at": attempt.started_at,
         "finished_at": attempt.finished_at,
-        "scores": score_attempt(bank, attempt.answers).record().as_json(),
     }
+
+
+def result_json(attempt: Attempt, bank: Bank) -> dict[str, object]:
+    answers = {sid: attempt.answers[sid] for sid in attempt.order if sid in attempt.answers}
+    return {**_declared(attempt, answers), "scores": score_attempt(bank, attempt.answers).record().as_json()}
 
 
 def valid_code(code: str) -> bool:
@@ -73,21 +78,7 @@ def check_stored(attempt: Attempt, bank: Bank, where: str) -> list[Problem]:
     """What `misquiz import` would refuse in this attempt, read from another database instead of a file
     (`where` names it), and stored scores that are not the score of its answers: forged or damaged scores
     are refused, never copied. Empty when the attempt may be copied as it is."""
-    data: dict[str, Any] = {
-        "format": FORMAT,
-        "format_version": FORMAT_VERSION,
-        "uid": attempt.uid,
-        "bank": {"id": attempt.bank_id, "version": attempt.bank_version, "hash": attempt.bank_hash},
-        "language": attempt.language,
-        "seed": attempt.seed,
-        "order": attempt.order,
-        "answers": attempt.answers,
-        "name": attempt.name,
-        "workshop": attempt.workshop,
-        "round": attempt.round,
-        "started_at": attempt.started_at,
-        "finished_at": attempt.finished_at,
-    }
+    data = _declared(attempt, attempt.answers)  # every answer as stored, checked as a file's would be
     doc = Document(where, data)
     problems = schema.check_document(schema.RESULT, doc, told=True) + _against_bank(doc, data, bank)
     limit = ANSWERS_LIMITS.max_text
