@@ -14,7 +14,17 @@ from typing import Any, NamedTuple
 from misquiz.core.catalogue import format_date, t
 from misquiz.core.commitments import DONE, NOT_YET, STARTED, Commitment, of_myth
 from misquiz.core.model import Bank, resolve_language
-from misquiz.core.scoring import AGREE_ALL, DISAGREE_ALL, MIXED_MANY, MythScore, Result, score_attempt, shown
+from misquiz.core.scoring import (
+    AGREE_ALL,
+    ARROWS,
+    DISAGREE_ALL,
+    MIXED_MANY,
+    MythScore,
+    Result,
+    direction_of,
+    score_attempt,
+    shown,
+)
 from misquiz.core.text import clean_name, one_line
 
 CHECK_BACK_DAYS = 90
@@ -48,9 +58,7 @@ class PlanRow(NamedTuple):
 
 
 def change_mark(change: int | None) -> str:
-    if change is None:
-        return ""
-    return f"{'▲' if change > 0 else '▼' if change < 0 else '='} {abs(change)}"
+    return "" if change is None else f"{ARROWS[direction_of(change)]} {abs(change)}"
 
 
 class PlanItem(NamedTuple):

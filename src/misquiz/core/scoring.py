@@ -71,6 +71,20 @@ def _one_decimal(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+# A change in a score, as every face marks it: toward the myth (worse), away from it (better), or none.
+ARROWS = {"worse": "▲", "better": "▼", "same": "="}
+
+
+def direction_of(points: int) -> str:
+    """'worse' for a rise in the hold, 'better' for a fall, 'same' for none."""
+    return "worse" if points > 0 else "better" if points < 0 else "same"
+
+
+def signed(points: int) -> str:
+    """Points with their sign, a real minus sign for a fall: "+8", "−12", "0"."""
+    return f"{points:+d}".replace("-", "−") if points else "0"
+
+
 def shown(score: float) -> int:
     """The whole number a person sees for a score, rounded half away from 50.
 

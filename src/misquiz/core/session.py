@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 
 from misquiz.core.model import Bank
 from misquiz.core.room import ROUNDS, UNTAGGED, MythRoom, Room, RoomRound
-from misquiz.core.scoring import Answers, score_attempt, shown
+from misquiz.core.scoring import ARROWS, Answers, direction_of, score_attempt, shown, signed
 
 ACTIONS = ("close", "open", "reveal_all", "reveal", "hide", "discuss", "leave", "next", "back")
 
@@ -159,12 +159,11 @@ class Shift:
 
     @property
     def arrow(self) -> str:
-        return {"worse": "▲", "better": "▼", "same": "="}[self.direction]
+        return ARROWS[self.direction]
 
     @property
     def signed(self) -> str:
-        """The points with a sign, a real minus sign for a fall."""
-        return f"{self.points:+d}".replace("-", "−") if self.points else "0"
+        return signed(self.points)
 
 
 def room_score(m: MythRoom) -> int | None:
@@ -341,15 +340,15 @@ class OwnShift:
 
     @property
     def direction(self) -> str:
-        return "worse" if self.points > 0 else "better" if self.points < 0 else "same"
+        return direction_of(self.points)
 
     @property
     def arrow(self) -> str:
-        return {"worse": "▲", "better": "▼", "same": "="}[self.direction]
+        return ARROWS[self.direction]
 
     @property
     def signed(self) -> str:
-        return f"{self.points:+d}".replace("-", "−") if self.points else "0"
+        return signed(self.points)
 
 
 def own_shifts(bank: Bank, before: Answers, after: Answers) -> dict[str, OwnShift]:

@@ -13,6 +13,7 @@ from textual.message import Message
 from textual.widget import Widget
 
 from misquiz.core.advice import PlanRow
+from misquiz.core.scoring import ARROWS, direction_of
 
 NARROW, WIDE, TINY = 12, 20, 6
 MARK = 2  # "▶ " before the selected row, so that it shows without colour too
@@ -87,7 +88,7 @@ class MythRow(Widget, can_focus=True):
         text.append(f" {row.score:>3}  ")
         if row.change is not None:
             delta = row.change
-            arrow = "▲" if delta > 0 else "▼" if delta < 0 else "="
+            arrow = ARROWS[direction_of(delta)]
             text.append(f"{arrow}{abs(delta):>3}  " if delta else "  =   ", style="bold" if delta else "dim")
         text.append(row.band_label, style=f"bold {row.color}")
         if row.mixed:
