@@ -9,29 +9,23 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
 
-import yaml
-
 from misquiz.core.catalogue import Explained
 from misquiz.core.model import Bank, bank_from_data
-from misquiz.core.problems import ERROR, WARNING, Number, Problem, ProblemsError, explained
+from misquiz.core.problems import ERROR, WARNING, Problem, ProblemsError
 from misquiz.files import schema
 from misquiz.files.document import (
     BANK_LIMITS,
-    MAX_DEPTH,
     Document,
     KeyPath,
     Limits,
     no_gc,
-    parse_document,
     read_document,
-    too_long,
 )
 from misquiz.files.paths import shipped_bank_path
 
 # What a bank may hold: the shipped bank has about 1,400 values, so this is room for a bank 70 times its size,
 # and the most memory a bank within the limits can take to build is about 70 MB, whatever its layout.
 LIMITS = Limits(max_bytes=BANK_LIMITS.max_bytes, max_nodes=100_000, max_text=BANK_LIMITS.max_text)
-MAX_ALIASES = 100  # none is allowed in a bank; more than this many is a bomb, refused before anything is built
 SHOWN_PROBLEMS = 100  # `misquiz validate` prints at most this many problems, then how many more there are
 MAX_STATEMENT_CHARS = 160
 EXPLANATION_WORDS = (60, 150)
@@ -128,75 +122,6 @@ class BankCheck:
         return found
 
 
-def read_bounded(path: str | os.PathLike[str], limits: Limits = LIMITS) -> Document:
-    """Read a YAML file someone wrote with its work bounded whatever its layout: its bytes are capped before
-    it is read, and its values, nesting and aliases are counted from the parser's events, one at a time,
-    before anything is built (a flow map of one-character keys holds a value per character).
-
-    Problems inside a readable document come back in `Document.problems`; a file that cannot be read
-    or goes over a limit raises ProblemsError naming the file and the limit.
-    """
-    name = os.fspath(path)
-    text = _text(name, limits)
-    if text is None:  # read_document says why, in its own words
-        read_document(name, limits, partial=True)
-        raise ProblemsError([explained(name, None, None, "", Explained("file_changed"))])
-    count_values(text, name, limits)
-    return parse_document(text, name, limits, partial=True)
-
-
-def _text(name: str, limits: Limits) -> str | None:
-    """The file's text, read no further than the limit; None if it cannot be read or is too large."""
-    try:
-        if os.path.isdir(name) or os.path.getsize(name) > limits.max_bytes:
-            return None
-        with open(name, "rb") as handle:
-            raw = handle.read(limits.max_bytes + 1)
-        text = raw.decode("utf-8-sig")
-    except (OSError, UnicodeDecodeError):
-        return None
-    if len(raw) > limits.max_bytes:  # it grew after its size was read
-        mb = limits.max_bytes // 1048576
-        raise ProblemsError([explained(name, None, None, "", Explained("file_too_large", limit=Number(mb)))])
-    return text if text.strip() else None
-
-
-def count_values(text: str, name: str, limits: Limits, max_aliases: int = MAX_ALIASES) -> None:
-    """Refuse a text with too many values, too deep, too many aliases or a too long text, from the parser's
-    events alone (each one dropped as soon as it is counted: the memory stays flat whatever the text).
-
-    A syntax error is left to the composer, which reports it with its place.
-    """
-    values = depth = aliases = 0
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-    def refuse(event: yaml.Event | None, message: Explained) -> ProblemsError:
-        mark = event.start_mark if event is not None else None
-        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
-        return ProblemsError([explained(name, line, column, "", message)])
-
-    try:
-        for event in yaml.parse(text, Loader=loader):
-            if isinstance(event, yaml.NodeEvent):  # a scalar, an alias, or the start of a list or mapping
-                values += 1
-                if values > limits.max_nodes:
-                    raise refuse(event, Explained("file_too_many_values", limit=Number(limits.max_nodes)))
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise refuse(event, Explained("file_too_deep", limit=MAX_DEPTH))
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
-            elif isinstance(event, yaml.AliasEvent):
-                aliases += 1
-                if aliases > max_aliases:
-                    raise refuse(event, Explained("file_aliases_many", limit=Number(max_aliases)))
-            elif isinstance(event, yaml.ScalarEvent) and len(event.value) > limits.max_text:
-                raise refuse(event, too_long(len(event.value), limits.max_text))
-    except yaml.YAMLError:
-        return
-
-
 def check_bank(path: str | os.PathLike[str] | None = None, *, strict: bool = False) -> BankCheck:
     """Check a bank file; never raises for anything wrong with the file itself."""
     with no_gc():
@@ -207,7 +132,7 @@ def _check_bank(path: str | os.PathLike[str] | None, strict: bool) -> BankCheck:
     path = shipped_bank_path() if path is None else path
     result = BankCheck(os.fspath(path))
     try:
-        doc = read_bounded(path, LIMITS)
+        doc = read_document(path, LIMITS, partial=True)  # counted from the parser's events first
     except ProblemsError as exc:
         result.errors = exc.problems
         return result

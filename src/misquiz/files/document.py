@@ -98,6 +98,7 @@ class Limits:
 
 BANK_LIMITS = Limits(max_bytes=10 * 1024 * 1024, max_nodes=250_000, max_text=20_000)  # a 100x bank: ~90,000 values
 ANSWERS_LIMITS = Limits(max_bytes=1024 * 1024, max_nodes=50_000, max_text=2_000)
+MAX_ALIASES = 100  # none is allowed in our files; more than this many is a bomb, refused before anything is built
 
 
 def read_document(path: str | os.PathLike[str], limits: Limits = BANK_LIMITS, *, partial: bool = False) -> Document:
@@ -125,6 +126,8 @@ def read_document(path: str | os.PathLike[str], limits: Limits = BANK_LIMITS, *,
         raise fail("file_denied") from None
     except OSError as exc:
         raise fail("file_unreadable", reason=exc.strerror or exc) from None
+    if len(raw) > limits.max_bytes:  # it grew after its size was read
+        raise fail("file_too_large", limit=Number(limits.max_bytes // 1048576))
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -137,10 +140,9 @@ def read_document(path: str | os.PathLike[str], limits: Limits = BANK_LIMITS, *,
 
 
 def parse_document(text: str, name: str, limits: Limits = BANK_LIMITS, *, partial: bool = False) -> Document:
-    # Every value takes at least two characters ("1,"), so a shorter text cannot hold too many of them,
-    # whatever its line endings or layout; a longer one is counted before anything is built.
-    if len(text) > 2 * limits.max_nodes:
-        _count_events(text, name, limits)
+    # Counted from the parser's events before anything is built, whatever the layout: a flow map of
+    # one-character keys holds a value per character.
+    count_values(text, name, limits)
     with no_gc():
         return _parse(text, name, partial)
 
@@ -238,32 +240,40 @@ def _hint(key: str) -> Explained:
     return Explained(key, open="{", close="}")  # braces as a hint writes them
 
 
-def _count_events(text: str, name: str, limits: Limits) -> None:
-    """Refuse documents with too many values, too deep or too long, before building them (a huge list, a bomb)."""
-    count = depth = 0
+def count_values(text: str, name: str, limits: Limits, max_aliases: int = MAX_ALIASES) -> None:
+    """Refuse a text with too many values, too deep, too many aliases or a too long text, from the parser's
+    events alone (each one dropped as soon as it is counted: the memory stays flat whatever the text).
 
-    def refuse(event: yaml.Event, message: Explained) -> ProblemsError:
-        mark = event.start_mark
-        if mark is None:
-            return ProblemsError([explained(name, None, None, "", message)])
-        return ProblemsError([explained(name, mark.line + 1, mark.column + 1, "", message)])
+    A syntax error is left to the composer, which reports it with its place.
+    """
+    values = depth = aliases = 0
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    def refuse(event: yaml.Event | None, message: Explained) -> ProblemsError:
+        mark = event.start_mark if event is not None else None
+        line, column = (mark.line + 1, mark.column + 1) if mark is not None else (None, None)
+        return ProblemsError([explained(name, line, column, "", message)])
 
     try:
-        for event in yaml.parse(text, Loader=_Loader):
-            count += 1
-            if count > limits.max_nodes:
-                said = Explained("file_too_many_values", limit=Number(limits.max_nodes))
-                raise ProblemsError([explained(name, None, None, "", said)])
+        for event in yaml.parse(text, Loader=loader):
+            if isinstance(event, yaml.NodeEvent):  # a scalar, an alias, or the start of a list or mapping
+                values += 1
+                if values > limits.max_nodes:
+                    raise refuse(event, Explained("file_too_many_values", limit=Number(limits.max_nodes)))
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise refuse(event, Explained("file_too_deep", limit=MAX_DEPTH))
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+            elif isinstance(event, yaml.AliasEvent):
+                aliases += 1
+                if aliases > max_aliases:
+                    raise refuse(event, Explained("file_aliases_many", limit=Number(max_aliases)))
             elif isinstance(event, yaml.ScalarEvent) and len(event.value) > limits.max_text:
                 raise refuse(event, too_long(len(event.value), limits.max_text))
     except yaml.YAMLError:
-        return  # the composer reports the syntax error with its place
+        return
 
 
 class _Converter:

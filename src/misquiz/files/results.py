@@ -22,8 +22,7 @@ from misquiz.core.room import valid_code as valid_workshop_code
 from misquiz.core.scoring import score_attempt
 from misquiz.core.text import clean_name, first_control
 from misquiz.files import schema
-from misquiz.files.bank import read_bounded
-from misquiz.files.document import ANSWERS_LIMITS, Document, too_long
+from misquiz.files.document import ANSWERS_LIMITS, Document, read_document, too_long
 
 FORMAT = schema.RESULT_FORMAT
 FORMAT_VERSION = schema.RESULT_FORMAT_VERSION
@@ -60,7 +59,7 @@ def valid_code(code: str) -> bool:
 
 def read_result_file(path: str | os.PathLike[str], bank: Bank) -> Attempt:
     """Read and check a result file against the bank; ProblemsError names every problem."""
-    doc = read_bounded(path, ANSWERS_LIMITS)  # counted whatever its layout, as a bank is
+    doc = read_document(path, ANSWERS_LIMITS, partial=True)  # counted whatever its layout, as a bank is
     data = doc.data
     if isinstance(data, dict) and not _claims_the_format(data):
         # Some other file: one clear sentence, not a problem for each of its keys.
