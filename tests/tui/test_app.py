@@ -235,3 +235,31 @@ async def test_the_command_palette_says_nothing_matches_in_the_persons_language(
         await pilot.press("enter")  # choosing it does nothing
         await pilot.pause()
         assert app.session.lang == "fr"
+
+
+async def test_collection_held_back_during_start_up_resumes_after_the_first_paint(bank):
+    """`misquiz` holds garbage collection back until the welcome is painted (__main__.run); the app must turn
+    it on again then, or a long quiz would never collect."""
+    import gc
+
+    app = quiz_app(bank, lang="en", seed=1)
+    gc.disable()
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            assert gc.isenabled()
+            assert gc.get_freeze_count() > 0  # what start-up made is set aside, not walked again
+            await pilot.press("enter", "4")
+            assert isinstance(app.screen, QuestionScreen)
+    finally:
+        gc.unfreeze()
+        gc.enable()
+
+
+async def test_an_app_started_with_collection_on_leaves_it_alone(bank):
+    import gc
+
+    app = quiz_app(bank, lang="en", seed=1)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert gc.isenabled() and gc.get_freeze_count() == 0

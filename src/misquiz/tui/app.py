@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
@@ -76,8 +77,14 @@ class MisquizApp(App[None]):
             self.store_ready.set()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._after_first_paint)
+
+    def _after_first_paint(self) -> None:
+        if not gc.isenabled():  # `misquiz` held collection back until now (__main__.run)
+            gc.freeze()  # what start-up made stays: later collections need not walk it
+            gc.enable()
         if self.open_store is not None:
-            self.call_after_refresh(self._open_store_later)
+            self._open_store_later()
 
     def _open_store_later(self) -> None:
         self.run_worker(self._open_store, thread=True, exit_on_error=False)
