@@ -299,7 +299,12 @@ ROUND_OPTION = click.option("--round", "round_", type=click.Choice(["before", "a
 
 @main.command()
 @BANK_OPTION
-@click.option("--lang", type=click.Choice(LANGS), help="Language of the quiz (default: from your locale).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    callback=_lang_for_all,
+    help="Language of the quiz and the messages (default: from your locale).",
+)
 @click.option("--seed", type=_Number(), help="Seed for the order of the statements (default: random).")
 @click.option("--name", default="", help="Your name, shown on your results.")
 @DB_OPTION
@@ -372,7 +377,12 @@ def validate(path: str | None, as_json: bool, strict: bool) -> None:
 @main.command()
 @click.argument("answers_file", metavar="ANSWERS", type=click.Path(dir_okay=True))
 @click.option("--bank", "bank_path", type=click.Path(dir_okay=False), help="A bank file (default: the shipped bank).")
-@click.option("--lang", type=click.Choice(LANGS), help="Language of the advice (default: from your locale).")
+@click.option(
+    "--lang",
+    type=click.Choice(LANGS),
+    callback=_lang_for_all,
+    help="Language of the advice and the messages (default: from your locale).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the scores as JSON.")
 def score(answers_file: str, bank_path: str | None, lang: str | None, as_json: bool) -> None:
     """Score an answers file (statement id: 1-5 or null) without the quiz."""

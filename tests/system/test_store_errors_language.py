@@ -108,6 +108,20 @@ def test_a_file_that_is_not_a_misquiz_database(tmp_path: Path):
     assert path.read_bytes() == before
 
 
+@pytest.mark.parametrize("before", [True, False])
+def test_the_quiz_says_it_in_the_language_of_its_own_lang_option(tmp_path: Path, before: bool):
+    """`take` has a --lang of its own, the quiz's: it is the language of the messages too (as `score`'s is)."""
+    path = tmp_path / "notes.db"
+    path.write_text("my own notes, not a database\n" * 10, encoding="utf-8")
+    take = ["--lang", "nl", "take"] if before else ["take", "--lang", "nl"]
+    assert failed(*take, "--plain", "--db", str(path)) == (
+        f"misquiz: {path}: dit bestand is geen misquiz-database (of het is beschadigd); het is niet gewijzigd"
+    )
+    assert failed("take", "--plain", "--lang", "fr", "--db", str(tmp_path)) == (
+        f"misquiz{NB}: {tmp_path}{NB}: est un dossier, pas un fichier de base de données"
+    )
+
+
 def test_another_programs_sqlite_database(tmp_path: Path):
     path = tmp_path / "other.db"
     conn = sqlite3.connect(path)
