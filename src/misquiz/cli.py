@@ -154,7 +154,7 @@ class _Number(click.ParamType):
 
     def __init__(self, low: int | None = None, high: int = MAX_ATTEMPT_ID, what: str = "") -> None:
         self.low, self.high = low, high
-        self.what = what or (f"a whole number from {low}" if low is not None else "a whole number")
+        self.what = what or (f"a whole number, {low} or more" if low is not None else "a whole number")
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int) and not isinstance(value, bool):  # a default
@@ -232,9 +232,13 @@ def _say(key: str, *, err: bool = False, **values: object) -> None:
 def _confirm(question: str) -> bool:
     """A yes/no question in the trainer's language ([o/N] in French), no by default; y and yes always work."""
     lang = default_language()
-    answer = click.prompt(
-        catalogue.t(lang, "cli_confirm", question=question), default="", show_default=False, prompt_suffix=""
-    )
+    try:
+        answer = click.prompt(
+            catalogue.t(lang, "cli_confirm", question=question), default="", show_default=False, prompt_suffix=""
+        )
+    except click.Abort:  # Ctrl+C or the end of the input: a no (click would say "Aborted!" in English)
+        click.echo("", err=True)
+        return False
     yes = {w.strip() for w in catalogue.t(lang, "cli_yes_words").split(",")} | {"y", "yes"}
     return str(answer).strip().lower() in yes
 
@@ -254,7 +258,7 @@ def _write_output(target: str, text: str, store: Store, *, newline: str | None =
     try:
         write_output(target, data, force=force)
     except OutputError as exc:
-        click.echo(f"misquiz: {plain(catalogue.said(exc, default_language()))}", err=True)
+        _say("cli_error", err=True, error=plain(catalogue.said(exc, default_language())))
         sys.exit(1)
     _say("cli_wrote", err=True, target=plain(target))
 
@@ -900,7 +904,7 @@ def _change_session(
         target = round_ or room.current
         store.change_session(code, target, lambda s: change(s, action, bank, discuss_order(room), myth))
     except SessionRefused as refused:
-        click.echo(f"misquiz: {catalogue.t(lang, refused.key, **refused.values)}", err=True)
+        click.echo(catalogue.t(lang, "cli_error", error=catalogue.t(lang, refused.key, **refused.values)), err=True)
         sys.exit(1)
     except StoreError as exc:
         _store_failed(exc)
@@ -1083,17 +1087,28 @@ def db_copy(source: str, target: str, bank_path: str | None, skip_damaged: bool)
     from misquiz.files.bank import SHOWN_PROBLEMS
     from misquiz.files.results import check_stored
     from misquiz.storage import StoreError
+    from misquiz.storage.protocol import is_postgres_url
     from misquiz.storage.transfer import CopyRefused, Damaged, copy_attempts
 
-    bank = _load(bank_path)
     lang = default_language()
+    if not is_postgres_url(source):  # a mistyped source copies nothing, loudly (other trouble: the store says)
+        try:
+            os.lstat(source)
+        except FileNotFoundError:
+            _say("cli_copy_no_source", err=True, source=plain(source))
+            sys.exit(1)
+        except OSError:
+            pass
+    bank = _load(bank_path)
 
     def check(attempt: Attempt) -> list[str]:
         return [f"{p.path}: {p.said_in(lang)}" for p in check_stored(attempt, bank, "")]
 
     def name(damaged: Sequence[Damaged]) -> None:  # each damaged attempt's problems, never a flood
         said = [(d, catalogue.said(p, lang) if isinstance(p, Exception) else p) for d in damaged for p in d.problems]
-        lines = [f"{shown}: attempt {plain(str(d))}: {plain(p)}" for d, p in said]
+        lines = [
+            catalogue.t(lang, "cli_damaged_line", where=shown, attempt=plain(str(d)), problem=plain(p)) for d, p in said
+        ]
         for line in lines[:SHOWN_PROBLEMS]:
             click.echo(line, err=True)
         if len(lines) > SHOWN_PROBLEMS:

@@ -93,10 +93,10 @@ def test_a_clean_source_is_copied_whole_once(tmp_path, bank):
     made = make_source(source, bank)
     done = misquiz("db", "copy", str(source), str(target))
     assert done.returncode == 0, done.stderr
-    assert "Copied 3 attempt(s)" in done.stderr
+    assert "Copied 3 results" in done.stderr
     assert uids_in(target) == {uid for _, uid in made}
     again = misquiz("db", "copy", str(source), str(target))
-    assert again.returncode == 0 and "Copied 0 attempt(s)" in again.stderr and there_already(3) in again.stderr
+    assert again.returncode == 0 and "Copied 0 results" in again.stderr and there_already(3) in again.stderr
 
 
 @pytest.mark.parametrize("name", ["answers", "ANSWERS"])
@@ -142,10 +142,10 @@ def test_a_forged_score_is_refused_naming_the_attempt_and_nothing_is_copied(tmp_
     done = misquiz("db", "copy", str(source), str(target))
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert f"attempt {forged_id} ({forged_uid}): result: the stored scores are not the score of its answers" in (
+    assert f"result {forged_id} ({forged_uid}): result: the stored scores are not the score of its answers" in (
         done.stderr
     ), done.stderr
-    assert f"Nothing was copied: 1 damaged attempt(s) in {source}: {forged_id} ({forged_uid})." in done.stderr
+    assert f"Nothing was copied: 1 damaged result in {source}: {forged_id} ({forged_uid})." in done.stderr
     assert "--skip-damaged" in done.stderr
     assert not target.exists()  # all or nothing: the target was not even made
 
@@ -157,8 +157,8 @@ def test_with_skip_damaged_the_others_are_copied_and_the_forged_one_named(tmp_pa
     forge_score(source, forged_id)
     done = misquiz("db", "copy", str(source), str(target), "--skip-damaged")
     assert done.returncode == 1  # not everything was copied, as import says when it refused a file
-    assert "Copied 2 attempt(s)" in done.stderr
-    assert f"Skipped 1 damaged attempt(s), left in {source}: {forged_id} ({forged_uid})." in done.stderr
+    assert "Copied 2 results" in done.stderr
+    assert f"Skipped 1 damaged result, left in {source}: {forged_id} ({forged_uid})." in done.stderr
     assert uids_in(target) == {uid for _, uid in made[1:]}
 
 
@@ -175,11 +175,11 @@ def test_an_answer_out_of_range_is_refused_and_skipped_by_name(tmp_path, bank, v
     conn.close()
     refused = misquiz("db", "copy", str(source), str(target))
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
-    assert f"attempt {bad_id} ({bad_uid}): an answer is not 1-5 or no opinion" in refused.stderr, refused.stderr
+    assert f"result {bad_id} ({bad_uid}): an answer is not 1-5 or no opinion" in refused.stderr, refused.stderr
     assert not target.exists()
     skipped = misquiz("db", "copy", str(source), str(target), "--skip-damaged")
-    assert "Copied 2 attempt(s)" in skipped.stderr, skipped.stderr
-    assert f"Skipped 1 damaged attempt(s), left in {source}: {bad_id} ({bad_uid})." in skipped.stderr
+    assert "Copied 2 results" in skipped.stderr, skipped.stderr
+    assert f"Skipped 1 damaged result, left in {source}: {bad_id} ({bad_uid})." in skipped.stderr
     assert uids_in(target) == {uid for _, uid in made[:2]}
 
 
@@ -198,11 +198,11 @@ def test_other_damage_is_named_each_time(tmp_path, bank):
     done = misquiz("db", "copy", str(source), str(target), "--skip-damaged")
     out = done.stderr
     assert "Traceback" not in out
-    assert f"attempt {made[0][0]} ({made[0][1]}): bank.hash: made with another bank or version" in out, out
-    assert f"attempt {made[1][0]} ({made[1][1]}): answers.no-such-statement: unknown statement id" in out, out
-    assert f"attempt {made[2][0]} ({made[2][1]}): name: too long: 5000 characters, at most 1000" in out, out
-    assert f"attempt {made[3][0]} ({made[3][1]}): cannot be read (a value larger than 1,024 kB)" in out, out
-    assert "Copied 1 attempt(s)" in out and "Skipped 4 damaged attempt(s)" in out
+    assert f"result {made[0][0]} ({made[0][1]}): bank.hash: made with another bank or version" in out, out
+    assert f"result {made[1][0]} ({made[1][1]}): answers.no-such-statement: unknown statement id" in out, out
+    assert f"result {made[2][0]} ({made[2][1]}): name: too long: 5000 characters, at most 1000" in out, out
+    assert f"result {made[3][0]} ({made[3][1]}): cannot be read (a value larger than 1,024 kB)" in out, out
+    assert "Copied 1 result from" in out and "Skipped 4 damaged results" in out
     assert uids_in(target) == {made[4][1]}
 
 

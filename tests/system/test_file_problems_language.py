@@ -102,8 +102,8 @@ def test_an_answers_file_with_a_bad_value_in_dutch(here: Path):
     assert code == 1
     assert out == ""
     assert err.strip().splitlines() == [
-        "bad.yaml:1:15: sales-goal-1: verwacht: 1 tot 5, of null voor geen mening; gevonden: 7",
-        "bad.yaml:2:15: sales-goal-2: verwacht: 1 tot 5, of null voor geen mening; gevonden: True",
+        "bad.yaml:1:15: sales-goal-1: verwacht: 1 tot 5, of null voor ‘Geen mening’; gevonden: 7",
+        "bad.yaml:2:15: sales-goal-2: verwacht: 1 tot 5, of null voor ‘Geen mening’; gevonden: True",
     ]
 
 

@@ -88,9 +88,9 @@ def test_history_fits_80_columns_and_never_cuts_a_workshop_code(bank):
 def test_workshop_list_names_rounds_in_the_trainers_language_in_the_order_they_run():
     summary = WorkshopSummary("SME1", ("after", "before", "none"), 3, 2, "2026-12-07T09:00", "2026-12-07T11:00", 4)
     expected = {
-        "nl": "vooraf, achteraf, niet opgegeven",
-        "en": "before, after, none",
-        "fr": "avant, après, non précisé",
+        "nl": "Vooraf, Achteraf, geen",
+        "en": "Before, After, none",
+        "fr": "Avant, Après, non précisé",
     }
     for lang, rounds in expected.items():
         row = workshop_table([summary], lang).splitlines()[1]

@@ -59,7 +59,7 @@ _ENGLISH_WORDS = """
     scroll search select something start statement switch there waiting welcome which without worth
     address afresh again against agree agreed alone already anonymous another answered anything apart
     around assessed attempt attempts barely beginning below beside better between
-    cannot chosen choice choices clearly closed commitment computer connection control counted
+    cannot chosen choices clearly closed commitment computer connection control counted
     covers differ disagree disagreed discussing editor either ended enough everyone extreme fewer
     figures finish flagged follows fresh given giving group hardly holds input judge keeping
     keeps keyboard keyed later leaves lists little marked means measure minus moved moves nearly

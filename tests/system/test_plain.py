@@ -122,7 +122,7 @@ def test_term_dumb_chooses_plain_mode_and_input_that_ends_keeps_answers(tmp_path
 
 def test_plain_mode_in_dutch(tmp_path):
     result = take(tmp_path, ["", "q", "j"], "--lang", "nl", "--plain")
-    assert "Uw antwoord (1-5, 0 = geen mening" in result.stdout
+    assert "Uw antwoord (1–5, 0 = ‘Geen mening’" in result.stdout
     assert "Helemaal oneens" in result.stdout and "Strongly" not in result.stdout
 
 

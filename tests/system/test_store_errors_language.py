@@ -290,6 +290,17 @@ async def test_the_full_screen_quiz_says_it_in_its_language(bank, tmp_path: Path
     ]  # fmt: skip
 
 
+def test_db_copy_from_a_file_that_is_not_there(tmp_path: Path):
+    """Found by the third English reader: a mistyped source said "Copied 0 attempts" and made the target."""
+    target = tmp_path / "t.db"
+    assert failed("db", "copy", str(tmp_path / "nosuch.db"), str(target)) == (
+        f"misquiz: {tmp_path / 'nosuch.db'}: no such file; nothing was copied"
+    )
+    said = failed("db", "copy", str(tmp_path / "nosuch.db"), str(target), "--lang", "fr")
+    assert said.endswith(f"nosuch.db{NB}: ce fichier n'existe pas{NB}; rien n'a été copié")
+    assert not target.exists()
+
+
 def test_db_copy_from_a_name_too_long_for_the_system(tmp_path: Path):
     """Found by test_fuzz_cli: the check for real tables met the system's 'File name too long' first."""
     long = "x" * 300

@@ -213,7 +213,7 @@ def test_a_small_room_gets_no_statement_flags_and_is_told_why(tmp_path, bank):
     text = page.read_text()
     assert "Too few completed quizzes (4) to judge statements" in text and "gave the same extreme" not in text
     items = CliRunner().invoke(main, ["items", "ws", "--db", str(tmp_path / "small.db"), "--lang", "nl"])
-    assert items.exit_code == 0 and "te weinig om uitspraken te beoordelen" in items.stdout
+    assert items.exit_code == 0 and "om uitspraken te beoordelen" in items.stdout
     assert "⚑" not in items.stdout.split("\n\n")[-1]
 
 
@@ -239,3 +239,28 @@ def test_the_appendix_judges_one_round_and_names_the_myths_with_too_little_sprea
     assert "Too little spread to judge the statements of these misconceptions" in appendix
     assert f"- {clear.title['en']}" in appendix
     assert not any(f"**{s.id}**" in appendix for s in clear.statements)
+
+
+@pytest.mark.parametrize(
+    ("points", "before", "after", "wording", "en"),
+    [
+        (12, 2, 5, "worse", "▲ +12, worse (still believed by 2 → 5)"),
+        (-6, 0, 1, "worse_people", "▲ worse: more still believe it (0 → 1), although the score fell (−6)"),
+        (6, 1, 0, "worse_score", "▲ +6, worse: the score rose, although fewer still believe it (1 → 0)"),
+        (-9, 4, 1, "better", "▼ −9, better (still believed by 4 → 1)"),
+        (0, 2, 2, "same", "= no change (still believed by 2 → 2)"),
+    ],
+)
+def test_a_shift_whose_score_and_people_disagree_says_which_made_it_worse(points, before, after, wording, en):
+    """Third Dutch reading: "▲ −6, worse: 0 → 1" read as a contradiction; a worsening (PRODUCT.md: more people
+    hold it, or the score rose) now says which of the two it was when the other points the other way."""
+    from misquiz.core.report import shift_line
+    from misquiz.core.session import Shift
+
+    change = Shift(points, before, after)
+    assert change.wording == wording
+    assert shift_line("en", change) == en
+    for lang in ("nl", "fr"):
+        told = shift_line(lang, change)
+        assert change.arrow in told and "{" not in told
+        assert (change.signed in told) == (wording != "same")

@@ -64,7 +64,7 @@ def test_markdown_escapes_only_what_markdown_needs():
 def test_progress_shows_arrows_and_a_legend(bank):
     plan = realistic(bank, "en")
     text = markdown(plan)
-    assert "Since 3 March 2026: ▲ a stronger hold, ▼ a weaker one" in text
+    assert "Change since 3 March 2026, in points: ▲ a stronger hold, ▼ a weaker one" in text
     assert any(row.change for row in plan.rows)
     for row in plan.rows:
         if row.change:

@@ -91,7 +91,7 @@ def test_a_reason_inside_a_message_is_said_in_the_same_language():
     assert str(error) == (
         "attempt 7: damaged in the database (an answer is not 1-5 or no opinion); the other attempts are readable"
     )
-    assert "«\u00a0sans opinion\u00a0»" in error.said("fr") and "‘geen mening’" in error.said("nl")
+    assert "«\u00a0Sans opinion\u00a0»" in error.said("fr") and "‘Geen mening’" in error.said("nl")
 
 
 def test_a_copy_stopped_after_some_were_copied_drops_nothing_was_copied_in_each_language():
@@ -100,13 +100,13 @@ def test_a_copy_stopped_after_some_were_copied_drops_nothing_was_copied_in_each_
     inner = StoreError("store_copy_deadline", where="src.db")
     error = StoreError("store_copy_partly", error=_AllButNothingCopied(inner), copied=3)
     assert str(error) == (
-        "src.db: a read took longer than the deadline and was stopped; 3 attempt(s) were copied before this; "
-        "run the copy again (each attempt is copied once)"
+        "src.db: a read took longer than the deadline and was stopped; 3 results were copied before this; "
+        "run the copy again (each result is copied once)"
     )
     assert "rien n'a été copié" not in error.said("fr") and "participations copiées auparavant\u00a0: 3" in error.said(
         "fr"
     )
-    assert "niets gekopieerd" not in error.said("nl") and "al gekopieerde deelnames: 3" in error.said("nl")
+    assert "niets gekopieerd" not in error.said("nl") and "3 deelnames waren al gekopieerd" in error.said("nl")
 
 
 def test_a_damaged_attempt_is_named_with_what_is_wrong_in_each_language(bank, tmp_path):

@@ -209,7 +209,7 @@ def _plan(bank: Bank, result: Result, lang: str, *, name: str, progress: Progres
     assessed = [m for m in result.myths if m.score is not None]
     coverage = None
     if len(assessed) < len(result.myths):
-        coverage = t(lang, "coverage", n=len(assessed), total=len(result.myths))
+        coverage = t(lang, "coverage", n=len(assessed), total=len(result.myths), rest=len(result.myths) - len(assessed))
     statements = {s.id: s.text[lang] for s in bank.statements}
     priorities = tuple(_item(m, lang, statements, advice=True, actions=True, why=True) for m in result.priorities)
     sections = []
@@ -228,7 +228,7 @@ def _plan(bank: Bank, result: Result, lang: str, *, name: str, progress: Progres
         sections.append(PlanSection(SECOND_LOOK, t(lang, "second_look"), items, None))
     if result.clear:
         items = tuple(_item(m, lang, statements, advice=False, actions=False) for m in result.clear)
-        sections.append(PlanSection(CLEAR, t(lang, "clear"), items, None))
+        sections.append(PlanSection(CLEAR, t(lang, "clear", count=len(items)), items, None))
     skipped = tuple(_item(m, lang, statements, advice=False, actions=False) for m in result.myths if m.score is None)
     if skipped:
         sections.append(PlanSection(NOT_ASSESSED, t(lang, "not_assessed_title"), skipped, None))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from functools import cache
 from pathlib import Path
 
@@ -31,9 +32,25 @@ def strings(lang: str) -> dict[str, str]:
     return table
 
 
+# A word that follows a number: `{count:attempt|attempts}` is "attempt" for one and "attempts" for any other
+# count (French counts 0 as one, as CLDR says: "0 participation supprimée"), so no sentence says "attempt(s)".
+PLURAL = re.compile(r"{(\w+):((?:[^{}|]|{\w+})*)\|((?:[^{}|]|{\w+})*)}")  # either may hold {count}
+
+
+def _one(lang: str, count: object) -> bool:
+    if isinstance(count, str) and count.isdigit():
+        count = int(count)
+    return isinstance(count, int) and (count in (0, 1) if lang == "fr" else count == 1)
+
+
 def t(lang: str, key: str, **values: object) -> str:
     text = strings(lang).get(key) or strings(FALLBACK)[key]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    if "|" in text:
+        told = lang if key in strings(lang) else FALLBACK
+        text = PLURAL.sub(lambda m: m[2] if _one(told, values.get(m[1])) else m[3], text)
+    return text.format(**values)
 
 
 class Explained(Exception):

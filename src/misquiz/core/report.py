@@ -299,7 +299,7 @@ def shift_line(lang: str, change: Shift) -> str:
     """A shift in words, arrow and points, with the people who held it: the same in every view."""
     return t(
         lang,
-        f"shift_{change.direction}",
+        f"shift_{change.wording}",
         arrow=change.arrow,
         points=change.signed,
         before=change.held_before,

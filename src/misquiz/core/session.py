@@ -158,6 +158,17 @@ class Shift:
         return "better" if self.points < 0 or self.held_after < self.held_before else "same"
 
     @property
+    def wording(self) -> str:
+        """Which sentence tells it: the direction, or, when the score and the people point opposite ways, which of
+        them made it a worsening ('worse_people': more believe it though the score fell; 'worse_score': the score
+        rose though fewer believe it), so that no line shows ▲ beside a fall unexplained."""
+        if self.direction == "worse" and self.points < 0:
+            return "worse_people"
+        if self.direction == "worse" and self.held_after < self.held_before:
+            return "worse_score"
+        return self.direction
+
+    @property
     def arrow(self) -> str:
         return ARROWS[self.direction]
 

@@ -58,4 +58,5 @@ def calendar_file(plan: AdvicePlan, retake_url: str | None = None) -> bytes:
 
 
 def calendar_file_name(plan: AdvicePlan) -> str:
-    return f"misquiz-check-back-{check_back_day(plan).isoformat()}.ics"
+    """misquiz-check-back-2027-03-07.ics in the plan's language (terugblik, point-d-etape): a word a person keeps."""
+    return f"misquiz-{t(plan.lang, 'plain_calendar_file')}-{check_back_day(plan).isoformat()}.ics"

@@ -22,12 +22,18 @@ from misquiz.tui.widgets.key_bar import KeyBar
 from misquiz.tui.widgets.literal import Literal
 from misquiz.tui.widgets.room_bar import RoomBar
 
-ROW_SHIFT = {"worse": "room_row_worse", "better": "room_row_better", "same": "room_row_same"}
+ROW_SHIFT = {
+    "worse": "room_row_worse",
+    "worse_score": "room_row_worse",  # ▲ and a rise agree; the people are in discuss mode's line
+    "worse_people": "room_row_worse_people",  # ▲ beside a fall would read as a contradiction: no points
+    "better": "room_row_better",
+    "same": "room_row_same",
+}
 
 
 def row_shift(lang: str, shift: Shift) -> str:
     """A row's shift: arrow, points and the word, as in discuss mode (a worsening is never only a colour)."""
-    return t(lang, ROW_SHIFT[shift.direction], arrow=shift.arrow, points=shift.signed)
+    return t(lang, ROW_SHIFT[shift.wording], arrow=shift.arrow, points=shift.signed)
 
 
 def commitment_widgets(bank: Bank, room: Room, round: str, lang: str) -> list[Static]:
