@@ -77,7 +77,7 @@ def _no_such_command(ctx: click.Context, name: str, commands: list[str]) -> NoRe
     import difflib
 
     near = difflib.get_close_matches(name, commands, n=3, cutoff=0.6)
-    hint = f" Did you mean {' or '.join(repr(n) for n in near)}?" if near else " See misquiz --help."
+    hint = f" Did you mean {' or '.join(repr(n) for n in near)}?" if near else ""  # click adds "Try --help"
     ctx.fail(f"No such command {plain(name)!r}.{hint}")
 
 

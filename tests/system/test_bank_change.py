@@ -164,18 +164,18 @@ def test_the_refusal_reads_as_written(bank, tmp_path):
     store.close()
     en = serve_cli(db, shipped_bank_path(), "--lang", "en").output
     assert en.startswith(
-        "misquiz: the before round of workshop 'ws' already has 3 attempt(s) made with another version of the bank "
+        "misquiz: the “Before” round of workshop 'ws' already has 3 results made with another version of the bank "
         f"than the one given now (version {bank.version}, fingerprint {bank.content_hash[7:19]}): "
         "2 with version 3.0.0, fingerprint aaaaaaaaaaaa; 1 with version 3.0.1, fingerprint bbbbbbbbbbbb. "
-        "Served with this version, those participants would not go on where they were, and each of them would take "
-        "a second seat."
+        "Served with this version, those participants would not go on where they were, and each of them would count "
+        "twice."
     )
     fr = serve_cli(db, shipped_bank_path(), "--lang", "fr").output
-    assert fr.startswith("misquiz\u00a0: le tour «\u00a0avant\u00a0» de l'atelier «\u00a0ws\u00a0» compte déjà 3 ")
+    assert fr.startswith("misquiz\u00a0: le tour «\u00a0Avant\u00a0» de l'atelier «\u00a0ws\u00a0» compte déjà 3 ")
     assert "aaaaaaaaaaaa\u00a0; 1 avec la version 3.0.1" in fr and "continuer\u00a0:" in fr
     assert "’" not in fr  # straight apostrophes in French
     nl = serve_cli(db, shipped_bank_path(), "--lang", "nl").output
-    assert nl.startswith("misquiz: de ronde ‘vooraf’ van workshop ‘ws’ heeft al 3 deelname(s)")
+    assert nl.startswith("misquiz: de ronde ‘Vooraf’ van workshop ‘ws’ heeft al 3 deelnames")
     store = SQLiteStore(db)
     store.start_attempt(
         bank_id=bank.id,
@@ -192,7 +192,7 @@ def test_the_refusal_reads_as_written(bank, tmp_path):
         main, ["serve", "--workshop", "ws", "--db", str(db), "--bank", str(shipped_bank_path()), "--lang", "en"]
     )
     assert no_round.exit_code == 1
-    assert no_round.output.startswith("misquiz: the part without a round of workshop 'ws' already has 1 attempt(s)")
+    assert no_round.output.startswith("misquiz: the part without a round of workshop 'ws' already has 1 result made")
 
 
 async def test_the_same_bank_is_served_and_another_round_is_not_refused(bank, tmp_path, monkeypatch):

@@ -37,7 +37,8 @@ def test_an_unknown_command_names_the_close_ones(typed, meant):
 
 def test_a_command_far_from_any_points_to_the_help():
     result = run("zzzz")
-    assert result.exit_code == 2 and "No such command 'zzzz'. See misquiz --help." in result.stderr
+    assert result.exit_code == 2 and "Error: No such command 'zzzz'.\n" in result.stderr
+    assert result.stderr.count("--help") == 1  # click's own "Try 'misquiz --help' for help.", not a second one
 
 
 def filled_db(tmp_path, bank, *, workshop: str | None = None, name: str = "Ann") -> str:
@@ -199,3 +200,23 @@ def test_a_workshop_without_rounds_is_closed_and_opened_without_naming_a_round(t
         assert closed.exit_code == opened.exit_code == 0, closed.output
         for said in (closed.stdout, opened.stdout):
             assert "SME1" in said and "No round set" not in said and "non précisé" not in said and "Zonder" not in said
+
+
+@pytest.mark.parametrize(("lang", "said"), [("fr", "Rien n'a été supprimé."), ("nl", "Er is niets verwijderd.")])
+def test_a_confirmation_cut_short_says_nothing_was_deleted_in_the_trainers_language(tmp_path, lang, said):
+    """Ctrl+C or the end of the input at "Delete …? [y/N]" printed click's English "Aborted!" (third readings)."""
+    from click.testing import CliRunner
+
+    from misquiz.cli import main
+    from misquiz.core.quiz import QuizOptions
+    from misquiz.files.bank import load_bank
+    from misquiz.storage.sqlite import SQLiteStore
+    from support.quiz import stored_attempt
+
+    db = tmp_path / "w.db"
+    store = SQLiteStore(db)
+    stored_attempt(store, load_bank(), QuizOptions("en", 1, "", "ws", "before"), 3, answers=2)
+    store.close()
+    result = CliRunner().invoke(main, ["--lang", lang, "workshop", "delete", "ws", "--db", str(db)], input="")
+    assert "Aborted" not in result.output and said in result.output, result.output
+    assert len(SQLiteStore(db).history()) == 1  # and nothing was

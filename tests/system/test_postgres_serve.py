@@ -118,9 +118,9 @@ def test_db_copy_moves_results_both_ways_each_once(postgres_url, tmp_path, bank)
     trainer_db(local, bank)
     first = misquiz("db", "copy", str(local), postgres_url)
     assert first.returncode == 0, first.stderr
-    assert "Copied 3 attempt(s)" in first.stderr and "misquiz-test-only" not in first.stderr
+    assert "Copied 3 results" in first.stderr and "misquiz-test-only" not in first.stderr
     again = misquiz("db", "copy", str(local), postgres_url)
-    assert "Copied 0 attempt(s)" in again.stderr and there_already(3) in again.stderr
+    assert "Copied 0 results" in again.stderr and there_already(3) in again.stderr
     rows = json.loads(misquiz("history", "--json", "--db", postgres_url).stdout)
     assert sorted(r["answered"] for r in rows) == [STATEMENTS] * 3
     assert json.loads(misquiz("room", "ws", "--round", "after", "--json", "--db", postgres_url).stdout)
@@ -138,6 +138,9 @@ def test_db_copy_moves_results_both_ways_each_once(postgres_url, tmp_path, bank)
 
 
 def test_db_copy_says_what_is_wrong(postgres_url, tmp_path):
+    from misquiz.storage.sqlite import SQLiteStore
+
+    SQLiteStore(tmp_path / "a.db").close()
     same = misquiz("db", "copy", str(tmp_path / "a.db"), str(tmp_path / "a.db"))
     assert same.returncode == 1 and "the same database" in same.stderr
     down = misquiz("db", "copy", str(tmp_path / "a.db"), f"postgresql://x:pw@127.0.0.1:{free_port()}/q")
@@ -161,13 +164,13 @@ def test_db_copy_checks_every_attempt_of_a_postgresql_source(postgres_url, tmp_p
     back = tmp_path / "back.db"
     refused = misquiz("db", "copy", postgres_url, str(back))
     assert refused.returncode == 1 and "Traceback" not in refused.stderr
-    assert f"attempt {forged} ({uids[1]}): result: the stored scores are not the score of its answers" in (
+    assert f"result {forged} ({uids[1]}): result: the stored scores are not the score of its answers" in (
         refused.stderr
     ), refused.stderr
     assert not back.exists()
     skipped = misquiz("db", "copy", postgres_url, str(back), "--skip-damaged")
-    assert "Copied 2 attempt(s)" in skipped.stderr, skipped.stderr
-    assert "Skipped 1 damaged attempt(s), left in" in skipped.stderr and f"{forged} ({uids[1]})." in skipped.stderr
+    assert "Copied 2 results" in skipped.stderr, skipped.stderr
+    assert "Skipped 1 damaged result, left in" in skipped.stderr and f"{forged} ({uids[1]})." in skipped.stderr
 
 
 def test_db_copy_skips_a_row_a_postgresql_source_cannot_read(postgres_url, tmp_path, bank):
@@ -182,7 +185,7 @@ def test_db_copy_skips_a_row_a_postgresql_source_cannot_read(postgres_url, tmp_p
     back = tmp_path / "back.db"
     refused = misquiz("db", "copy", postgres_url, str(back))
     assert refused.returncode == 1 and "Traceback" not in refused.stderr and not back.exists()
-    assert f"attempt {broken} ({uids[0]}): " in refused.stderr, refused.stderr
+    assert f"result {broken} ({uids[0]}): " in refused.stderr, refused.stderr
     skipped = misquiz("db", "copy", postgres_url, str(back), "--skip-damaged")
-    assert "Copied 2 attempt(s)" in skipped.stderr, skipped.stderr
-    assert "Skipped 1 damaged attempt(s), left in" in skipped.stderr and f"{broken} ({uids[0]})." in skipped.stderr
+    assert "Copied 2 results" in skipped.stderr, skipped.stderr
+    assert "Skipped 1 damaged result, left in" in skipped.stderr and f"{broken} ({uids[0]})." in skipped.stderr

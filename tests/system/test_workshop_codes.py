@@ -56,7 +56,7 @@ def test_serve_says_a_code_is_new_and_refuses_an_after_round_without_its_before(
     store.close()
     after = cli("serve", "--workshop", "acme-ocd", "--round", "after", "--db", db, "--port", "1")
     assert after.exit_code == 2
-    assert "has no before round" in after.stderr and "Did you mean: acme-doc?" in after.stderr
+    assert "has no “Before” round" in after.stderr and "Did you mean acme-doc?" in after.stderr
     assert "Traceback" not in after.output
     # an after round for a code only seen without a before round is refused too
     untagged = cli("serve", "--workshop", "ACME-DOC", "--round", "after", "--db", db, "--port", "1")
@@ -79,7 +79,7 @@ def test_serve_names_a_new_code_before_it_serves(bank, tmp_path):
         server = start_server(port, *args, "--db", db, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         server.terminate()
         out, err = server.communicate(timeout=20)
-        assert "Workshop 'acme-ocd' is new in this database. Did you mean: acme-doc?" in err, err
+        assert "Workshop 'acme-ocd' is new in this database. Did you mean acme-doc?" in err, err
         assert "Join at" in out
     port = free_port()
     server = start_server(
@@ -101,7 +101,7 @@ def test_rename_moves_every_attempt_and_its_join_address(place: Place, bank):
     taken = cli("workshop", "rename", "acme-ocd", "acme-doc", "--db", place.where)
     assert taken.exit_code == 1 and "already exists" in taken.stderr and "workshop merge" in taken.stderr
     done = cli("workshop", "rename", "acme-ocd", "acme-2026", "--db", place.where)
-    assert done.exit_code == 0 and "Renamed workshop acme-ocd to acme-2026: 3 attempt(s)" in done.stdout
+    assert done.exit_code == 0 and "Renamed workshop acme-ocd to acme-2026: 3 results" in done.stdout
     store = place.open()
     assert {store.attempt(a).workshop for a in made} == {"acme-2026"}  # type: ignore[union-attr]
     assert read_room(store, bank, "acme-2026").rounds["after"].finished == 3
@@ -110,7 +110,7 @@ def test_rename_moves_every_attempt_and_its_join_address(place: Place, bank):
     assert store.session_state("acme-2026", "after").closed and not store.session_state("acme-ocd", "after").closed
     store.close()
     unknown = cli("workshop", "rename", "acme-ocx", "new", "--db", place.where)
-    assert unknown.exit_code == 1 and "did you mean: acme-doc" in unknown.stderr
+    assert unknown.exit_code == 1 and "did you mean acme-doc" in unknown.stderr
 
 
 def test_merge_refuses_one_participant_twice_in_a_round_unless_told_whose_to_keep(place: Place, bank):
@@ -122,17 +122,17 @@ def test_merge_refuses_one_participant_twice_in_a_round_unless_told_whose_to_kee
     store.close()
     nowhere = cli("workshop", "merge", "acme-ocd", "acme-x", "--db", place.where)
     assert nowhere.exit_code == 1 and "no workshop 'acme-x' to merge into" in nowhere.stderr
-    assert "did you mean: acme" in nowhere.stderr
+    assert "did you mean acme?" in nowhere.stderr
     refused = cli("workshop", "merge", "acme-ocd", "acme", "--db", place.where)
     assert refused.exit_code == 1 and "nothing was merged" in refused.stderr
-    assert f"round after: attempt {split[0]} in acme-ocd, {both_after} in acme" in refused.stderr
+    assert f"“After” round: result {split[0]} in acme-ocd, {both_after} in acme" in refused.stderr
     assert "--keep from or --keep into" in refused.stderr
     store = place.open()
     assert read_room(store, bank, "acme-ocd").rounds["after"].finished == 3  # nothing moved
     store.close()
     kept = cli("workshop", "merge", "acme-ocd", "acme", "--keep", "from", "--db", place.where)
     assert kept.exit_code == 0, kept.output
-    assert "Merged 3 attempt(s) of acme-ocd into acme; deleted 1 attempt(s) of acme" in kept.stdout
+    assert "Merged 3 results of acme-ocd into acme; deleted 1 result of acme" in kept.stdout
     store = place.open()
     room = read_room(store, bank, "acme")
     assert room.rounds["after"].finished == 3 and room.rounds["before"].finished == 1
@@ -152,8 +152,8 @@ def test_merge_keeping_into_drops_the_source_attempt(place: Place, bank):
     kept = cli("workshop", "merge", "acme-ocd", "acme", "--keep", "into", "--db", place.where)
     assert (
         kept.exit_code == 0
-        and "Merged 1 attempt(s)" in kept.stdout
-        and "deleted 1 attempt(s) of acme-ocd" in kept.stdout
+        and "Merged 1 result" in kept.stdout
+        and "deleted 1 result of acme-ocd" in kept.stdout
     )
     store = place.open()
     assert store.attempt(mine) is None and store.attempt(theirs) is not None
@@ -167,15 +167,15 @@ def test_delete_names_the_attempt_and_refuses_one_of_another_workshop(place: Pla
     other = add(store, bank, workshop="real", round="before")
     store.close()
     wrong = cli("workshop", "delete", "test", "--attempt", str(other), "--db", place.where, input="y\n")
-    assert wrong.exit_code == 1 and "no such attempt in test" in wrong.stderr and "Delete" not in wrong.stdout
+    assert wrong.exit_code == 1 and "no such result in test" in wrong.stderr and "Delete" not in wrong.stdout
     missing = cli("workshop", "delete", "test", "--attempt", "99999", "--db", place.where, input="y\n")
-    assert missing.exit_code == 1 and "no such attempt in test" in missing.stderr
+    assert missing.exit_code == 1 and "no such result in test" in missing.stderr
     asked = cli("workshop", "delete", "test", "--attempt", str(mine), "--db", place.where, input="n\n")
     count = len(bank.statements)
-    assert f"Delete attempt {mine} of workshop test ('Ann', round before, " in asked.stdout
+    assert f"Delete result {mine} of workshop test ('Ann', round: Before, " in asked.stdout
     assert f"{count} of {count} answers, finished)?" in asked.stdout and "Nothing was deleted" in asked.stdout
     gone = cli("workshop", "delete", "test", "--attempt", str(mine), "--db", place.where, input="y\n")
-    assert gone.exit_code == 0 and "Deleted 1 attempt(s)" in gone.stdout
+    assert gone.exit_code == 0 and "Deleted 1 result" in gone.stdout
 
 
 @pytest.mark.parametrize(

@@ -219,11 +219,11 @@ async def test_discuss_mode_freezes_the_order_while_late_finishers_come_in(fille
 def test_an_unknown_code_says_which_codes_come_close(filled, bank):
     db = str(filled.path)
     result = CliRunner().invoke(main, ["room", "WS", "--json", "--db", db])
-    assert result.exit_code == 1 and "did you mean: ws" in result.stderr
+    assert result.exit_code == 1 and "did you mean ws?" in result.stderr
     retag = ["workshop", "retag", "WS", "--from", "none", "--to", "before"]
     for command in (["items", "WS"], ["workshop", "delete", "WS", "--yes"], retag):
         result = CliRunner().invoke(main, [*command, "--db", db])
-        assert result.exit_code == 1 and "no workshop 'WS' in this database; did you mean: ws?" in result.stderr
+        assert result.exit_code == 1 and "no workshop 'WS' in this database; did you mean ws?" in result.stderr
     assert read_room(filled, bank, "ws").rounds["before"].finished == 4  # nothing was deleted
     far = CliRunner().invoke(main, ["workshop", "delete", "nosuch", "--db", db], input="y\n")
     assert far.exit_code == 1 and "(see misquiz workshop list)" in far.stderr and "Delete" not in far.stdout

@@ -100,3 +100,17 @@ def test_icalendar_is_not_imported_at_start():
         "import misquiz.cli, misquiz.render.report, misquiz.storage.recording, sys; print('icalendar' in sys.modules)"
     )
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True).stdout.strip() == "False"
+
+
+def test_the_calendar_file_is_named_in_the_persons_language(bank):
+    """Third native readings: "misquiz-check-back-…" was English in a Dutch or French person's folder."""
+    answers = answers_holding(bank, {})
+    names = {
+        lang: calendar_file_name(plan_of_answers(bank, answers, lang, name="", taken_at=TAKEN, progress=None))
+        for lang in ("en", "nl", "fr")
+    }
+    assert names == {
+        "en": "misquiz-check-back-2026-09-01.ics",
+        "nl": "misquiz-terugblik-2026-09-01.ics",
+        "fr": "misquiz-point-d-etape-2026-09-01.ics",
+    }
