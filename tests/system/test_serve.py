@@ -59,12 +59,12 @@ def test_the_banner_then_one_status_line_and_no_access_log(tmp_path):
         out, err = server.communicate(timeout=10)
     assert server.returncode == 0
     head = out.split("\n\n")
-    assert head[0].startswith("Projector page") and head[1] == "misquiz · workshop mon · round: before"
+    assert head[0].startswith("Projector page") and head[1] == "misquiz · workshop mon · round: Before"
     qr_code = out.index("█")
     assert out.index("Projector page") < out.index("Join at") < qr_code  # the room's QR code shows no secret
     assert "projector/" not in out[qr_code:], "the projector's address is printed under the room's QR code"
     assert f"Join at http://127.0.0.1:{port}/" in out
-    assert "█" in out and f"Watch the room with: misquiz room mon --db {tmp_path / 's.db'}" in out
+    assert "█" in out and f"Follow the group live with: misquiz room mon --db {tmp_path / 's.db'}" in out
     assert "Only this computer can open this address: for phones on the network, add --host 0.0.0.0" in out
     projector = re.search(
         rf"Projector page \(for you only, do not share\): http://127\.0\.0\.1:{port}/projector/(\S+)", out
@@ -74,7 +74,7 @@ def test_the_banner_then_one_status_line_and_no_access_log(tmp_path):
     secret = store.server_secret()
     store.close()
     assert projector.group(1) == projector_token(secret, "mon", "before") != projector_token(secret, "mon", "after")
-    assert "joined 1 · mid-quiz 1 · finished 0 · refused 0" in out
+    assert "joined 1 · in progress 1 · finished 0 · refused 0" in out
     assert "GET /" not in out + err  # access logs only with --verbose
     assert "Session ended: 1 joined, 0 finished." in out
 

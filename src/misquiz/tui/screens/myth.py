@@ -40,7 +40,7 @@ class MythScreen(ModalScreen[None]):
                 else:
                     yield Literal(Text(t(lang, "not_assessed_note"), style="italic"))
                 if item.clash:
-                    yield Literal(f"{t(lang, 'mixed_note')}\n{item.clash}", classes="note")
+                    yield Literal(f"{t(lang, 'mixed_note_one')}\n{item.clash}", classes="note")
                 yield Literal(Text(t(lang, "why"), style="bold"), classes="heading")
                 yield Literal(item.why or "", classes="text")
                 if item.advice:
