@@ -4,6 +4,7 @@ dialog; choose, change, refuse; the results lead with them; a writes the calenda
 from __future__ import annotations
 
 import icalendar
+import pytest
 from textual.widgets import Button, Input, SelectionList
 
 from misquiz.core.commitments import Commitment
@@ -82,3 +83,47 @@ async def test_a_writes_the_calendar_file(bank, tmp_path):
     (ics,) = tmp_path.glob("*.ics")
     event = icalendar.Calendar.from_ical(ics.read_bytes()).walk("VEVENT")[0]
     assert "Elke dinsdag posten" in str(event["description"])
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "fr"])
+async def test_each_action_is_shown_whole_and_the_buttons_stay_in_view_at_80x24(bank, tmp_path, lang):
+    """Found by native readers: every action was cut with "…" at 80 columns, people committed to half a sentence."""
+    from textual.geometry import Region
+
+    store = SQLiteStore(tmp_path / "m.db")
+    app = quiz_app(bank, lang=lang, seed=1, store=store, export_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await answer_all(pilot, answers_holding(bank, {"sales-goal": (5, 1), "more-posts": (4, 2)}))
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, CommitScreen)
+        actions = app.screen.query_one(SelectionList)
+        labels = [str(actions.get_option_at_index(i).prompt) for i in range(actions.option_count)]
+        assert len(labels) >= 4 and any(len(label) > 70 for label in labels)  # some need more than one line
+        lines = [strip.text for strip in actions.render_lines(Region(0, 0, *actions.outer_size))]
+        assert not any("…" in line for line in lines), lines
+        shown = " ".join(" ".join(lines).replace("▐X▌", " ").replace("▊", " ").replace("▎", " ").split())
+        for label in labels:
+            assert " ".join(label.split()) in shown, (label, lines)
+        assert sum("X" in line for line in lines) == len(labels)  # one box an action, beside its first line
+        for i in range(actions.option_count):  # ↓ through the list: the dialog follows the highlight
+            actions.highlighted = i
+            await pilot.pause()
+            where = app.screen.find_widget(actions)
+            top = where.region.y + actions.gutter.top - actions.scroll_offset.y + actions._index_to_line[i]
+            assert where.clip.contains_region(Region(where.region.x, top, where.region.width, actions._heights[i]))
+        for button in app.screen.query(Button):
+            where = app.screen.find_widget(button)
+            assert app.screen.region.contains_region(where.region) and where.clip.contains_region(where.region)
+            assert button.region.width >= len(str(button.label)) + 2
+        app.screen.query_one(Input).focus()
+        await pilot.pause()
+        await pilot.wait_for_scheduled_animations()
+        where = app.screen.find_widget(app.screen.query_one(Input))
+        assert where.clip.contains_region(where.region)
+        actions.select_all()  # too many: the reason is shown beside the buttons
+        await pilot.click("#commit-save")
+        error = app.screen.query_one("#commit-error", Literal)
+        where = app.screen.find_widget(error)
+        assert "3" in str(error.render()) and where.clip.contains_region(where.region)

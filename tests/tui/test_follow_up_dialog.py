@@ -3,6 +3,7 @@ first asked of each: done, started or not yet, on one skippable screen; the resu
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import RadioButton
 
 from misquiz.core.commitments import Commitment
@@ -71,6 +72,49 @@ async def test_someone_else_or_no_commitments_is_not_asked(bank, tmp_path):
     await first_attempt(bank, store, tmp_path, (Commitment("sales-goal", 1),))
     app = quiz_app(bank, lang="en", seed=2, name="Bob", store=store, export_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "fr"])
+async def test_three_commitments_leave_the_buttons_in_view_at_80x24(bank, tmp_path, lang):
+    """Found by a Dutch reader: with three commitments the buttons were below the screen and Tab did not show them."""
+    from textual.widgets import Button
+
+    from misquiz.core.commitments import plan_actions
+
+    store = SQLiteStore(tmp_path / "f.db")
+    app = quiz_app(bank, lang=lang, seed=1, name="Anna Peeters", store=store, export_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await answer_all(pilot, answers_holding(bank, HELD))
+        chosen = tuple(Commitment(a.myth, a.action) for a in plan_actions(bank, app.session.result())[:3])
+        assert len(chosen) == 3
+        store.set_commitments(app.session.attempt_id, chosen)
+    app = quiz_app(bank, lang=lang, seed=2, name="Anna Peeters", store=store, export_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, FollowUpScreen)
+        screen = app.screen
+        buttons = list(screen.query(Button))
+        assert [b.id for b in buttons] == ["follow-up-save", "follow-up-skip"]
+        for button in buttons:
+            where = screen.find_widget(button)
+            assert screen.region.contains_region(where.region) and where.clip.contains_region(where.region), where
+            assert button.region.width >= len(str(button.label)) + 2
+        reached = set()
+        for _ in range(6):  # Tab goes through the three answers to the buttons, each shown when it has the focus
+            await pilot.press("tab")
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
+            where = screen.find_widget(screen.focused)
+            assert where.clip.contains_region(where.region), (screen.focused, where)
+            reached.add(screen.focused.id)
+        assert {"follow-up-1", "follow-up-2", "follow-up-3", "follow-up-save", "follow-up-skip"} <= reached, reached
+        screen.query_one("#follow-up-3-done", RadioButton).value = True  # the last one answered, then saved
+        screen.query_one("#follow-up-save", Button).focus()
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)

@@ -119,3 +119,28 @@ async def test_enter_right_after_a_move_opens_the_row_moved_to(bank):
             app.post_message(events.Key(key, None))
         await pilot.pause()
         assert isinstance(app.screen, MythScreen) and app.screen.item.id == rows[1].row.id
+
+
+@pytest.mark.parametrize("lang", ["nl", "en", "fr"])
+async def test_every_action_button_is_whole_and_reachable_at_80x24(bank, lang):
+    """Found by Dutch and French readers: at 80 columns the row cut "Kies wat u gaat d" and hid Agenda entirely."""
+    from textual.errors import NoWidget
+    from textual.widgets import Button
+
+    app = quiz_app(bank, lang=lang, seed=1)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await finish(pilot, bank)
+        buttons = list(app.screen.query("#results-actions Button").results(Button))
+        assert [b.id for b in buttons] == ["save-html", "save-md", "commit", "calendar", "results-back"]
+        for button in buttons:
+            button.focus()  # Tab's way there: the page scrolls it into view
+            await pilot.pause()
+            await pilot.wait_for_scheduled_animations()
+            try:
+                shown = app.screen.find_widget(button)
+            except NoWidget:
+                raise AssertionError(f"{lang}: {button.id} is not on the screen at all") from None
+            label = str(button.label)
+            assert button.region.width >= len(label) + 2, (lang, label, button.region)  # padding either side
+            assert app.screen.region.contains_region(button.region), (lang, label, button.region)
+            assert shown.clip.contains_region(shown.region), (lang, label, shown.region, shown.clip)  # not clipped

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, SelectionList
 from textual.widgets.selection_list import Selection
@@ -19,6 +19,7 @@ from misquiz.core.catalogue import t
 from misquiz.core.commitments import MAX_OWN, Commitment, CommitmentError, choose, of_myth, plan_actions
 from misquiz.core.quiz import QuizSession
 from misquiz.core.text import one_line
+from misquiz.tui.widgets.choice_list import WrappingSelectionList
 from misquiz.tui.widgets.literal import Literal, literal
 
 
@@ -41,16 +42,19 @@ class CommitScreen(ModalScreen[tuple[Commitment, ...] | None]):
             options.append(Selection(Text(label), action.key, action.key in chosen))  # Text: never markup
         with Vertical(id="commit-dialog", classes="dialog"):
             yield Literal(Text(t(lang, "commit_heading"), style="bold"), classes="title")
-            if options:
-                yield SelectionList[str](*options, id="commit-actions")
-            else:
-                yield Literal(t(lang, "commit_none_in_plan"), classes="text")
-            yield Literal(t(lang, "commit_own_label", max=MAX_OWN), classes="text")
-            yield Input(own, id="commit-own", max_length=MAX_OWN)
-            yield Literal("", id="commit-error", classes="text note")
-            with Horizontal(classes="buttons"):
-                yield Button(literal(t(lang, "commit_save")), id="commit-save", compact=True, variant="primary")
-                yield Button(literal(t(lang, "commit_cancel")), id="commit-cancel", compact=True)
+            # Everything between the heading and the buttons scrolls; the buttons stay in view at every size.
+            with VerticalScroll(id="commit-scroll"):
+                if options:
+                    yield WrappingSelectionList[str](*options, id="commit-actions")
+                else:
+                    yield Literal(t(lang, "commit_none_in_plan"), classes="text")
+                yield Literal(t(lang, "commit_own_label", max=MAX_OWN), classes="text")
+                yield Input(own, id="commit-own", max_length=MAX_OWN)
+            with Vertical(id="commit-foot"):
+                yield Literal("", id="commit-error", classes="text note")
+                with Horizontal(classes="buttons"):
+                    yield Button(literal(t(lang, "commit_save")), id="commit-save", compact=True, variant="primary")
+                    yield Button(literal(t(lang, "commit_cancel")), id="commit-cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#commit-actions" if self.query("#commit-actions") else "#commit-own").focus()
@@ -67,7 +71,9 @@ class CommitScreen(ModalScreen[tuple[Commitment, ...] | None]):
         try:
             commitments = choose(self.session.bank, self.session.result(), keys, own)
         except CommitmentError as exc:
-            self.query_one("#commit-error", Literal).update(exc.message(self.session.lang))
+            error = self.query_one("#commit-error", Literal)
+            error.update(exc.message(self.session.lang))
+            error.display = True  # under the list, beside the buttons: always in view
             return
         self.dismiss(commitments)
 

@@ -32,7 +32,8 @@ class FollowUpScreen(ModalScreen[dict[int, str] | None]):
         lang = self.lang
         with Vertical(id="follow-up-dialog", classes="dialog"):
             yield Literal(t(lang, "follow_up_heading"), classes="title")
-            with VerticalScroll():
+            # What scrolls is everything between the heading and the buttons, which stay in view at every size.
+            with VerticalScroll(id="follow-up-scroll"):
                 for n, c in enumerate(self.commitments, 1):
                     if c.status is not None:
                         continue

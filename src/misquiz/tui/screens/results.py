@@ -6,13 +6,14 @@ from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Button
 
 from misquiz.core.advice import CLEAR, NOT_ASSESSED, PRIORITIES, AdvicePlan
 from misquiz.core.catalogue import t
 from misquiz.core.quiz import QuizSession
+from misquiz.tui.widgets.button_row import ButtonRow
 from misquiz.tui.widgets.key_bar import KeyBar
 from misquiz.tui.widgets.literal import Literal, literal
 from misquiz.tui.widgets.myth_row import MythRow
@@ -75,8 +76,8 @@ class ResultsScreen(Screen[None]):
             yield from self._sections(plan)
             if plan.source:
                 yield Literal(Text(plan.source, style="italic"), id="source", classes="hint")
-            # Every action can be tapped too (phones in a workshop have no keyboard).
-            with Horizontal(id="results-actions"):
+            # Every action can be tapped too (phones in a workshop have no keyboard); the row wraps, never cuts.
+            with ButtonRow(id="results-actions"):
                 yield Button(literal(t(lang, "export_html")), id="save-html", compact=True)
                 yield Button(literal(t(lang, "export_md")), id="save-md", compact=True)
                 yield Button(literal(t(lang, "key_commit")), id="commit", compact=True)
@@ -126,6 +127,8 @@ class ResultsScreen(Screen[None]):
                 ("←", t(lang, "back")),
                 ("?", t(lang, "help_title")),
                 ("q", t(lang, "quit_yes")),
+                # the first to go when narrow: at 80 columns the wrapped row of buttons shows it instead
+                ("c", t(lang, "key_commit")),
             ]
         )
 
