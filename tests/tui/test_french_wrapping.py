@@ -15,7 +15,10 @@ STARTS = (":", ";", "?", "!", "»")
 
 
 def french_texts() -> list[str]:
+    from misquiz.core.catalogue import PLURAL
+
     catalogue = json.loads((FOLDER / "fr.json").read_text(encoding="utf-8"))
+    catalogue = {k: PLURAL.sub(lambda m: m[3], v) for k, v in catalogue.items()}  # as shown: the plural's words
     bank = load_bank()
     content = [s.text["fr"] for s in bank.statements] + [m.explanation["fr"] for m in bank.myths]
     return [v for v in [*catalogue.values(), *content] if "\u00a0" in v]

@@ -134,7 +134,7 @@ async def test_results_show_the_change_since_the_previous_result(tmp_path, bank)
         assert row.row.change == -25
         assert "▼ 25" in str(row.render())
         hint = "\n".join(str(w.content) for w in app.screen.query(".hint"))
-        assert "Since 3 March 2026: ▲ a stronger hold" in hint
+        assert "Change since 3 March 2026, in points: ▲ a stronger hold" in hint
 
 
 async def test_results_save_markdown_and_html_and_say_where(tmp_path, bank, monkeypatch):
