@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
-from misquiz.core.attempt import Attempt
 from misquiz.core.catalogue import format_date, t
 from misquiz.core.model import Bank, Statement, resolve_language
-from misquiz.core.scoring import Result, score_attempt
 from misquiz.core.text import clean_name
+
+if TYPE_CHECKING:  # scoring is needed once answers are scored, not for the welcome (start-up is part of the product)
+    from misquiz.core.attempt import Attempt
+    from misquiz.core.scoring import Result
 
 NO_OPINION = 0  # the key for "no opinion"; stored as None
 
@@ -192,6 +194,8 @@ class QuizSession:
         return self.total - 1
 
     def result(self) -> Result:
+        from misquiz.core.scoring import score_attempt
+
         return score_attempt(self.bank, self.answers)
 
 

@@ -19,14 +19,17 @@ from misquiz.core.catalogue import said, t
 from misquiz.core.model import Bank
 from misquiz.core.quiz import QuizOptions, QuizSession
 from misquiz.core.text import clean_name, plain
-from misquiz.storage.protocol import Store, StoreError
 from misquiz.tui.screens.welcome import WelcomeScreen
 from misquiz.tui.typography import keep_no_break_spaces
 
-if TYPE_CHECKING:  # the plan and commitments are needed after the quiz, not before the welcome is painted
+if TYPE_CHECKING:  # the plan, commitments and store are needed after the welcome is painted, not before
     from misquiz.core.advice import AdvicePlan
     from misquiz.core.attempt import Attempt
     from misquiz.core.commitments import Commitment
+    from misquiz.storage.protocol import Store
+
+
+SCREENS_CSS = Path(__file__).with_name("screens.tcss")
 
 
 class NothingMatches(Provider):
@@ -80,11 +83,24 @@ class MisquizApp(App[None]):
         self.call_after_refresh(self._after_first_paint)
 
     def _after_first_paint(self) -> None:
+        self.load_screens_css()
         if not gc.isenabled():  # `misquiz` held collection back until now (__main__.run)
             gc.freeze()  # what start-up made stays: later collections need not walk it
             gc.enable()
         if self.open_store is not None:
             self._open_store_later()
+
+    def load_screens_css(self) -> None:
+        """The style of every screen after the welcome (screens.tcss): read once the welcome is painted, as the
+        welcome needs only misquiz.tcss; any screen pushed before that (a quick `q`) reads it first."""
+        if not self.stylesheet.has_source(str(SCREENS_CSS), ""):
+            self.stylesheet.read(SCREENS_CSS)
+            self.stylesheet.reparse()
+            self.stylesheet.update(self)
+
+    def push_screen(self, screen, *args, **kwargs):  # type: ignore[no-untyped-def,override]
+        self.load_screens_css()
+        return super().push_screen(screen, *args, **kwargs)
 
     def _open_store_later(self) -> None:
         self.run_worker(self._open_store, thread=True, exit_on_error=False)
@@ -181,6 +197,8 @@ class MisquizApp(App[None]):
         def answered(answers: dict[int, str] | None) -> None:
             if not answers or self.store is None:
                 return
+            from misquiz.storage.protocol import StoreError
+
             try:
                 save_follow_up(self.store, before, answers)
             except (CommitmentError, StoreError) as exc:
@@ -273,6 +291,8 @@ class MisquizApp(App[None]):
         def chosen(commitments: tuple[Commitment, ...] | None) -> None:
             if commitments is None or self.store is None or s.attempt_id is None:
                 return
+            from misquiz.storage.protocol import StoreError
+
             try:
                 self.store.set_commitments(s.attempt_id, commitments)
             except StoreError as exc:
@@ -291,6 +311,7 @@ class MisquizApp(App[None]):
         """The check-back as a calendar file beside the saved plans."""
         from misquiz.files.output import write_new_in
         from misquiz.render.calendar import calendar_file, calendar_file_name
+        from misquiz.storage.protocol import StoreError
 
         plan = self.plan()
         address = None

@@ -18,7 +18,7 @@ REFRESH_SECONDS = 0.5  # a change from a projector or another server shows withi
 
 
 class RoomApp(App[None]):
-    CSS_PATH = "misquiz.tcss"
+    CSS_PATH = ["misquiz.tcss", "screens.tcss"]
     TITLE = "misquiz room"
     BINDINGS = [
         Binding("q", "quit", "key_quit", show=False),
