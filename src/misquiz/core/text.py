@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 
-# C0/C1 controls, DEL, and bidi overrides: nothing a file says may steer the terminal.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
+
+# Compiled when first used: these two character classes take over half a millisecond each to compile, and
+# the quiz's welcome needs neither (start-up is part of the product).
+@cache
+def _control() -> re.Pattern[str]:
+    """C0/C1 controls, DEL, and bidi overrides: nothing a file says may steer the terminal."""
+    return re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\udc80-\udcff]")
 
 
 def first_control(text: str) -> str | None:
     """The first character that could steer a terminal, as U+XXXX, or None."""
-    found = _CONTROL.search(text)
+    found = _control().search(text)
     return f"U+{ord(found.group()):04X}" if found else None
 
 
 def plain(text: str) -> str:
     """Text from outside, made harmless for a terminal: control characters shown as escapes."""
-    return _CONTROL.sub(_escaped, text)
+    return _control().sub(_escaped, text)
 
 
 def _escaped(match: re.Match[str]) -> str:
@@ -26,15 +32,17 @@ def _escaped(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 256 else f"\\u{code:04x}"
 
 
-# What JSON leaves raw inside strings that a terminal or an editor would obey or hide: DEL, C1, bidi marks,
-# overrides and isolates, line and paragraph separators, lone surrogates (C0 is escaped by json.dumps itself).
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+@cache
+def _json_unsafe() -> re.Pattern[str]:
+    """What JSON leaves raw inside strings that a terminal or an editor would obey or hide: DEL, C1, bidi marks,
+    overrides and isolates, line and paragraph separators, lone surrogates (C0 is escaped by json.dumps itself)."""
+    return re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 
 
 def json_safe(text: str) -> str:
     """JSON text (from json.dumps or a database) with those characters written as \\uXXXX escapes: the same
     values for a JSON reader, nothing for a terminal to act on. Such characters only occur inside strings."""
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    return _json_unsafe().sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 _ASCII_DIGITS = re.compile("[0-9]+")
