@@ -154,7 +154,7 @@ class _Number(click.ParamType):
 
     def __init__(self, low: int | None = None, high: int = MAX_ATTEMPT_ID, what: str = "") -> None:
         self.low, self.high = low, high
-        self.what = what or (f"a whole number, {low} or more" if low is not None else "a whole number")
+        self.what = what or (f"a whole number of {low} or more" if low is not None else "a whole number")
 
     def convert(self, value: object, param: click.Parameter | None, ctx: click.Context | None) -> int:
         if isinstance(value, int) and not isinstance(value, bool):  # a default
@@ -218,7 +218,8 @@ def _known_workshop(store: Store, code: str) -> None:
 
 
 def _no_such_workshop(code: str, near: list[str]) -> NoReturn:
-    lang, known = default_language(), ", ".join(plain(n) for n in near)
+    lang = default_language()
+    known = catalogue.or_list(lang, [plain(n) for n in near])
     key = "cli_no_workshop_near" if near else "cli_no_workshop"
     click.echo(catalogue.t(lang, key, code=plain(code), near=known), err=True)
     sys.exit(1)
@@ -320,7 +321,7 @@ ROUND_OPTION = click.option("--round", "round_", type=click.Choice(["before", "a
 @click.option(
     "--resume",
     is_flag=True,
-    help="Plain lines and pipes: carry on with the unfinished attempt of --name (or the unnamed one) without asking.",
+    help="Plain lines and pipes: carry on with the unfinished quiz of --name (or the unnamed one) without asking.",
 )
 def take(
     bank_path: str | None,
@@ -416,7 +417,7 @@ def score(answers_file: str, bank_path: str | None, lang: str | None, as_json: b
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 @DB_OPTION
 def history(as_json: bool, db: str | None) -> None:
-    """List every stored attempt, newest first."""
+    """List every stored result, newest first."""
     from misquiz.storage import StoreError
 
     store = _store(db, read_only=True)
@@ -452,7 +453,7 @@ def history(as_json: bool, db: str | None) -> None:
 @DB_OPTION
 @BANK_OPTION
 def export(attempt: str, fmt: str, output: str | None, force: bool, db: str | None, bank_path: str | None) -> None:
-    """Write one attempt as an action plan (md), a web page (html), a result file (json) or a calendar file (ics)."""
+    """Write one result as an action plan (md), a web page (html), a result file (json) or a calendar file (ics)."""
     bank = _load(bank_path)
     store = _store(db, read_only=True)
     if attempt == "latest":
@@ -460,7 +461,7 @@ def export(attempt: str, fmt: str, output: str | None, force: bool, db: str | No
     elif (number := ascii_number(attempt)) is not None and number <= MAX_ATTEMPT_ID:
         attempt_id = number
     else:
-        raise click.BadParameter("give an attempt id (see misquiz history) or 'latest'", param_hint="ATTEMPT")
+        raise click.BadParameter("give a result's id (see misquiz history) or 'latest'", param_hint="ATTEMPT")
     stored = store.attempt(attempt_id) if attempt_id is not None else None
     if stored is None:
         _say("cli_no_attempt", err=True)
@@ -583,7 +584,7 @@ def room(
     appendix: bool,
     csv_dialect: str,
 ) -> None:
-    """Watch a workshop room live: per misconception, how many see through it, doubt it, or still believe it."""
+    """Follow a workshop's group live: per misconception, how many see through it, doubt it, or still believe it."""
     from misquiz.core.model import resolve_language
     from misquiz.core.room import close_codes
     from misquiz.storage import StoreError, read_room
@@ -645,7 +646,7 @@ def room(
     "--round",
     "round_",
     type=click.Choice(["before", "after", "none"]),
-    help="The round to read (with CODE, default: the latest with finished attempts).",
+    help="The round to read (with CODE, default: the latest with finished quizzes).",
 )
 @BANK_OPTION
 @DB_OPTION
@@ -658,7 +659,7 @@ def room(
     type=POSITIVE,
     default=3,
     show_default=True,
-    help="Show statistics only once this many attempts have finished.",
+    help="Show statistics only once this many quizzes have been finished.",
 )
 @click.option(
     "--lang",
@@ -737,12 +738,12 @@ def _round_value(ctx: click.Context, param: click.Parameter, value: str) -> str 
 @workshop.command()
 @click.argument("code", callback=_workshop_code)
 @click.option("--from", "from_round", type=click.Choice(["none", "before", "after"]), required=True,
-              callback=_round_value, help="The round the attempts are in now (none: no round).")  # fmt: skip
+              callback=_round_value, help="The round the results are in now (none: no round).")  # fmt: skip
 @click.option("--to", "to_round", type=click.Choice(["none", "before", "after"]), required=True,
               callback=_round_value, help="The round they belong to.")  # fmt: skip
 @DB_OPTION
 def retag(code: str, from_round: str | None, to_round: str | None, db: str | None) -> None:
-    """Move a workshop's attempts to another round (a session served without --round, say)."""
+    """Move a workshop's results to another round (a session served without --round, say)."""
     from misquiz.storage import StoreError
 
     store = _workshop_store(db, code)
@@ -762,12 +763,12 @@ def retag(code: str, from_round: str | None, to_round: str | None, db: str | Non
     "--attempt",
     "attempt_id",
     type=POSITIVE,
-    help="Delete only this attempt (see misquiz history).",
+    help="Delete only this result (see misquiz history).",
 )
 @click.option("--yes", is_flag=True, help="Do not ask first (for scripts).")
 @DB_OPTION
 def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None:
-    """Delete a workshop's results (or one attempt of it): test runs, say. Asks first."""
+    """Delete a workshop's results (or one of them): test runs, say. Asks first."""
     from misquiz.storage import StoreError
 
     what = catalogue.t(default_language(), "cli_delete_everything", code=plain(code))
@@ -823,7 +824,7 @@ def delete(code: str, attempt_id: int | None, yes: bool, db: str | None) -> None
 @click.option(
     "--force",
     is_flag=True,
-    help="Serve a bank other than the one this round's attempts were made on: those with the same statements go on.",
+    help="Serve a bank other than the one this round's results were made with: those with the same statements go on.",
 )
 @BANK_OPTION
 @DB_OPTION
@@ -936,8 +937,8 @@ def _session_command(action: str, summary: str, with_myth: bool) -> None:
 
 _session_command("close", "Close a round: no more answers are stored, participants are told so.", False)
 _session_command("open", "Reopen a closed round.", False)
-_session_command("reveal", "Reveal the room's answers on every projector (all, or --myth ID).", True)
-_session_command("hide", "Hide the room's answers again (all, or --myth ID).", True)
+_session_command("reveal", "Reveal the group's answers on every projector (all, or --myth ID).", True)
+_session_command("hide", "Hide the group's answers again (all, or --myth ID).", True)
 
 
 def _attempt_in(db: str | None, code: str, attempt_id: int) -> str:
@@ -1007,11 +1008,11 @@ def rename(old: str, new: str, db: str | None) -> None:
 @click.option(
     "--keep",
     type=click.Choice(["from", "into"]),
-    help="Where one participant took a round under both codes: whose attempt to keep (the other is deleted).",
+    help="Where one participant took a round under both codes: whose result to keep (the other is deleted).",
 )
 @DB_OPTION
 def merge(source: str, target: str, keep: str | None, db: str | None) -> None:
-    """Move every attempt of workshop FROM into workshop INTO (a round split over two codes)."""
+    """Move every result of workshop FROM into workshop INTO (a round split over two codes)."""
     from misquiz.storage import StoreError
 
     if source == target:
@@ -1029,7 +1030,13 @@ def merge(source: str, target: str, keep: str | None, db: str | None) -> None:
 
         near = [c for c in close_codes(target, known) if c != source]
         key = "cli_merge_no_target_near" if near else "cli_merge_no_target"
-        _say(key, err=True, target=plain(target), source=plain(source), near=", ".join(plain(n) for n in near))
+        _say(
+            key,
+            err=True,
+            target=plain(target),
+            source=plain(source),
+            near=catalogue.or_list(default_language(), [plain(n) for n in near]),
+        )
         sys.exit(1)
     store = _store(db)
     try:
@@ -1073,9 +1080,9 @@ def db() -> None:
 @click.argument("source")
 @click.argument("target")
 @BANK_OPTION
-@click.option("--skip-damaged", is_flag=True, help="Copy the other attempts when some are damaged, and name those.")
+@click.option("--skip-damaged", is_flag=True, help="Copy the other results when some are damaged, and name those.")
 def db_copy(source: str, target: str, bank_path: str | None, skip_damaged: bool) -> None:
-    """Copy every attempt from SOURCE to TARGET (each an SQLite path or a postgresql:// URL), each once.
+    """Copy every result from SOURCE to TARGET (each an SQLite path or a postgresql:// URL), each once.
 
     Answers and results come along. Run it again and nothing is stored twice; the source is only read.
     Every attempt is checked as import checks a result file (its bank, its answers, its scores against
@@ -1163,7 +1170,11 @@ def _check_code(store: Store, code: str, round_: str | None, new_code: bool) -> 
         _store_failed(exc)
     near = close_codes(code, list(known))
     lang = default_language()
-    hint = " " + catalogue.t(lang, "cli_did_you_mean", near=", ".join(plain(n) for n in near)) if near else ""
+    hint = (
+        " " + catalogue.t(lang, "cli_did_you_mean", near=catalogue.or_list(lang, [plain(n) for n in near]))
+        if near
+        else ""
+    )
     if round_ == "after" and "before" not in known.get(code, ()) and not new_code:
         store.close()
         click.echo(catalogue.t(lang, "cli_after_without_before", code=plain(code), hint=hint), err=True)

@@ -216,7 +216,7 @@ def test_a_source_with_more_attempts_than_the_cap_is_refused_whole(tmp_path, ban
     def check(attempt):
         return [p.message for p in check_stored(attempt, bank, "")]
 
-    with pytest.raises(StoreError, match="more than 2 attempts; nothing was copied"):
+    with pytest.raises(StoreError, match="more than 2 results; nothing was copied"):
         copy_attempts(str(source), str(target), check, max_attempts=2)
     assert not target.exists()
 

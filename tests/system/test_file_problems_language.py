@@ -45,7 +45,7 @@ def result_file(here: Path, name: str, **changes: object) -> str:
 def test_a_missing_result_file_in_french(here: Path):
     code, out, err = run("--lang", "fr", "import", "--db", "t.db", "missing.json")
     assert code == 1
-    assert err.strip() == "missing.json: ce fichier n'existe pas"
+    assert err.strip() == "missing.json\u00a0: ce fichier n'existe pas"
     assert out.strip() == t("fr", "cli_imported", added=0, already=0, failed=1)
 
 
@@ -68,7 +68,7 @@ def test_a_result_file_with_an_unknown_statement_in_french(here: Path):
     code, _, err = run("--lang", "fr", "import", "--db", "t.db", name)
     assert code == 1
     assert err.strip().endswith(
-        f": answers.no-such-statement: affirmation inconnue{NBSP}: «{NBSP}no-such-statement{NBSP}»"
+        f": answers.no-such-statement{NBSP}: affirmation inconnue{NBSP}: «{NBSP}no-such-statement{NBSP}»"
     )
 
 
@@ -89,7 +89,7 @@ def test_forged_stored_scores_are_told_in_the_persons_language(bank):
     (problem,) = check_stored(attempt, bank, "old.db")
     assert str(problem) == "old.db: result: the stored scores are not the score of its answers (forged or damaged)"
     assert problem.told("fr") == (
-        "old.db: result: les scores enregistrés ne correspondent pas aux réponses (falsifiés ou endommagés)"
+        "old.db\u00a0: result\u00a0: les scores enregistrés ne correspondent pas aux réponses (falsifiés ou endommagés)"
     )
     assert problem.told("nl") == (
         "old.db: result: de bewaarde scores komen niet overeen met de antwoorden (vervalst of beschadigd)"
@@ -115,7 +115,10 @@ def test_reading_problems_in_dutch_and_french(here: Path):
     _, _, err = run("--lang", "nl", "score", "empty.yaml")
     assert err.strip() == "empty.yaml: het bestand is leeg"
     _, _, err = run("--lang", "fr", "score", "twice.yaml")
-    assert err.strip() == f"twice.yaml:2:1: sales-goal-1: clé en double «{NBSP}sales-goal-1{NBSP}» (déjà à la ligne 1)"
+    assert (
+        err.strip()
+        == f"twice.yaml:2:1: sales-goal-1{NBSP}: clé en double «{NBSP}sales-goal-1{NBSP}» (déjà à la ligne 1)"
+    )
     _, _, err = run("--lang", "fr", "score", "tab.yaml")
     assert err.strip().endswith(f"(probablement une tabulation{NBSP}: en YAML, on n'indente qu'avec des espaces)")
     _, _, err = run("--lang", "nl", "score", "folder")
@@ -145,7 +148,7 @@ def test_the_locale_is_the_language_without_lang(here: Path, monkeypatch: pytest
     monkeypatch.delenv("LC_ALL", raising=False)
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     _, _, err = run("import", "--db", "t.db", "missing.json")
-    assert err.strip() == "missing.json: ce fichier n'existe pas"
+    assert err.strip() == "missing.json\u00a0: ce fichier n'existe pas"
 
 
 def test_a_problem_without_a_catalogue_sentence_stays_as_it_is():
@@ -154,7 +157,7 @@ def test_a_problem_without_a_catalogue_sentence_stays_as_it_is():
     assert plain.told("fr") == str(plain) == "bank.yaml:3:5: myths[0].id: duplicate myth id 'x'"
     warned = Problem("a.yaml", None, None, "", "file is empty", "warning", Explained("file_empty"))
     assert str(warned) == "a.yaml: warning: file is empty"
-    assert warned.told("fr") == f"a.yaml: avertissement{NBSP}: le fichier est vide"
+    assert warned.told("fr") == f"a.yaml{NBSP}: avertissement{NBSP}: le fichier est vide"
 
 
 def test_a_bad_bank_before_the_quiz_in_french(here: Path, capsys: pytest.CaptureFixture[str]):
@@ -163,7 +166,7 @@ def test_a_bad_bank_before_the_quiz_in_french(here: Path, capsys: pytest.Capture
 
     (here / "bank.yaml").write_text("bank: [\n", encoding="utf-8")
     assert quick_start(QuickOptions(lang="fr", bank="missing.yaml")) == 1
-    assert capsys.readouterr().err.strip() == "missing.yaml: ce fichier n'existe pas"
+    assert capsys.readouterr().err.strip() == "missing.yaml\u00a0: ce fichier n'existe pas"
     assert quick_start(QuickOptions(lang="fr", bank="bank.yaml")) == 1
     assert capsys.readouterr().err.startswith(f"bank.yaml:2:1: YAML non valide{NBSP}: ")
 
@@ -172,7 +175,7 @@ def test_a_bad_bank_for_take_and_score_follows_lang(here: Path):
     _, _, err = run("--lang", "nl", "score", "--bank", "missing.yaml", "answers.yaml")
     assert err.strip() == "missing.yaml: dit bestand bestaat niet"
     _, _, err = run("take", "--lang", "fr", "--plain", "--bank", "missing.yaml")
-    assert err.strip() == "missing.yaml: ce fichier n'existe pas"
+    assert err.strip() == "missing.yaml\u00a0: ce fichier n'existe pas"
 
 
 @pytest.mark.parametrize(

@@ -58,7 +58,7 @@ _ENGLISH_WORDS = """
     nothing overall people plain please prepared previous print projector reopen results reveal revealed saved
     scroll search select something start statement switch there waiting welcome which without worth
     address afresh again against agree agreed alone already anonymous another answered anything apart
-    around assessed attempt attempts barely beginning below beside better between
+    around assessed barely beginning below beside better between
     cannot chosen choices clearly closed commitment computer connection control counted
     covers differ disagree disagreed discussing editor either ended enough everyone extreme fewer
     figures finish flagged follows fresh given giving group hardly holds input judge keeping
@@ -74,7 +74,7 @@ ENGLISH = frozenset(_ENGLISH_WORDS.split())
 
 _COLON = re.compile(r"[^\W_][ ]?[:;?!]|[)*»][ ]?[:;?!]")
 _GUILLEMETS = re.compile(r"«(?![\u00a0\u202f])|(?<![\u00a0\u202f])»")
-_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*\}")
+_PLACEHOLDER = re.compile(r"\{[A-Za-z_][A-Za-z0-9_]*[}:]")  # a placeholder, or the count field of a plural
 _URL = re.compile(r"(?:https?://|www\.)\S+|(?<![\w])/[\w./-]*(?:\?[\w=&%.-]*)?")
 _TIME = re.compile(r"\b\d{1,2}:\d{2}\b")
 _WORD = re.compile(r"[A-Za-z]+")

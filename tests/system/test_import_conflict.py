@@ -37,7 +37,7 @@ def test_a_result_file_whose_uid_holds_another_attempt_is_refused_by_name(tmp_pa
     assert result.exit_code != 0
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     assert "Traceback" not in result.output + result.stderr
-    assert f"another attempt with uid {data['uid']}" in result.stderr and "nothing was imported" in result.stderr
+    assert f"another result with uid {data['uid']}" in result.stderr and "nothing was imported" in result.stderr
     assert contents(db) == before
 
 

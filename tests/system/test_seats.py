@@ -76,7 +76,7 @@ async def test_200_start_presses_without_answers_leave_a_seat_for_the_next_real_
     assert (summary.joined, summary.started) == (SEATS, SEATS + 1)
     listed = CliRunner().invoke(main, ["workshop", "list", "--db", str(tmp_path / "s.db")])
     assert "started, never answered" in listed.stdout, listed.stdout
-    assert re.search(rf"before\s+{SEATS}\s+1\s+0\s", listed.stdout), listed.stdout  # joined, never answered, finished
+    assert re.search(rf"Before\s+{SEATS}\s+1\s+0\s", listed.stdout), listed.stdout  # joined, never answered, finished
     store.close()
 
 

@@ -79,10 +79,8 @@ def test_trainer_commands_speak_the_language_asked(where, lang):
 
 def test_the_delete_question_takes_the_language_s_yes(where):
     asked = CliRunner().invoke(main, ["workshop", "delete", "acme", "--lang", "fr", "--db", where], input="oui\n")
-    assert (
-        asked.exit_code == 0 and "[o/N]\u00a0:" in asked.stdout and "1 participation(s) supprimée(s)." in asked.stdout
-    )
-    assert "Supprimer tous les résultats de l'atelier acme\u00a0?" in asked.stdout
+    assert asked.exit_code == 0 and "[o/N]\u00a0:" in asked.stdout and "1 participation supprimée." in asked.stdout
+    assert "Supprimer toutes les participations de l'atelier acme\u00a0?" in asked.stdout
 
 
 @pytest.mark.parametrize("lang", ["fr", "nl"])

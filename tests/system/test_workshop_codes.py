@@ -150,11 +150,7 @@ def test_merge_keeping_into_drops_the_source_attempt(place: Place, bank):
     add(store, bank, workshop="acme-ocd", round="before", person="b" * 32)  # another round: no clash
     store.close()
     kept = cli("workshop", "merge", "acme-ocd", "acme", "--keep", "into", "--db", place.where)
-    assert (
-        kept.exit_code == 0
-        and "Merged 1 result" in kept.stdout
-        and "deleted 1 result of acme-ocd" in kept.stdout
-    )
+    assert kept.exit_code == 0 and "Merged 1 result" in kept.stdout and "deleted 1 result of acme-ocd" in kept.stdout
     store = place.open()
     assert store.attempt(mine) is None and store.attempt(theirs) is not None
     assert sorted(read_room(store, bank, "acme").rounds) == ["after", "before"]

@@ -146,7 +146,7 @@ def test_a_result_file_reports_every_problem_at_once(tmp_path, bank):
     assert "answers.nope: unknown statement id 'nope'" in text
     assert f"answers.{first}: expected 1 to 5, or null for no opinion; found 9" in text
     assert "expected a date between 2000 and 9000, found the year 9999" in text
-    assert f"a finished attempt must answer every statement; not answered: '{second}'" in text
+    assert f"a finished quiz must answer every statement; not answered: '{second}'" in text
     assert "unknown key 'nmae' (did you mean 'name'?)" in text
 
 

@@ -244,11 +244,11 @@ def test_the_appendix_judges_one_round_and_names_the_myths_with_too_little_sprea
 @pytest.mark.parametrize(
     ("points", "before", "after", "wording", "en"),
     [
-        (12, 2, 5, "worse", "▲ +12, worse (still believed by 2 → 5)"),
-        (-6, 0, 1, "worse_people", "▲ worse: more still believe it (0 → 1), although the score fell (−6)"),
-        (6, 1, 0, "worse_score", "▲ +6, worse: the score rose, although fewer still believe it (1 → 0)"),
-        (-9, 4, 1, "better", "▼ −9, better (still believed by 4 → 1)"),
-        (0, 2, 2, "same", "= no change (still believed by 2 → 2)"),
+        (12, 2, 5, "worse", "▲ +12, worse (still believe it: 2 → 5)"),
+        (-6, 0, 1, "worse_people", "▲ −6, worse (more believe it: 0 → 1)"),
+        (6, 1, 0, "worse_score", "▲ +6, worse (fewer believe it: 1 → 0)"),
+        (-9, 4, 1, "better", "▼ −9, better (still believe it: 4 → 1)"),
+        (0, 2, 2, "same", "= no change (still believe it: 2 → 2)"),
     ],
 )
 def test_a_shift_whose_score_and_people_disagree_says_which_made_it_worse(points, before, after, wording, en):
@@ -264,3 +264,4 @@ def test_a_shift_whose_score_and_people_disagree_says_which_made_it_worse(points
         told = shift_line(lang, change)
         assert change.arrow in told and "{" not in told
         assert (change.signed in told) == (wording != "same")
+    assert (change.signed in shift_line("en", change)) == (wording != "same")

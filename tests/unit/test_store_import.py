@@ -62,8 +62,6 @@ def test_another_attempt_with_a_uid_already_here_is_a_conflict(place: Place, cha
     target = place.other().open()
     assert target.import_attempt(attempt) is True
     before = [(a.id, a.answers, a.result, a.started_at, a.finished_at) for a in target.attempts()]
-    with pytest.raises(
-        UidConflict, match=f"already holds another attempt with uid {attempt.uid}; nothing was imported"
-    ):
+    with pytest.raises(UidConflict, match=f"already holds another result with uid {attempt.uid}; nothing was imported"):
         target.import_attempt(replace(attempt, **change))
     assert [(a.id, a.answers, a.result, a.started_at, a.finished_at) for a in target.attempts()] == before

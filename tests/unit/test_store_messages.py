@@ -72,16 +72,16 @@ def test_numbers_are_written_as_the_language_writes_them():
         and "0,5 seconden" in locked.said("nl")
     )
     many = StoreError("store_too_many", where="x", limit=Count(100_000))
-    assert "more than 100,000 attempts" in str(many)
+    assert "more than 100,000 results" in str(many)
     assert "plus de 100\u202f000\u00a0participations" in many.said("fr")
     assert "meer dan 100.000 deelnames" in many.said("nl")
-    assert "attempt 12345:" in str(AttemptFinished("store_attempt_finished", attempt=12345))  # an id, not a number
+    assert "quiz 12345:" in str(AttemptFinished("store_attempt_finished", attempt=12345))  # an id, not a number
 
 
 def test_subclasses_take_a_key_and_values_or_a_plain_sentence():
     conflict = UidConflict("store_uid_conflict", where="db", uid="u-1")
     assert isinstance(conflict, StoreError)
-    assert str(conflict) == "db: already holds another attempt with uid u-1; nothing was imported for it"
+    assert str(conflict) == "db: already holds another result with uid u-1; nothing was imported for it"
     assert "deelname met uid u-1" in conflict.said("nl")
     assert catalogue.said(AttemptFinished("refused"), "fr") == "refused"
 
@@ -89,7 +89,7 @@ def test_subclasses_take_a_key_and_values_or_a_plain_sentence():
 def test_a_reason_inside_a_message_is_said_in_the_same_language():
     error = StoreError("store_attempt_damaged", attempt=7, error=catalogue.Explained("store_answer_out_of_range"))
     assert str(error) == (
-        "attempt 7: damaged in the database (an answer is not 1-5 or no opinion); the other attempts are readable"
+        "result 7: damaged in the database (an answer is not 1-5 or no opinion); the other results are readable"
     )
     assert "«\u00a0Sans opinion\u00a0»" in error.said("fr") and "‘Geen mening’" in error.said("nl")
 
@@ -127,7 +127,7 @@ def test_a_damaged_attempt_is_named_with_what_is_wrong_in_each_language(bank, tm
     store.close()
     number = session.attempt_id
     assert str(caught.value) == (
-        f"attempt {number}: damaged in the database (its seed is not a whole number); the other attempts are readable"
+        f"result {number}: damaged in the database (its seed is not a whole number); the other results are readable"
     )
     assert catalogue.said(caught.value, "fr") == (
         f"participation {number}\u00a0: endommagée dans la base de données (le nombre qui fixe l'ordre (seed) n'est "

@@ -39,7 +39,7 @@ def test_an_answer_to_a_finished_attempt_is_refused_and_nothing_changes(place: P
     store.finish_attempt(attempt, score_attempt(tiny, answers).record(), answers=answers)
     before = store.attempt(attempt)
     first = tiny.statements[0].id
-    with pytest.raises(AttemptFinished, match=f"attempt {attempt}: already finished"):
+    with pytest.raises(AttemptFinished, match=f"quiz {attempt}: already finished"):
         store.save_answer(attempt, first, 5)
     with pytest.raises(AttemptFinished):
         store.save_answers([(attempt, first, 5)])
@@ -54,7 +54,7 @@ def test_a_batch_with_one_finished_attempt_stores_none_of_it(place: Place, tiny:
     done, going = started(store, tiny, answers), started(store, tiny, {})
     store.finish_attempt(done, score_attempt(tiny, answers).record(), answers=answers)
     first = tiny.statements[0].id
-    with pytest.raises(AttemptFinished, match=f"attempt {done}"):
+    with pytest.raises(AttemptFinished, match=f"quiz {done}"):
         store.save_answers([(going, first, 3), (done, first, 5)])
     assert store.answers(going) == {} and store.answers(done) == answers
     store.save_answer(going, first, 3)  # alone, as the web's group commit tries it, the open one is taken
@@ -67,7 +67,7 @@ def test_a_finish_scored_from_other_answers_is_refused_and_writes_nothing(place:
     attempt = started(store, tiny, answers)
     first = tiny.statements[0].id
     scored = answers | {first: 5}  # another tab changed it here, the store still holds 1
-    with pytest.raises(AnswersChanged, match=f"attempt {attempt}: its stored answers are not those"):
+    with pytest.raises(AnswersChanged, match=f"quiz {attempt}: its stored answers are not those"):
         store.finish_attempt(attempt, score_attempt(tiny, scored).record(), answers=scored)
     stored = store.attempt(attempt)
     assert stored is not None and stored.finished_at is None and stored.result is None

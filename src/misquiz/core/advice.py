@@ -171,7 +171,7 @@ def _commitment_parts(
     if commitments:
         parts["commitments_title"] = t(lang, "commitments_title")
         parts["commitments"] = tuple(_commitment_line(bank, c, lang) for c in commitments)
-        parts["commitments_by"] = t(lang, "commitments_by", date=format_date(when, lang))
+        parts["commitments_by"] = t(lang, "commitments_by", date=format_date(when, lang), count=len(commitments))
     answered = [c for c in followed if c.status is not None]
     if answered and progress is not None:
         parts["follow_up_title"] = t(lang, "follow_up_title", date=format_date(progress.since, lang))

@@ -53,6 +53,13 @@ def t(lang: str, key: str, **values: object) -> str:
     return text.format(**values)
 
 
+def or_list(lang: str, items: list[str]) -> str:
+    """Alternatives as the language lists them: "W1", "W1 or W3", "W1, W3 or W2b"."""
+    if len(items) < 2:
+        return "".join(items)
+    return t(lang, "list_or", first=", ".join(items[:-1]), last=items[-1])
+
+
 class Explained(Exception):
     """A message made of a catalogue sentence and its values: in English by str(), in any language by said(),
     so that an error raised deep down is told in the person's language where it reaches them. A value that is

@@ -31,15 +31,20 @@ class Problem(NamedTuple):
         if self.said is None:
             return str(self)
         message = self.said_in(lang)
-        return self._located(t(lang, "problem_warning", message=message) if self.severity == WARNING else message)
+        return self._located(t(lang, "problem_warning", message=message) if self.severity == WARNING else message, lang)
 
     def said_in(self, lang: str) -> str:
         """The message alone, in this language where it is a catalogue sentence, else as it is."""
         return self.message if self.said is None else self.said.said(lang)
 
-    def _located(self, message: str) -> str:
-        where = self.file if self.line is None else f"{self.file}:{self.line}:{self.column}"
-        return plain(f"{where}: {self.path}: {message}" if self.path else f"{where}: {message}")
+    def _located(self, message: str, lang: str = FALLBACK) -> str:
+        """file:line:column: as editors read it; a path, or a file without a line, set off as the language writes a
+        colon (French: "empty.yaml : le fichier est vide", "bad.yaml:1:15: sales-goal-1 : attendu …")."""
+        if self.path:
+            message = t(lang, "problem_at", where=self.path, what=message)
+        if self.line is not None:
+            return plain(f"{self.file}:{self.line}:{self.column}: {message}")
+        return plain(t(lang, "problem_at", where=self.file, what=message))
 
     def as_dict(self) -> dict[str, object]:
         return {

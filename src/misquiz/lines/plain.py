@@ -194,7 +194,7 @@ class PlainQuiz:
             return
         before, commitments = found
         bank, lang = self.session.bank, self.session.lang
-        self.say(self.t("follow_up_heading"))
+        self.say(self.t("follow_up_heading", count=len(commitments)))
         answers: dict[int, str] = {}
         for n, c in enumerate(commitments, 1):
             if c.status is not None:

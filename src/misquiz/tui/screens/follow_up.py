@@ -31,7 +31,7 @@ class FollowUpScreen(ModalScreen[dict[int, str] | None]):
     def compose(self) -> ComposeResult:
         lang = self.lang
         with Vertical(id="follow-up-dialog", classes="dialog"):
-            yield Literal(t(lang, "follow_up_heading"), classes="title")
+            yield Literal(t(lang, "follow_up_heading", count=len(self.commitments)), classes="title")
             # What scrolls is everything between the heading and the buttons, which stay in view at every size.
             with VerticalScroll(id="follow-up-scroll"):
                 for n, c in enumerate(self.commitments, 1):
