@@ -90,7 +90,10 @@ def shown(score: float) -> int:
 
     Rounding away from the middle keeps bands mirror-symmetric: shown(100 - s) == 100 - shown(s).
     The band is always decided on this shown number, never on the unrounded score.
+    It is rounded from the score to one decimal, as a result keeps it (ScoreRecord): a result read back from a
+    file or the database then shows the number it showed when it was taken (46.53 kept as 46.5 shows 46, not 47).
     """
+    score = round(score, 1)
     return math.floor(score + 0.5) if score >= 50 else math.ceil(score - 0.5)
 
 
