@@ -1062,7 +1062,12 @@ def merge(source: str, target: str, keep: str | None, db: str | None) -> None:
 def backup(target: str, db: str | None) -> None:
     """Copy the database, consistently, into a new file (SQLite's backup API; mode 0600)."""
     from misquiz.storage import StoreError
+    from misquiz.storage.protocol import default_db_path, is_postgres_url
 
+    where = db or os.environ.get("MISQUIZ_DB") or str(default_db_path())
+    if not is_postgres_url(where) and not os.path.lexists(where):  # nothing to copy: say so, write nothing
+        _say("cli_backup_nothing", err=True, where=plain(where))
+        sys.exit(1)
     store = _store(db, read_only=True)
     try:
         store.backup(target)

@@ -316,3 +316,15 @@ def test_a_login_the_server_refuses(postgres_url: str):
     assert said.endswith("); controleer de gebruikersnaam en het wachtwoord")
     assert "not-the-password" not in said and "***" in said
     assert history(wrong, "fr").endswith(f"){NB}; vérifiez le nom d'utilisateur et le mot de passe")
+
+
+def test_a_backup_of_a_database_that_is_not_there_writes_nothing(tmp_path: Path):
+    """Found by the confirming readers: `backup` of a mistyped --db wrote an empty backup and said "Wrote"."""
+    target = tmp_path / "bk.db"
+    said = failed("backup", str(target), "--db", str(tmp_path / "none.db"))
+    assert (
+        said
+        == f"misquiz: {tmp_path / 'none.db'}: no such database, so there is nothing to back up; nothing was written"
+    )
+    assert "er is niets geschreven" in failed("--lang", "nl", "backup", str(target), "--db", str(tmp_path / "none.db"))
+    assert not target.exists()
