@@ -179,7 +179,7 @@ async def test_the_after_round_asks_first_what_they_did(bank, tmp_path):
     async with round_of(bank, db, "after", token) as (_, person, store):
         await person.start("Anna")
         assert person.url.endswith("/follow-up") and person.status == 200
-        assert catalogue.t("en", "follow_up_heading") in person.page
+        assert catalogue.t("en", "follow_up_heading", count=2) in person.page  # two commitments: "these"
         assert str(escape(HOSTILE)) in person.page and HOSTILE not in person.page
         assert person.page.count('type="radio"') == 6 and "<script>alert" not in person.page
         await person.post("/follow-up", {"csrf": person.csrf, "status-1": "done", "status-2": "started"})

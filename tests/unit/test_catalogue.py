@@ -72,3 +72,9 @@ def test_a_missing_language_falls_back_to_english():
     assert catalogue.t("xx", "start") == catalogue.t("en", "start")
     assert catalogue.language_for_locale({"LANG": "nl_BE.UTF-8"}) == "nl"
     assert catalogue.language_for_locale({"LANG": "de_DE.UTF-8"}) == "en"
+
+
+def test_a_sentence_asked_for_without_its_count_says_the_form_for_many_never_the_pattern():
+    for lang in catalogue.languages():
+        for key in catalogue.strings(lang):
+            assert not catalogue.PLURAL.search(catalogue.t(lang, key)), (lang, key)

@@ -45,12 +45,10 @@ def _one(lang: str, count: object) -> bool:
 
 def t(lang: str, key: str, **values: object) -> str:
     text = strings(lang).get(key) or strings(FALLBACK)[key]
-    if not values:
-        return text
-    if "|" in text:
+    if "|" in text and ":" in text:  # a word chosen by a count; without the count, the form for many
         told = lang if key in strings(lang) else FALLBACK
         text = PLURAL.sub(lambda m: m[2] if _one(told, values.get(m[1])) else m[3], text)
-    return text.format(**values)
+    return text.format(**values) if values else text
 
 
 def or_list(lang: str, items: list[str]) -> str:
