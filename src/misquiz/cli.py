@@ -461,7 +461,7 @@ def export(attempt: str, fmt: str, output: str | None, force: bool, db: str | No
     elif (number := ascii_number(attempt)) is not None and number <= MAX_ATTEMPT_ID:
         attempt_id = number
     else:
-        raise click.BadParameter("give a result's id (see misquiz history) or 'latest'", param_hint="ATTEMPT")
+        raise click.BadParameter("give a result's id (see misquiz history) or 'latest'", param_hint="ID")
     stored = store.attempt(attempt_id) if attempt_id is not None else None
     if stored is None:
         _say("cli_no_attempt", err=True)
