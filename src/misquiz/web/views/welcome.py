@@ -33,6 +33,7 @@ async def show(request: web.Request) -> web.StreamResponse:
     if await workshop.round_closed(within=CLOSED_SECONDS):  # a newcomer's page needs no database (Start asks)
         response = closed_page(request, lang, token, kept=False)
     elif workshop.joined >= workshop.config.max_participants:
+        workshop.refused += 1  # turned away at the door: the console's "refused" counts them too
         response = render(request, "full.html", lang, status=503)
     else:
         bank = workshop.bank
