@@ -682,8 +682,8 @@ def items(
     """Which statements work: per statement n, no opinion, mean, spread, item-rest correlation and flags.
 
     With CODE: one round of that workshop, so that no one counts twice: --round, else the latest round with
-    finished attempts (after, else before, else the one without a round). Without CODE: every finished
-    attempt on this bank in the database (of one round with --round).
+    completed quizzes (after, else before, else the one without a round). Without CODE: every completed
+    quiz on this bank in the database (of one round with --round).
     """
     from misquiz.core.model import resolve_language
     from misquiz.storage import StoreError
@@ -1090,8 +1090,8 @@ def db_copy(source: str, target: str, bank_path: str | None, skip_damaged: bool)
     """Copy every result from SOURCE to TARGET (each an SQLite path or a postgresql:// URL), each once.
 
     Answers and results come along. Run it again and nothing is stored twice; the source is only read.
-    Every attempt is checked as import checks a result file (its bank, its answers, its scores against
-    its answers); one that is damaged stops the copy before anything is written, unless --skip-damaged.
+    Every result is checked the way import checks a result file (its bank, its answers, its scores against
+    its answers); a damaged one stops the copy before anything is written, unless --skip-damaged.
     """
     from collections.abc import Sequence
 

@@ -121,8 +121,8 @@ async def test_misquiz_room_shows_them_after_the_reveal(bank, tmp_path):
         text = body(app)
         action = Commitment("sales-goal", 1).text(bank, "en")
         assert "What the group will do" in text and f"{action} (" in text
-        assert "done since Before: 1 · chosen now: 3" in text
-        assert "Something of their own  done since Before: 1 · chosen now: 0" in text
+        assert "done since the “Before” round: 1 · chosen now: 3" in text
+        assert "Something of their own  done since the “Before” round: 1 · chosen now: 0" in text
         assert "HYPERLINK" not in text and "Secret Name" not in text
     app = RoomApp(store, bank, "ws", lang="fr", round=None, min_group=4, reveal=True)
     async with app.run_test(size=(140, 60)) as pilot:

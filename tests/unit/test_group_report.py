@@ -244,11 +244,11 @@ def test_the_appendix_judges_one_round_and_names_the_myths_with_too_little_sprea
 @pytest.mark.parametrize(
     ("points", "before", "after", "wording", "en"),
     [
-        (12, 2, 5, "worse", "▲ +12, worse (still believe it: 2 → 5)"),
-        (-6, 0, 1, "worse_people", "▲ −6, worse (more believe it: 0 → 1)"),
-        (6, 1, 0, "worse_score", "▲ +6, worse (fewer believe it: 1 → 0)"),
-        (-9, 4, 1, "better", "▼ −9, better (still believe it: 4 → 1)"),
-        (0, 2, 2, "same", "= no change (still believe it: 2 → 2)"),
+        (12, 2, 5, "worse", "▲ +12, worse (held by 2 → 5)"),
+        (-6, 0, 1, "worse_people", "▲ −6, worse (held by more: 0 → 1)"),
+        (6, 1, 0, "worse_score", "▲ +6, worse (held by fewer: 1 → 0)"),
+        (-9, 4, 1, "better", "▼ −9, better (held by 4 → 1)"),
+        (0, 2, 2, "same", "= no change (held by 2 → 2)"),
     ],
 )
 def test_a_shift_whose_score_and_people_disagree_says_which_made_it_worse(points, before, after, wording, en):
