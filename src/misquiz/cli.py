@@ -746,6 +746,9 @@ def retag(code: str, from_round: str | None, to_round: str | None, db: str | Non
     """Move a workshop's results to another round (a session served without --round, say)."""
     from misquiz.storage import StoreError
 
+    if from_round == to_round:  # nothing would move: say so rather than "Moved 4 results" to where they are
+        _say("cli_retag_same", err=True, code=plain(code), round=_round_word(to_round))
+        sys.exit(1)
     store = _workshop_store(db, code)
     try:
         moved = store.retag(code, from_round, to_round)

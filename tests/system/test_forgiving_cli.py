@@ -220,3 +220,16 @@ def test_a_confirmation_cut_short_says_nothing_was_deleted_in_the_trainers_langu
     result = CliRunner().invoke(main, ["--lang", lang, "workshop", "delete", "ws", "--db", str(db)], input="")
     assert "Aborted" not in result.output and said in result.output, result.output
     assert len(SQLiteStore(db).history()) == 1  # and nothing was
+
+
+def test_retag_to_the_round_the_results_are_in_moves_nothing_and_says_so(tmp_path):
+    """Found by the final English reading: `retag --from before --to before` said "Moved 4 results"."""
+    from click.testing import CliRunner
+
+    from misquiz.cli import main
+
+    result = CliRunner().invoke(
+        main, ["workshop", "retag", "ws", "--from", "before", "--to", "before", "--db", str(tmp_path / "w.db")]
+    )
+    assert result.exit_code == 1 and "Moved" not in result.output
+    assert "--from and --to name the same round (“Before”); nothing was moved in ws" in result.stderr
