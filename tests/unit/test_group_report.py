@@ -245,7 +245,7 @@ def test_the_appendix_judges_one_round_and_names_the_myths_with_too_little_sprea
     ("points", "before", "after", "wording", "en"),
     [
         (12, 2, 5, "worse", "▲ +12, worse (held by 2 → 5)"),
-        (-6, 0, 1, "worse_people", "▲ −6, worse (held by more: 0 → 1)"),
+        (-6, 0, 1, "worse_people", "▲ worse (held by 0 → 1; score −6)"),
         (6, 1, 0, "worse_score", "▲ +6, worse (held by fewer: 1 → 0)"),
         (-9, 4, 1, "better", "▼ −9, better (held by 4 → 1)"),
         (0, 2, 2, "same", "= no change (held by 2 → 2)"),
