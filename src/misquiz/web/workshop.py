@@ -363,6 +363,8 @@ class Workshop:
         self._closed: tuple[float, bool] | None = None  # round_closed's last answer, and when it was asked
         self._closed_reads = SharedRead(self.worker, self._read_closed)
         self.joined, self.finished = self._counted()
+        self.seating = 0  # seats taken by a first answer that is not yet stored (recount adds them)
+        self.seats_taken = 0  # every seat ever taken here: what a recount's read may have missed
         self.refused = 0
         self.joins = RateLimit(*config.joins_per_client)
         self.answers = RateLimit(*config.answers_per_participant)
@@ -387,7 +389,13 @@ class Workshop:
         """Seats and finishes as the store counts them now: freed by `workshop delete`, taken by another
         server. If the store holds fewer than this server thought, its cache is dropped: a participant
         whose attempt was deleted starts afresh at their next page instead of answering into nothing."""
+        pending, taken = self.seating, self.seats_taken
         joined, finished = await self.run(self._counted)
+        # First answers on their way to the store hold their seats: those pending when the read began and
+        # those taken while it ran, which it may not have counted (the room could fill past
+        # --max-participants, or welcome the next person while full). At worst a seat counts twice until
+        # the next recount.
+        joined += pending + self.seats_taken - taken
         if joined < self.joined or finished < self.finished:
             self.participants.clear()
         self.joined, self.finished = joined, finished
@@ -600,48 +608,56 @@ class Workshop:
             return
         statement_id = session.order[position]
         stored = None if value == NO_OPINION else value
+        seating = False
         if not session.answers and not participant.seated:  # a first answer takes a seat, if one is free
             if self.joined >= self.config.max_participants:
                 self.refused += 1
                 raise RoomIsFull
             participant.seated = True  # held while it is committed: two first answers never share the last seat
             self.joined += 1
-        recorder = self._recorder(participant)
-        committed = session.attempt_id is not None
-        if committed:
-            try:
-                await self.commits.save(session.attempt_id or 0, statement_id, stored)
-            except StoreError as exc:
-                self._unseat(participant)
-                if isinstance(exc, StoreBusy):  # it may be stored later all the same: read them again
-                    self._forget(participant)
-                raise NotSaved(str(exc)) from None
-            except BaseException:
-                self._unseat(participant)
-                self._forget(participant)
-                raise
-        session.position = position  # another request of this participant may have moved it meanwhile
-        if session.current_answer == value:  # and may have given this very answer (a double submit)
-            session.forward()
-            return
-        was_finished = session.finished
-        del participant.errors[:]
-        if committed:
-            recorder.stored = (session.attempt_id, statement_id, stored)
+            self.seating += 1  # taken here, not yet in the store: a recount meanwhile must not give it away
+            self.seats_taken += 1
+            seating = True
         try:
-            session.answer(value)
+            recorder = self._recorder(participant)
+            committed = session.attempt_id is not None
+            if committed:
+                try:
+                    await self.commits.save(session.attempt_id or 0, statement_id, stored)
+                except StoreError as exc:
+                    self._unseat(participant)
+                    if isinstance(exc, StoreBusy):  # it may be stored later all the same: read them again
+                        self._forget(participant)
+                    raise NotSaved(str(exc)) from None
+                except BaseException:
+                    self._unseat(participant)
+                    self._forget(participant)
+                    raise
+            session.position = position  # another request of this participant may have moved it meanwhile
+            if session.current_answer == value:  # and may have given this very answer (a double submit)
+                session.forward()
+                return
+            was_finished = session.finished
+            del participant.errors[:]
+            if committed:
+                recorder.stored = (session.attempt_id, statement_id, stored)
+            try:
+                session.answer(value)
+            finally:
+                recorder.stored = None
+            await self._flush(participant)  # the result, on the last statement (or the answer, if not yet committed)
+            if participant.errors:
+                session.answers.pop(statement_id, None)  # never shown as given when it was not stored
+                session.position = position
+                self._unseat(participant)
+                raise NotSaved(str(participant.errors[-1]))
+            if session.finished and not was_finished:
+                self.finished += 1
+            if (session.finished and not was_finished) or len(session.answers) == 1:
+                self.projector.nudge()  # joined (a first answer) or finished: the projector counts it at once
         finally:
-            recorder.stored = None
-        await self._flush(participant)  # the result, on the last statement (or the answer, if not yet committed)
-        if participant.errors:
-            session.answers.pop(statement_id, None)  # never shown as given when it was not stored
-            session.position = position
-            self._unseat(participant)
-            raise NotSaved(str(participant.errors[-1]))
-        if session.finished and not was_finished:
-            self.finished += 1
-        if (session.finished and not was_finished) or len(session.answers) == 1:
-            self.projector.nudge()  # joined (a first answer) or finished: the projector counts it at once
+            if seating:
+                self.seating -= 1
 
     def _unseat(self, participant: Participant) -> None:
         """The seat a first answer took, given back when that answer could not be stored."""
