@@ -182,6 +182,27 @@ def _store(db: str | None, *, read_only: bool = False) -> Store:
         _store_failed(exc)
 
 
+def _no_such_file(where: str) -> bool:
+    """An SQLite path that names nothing (a PostgreSQL URL, or a path the system cannot even look up, is left to
+    the store, which says what is wrong)."""
+    from misquiz.storage.protocol import is_postgres_url
+
+    if is_postgres_url(where):
+        return False
+    try:
+        os.lstat(where)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def _near(lang: str, codes: list[str]) -> str:
+    """Workshop codes close to a mistyped one, as the language lists alternatives."""
+    return catalogue.or_list(lang, [plain(code) for code in codes])
+
+
 def _store_failed(exc: Exception) -> NoReturn:
     """A database that failed: its message in the person's language (a StoreError is a catalogue sentence), exit 1."""
     lang = default_language()
@@ -219,7 +240,7 @@ def _known_workshop(store: Store, code: str) -> None:
 
 def _no_such_workshop(code: str, near: list[str]) -> NoReturn:
     lang = default_language()
-    known = catalogue.or_list(lang, [plain(n) for n in near])
+    known = _near(lang, near)
     key = "cli_no_workshop_near" if near else "cli_no_workshop"
     click.echo(catalogue.t(lang, key, code=plain(code), near=known), err=True)
     sys.exit(1)
@@ -1038,7 +1059,7 @@ def merge(source: str, target: str, keep: str | None, db: str | None) -> None:
             err=True,
             target=plain(target),
             source=plain(source),
-            near=catalogue.or_list(default_language(), [plain(n) for n in near]),
+            near=_near(default_language(), near),
         )
         sys.exit(1)
     store = _store(db)
@@ -1065,10 +1086,10 @@ def merge(source: str, target: str, keep: str | None, db: str | None) -> None:
 def backup(target: str, db: str | None) -> None:
     """Copy the database, consistently, into a new file (SQLite's backup API; mode 0600)."""
     from misquiz.storage import StoreError
-    from misquiz.storage.protocol import default_db_path, is_postgres_url
+    from misquiz.storage.protocol import store_address
 
-    where = db or os.environ.get("MISQUIZ_DB") or str(default_db_path())
-    if not is_postgres_url(where) and not os.path.lexists(where):  # nothing to copy: say so, write nothing
+    where = str(store_address(db))
+    if _no_such_file(where):  # nothing to copy: say so, write nothing
         _say("cli_backup_nothing", err=True, where=plain(where))
         sys.exit(1)
     store = _store(db, read_only=True)
@@ -1102,18 +1123,12 @@ def db_copy(source: str, target: str, bank_path: str | None, skip_damaged: bool)
     from misquiz.files.bank import SHOWN_PROBLEMS
     from misquiz.files.results import check_stored
     from misquiz.storage import StoreError
-    from misquiz.storage.protocol import is_postgres_url
     from misquiz.storage.transfer import CopyRefused, Damaged, copy_attempts
 
     lang = default_language()
-    if not is_postgres_url(source):  # a mistyped source copies nothing, loudly (other trouble: the store says)
-        try:
-            os.lstat(source)
-        except FileNotFoundError:
-            _say("cli_copy_no_source", err=True, source=plain(source))
-            sys.exit(1)
-        except OSError:
-            pass
+    if _no_such_file(source):  # a mistyped source copies nothing, loudly (other trouble: the store says)
+        _say("cli_copy_no_source", err=True, source=plain(source))
+        sys.exit(1)
     bank = _load(bank_path)
 
     def check(attempt: Attempt) -> list[str]:
@@ -1178,11 +1193,7 @@ def _check_code(store: Store, code: str, round_: str | None, new_code: bool) -> 
         _store_failed(exc)
     near = close_codes(code, list(known))
     lang = default_language()
-    hint = (
-        " " + catalogue.t(lang, "cli_did_you_mean", near=catalogue.or_list(lang, [plain(n) for n in near]))
-        if near
-        else ""
-    )
+    hint = " " + catalogue.t(lang, "cli_did_you_mean", near=_near(lang, near)) if near else ""
     if round_ == "after" and "before" not in known.get(code, ()) and not new_code:
         store.close()
         click.echo(catalogue.t(lang, "cli_after_without_before", code=plain(code), hint=hint), err=True)

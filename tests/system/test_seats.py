@@ -25,30 +25,38 @@ SEATS = 200
 CONFIG = WorkshopConfig("ws", "before", max_participants=SEATS, joins_per_client=(1e9, 1e9))
 
 
+async def press_start(client: TestClient, workshop: Workshop, token: str) -> aiohttp.ClientResponse:
+    """Start pressed with this participant's cookie and form token, the redirect not followed."""
+    return await client.post(
+        "/start",
+        data={"csrf": workshop.csrf(token), "lang": "en"},
+        headers={"Origin": f"http://127.0.0.1:{client.server.port}", "Cookie": f"{COOKIE}={token}"},
+        allow_redirects=False,
+    )
+
+
+async def answer_first(client: TestClient, workshop: Workshop, token: str) -> aiohttp.ClientResponse:
+    """The first statement answered (4) by this participant, the redirect not followed."""
+    session = workshop.participant(token).session
+    return await client.post(
+        "/quiz/1",
+        data={"csrf": workshop.csrf(token), "statement": session.order[0], "answer": "4"},
+        headers={"Origin": f"http://127.0.0.1:{client.server.port}", "Cookie": f"{COOKIE}={token}"},
+        allow_redirects=False,
+    )
+
+
 async def test_200_start_presses_without_answers_leave_a_seat_for_the_next_real_person(bank, tmp_path):
     store = SQLiteStore(tmp_path / "s.db")
     client = TestClient(TestServer(build_app(bank, store, CONFIG)), cookie_jar=aiohttp.DummyCookieJar())
     await client.start_server()
     workshop = client.server.app[WORKSHOP]
-    origin = f"http://127.0.0.1:{client.server.port}"
 
     async def start(token: str) -> int:
-        response = await client.post(
-            "/start",
-            data={"csrf": workshop.csrf(token), "lang": "en"},
-            headers={"Origin": origin, "Cookie": f"{COOKIE}={token}"},
-            allow_redirects=False,
-        )
-        return response.status
+        return (await press_start(client, workshop, token)).status
 
     async def first_answer(token: str) -> aiohttp.ClientResponse:
-        session = workshop.participant(token).session
-        return await client.post(
-            "/quiz/1",
-            data={"csrf": workshop.csrf(token), "statement": session.order[0], "answer": "4"},
-            headers={"Origin": origin, "Cookie": f"{COOKIE}={token}"},
-            allow_redirects=False,
-        )
+        return await answer_first(client, workshop, token)
 
     try:
         pressers = [workshop.new_token() for _ in range(SEATS)]
@@ -158,16 +166,9 @@ async def test_a_recount_while_a_first_answer_is_being_stored_keeps_its_seat(ban
     client = TestClient(TestServer(build_app(bank, store, CONFIG)), cookie_jar=aiohttp.DummyCookieJar())
     await client.start_server()
     workshop = client.server.app[WORKSHOP]
-    origin = f"http://127.0.0.1:{client.server.port}"
     try:
         token = workshop.new_token()
-        started = await client.post(
-            "/start",
-            data={"csrf": workshop.csrf(token), "lang": "en"},
-            headers={"Origin": origin, "Cookie": f"{COOKIE}={token}"},
-            allow_redirects=False,
-        )
-        assert started.status == 303
+        assert (await press_start(client, workshop, token)).status == 303
         held, save = asyncio.Event(), workshop.commits.save
 
         async def slow_save(*args):  # the store takes its time with this first answer
@@ -175,15 +176,7 @@ async def test_a_recount_while_a_first_answer_is_being_stored_keeps_its_seat(ban
             return await save(*args)
 
         workshop.commits.save = slow_save
-        session = workshop.participant(token).session
-        answering = asyncio.create_task(
-            client.post(
-                "/quiz/1",
-                data={"csrf": workshop.csrf(token), "statement": session.order[0], "answer": "4"},
-                headers={"Origin": origin, "Cookie": f"{COOKIE}={token}"},
-                allow_redirects=False,
-            )
-        )
+        answering = asyncio.create_task(answer_first(client, workshop, token))
         for _ in range(200):
             await asyncio.sleep(0.01)
             if workshop.seating:

@@ -256,6 +256,11 @@ class Store(Protocol):
         ...
 
 
+def store_address(where: str | os.PathLike[str] | None = None) -> str | os.PathLike[str]:
+    """Where the store is: the path or URL given, else $MISQUIZ_DB, else the user's data folder."""
+    return where or os.environ.get("MISQUIZ_DB") or default_db_path()
+
+
 def open_store(
     where: str | os.PathLike[str] | None = None, clock: Callable[[], datetime] = utc_now, *, read_only: bool = False
 ) -> Store:
@@ -263,7 +268,7 @@ def open_store(
 
     Read-only changes nothing in it.
     """
-    where = where or os.environ.get("MISQUIZ_DB") or default_db_path()
+    where = store_address(where)
     if is_postgres_url(where):
         from misquiz.storage.postgres import PostgresStore
 
